@@ -1,0 +1,187 @@
+package io.fleet.ingest.app;
+
+import io.fleet.ingest.config.AppConfig;
+import io.fleet.ingest.config.DatabaseConfig;
+import io.fleet.ingest.db.DatabaseTarget;
+import io.fleet.ingest.db.EmbeddedDatabase;
+import io.fleet.ingest.db.Migrator;
+import io.fleet.ingest.db.PoolFactory;
+import io.fleet.ingest.http.ErrorMapper;
+import io.fleet.ingest.ops.HealthRoute;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one start-up path, shared by {@code Main} and the tests: database (embedded or URL),
+ * migrations on a worker thread, the reactive pool, the modules, then the HTTP server.
+ */
+public final class Service {
+  private static final Logger log = LoggerFactory.getLogger(Service.class);
+
+  private Service() {
+  }
+
+  public static Future<RunningService> start(AppConfig config, Clock clock) {
+    return start(config, clock, Modules::forConfig);
+  }
+
+  public static Future<RunningService> start(AppConfig config, Clock clock,
+                                             Function<AppConfig, List<ServiceModule>> moduleFactory) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    String instanceId = InstanceId.resolve(config.service().instanceId());
+    State state = new State(vertx, config, registry, instanceId);
+    return vertx.<Void>executeBlocking(() -> {
+          state.prepareDatabase();
+          return null;
+        }, false)
+        .compose(v -> state.startModules(clock, moduleFactory.apply(config)))
+        .compose(v -> state.listen())
+        .<RunningService>map(v -> state)
+        .onSuccess(s -> log.info("service started: instance {} listening on port {}", instanceId, s.httpPort()))
+        .recover(err -> state.stop().transform(ignored -> Future.failedFuture(err)));
+  }
+
+  private static final class State implements RunningService {
+    private final Vertx vertx;
+    private final AppConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final String instanceId;
+    private final List<ServiceModule> started = new ArrayList<>();
+    private volatile EmbeddedDatabase embedded;
+    private volatile DatabaseTarget target;
+    private Pool pool;
+    private ServiceContext context;
+    private HttpServer server;
+    private Future<Void> stopping;
+
+    State(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry, String instanceId) {
+      this.vertx = vertx;
+      this.config = config;
+      this.registry = registry;
+      this.instanceId = instanceId;
+    }
+
+    /** Blocking: runs on a worker thread. */
+    void prepareDatabase() throws Exception {
+      DatabaseConfig db = config.database();
+      DatabaseTarget migrationTarget;
+      if (db.embedded()) {
+        embedded = EmbeddedDatabase.start(db.embeddedDir(), db.embeddedPort());
+        target = embedded.target();
+        migrationTarget = target;
+      } else {
+        target = DatabaseTarget.fromUri(db.url().orElseThrow(), db.password());
+        migrationTarget = db.migrationUrl().map(u -> DatabaseTarget.fromUri(u, java.util.Optional.empty()))
+            .orElse(target);
+      }
+      Migrator.migrate(migrationTarget, db.timescaleCompressAfter(), db.timescaleRetention());
+    }
+
+    Future<Void> startModules(Clock clock, List<ServiceModule> modules) {
+      pool = PoolFactory.create(vertx, target, config.database().poolSize(), config.database().runtimeRole());
+      Router router = Router.router(vertx);
+      ErrorMapper.install(router);
+      new HealthRoute(pool, clock).mount(router);
+      context = new ServiceContext(vertx, config, pool, clock, registry, router, instanceId);
+      // Prove the runtime role works before anything depends on it.
+      Future<Void> chain = pool.query("SELECT 1").execute().mapEmpty();
+      for (ServiceModule module : modules) {
+        chain = chain.compose(v -> module.start(context)
+            .onSuccess(x -> {
+              started.add(module);
+              log.info("module {} started", module.name());
+            }));
+      }
+      return chain;
+    }
+
+    Future<Void> listen() {
+      server = vertx.createHttpServer(new HttpServerOptions()
+          .setHost(config.http().host())
+          .setPort(config.http().port())
+          .setCompressionSupported(true));
+      return server.requestHandler(context.router()).listen().mapEmpty();
+    }
+
+    @Override
+    public Vertx vertx() {
+      return vertx;
+    }
+
+    @Override
+    public int httpPort() {
+      return server == null ? -1 : server.actualPort();
+    }
+
+    @Override
+    public DatabaseTarget database() {
+      return target;
+    }
+
+    @Override
+    public ServiceContext context() {
+      return context;
+    }
+
+    @Override
+    public synchronized Future<Void> stop() {
+      if (stopping != null) {
+        return stopping;
+      }
+      Duration grace = config.service().shutdownGrace();
+      long deadline = System.nanoTime() + grace.toNanos();
+      log.info("stopping: grace period {}", grace);
+      Future<Void> chain = server == null ? Future.succeededFuture()
+          : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS).recover(e -> Future.succeededFuture());
+      List<ServiceModule> reversed = new ArrayList<>(started);
+      java.util.Collections.reverse(reversed);
+      for (ServiceModule module : reversed) {
+        chain = chain.compose(v -> {
+          Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+          return module.stop(left)
+              .onFailure(e -> log.warn("module {} did not stop cleanly", module.name(), e))
+              .recover(e -> Future.succeededFuture());
+        });
+      }
+      Promise<Void> done = Promise.promise();
+      chain
+          .compose(v -> pool == null ? Future.succeededFuture() : pool.close().recover(e -> Future.succeededFuture()))
+          .compose(v -> vertx.executeBlocking(() -> {
+            if (embedded != null) {
+              embedded.close();
+            }
+            return null;
+          }, false).recover(e -> Future.succeededFuture()))
+          .onComplete(v -> vertx.close().onComplete(c -> {
+            registry.close();
+            log.info("stopped");
+            done.complete();
+          }));
+      stopping = done.future();
+      return stopping;
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.fleet.ingest.app;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+
+/**
+ * One concern of the running service (webhook, pollers, geocoder, operations ...). Modules start
+ * in order after migrations and before the HTTP server listens, so they can mount routes; they
+ * stop in reverse order after the server has stopped taking requests.
+ */
+public interface ServiceModule {
+
+  String name();
+
+  Future<Void> start(ServiceContext context);
+
+  /** Let in-flight work finish within {@code grace}; the pool is still open meanwhile. */
+  default Future<Void> stop(Duration grace) {
+    return Future.succeededFuture();
+  }
+}

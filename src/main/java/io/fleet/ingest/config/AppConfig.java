@@ -1,0 +1,47 @@
+package io.fleet.ingest.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole typed configuration, built from the environment and validated before anything
+ * starts. Each concern declares its own keys beside its record; {@link #KEYS} lists them all.
+ */
+public record AppConfig(
+    boolean demo,
+    ServiceConfig service,
+    HttpConfig http,
+    DatabaseConfig database) {
+
+  public static final ConfigKey<Boolean> DEMO_MODE = ConfigKey.of("DEMO_MODE", "false",
+      "Run against the built-in Tracksolid and Nominatim simulator (same as --demo).", ValueParser.bool());
+
+  /** Every variable the service reads, in README order. */
+  public static final List<ConfigKey<?>> KEYS = concat(
+      List.of(DEMO_MODE),
+      ServiceConfig.KEYS,
+      HttpConfig.KEYS,
+      DatabaseConfig.KEYS);
+
+  public static AppConfig load(Map<String, String> env, boolean demoFlag) {
+    ConfigSource source = new ConfigSource(env);
+    boolean demo = demoFlag || Boolean.TRUE.equals(source.get(DEMO_MODE));
+    AppConfig config = new AppConfig(
+        demo,
+        ServiceConfig.from(source),
+        HttpConfig.from(source),
+        DatabaseConfig.from(source));
+    source.throwIfInvalid();
+    return config;
+  }
+
+  @SafeVarargs
+  private static List<ConfigKey<?>> concat(List<ConfigKey<?>>... lists) {
+    List<ConfigKey<?>> all = new ArrayList<>();
+    for (List<ConfigKey<?>> list : lists) {
+      all.addAll(list);
+    }
+    return List.copyOf(all);
+  }
+}

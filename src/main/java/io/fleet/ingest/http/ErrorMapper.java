@@ -1,0 +1,56 @@
+package io.fleet.ingest.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place failures become HTTP answers. No stack trace or exception text of a 5xx reaches a client. */
+public final class ErrorMapper implements Handler<RoutingContext> {
+  private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
+  public static void install(Router router) {
+    ErrorMapper mapper = new ErrorMapper();
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500, 503}) {
+      router.errorHandler(status, mapper);
+    }
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    toApiError(ctx).send(ctx);
+  }
+
+  static ApiError toApiError(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof HttpFailure known) {
+      return known.toApiError();
+    }
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (failure instanceof HttpException http) {
+      status = http.getStatusCode();
+    }
+    String method = ctx.request().method().name();
+    String path = ctx.normalizedPath();
+    return switch (status) {
+      case 400 -> new ApiError(400, "bad_request", "The request could not be understood: "
+          + (failure instanceof HttpException h && h.getPayload() != null ? h.getPayload() : "malformed input"));
+      case 401 -> new ApiError(401, "unauthorized", "A valid token is required.");
+      case 403 -> new ApiError(403, "forbidden", "Not allowed.");
+      case 404 -> new ApiError(404, "not_found", "No route for " + method + " " + path);
+      case 405 -> new ApiError(405, "method_not_allowed", method + " is not allowed on " + path);
+      case 413 -> new ApiError(413, "payload_too_large", "The request body is larger than this endpoint accepts.");
+      case 415 -> new ApiError(415, "unsupported_media_type", "Unsupported Content-Type for " + path);
+      case 503 -> new ApiError(503, "unavailable", "The service cannot take this request right now.");
+      default -> {
+        if (status >= 500) {
+          log.error("request {} {} failed", method, path, failure);
+          yield new ApiError(500, "internal_error", "The request failed on our side; it has been logged.");
+        }
+        yield new ApiError(status, "error", "The request failed with status " + status);
+      }
+    };
+  }
+}

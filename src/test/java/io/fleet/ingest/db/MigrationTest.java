@@ -1,0 +1,132 @@
+package io.fleet.ingest.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleet.ingest.support.Sql;
+import io.fleet.ingest.support.TestDatabases;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.Test;
+
+class MigrationTest {
+
+  private static final List<String> TABLES = List.of("tracksolid.devices", "tracksolid.alarms", "tracksolid.trips",
+      "tracksolid.parking", "tracksolid.position_history", "tracksolid.ingestion_log", "tracksolid.checkpoints",
+      "tracksolid.quarantine", "tracksolid.geocode_cache", "reporting.refresh_log");
+
+  @Test
+  void migratesPlainPostgresAndSecondRunIsANoOp() {
+    DatabaseTarget db = TestDatabases.fresh();
+    MigrateResult first = Migrator.migrate(db, Optional.empty(), Optional.empty());
+    assertThat(first.migrationsExecuted).isGreaterThanOrEqualTo(3);
+    for (String table : TABLES) {
+      assertThat(Sql.one(db, "SELECT to_regclass('" + table + "') IS NOT NULL AS present").get("present"))
+          .as(table).isEqualTo(true);
+    }
+    assertThat(Sql.one(db, "SELECT to_regclass('reporting.v_ingest_health') IS NOT NULL AS p").get("p")).isEqualTo(true);
+
+    String schemaBefore = schemaFingerprint(db);
+    MigrateResult second = Migrator.migrate(db, Optional.empty(), Optional.empty());
+    assertThat(second.migrationsExecuted).isZero();
+    assertThat(schemaFingerprint(db)).isEqualTo(schemaBefore);
+  }
+
+  @Test
+  void everyTimeColumnIsTimestampWithTimeZone() {
+    DatabaseTarget db = TestDatabases.fresh();
+    Migrator.migrate(db, Optional.empty(), Optional.empty());
+    long naive = Sql.count(db, """
+        SELECT count(*) FROM information_schema.columns
+        WHERE table_schema IN ('tracksolid', 'reporting')
+          AND data_type IN ('timestamp without time zone', 'time without time zone')""");
+    assertThat(naive).isZero();
+  }
+
+  @Test
+  void twoConcurrentMigratorsBothSucceedWithOneSchema() throws Exception {
+    DatabaseTarget db = TestDatabases.fresh();
+    CyclicBarrier start = new CyclicBarrier(2);
+    Callable<MigrateResult> migrator = () -> {
+      start.await();
+      return Migrator.migrate(db, Optional.empty(), Optional.empty());
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<MigrateResult> a = pool.submit(migrator);
+      Future<MigrateResult> b = pool.submit(migrator);
+      int executed = a.get().migrationsExecuted + b.get().migrationsExecuted;
+      long versions = Sql.count(db, "SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL");
+      assertThat(executed).isEqualTo((int) versions);
+      assertThat(Sql.count(db, "SELECT count(*) FROM flyway_schema_history WHERE NOT success")).isZero();
+      assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'tracksolid' AND tablename = 'alarms'"))
+          .isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void readerCannotWriteAndWriterCannotChangeTheSchema() throws Exception {
+    DatabaseTarget db = TestDatabases.fresh();
+    Migrator.migrate(db, Optional.empty(), Optional.empty());
+
+    try (Connection c = Sql.connect(db); Statement st = c.createStatement()) {
+      c.setAutoCommit(true);
+      st.execute("SET ROLE tracksolid_ingest");
+      st.execute("INSERT INTO tracksolid.checkpoints (account, endpoint, position) VALUES ('a', 'alarms', now())");
+      st.execute("UPDATE tracksolid.checkpoints SET position = now() WHERE account = 'a'");
+      st.execute("SELECT count(*) FROM reporting.v_ingest_health");
+      assertDenied(st, "CREATE TABLE tracksolid.evil (id int)");
+      assertDenied(st, "ALTER TABLE tracksolid.alarms ADD COLUMN evil int");
+      assertDenied(st, "DROP TABLE tracksolid.alarms");
+      assertDenied(st, "CREATE TABLE reporting.evil (id int)");
+      assertDenied(st, "CREATE TABLE public.evil (id int)");
+      st.execute("DELETE FROM tracksolid.checkpoints WHERE account = 'a'");
+      st.execute("RESET ROLE");
+
+      st.execute("SET ROLE tracksolid_reader");
+      st.execute("SELECT count(*) FROM reporting.v_alarms");
+      st.execute("SELECT count(*) FROM reporting.v_ingest_health");
+      assertDenied(st, "SELECT count(*) FROM tracksolid.alarms");
+      assertDenied(st, "INSERT INTO reporting.refresh_log (object_name, started_at, finished_at, duration_ms, status)"
+          + " VALUES ('x', now(), now(), 0, 'ok')");
+      assertDenied(st, "DELETE FROM reporting.refresh_log");
+      assertDenied(st, "CREATE TABLE reporting.evil (id int)");
+      st.execute("RESET ROLE");
+    }
+  }
+
+  @Test
+  void naturalKeysMakeWritesIdempotentUpserts() {
+    DatabaseTarget db = TestDatabases.fresh();
+    Migrator.migrate(db, Optional.empty(), Optional.empty());
+    String upsert = """
+        INSERT INTO tracksolid.alarms (imei, alarm_type, alarm_time, alarm_name, first_source, seen_by_poll)
+        VALUES ('868120145233604', '6', '2024-05-01 07:41:12+00', 'Overspeed', 'poll', true)
+        ON CONFLICT (imei, alarm_type, alarm_time) DO UPDATE SET seen_by_push = true""";
+    Sql.exec(db, upsert);
+    Sql.exec(db, upsert);
+    assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.alarms")).isEqualTo(1);
+  }
+
+  private static void assertDenied(Statement st, String sql) {
+    assertThatThrownBy(() -> st.execute(sql)).as(sql).isInstanceOf(SQLException.class)
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(sql).isEqualTo("42501"));
+  }
+
+  private static String schemaFingerprint(DatabaseTarget db) {
+    return Sql.rows(db, """
+        SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns
+        WHERE table_schema IN ('tracksolid', 'reporting') ORDER BY 1, 2, 3""").toString();
+  }
+}
