@@ -1,0 +1,191 @@
+package io.fleet.ingest.poll;
+
+import io.fleet.ingest.config.PollConfig;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs windowed polls (alarms, trips, parking): works out the window from the checkpoint, cuts it
+ * into slices, and for each slice prepares the rows with no connection held, then commits the
+ * quarantine rows, upserts, ingestion_log row and checkpoint in one transaction. A failed slice
+ * logs an error row and stops the run; the checkpoint stays at the last committed slice.
+ */
+public final class PollRunner {
+  private static final Logger log = LoggerFactory.getLogger(PollRunner.class);
+  private static final String ACTIVE_IMEIS =
+      "SELECT imei FROM tracksolid.devices WHERE account = $1 AND active ORDER BY imei";
+
+  private final Pool pool;
+  private final Clock clock;
+  private final PollConfig config;
+  private final IngestSinks sinks;
+  private final PollMetrics metrics;
+  private final String instanceId;
+  private final Map<Endpoint, SliceJob> jobs = new EnumMap<>(Endpoint.class);
+
+  public PollRunner(Pool pool, Clock clock, PollConfig config, IngestSinks sinks, Optional<AddressLookup> geocoder,
+                    PollMetrics metrics, String instanceId) {
+    this.pool = pool;
+    this.clock = clock;
+    this.config = config;
+    this.sinks = sinks;
+    this.metrics = metrics;
+    this.instanceId = instanceId;
+    jobs.put(Endpoint.ALARMS, new AlarmSlice(sinks));
+    jobs.put(Endpoint.TRIPS, new TripSlice(sinks, pool, geocoder, clock));
+    jobs.put(Endpoint.PARKING, new ParkingSlice(sinks, pool, geocoder, clock));
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public PollConfig config() {
+    return config;
+  }
+
+  IngestSinks sinks() {
+    return sinks;
+  }
+
+  PollMetrics metrics() {
+    return metrics;
+  }
+
+  String instanceId() {
+    return instanceId;
+  }
+
+  /** The scheduled run: checkpoint − overlap up to now − settle. */
+  public Future<RunResult> scheduled(FleetSource source, Endpoint endpoint, BooleanSupplier cancelled) {
+    Instant now = clock.instant();
+    return startPoint(source.account(), endpoint, now).compose(start -> {
+      Window window = Window.next(start, now, config.overlap(), config.settle());
+      return runWindow(source, endpoint, window, "scheduled", endpoint.key(), new JsonObject(), cancelled);
+    });
+  }
+
+  /** The stored checkpoint, else the newest row already stored, else now − lookback. */
+  Future<Instant> startPoint(String account, Endpoint endpoint, Instant now) {
+    return Checkpoints.read(pool, account, endpoint.key()).compose(mark -> {
+      if (mark.isPresent()) {
+        return Future.succeededFuture(mark.get().position());
+      }
+      Instant fallback = now.minus(config.lookback());
+      return pool.preparedQuery(newestSql(endpoint)).execute(Tuple.of(account)).map(rows -> {
+        Row row = rows.iterator().next();
+        return row.getOffsetDateTime(0) == null ? fallback : row.getOffsetDateTime(0).toInstant();
+      });
+    });
+  }
+
+  private static String newestSql(Endpoint endpoint) {
+    return switch (endpoint) {
+      case ALARMS -> "SELECT max(alarm_time) FROM tracksolid.alarms WHERE account = $1";
+      case TRIPS -> "SELECT max(start_time) FROM tracksolid.trips WHERE account = $1";
+      case PARKING -> "SELECT max(start_time) FROM tracksolid.parking WHERE account = $1";
+      default -> throw new IllegalArgumentException("not windowed: " + endpoint);
+    };
+  }
+
+  Future<List<String>> activeImeis(String account) {
+    return pool.preparedQuery(ACTIVE_IMEIS).execute(Tuple.of(account)).map(rows -> {
+      List<String> out = new ArrayList<>();
+      rows.forEach(r -> out.add(r.getString(0)));
+      return out;
+    });
+  }
+
+  /**
+   * Walks {@code window} slice by slice, advancing checkpoint {@code checkpointKey} after each.
+   * With no known devices nothing is asked and nothing advances: the device sync comes first.
+   */
+  public Future<RunResult> runWindow(FleetSource source, Endpoint endpoint, Window window, String runKind,
+                                     String checkpointKey, JsonObject state, BooleanSupplier cancelled) {
+    if (window.isEmpty()) {
+      return Future.succeededFuture(RunResult.skipped("empty window"));
+    }
+    return activeImeis(source.account()).compose(imeis -> {
+      if (imeis.isEmpty()) {
+        return Future.succeededFuture(RunResult.skipped("no active devices for account " + source.account()));
+      }
+      List<Window> slices = window.slices(config.slice());
+      return next(source, endpoint, imeis, slices, 0, runKind, checkpointKey, state, cancelled,
+          new RunResult("ok", Counts.ZERO, 0, null));
+    });
+  }
+
+  private Future<RunResult> next(FleetSource source, Endpoint endpoint, List<String> imeis, List<Window> slices,
+                                 int i, String runKind, String checkpointKey, JsonObject state,
+                                 BooleanSupplier cancelled, RunResult sofar) {
+    if (i >= slices.size() || cancelled.getAsBoolean()) {
+      return Future.succeededFuture(sofar);
+    }
+    return slice(source, endpoint, imeis, slices.get(i), runKind, checkpointKey, state)
+        .compose(c -> next(source, endpoint, imeis, slices, i + 1, runKind, checkpointKey, state, cancelled,
+            new RunResult("ok", sofar.counts().plus(c), sofar.slices() + 1, null)));
+  }
+
+  /** One slice: prepare without a connection, then one transaction. */
+  public Future<Counts> slice(FleetSource source, Endpoint endpoint, List<String> imeis, Window w, String runKind,
+                              String checkpointKey, JsonObject state) {
+    SliceJob job = jobs.get(endpoint);
+    String stream = endpoint.stream();
+    String account = source.account();
+    Instant startedAt = clock.instant();
+    long t0 = System.nanoTime();
+    return job.prepare(source, imeis, w)
+        .compose(p -> pool.withTransaction(conn -> sinks.quarantine(conn, stream, p.rejected())
+            .compose(q -> p.write(conn))
+            .map(c -> c.withFetched(p.fetched()).withRejected(p.rejected().size()))
+            .compose(c -> sinks.log(conn, record(stream, account, runKind, w, c, startedAt, t0, "ok", null))
+                .compose(v -> Checkpoints.advance(conn, account, checkpointKey, w.to(), state, clock.instant()))
+                .map(c))))
+        .onSuccess(c -> {
+          metrics.rows(stream, c);
+          metrics.duration(stream, account, elapsed(t0));
+          if (!checkpointKey.startsWith("backfill:")) {
+            metrics.checkpoint(stream, account, w.to());
+          }
+          log.debug("{} {} window {}..{}: {}", stream, account, w.from(), w.to(), c);
+        })
+        .recover(err -> failed(stream, account, runKind, w, startedAt, t0, err).transform(x -> Future.failedFuture(err)));
+  }
+
+  Future<Void> failed(String stream, String account, String runKind, Window w, Instant startedAt, long t0,
+                      Throwable err) {
+    log.warn("{} for account {} window {}..{} failed: {}", stream, account,
+        w == null ? null : w.from(), w == null ? null : w.to(), String.valueOf(err.getMessage()));
+    metrics.duration(stream, account, elapsed(t0));
+    return sinks.log(pool, record(stream, account, runKind, w, Counts.ZERO, startedAt, t0, "error",
+            err.getClass().getSimpleName() + ": " + err.getMessage()))
+        .recover(e -> Future.succeededFuture());
+  }
+
+  IngestSinks.RunRecord record(String stream, String account, String runKind, Window w, Counts c, Instant startedAt,
+                               long t0, String status, String error) {
+    return new IngestSinks.RunRecord(stream, account, runKind, w, c, startedAt, clock.instant(),
+        elapsed(t0).toMillis(), status, error, instanceId);
+  }
+
+  static java.time.Duration elapsed(long t0) {
+    return java.time.Duration.ofNanos(System.nanoTime() - t0);
+  }
+}

@@ -1,0 +1,96 @@
+package io.fleet.ingest.poll;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Trips, phased: (1) fetch with no connection, (2) one short read to fill missing start/end
+ * points from position_history, (3) geocode the points through the lane with no connection,
+ * (4) the runner's single write transaction.
+ */
+final class TripSlice implements SliceJob {
+  private final IngestSinks sinks;
+  private final Pool pool;
+  private final Optional<AddressLookup> geocoder;
+  private final Clock clock;
+
+  TripSlice(IngestSinks sinks, Pool pool, Optional<AddressLookup> geocoder, Clock clock) {
+    this.sinks = sinks;
+    this.pool = pool;
+    this.geocoder = geocoder;
+    this.clock = clock;
+  }
+
+  @Override
+  public Endpoint endpoint() {
+    return Endpoint.TRIPS;
+  }
+
+  @Override
+  public Future<Prepared> prepare(FleetSource source, List<String> imeis, Window w) {
+    return source.trips(imeis, w.from(), w.to()).compose(rows -> {
+      Guarded<VendorRows.Trip> g = Guarded.split(rows, sinks, VendorRows.Trip::imei, VendorRows.Trip::startTime,
+          VendorRows.Trip::raw);
+      return enrich(g.accepted())
+          .compose(this::geocode)
+          .map(located -> SliceJob.prepared(rows.size(), g.rejected(),
+              conn -> TripWriter.upsert(conn, source.account(), located, clock.instant())));
+    });
+  }
+
+  private Future<List<VendorRows.Trip>> enrich(List<VendorRows.Trip> trips) {
+    List<NearestFix.Ask> asks = new ArrayList<>();
+    for (VendorRows.Trip t : trips) {
+      asks.add(new NearestFix.Ask(t.imei(), t.startTime()));
+      asks.add(new NearestFix.Ask(t.imei(), t.endTime() == null ? t.startTime() : t.endTime()));
+    }
+    boolean anyMissing = trips.stream().anyMatch(t -> t.startLat() == null || t.endLat() == null);
+    if (!anyMissing) {
+      return Future.succeededFuture(trips);
+    }
+    return NearestFix.lookup(pool, asks).map(fixes -> {
+      List<VendorRows.Trip> out = new ArrayList<>(trips.size());
+      for (int i = 0; i < trips.size(); i++) {
+        VendorRows.Trip t = trips.get(i);
+        NearestFix.Fix s = t.startLat() == null ? fixes.get(2 * i) : null;
+        NearestFix.Fix e = t.endLat() == null ? fixes.get(2 * i + 1) : null;
+        out.add(s == null && e == null ? t : t.withPoints(
+            s != null ? Double.valueOf(s.lat()) : t.startLat(), s != null ? Double.valueOf(s.lng()) : t.startLng(),
+            e != null ? Double.valueOf(e.lat()) : t.endLat(), e != null ? Double.valueOf(e.lng()) : t.endLng()));
+      }
+      return out;
+    });
+  }
+
+  private Future<List<Located<VendorRows.Trip>>> geocode(List<VendorRows.Trip> trips) {
+    Set<Addresses.Point> points = new HashSet<>();
+    for (VendorRows.Trip t : trips) {
+      addIfPresent(points, Addresses.Point.of(t.startLat(), t.startLng()));
+      addIfPresent(points, Addresses.Point.of(t.endLat(), t.endLng()));
+    }
+    return Addresses.resolve(geocoder, points).map(found -> located(trips, found));
+  }
+
+  private static List<Located<VendorRows.Trip>> located(List<VendorRows.Trip> trips, Map<Addresses.Point, String> found) {
+    List<Located<VendorRows.Trip>> out = new ArrayList<>(trips.size());
+    for (VendorRows.Trip t : trips) {
+      Addresses.Point s = Addresses.Point.of(t.startLat(), t.startLng());
+      Addresses.Point e = Addresses.Point.of(t.endLat(), t.endLng());
+      out.add(new Located<>(t, s == null ? null : found.get(s), e == null ? null : found.get(e)));
+    }
+    return out;
+  }
+
+  static void addIfPresent(Set<Addresses.Point> points, Addresses.Point p) {
+    if (p != null) {
+      points.add(p);
+    }
+  }
+}
