@@ -16,6 +16,7 @@ public record PollConfig(
     Duration positionsInterval,
     Duration lookback,
     Duration overlap,
+    Duration stopsOverlap,
     Duration settle,
     Duration slice,
     Duration leaseTtl,
@@ -41,6 +42,9 @@ public record PollConfig(
   public static final ConfigKey<Duration> POLL_OVERLAP = ConfigKey.of("POLL_OVERLAP", "PT1H",
       "Each window starts this long before the checkpoint, to catch late vendor rows (ISO-8601).",
       ValueParser.duration(Duration.ZERO, Duration.ofDays(7)));
+  public static final ConfigKey<Duration> POLL_OVERLAP_STOPS = ConfigKey.of("POLL_OVERLAP_STOPS", "P1D",
+      "Overlap for trips and parking, which the vendor reports only once they end: longer than the longest stop (ISO-8601).",
+      ValueParser.duration(Duration.ZERO, Duration.ofDays(31)));
   public static final ConfigKey<Duration> POLL_SETTLE = ConfigKey.of("POLL_SETTLE", "PT2M",
       "Each window ends this long before now, so rows still being written upstream are not asked for yet (ISO-8601).",
       ValueParser.duration(Duration.ZERO, Duration.ofDays(1)));
@@ -49,19 +53,25 @@ public record PollConfig(
       ValueParser.duration(Duration.ofMinutes(1), Duration.ofDays(31)));
   public static final ConfigKey<Duration> POLL_LEASE_TTL = ConfigKey.of("POLL_LEASE_TTL", "PT5M",
       "Lease that keeps each (account, endpoint) job on one replica; renewed while held, taken over after a crash.",
-      ValueParser.duration(Duration.ofSeconds(1), Duration.ofHours(6)));
+      ValueParser.duration(Duration.ofSeconds(1), Duration.ofDays(7)));
+
+  /** Trips and stops appear only when they end, so their windows reach back further. */
+  public Duration overlapFor(String endpointKey) {
+    return endpointKey.equals("trips") || endpointKey.equals("parking") ? stopsOverlap : overlap;
+  }
   public static final ConfigKey<Double> POLL_DISABLE_MAX_FRACTION = ConfigKey.of("POLL_DISABLE_MAX_FRACTION", "0.5",
       "Device sync skips disabling when it would disable more than this share of active devices.",
       ValueParser.decimal(0.0, 1.0));
 
   public static final List<ConfigKey<?>> KEYS = List.of(POLL_ENABLED, POLL_INTERVAL_ALARMS, POLL_INTERVAL_TRIPS,
       POLL_INTERVAL_PARKING, POLL_INTERVAL_DEVICES, POLL_INTERVAL_POSITIONS, POLL_LOOKBACK, POLL_OVERLAP,
-      POLL_SETTLE, POLL_SLICE, POLL_LEASE_TTL, POLL_DISABLE_MAX_FRACTION);
+      POLL_OVERLAP_STOPS, POLL_SETTLE, POLL_SLICE, POLL_LEASE_TTL, POLL_DISABLE_MAX_FRACTION);
 
   public static PollConfig from(ConfigSource source) {
     return new PollConfig(source.get(POLL_ENABLED), source.get(POLL_INTERVAL_ALARMS), source.get(POLL_INTERVAL_TRIPS),
         source.get(POLL_INTERVAL_PARKING), source.get(POLL_INTERVAL_DEVICES), source.get(POLL_INTERVAL_POSITIONS),
-        source.get(POLL_LOOKBACK), source.get(POLL_OVERLAP), source.get(POLL_SETTLE), source.get(POLL_SLICE),
+        source.get(POLL_LOOKBACK), source.get(POLL_OVERLAP), source.get(POLL_OVERLAP_STOPS),
+        source.get(POLL_SETTLE), source.get(POLL_SLICE),
         source.get(POLL_LEASE_TTL), source.get(POLL_DISABLE_MAX_FRACTION));
   }
 }

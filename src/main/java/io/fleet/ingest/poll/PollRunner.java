@@ -2,6 +2,7 @@ package io.fleet.ingest.poll;
 
 import io.fleet.ingest.config.PollConfig;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -13,7 +14,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,26 +77,62 @@ public final class PollRunner {
     return instanceId;
   }
 
-  /** The scheduled run: checkpoint − overlap up to now − settle. */
+  /**
+   * The scheduled run: checkpoint − overlap up to now − settle. Devices the checkpoint has not
+   * covered yet (added to the account since, or missed while a target failed to list) first get
+   * their own catch-up from the lookback, so a late device never leaves a hole behind the checkpoint.
+   */
   public Future<RunResult> scheduled(FleetSource source, Endpoint endpoint, BooleanSupplier cancelled) {
     Instant now = clock.instant();
-    return startPoint(source.account(), endpoint, now).compose(start -> {
-      Window window = Window.next(start, now, config.overlap(), config.settle());
-      return runWindow(source, endpoint, window, "scheduled", endpoint.key(), new JsonObject(), cancelled);
-    });
+    String account = source.account();
+    return Checkpoints.read(pool, account, endpoint.key()).compose(mark -> startPoint(account, endpoint, mark, now)
+        .compose(start -> activeImeis(account).compose(imeis -> {
+          if (imeis.isEmpty()) {
+            return Future.succeededFuture(RunResult.skipped("no active devices for account " + account));
+          }
+          Set<String> covered = new TreeSet<>(mark.map(m -> covered(m.state(), imeis)).orElse(imeis));
+          List<String> newcomers = imeis.stream().filter(i -> !covered.contains(i)).toList();
+          Set<String> all = new TreeSet<>(covered);
+          all.addAll(imeis);
+          JsonObject state = new JsonObject().put("imeis", new JsonArray(List.copyOf(all)));
+          Future<RunResult> catchUp = Future.succeededFuture(new RunResult("ok", Counts.ZERO, 0, null));
+          if (!newcomers.isEmpty()) {
+            log.info("{} {}: {} device(s) not yet covered, catching up from the lookback", endpoint.stream(), account,
+                newcomers.size());
+            Window back = new Window(now.minus(config.lookback()).minus(config.overlapFor(endpoint.key())), start);
+            // Only the last catch-up slice marks the newcomers covered.
+            List<Window> slices = back.slices(config.slice());
+            catchUp = runSlices(source, endpoint, newcomers, slices, "scheduled", endpoint.key(),
+                i -> i == slices.size() - 1 ? state : new JsonObject(), cancelled);
+          }
+          Window window = Window.next(start, now, config.overlapFor(endpoint.key()), config.settle());
+          return catchUp.compose(first -> cancelled.getAsBoolean() || window.isEmpty()
+              ? Future.succeededFuture(first)
+              : runSlices(source, endpoint, imeis, window.slices(config.slice()), "scheduled", endpoint.key(),
+                  i -> state, cancelled).map(r -> new RunResult(r.status(), first.counts().plus(r.counts()),
+                  first.slices() + r.slices(), r.error())));
+        })));
+  }
+
+  private static List<String> covered(JsonObject state, List<String> active) {
+    JsonArray arr = state.getJsonArray("imeis");
+    if (arr == null) {
+      return active;
+    }
+    List<String> out = new ArrayList<>();
+    arr.forEach(o -> out.add(String.valueOf(o)));
+    return out;
   }
 
   /** The stored checkpoint, else the newest row already stored, else now − lookback. */
-  Future<Instant> startPoint(String account, Endpoint endpoint, Instant now) {
-    return Checkpoints.read(pool, account, endpoint.key()).compose(mark -> {
-      if (mark.isPresent()) {
-        return Future.succeededFuture(mark.get().position());
-      }
-      Instant fallback = now.minus(config.lookback());
-      return pool.preparedQuery(newestSql(endpoint)).execute(Tuple.of(account)).map(rows -> {
-        Row row = rows.iterator().next();
-        return row.getOffsetDateTime(0) == null ? fallback : row.getOffsetDateTime(0).toInstant();
-      });
+  Future<Instant> startPoint(String account, Endpoint endpoint, Optional<Checkpoints.Mark> mark, Instant now) {
+    if (mark.isPresent()) {
+      return Future.succeededFuture(mark.get().position());
+    }
+    Instant fallback = now.minus(config.lookback());
+    return pool.preparedQuery(newestSql(endpoint)).execute(Tuple.of(account)).map(rows -> {
+      Row row = rows.iterator().next();
+      return row.getOffsetDateTime(0) == null ? fallback : row.getOffsetDateTime(0).toInstant();
     });
   }
 
@@ -113,34 +153,29 @@ public final class PollRunner {
     });
   }
 
-  /**
-   * Walks {@code window} slice by slice, advancing checkpoint {@code checkpointKey} after each.
-   * With no known devices nothing is asked and nothing advances: the device sync comes first.
-   */
+  /** Walks {@code window} slice by slice for every active device (backfill), advancing {@code checkpointKey}. */
   public Future<RunResult> runWindow(FleetSource source, Endpoint endpoint, Window window, String runKind,
                                      String checkpointKey, JsonObject state, BooleanSupplier cancelled) {
     if (window.isEmpty()) {
       return Future.succeededFuture(RunResult.skipped("empty window"));
     }
-    return activeImeis(source.account()).compose(imeis -> {
-      if (imeis.isEmpty()) {
-        return Future.succeededFuture(RunResult.skipped("no active devices for account " + source.account()));
-      }
-      List<Window> slices = window.slices(config.slice());
-      return next(source, endpoint, imeis, slices, 0, runKind, checkpointKey, state, cancelled,
-          new RunResult("ok", Counts.ZERO, 0, null));
-    });
+    return activeImeis(source.account()).compose(imeis -> imeis.isEmpty()
+        ? Future.succeededFuture(RunResult.skipped("no active devices for account " + source.account()))
+        : runSlices(source, endpoint, imeis, window.slices(config.slice()), runKind, checkpointKey, i -> state,
+            cancelled));
   }
 
-  private Future<RunResult> next(FleetSource source, Endpoint endpoint, List<String> imeis, List<Window> slices,
-                                 int i, String runKind, String checkpointKey, JsonObject state,
-                                 BooleanSupplier cancelled, RunResult sofar) {
-    if (i >= slices.size() || cancelled.getAsBoolean()) {
-      return Future.succeededFuture(sofar);
+  private Future<RunResult> runSlices(FleetSource source, Endpoint endpoint, List<String> imeis, List<Window> slices,
+                                      String runKind, String checkpointKey, IntFunction<JsonObject> state,
+                                      BooleanSupplier cancelled) {
+    Future<RunResult> chain = Future.succeededFuture(new RunResult("ok", Counts.ZERO, 0, null));
+    for (int i = 0; i < slices.size(); i++) {
+      int n = i;
+      chain = chain.compose(sofar -> cancelled.getAsBoolean() ? Future.succeededFuture(sofar)
+          : slice(source, endpoint, imeis, slices.get(n), runKind, checkpointKey, state.apply(n))
+              .map(c -> new RunResult("ok", sofar.counts().plus(c), sofar.slices() + 1, null)));
     }
-    return slice(source, endpoint, imeis, slices.get(i), runKind, checkpointKey, state)
-        .compose(c -> next(source, endpoint, imeis, slices, i + 1, runKind, checkpointKey, state, cancelled,
-            new RunResult("ok", sofar.counts().plus(c), sofar.slices() + 1, null)));
+    return chain;
   }
 
   /** One slice: prepare without a connection, then one transaction. */
