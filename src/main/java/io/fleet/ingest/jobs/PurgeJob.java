@@ -2,6 +2,7 @@ package io.fleet.ingest.jobs;
 
 import io.fleet.ingest.config.OpsConfig;
 import io.fleet.ingest.lease.Leases;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -48,18 +49,21 @@ public final class PurgeJob {
   private final Leases leases;
   private final OpsConfig config;
   private final String instanceId;
+  private final IngestMetrics metrics;
   private final DailySchedule schedule;
   private long timerId = -1;
   private volatile boolean stopped;
   private volatile Future<?> running = Future.succeededFuture();
 
-  public PurgeJob(Vertx vertx, Pool pool, Clock clock, Leases leases, OpsConfig config, String instanceId) {
+  public PurgeJob(Vertx vertx, Pool pool, Clock clock, Leases leases, OpsConfig config, String instanceId,
+                  IngestMetrics metrics) {
     this.vertx = vertx;
     this.pool = pool;
     this.clock = clock;
     this.leases = leases;
     this.config = config;
     this.instanceId = instanceId;
+    this.metrics = metrics;
     this.schedule = new DailySchedule(config.purgeAt(), config.purgeZone());
   }
 
@@ -91,11 +95,16 @@ public final class PurgeJob {
     return leases.tryAcquire(LEASE, LEASE_TTL).compose(held -> {
       if (!held) {
         log.info("purge: slot {} is run by another replica", slot);
+        metrics.jobRuns(STREAM, "skipped").increment();
         return Future.<Void>succeededFuture();
       }
-      return runOnce().<Void>mapEmpty();
+      return runOnce().<Void>map(r -> {
+        metrics.jobRuns(STREAM, "ran").increment();
+        return null;
+      });
     }).recover(err -> {
       log.error("purge: run for slot {} failed", slot, err);
+      metrics.jobRuns(STREAM, "failed").increment();
       return Future.succeededFuture();
     });
   }

@@ -1,6 +1,7 @@
 package io.fleet.ingest.jobs;
 
 import io.fleet.ingest.lease.Leases;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * takes over only when the holder stops ticking.
  */
 public final class ReportingRefreshJob {
-  static final String LEASE = "job.reporting_refresh";
+  public static final String JOB = "job.reporting_refresh";
+  static final String LEASE = JOB;
   private static final Logger log = LoggerFactory.getLogger(ReportingRefreshJob.class);
   private static final String VIEWS =
       "SELECT matviewname FROM pg_catalog.pg_matviews WHERE schemaname = 'reporting' ORDER BY matviewname";
@@ -43,16 +45,19 @@ public final class ReportingRefreshJob {
   private final Clock clock;
   private final Leases leases;
   private final Duration interval;
+  private final IngestMetrics metrics;
   private long timerId = -1;
   private volatile boolean stopped;
   private volatile Future<?> running = Future.succeededFuture();
 
-  public ReportingRefreshJob(Vertx vertx, Pool pool, Clock clock, Leases leases, Duration interval) {
+  public ReportingRefreshJob(Vertx vertx, Pool pool, Clock clock, Leases leases, Duration interval,
+                             IngestMetrics metrics) {
     this.vertx = vertx;
     this.pool = pool;
     this.clock = clock;
     this.leases = leases;
     this.interval = interval;
+    this.metrics = metrics;
   }
 
   public void start() {
@@ -70,8 +75,20 @@ public final class ReportingRefreshJob {
   private void tick() {
     Duration ttl = interval.plus(interval.dividedBy(2));
     running = leases.tryAcquire(LEASE, ttl)
-        .compose(held -> held ? runOnce().<Void>mapEmpty() : Future.<Void>succeededFuture())
-        .onFailure(err -> log.error("reporting refresh: run failed", err))
+        .compose(held -> {
+          if (!held) {
+            metrics.jobRuns(JOB, "skipped").increment();
+            return Future.<Void>succeededFuture();
+          }
+          return runOnce().<Void>map(outcomes -> {
+            metrics.jobRuns(JOB, outcomes.stream().allMatch(Outcome::ok) ? "ran" : "failed").increment();
+            return null;
+          });
+        })
+        .onFailure(err -> {
+          log.error("reporting refresh: run failed", err);
+          metrics.jobRuns(JOB, "failed").increment();
+        })
         .onComplete(ar -> {
           if (!stopped) {
             timerId = vertx.setTimer(Math.max(1, interval.toMillis()), id -> tick());

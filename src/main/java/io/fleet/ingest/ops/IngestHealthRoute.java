@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class IngestHealthRoute {
   private static final Logger log = LoggerFactory.getLogger(IngestHealthRoute.class);
   private static final long DB_TIMEOUT_MS = 5_000;
-  /** Worst first: the overall status is the worst stream status. */
-  private static final List<String> SEVERITY = List.of("failing", "stale", "grace", "idle", "ok");
+  /** Worst first: the overall status is the worst stream status; an idle optional stream counts as ok. */
+  private static final List<String> SEVERITY = List.of("failing", "stale", "grace", "ok");
   private static final String QUERY = """
       SELECT stream, kind, account, status, optional, in_grace, last_success_at, last_error_at, age_seconds,
              rows_in_window, runs_in_window,
@@ -64,8 +64,9 @@ public final class IngestHealthRoute {
           long windowSeconds = 0;
           for (Row r : rows) {
             String status = r.getString("status");
-            if (SEVERITY.indexOf(status) < SEVERITY.indexOf(overall)) {
-              overall = status;
+            String counted = status.equals("idle") ? "ok" : status;
+            if (SEVERITY.indexOf(counted) < SEVERITY.indexOf(overall)) {
+              overall = counted;
             }
             inGrace = Boolean.TRUE.equals(r.getBoolean("in_grace"));
             windowSeconds = r.getLong("rows_window_s");

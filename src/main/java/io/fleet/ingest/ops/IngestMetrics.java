@@ -34,6 +34,7 @@ public final class IngestMetrics {
   public static final String QUARANTINED = "tracksolid.quarantined";
   public static final String POLL_DURATION = "tracksolid.poll.duration";
   public static final String CHECKPOINT_LAG = "tracksolid.checkpoint.lag.seconds";
+  public static final String JOB_RUNS = "tracksolid.job.runs";
 
   private final MeterRegistry registry;
   private final Map<Meter.Id, GaugeValue> gauges = new ConcurrentHashMap<>();
@@ -136,6 +137,12 @@ public final class IngestMetrics {
   public GaugeValue checkpointLagSeconds(String stream, String account) {
     return gauge(CHECKPOINT_LAG, "Seconds between now and the stream's checkpoint",
         Tags.of("stream", stream, "account", account));
+  }
+
+  /** outcome: ran (this replica held the lease), skipped (another one did) or failed. */
+  public Counter jobRuns(String job, String outcome) {
+    return Counter.builder(JOB_RUNS).description("Scheduled job slots on this replica by outcome")
+        .tags("job", job, "outcome", outcome).register(registry);
   }
 
   private GaugeValue gauge(String name, String description, Tags tags) {

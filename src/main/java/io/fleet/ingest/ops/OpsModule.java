@@ -26,7 +26,7 @@ public final class OpsModule implements ServiceModule {
   @Override
   public Future<Void> start(ServiceContext context) {
     OpsConfig config = context.config().ops();
-    IngestMetrics.of(context);
+    IngestMetrics meters = IngestMetrics.of(context);
     new IngestHealthRoute(context.pool(), context.clock()).mount(context.router());
     Leases leases = new Leases(context.pool(), context.clock(), context.instanceId());
     return IngestHealthSettings.apply(context.pool(), context.clock(), config)
@@ -34,9 +34,10 @@ public final class OpsModule implements ServiceModule {
         .map(server -> {
           metrics = server;
           context.provide(MetricsServer.class, server);
-          purge = new PurgeJob(context.vertx(), context.pool(), context.clock(), leases, config, context.instanceId());
+          purge = new PurgeJob(context.vertx(), context.pool(), context.clock(), leases, config, context.instanceId(),
+              meters);
           refresh = new ReportingRefreshJob(context.vertx(), context.pool(), context.clock(), leases,
-              config.reportingRefreshInterval());
+              config.reportingRefreshInterval(), meters);
           context.provide(PurgeJob.class, purge);
           context.provide(ReportingRefreshJob.class, refresh);
           purge.start();
