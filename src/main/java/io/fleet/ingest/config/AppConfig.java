@@ -13,7 +13,8 @@ public record AppConfig(
     ServiceConfig service,
     HttpConfig http,
     DatabaseConfig database,
-    OpsConfig ops) {
+    OpsConfig ops,
+    GeocodeConfig geocode) {
 
   public static final ConfigKey<Boolean> DEMO_MODE = ConfigKey.of("DEMO_MODE", "false",
       "Run against the built-in Tracksolid and Nominatim simulator (same as --demo).", ValueParser.bool());
@@ -24,7 +25,8 @@ public record AppConfig(
       ServiceConfig.KEYS,
       HttpConfig.KEYS,
       DatabaseConfig.KEYS,
-      OpsConfig.KEYS);
+      OpsConfig.KEYS,
+      GeocodeConfig.KEYS);
 
   public static AppConfig load(Map<String, String> env, boolean demoFlag) {
     ConfigSource source = new ConfigSource(env);
@@ -34,7 +36,8 @@ public record AppConfig(
         ServiceConfig.from(source),
         HttpConfig.from(source),
         DatabaseConfig.from(source),
-        OpsConfig.from(source));
+        OpsConfig.from(source),
+        GeocodeConfig.from(source, demo));
     source.throwIfInvalid();
     return config;
   }

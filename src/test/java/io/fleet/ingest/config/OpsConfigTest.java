@@ -14,7 +14,7 @@ class OpsConfigTest {
   @Test
   void defaultsAndThresholdPrecedence() {
     OpsConfig ops = AppConfig.load(Map.of("HEALTH_THRESHOLDS", "webhook.*=PT20M/PT2H,webhook.pushgps=PT5M/PT10M"),
-        false).ops();
+        true).ops();
     assertThat(ops.purgeAt()).isEqualTo(LocalTime.of(2, 30));
     assertThat(ops.ingestionLogRetentionDays()).isEqualTo(90);
     assertThat(ops.refreshLogRetentionDays()).isEqualTo(180);
@@ -27,7 +27,7 @@ class OpsConfigTest {
 
   @Test
   void metricsPortEqualToTheHttpPortMeansThePublicServer() {
-    OpsConfig ops = AppConfig.load(Map.of("METRICS_PORT", "8080"), false).ops();
+    OpsConfig ops = AppConfig.load(Map.of("METRICS_PORT", "8080"), true).ops();
     assertThat(ops.metricsPort()).isEqualTo(Optional.of(8080));
     assertThat(ops.separateMetricsServer(8080)).isFalse();
     assertThat(ops.separateMetricsServer(8081)).isTrue();
