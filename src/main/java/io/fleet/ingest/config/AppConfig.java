@@ -13,6 +13,8 @@ public record AppConfig(
     ServiceConfig service,
     HttpConfig http,
     DatabaseConfig database,
+    OpsConfig ops,
+    GeocodeConfig geocode,
     PollConfig poll) {
 
   public static final ConfigKey<Boolean> DEMO_MODE = ConfigKey.of("DEMO_MODE", "false",
@@ -24,6 +26,8 @@ public record AppConfig(
       ServiceConfig.KEYS,
       HttpConfig.KEYS,
       DatabaseConfig.KEYS,
+      OpsConfig.KEYS,
+      GeocodeConfig.KEYS,
       PollConfig.KEYS);
 
   public static AppConfig load(Map<String, String> env, boolean demoFlag) {
@@ -34,6 +38,8 @@ public record AppConfig(
         ServiceConfig.from(source),
         HttpConfig.from(source),
         DatabaseConfig.from(source),
+        OpsConfig.from(source),
+        GeocodeConfig.from(source, demo),
         PollConfig.from(source));
     source.throwIfInvalid();
     return config;
