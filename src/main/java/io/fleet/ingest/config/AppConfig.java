@@ -12,7 +12,8 @@ public record AppConfig(
     boolean demo,
     ServiceConfig service,
     HttpConfig http,
-    DatabaseConfig database) {
+    DatabaseConfig database,
+    TracksolidConfig tracksolid) {
 
   public static final ConfigKey<Boolean> DEMO_MODE = ConfigKey.of("DEMO_MODE", "false",
       "Run against the built-in Tracksolid and Nominatim simulator (same as --demo).", ValueParser.bool());
@@ -22,7 +23,8 @@ public record AppConfig(
       List.of(DEMO_MODE),
       ServiceConfig.KEYS,
       HttpConfig.KEYS,
-      DatabaseConfig.KEYS);
+      DatabaseConfig.KEYS,
+      TracksolidConfig.KEYS);
 
   public static AppConfig load(Map<String, String> env, boolean demoFlag) {
     ConfigSource source = new ConfigSource(env);
@@ -31,7 +33,8 @@ public record AppConfig(
         demo,
         ServiceConfig.from(source),
         HttpConfig.from(source),
-        DatabaseConfig.from(source));
+        DatabaseConfig.from(source),
+        TracksolidConfig.from(source));
     source.throwIfInvalid();
     return config;
   }
