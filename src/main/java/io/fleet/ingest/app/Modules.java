@@ -1,6 +1,7 @@
 package io.fleet.ingest.app;
 
 import io.fleet.ingest.config.AppConfig;
+import io.fleet.ingest.tracksolid.TracksolidModule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,7 @@ public final class Modules {
 
   public static List<ServiceModule> forConfig(AppConfig config) {
     List<ServiceModule> modules = new ArrayList<>();
+    modules.add(new TracksolidModule());
     return modules;
   }
 }

@@ -53,9 +53,6 @@ public final class ServeCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
     log.info("starting tracksolid-ingest {} (demo={}) with {}", BuildInfo.version(), config.demo(),
         ConfigSummary.describe(env));
-    if (!config.tracksolid().enabled()) {
-      log.warn(config.tracksolid().disabledReason());
-    }
 
     RunningService service;
     try {

@@ -124,6 +124,9 @@ public final class TracksolidSimulator {
     } else if (fault.isPresent() && fault.get().kind() == Fault.Kind.VENDOR_CODE) {
       body = envelope(fault.get().code(), "injected fault", new JsonObject()).encode();
     } else {
+      if (fault.isPresent() && fault.get().kind() == Fault.Kind.INVALIDATE_TOKENS) {
+        tokens.clear();
+      }
       body = process(ctx, p, method, fault).encode();
     }
     inflight.get(appKey).decrementAndGet();

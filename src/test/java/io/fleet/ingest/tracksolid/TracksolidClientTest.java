@@ -1,9 +1,11 @@
 package io.fleet.ingest.tracksolid;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleet.ingest.simulator.Fault;
+import io.fleet.ingest.simulator.SimulatorOptions;
+import io.fleet.ingest.support.MutableClock;
+import java.time.Instant;
 import io.fleet.ingest.support.TestService.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The client against the simulator: tokens, retries, caps and the error taxonomy. */
 class TracksolidClientTest {
   private static final String DEVICES = "jimi.user.device.list";
-  private final SimHarness h = new SimHarness();
+  private SimHarness h = new SimHarness();
 
   @AfterEach
   void close() {
@@ -60,7 +62,7 @@ class TracksolidClientTest {
   void tokenRejectedWith1004LogsInAgainExactlyOnceAndRetries() {
     TracksolidClient client = h.client();
     await(devices(client));
-    h.sim.invalidateTokens();
+    h.sim.faults().inject(DEVICES, Fault.invalidateTokens(), 1);
     JsonObject env = await(devices(client));
     assertThat(env.getJsonArray("result")).isNotEmpty();
     assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(2);
@@ -133,7 +135,10 @@ class TracksolidClientTest {
   }
 
   @Test
-  void theBreakerOpensAfterConsecutiveFailuresAndRecoversThroughAProbe() throws Exception {
+  void theBreakerOpensAfterConsecutiveFailuresAndRecoversThroughAProbe() {
+    MutableClock clock = new MutableClock(Instant.now());
+    h.close();
+    h = new SimHarness(SimulatorOptions.defaults(clock));
     TracksolidClient client = h.client(SimHarness.config(2, 1, 3, Duration.ofSeconds(10)));
     await(devices(client));
     h.sim.faults().inject(DEVICES, Fault.http(500), 3);
@@ -143,16 +148,52 @@ class TracksolidClientTest {
     assertThat(client.circuitState()).isEqualTo(CircuitBreaker.State.OPEN);
     assertThat(h.registry.find("tracksolid.vendor.circuit.state").tag("account", "demo").gauge().value())
         .isEqualTo(2.0);
+    long before = h.sim.calls(DEVICES);
     Throwable refused = failure(devices(client));
     assertThat(refused).isInstanceOf(UnavailableException.class);
-    long before = h.sim.calls(DEVICES);
-    // The breaker's open period (200 ms) runs on the wall clock here; poll instead of sleeping a fixed time.
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (client.circuitState() == CircuitBreaker.State.OPEN && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    assertThat(h.sim.calls(DEVICES)).isEqualTo(before);
+    clock.advance(Duration.ofMillis(201));
+    assertThat(client.circuitState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
     await(devices(client));
     assertThat(h.sim.calls(DEVICES)).isEqualTo(before + 1);
     assertThat(client.circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  void theTokenIsReusedUntilExpiresInMinusTheMarginThenRenewed() {
+    MutableClock clock = new MutableClock(Instant.now());
+    h.close();
+    h = new SimHarness(SimulatorOptions.defaults(clock).withTokenLifetime(Duration.ofSeconds(600)));
+    TracksolidClient client = h.client();
+    await(devices(client));
+    clock.advance(Duration.ofSeconds(539));
+    await(devices(client));
+    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+    await(devices(client));
+    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(2);
+    assertThat(h.sim.calls("jimi.user.device.list")).isEqualTo(3);
+  }
+
+  @Test
+  void aFullWaitQueueRefusesAtOnce() {
+    TracksolidClient client = new TracksolidClient(h.vertx, h.account,
+        new io.fleet.ingest.config.TracksolidConfig(List.of(), 1, 2, Duration.ofSeconds(5), Duration.ofSeconds(10), 1,
+            Duration.ofMillis(1), Duration.ofMillis(5), 7200, Duration.ZERO, 50, Duration.ofSeconds(1)),
+        h.clock, h.registry);
+    await(devices(client));
+    List<Future<JsonObject>> calls = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      calls.add(devices(client));
+    }
+    long refused = calls.stream().filter(f -> {
+      try {
+        Futures.get(f, 30);
+        return false;
+      } catch (IllegalStateException e) {
+        return e.getCause() instanceof UnavailableException u && u.reason() == UnavailableException.Reason.QUEUE_FULL;
+      }
+    }).count();
+    assertThat(refused).isEqualTo(2);
   }
 }
