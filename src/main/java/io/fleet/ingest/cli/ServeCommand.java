@@ -8,10 +8,12 @@ import io.fleet.ingest.config.ConfigSource;
 import io.fleet.ingest.simulator.DemoEnvironment;
 import io.fleet.ingest.simulator.SimulatorOptions;
 import io.fleet.ingest.simulator.SimulatorServer;
+import io.fleet.ingest.simulator.nominatim.NominatimSimulator;
 import io.vertx.core.Vertx;
 import io.fleet.ingest.config.ConfigSummary;
 import io.fleet.ingest.ops.BuildInfo;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +41,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (demoMode) {
       simulatorVertx = Vertx.vertx();
       SimulatorServer simulator = SimulatorServer.start(simulatorVertx,
-          SimulatorOptions.defaults(Clock.systemUTC())).await();
+          SimulatorOptions.defaults(Clock.systemUTC()), List.of(new NominatimSimulator()::mount)).await();
       env = DemoEnvironment.overlay(env, simulator);
     }
     AppConfig config;

@@ -13,7 +13,9 @@ public record AppConfig(
     ServiceConfig service,
     HttpConfig http,
     DatabaseConfig database,
-    TracksolidConfig tracksolid) {
+    TracksolidConfig tracksolid,
+    OpsConfig ops,
+    GeocodeConfig geocode) {
 
   public static final ConfigKey<Boolean> DEMO_MODE = ConfigKey.of("DEMO_MODE", "false",
       "Run against the built-in Tracksolid and Nominatim simulator (same as --demo).", ValueParser.bool());
@@ -24,7 +26,9 @@ public record AppConfig(
       ServiceConfig.KEYS,
       HttpConfig.KEYS,
       DatabaseConfig.KEYS,
-      TracksolidConfig.KEYS);
+      TracksolidConfig.KEYS,
+      OpsConfig.KEYS,
+      GeocodeConfig.KEYS);
 
   public static AppConfig load(Map<String, String> env, boolean demoFlag) {
     ConfigSource source = new ConfigSource(env);
@@ -34,7 +38,9 @@ public record AppConfig(
         ServiceConfig.from(source),
         HttpConfig.from(source),
         DatabaseConfig.from(source),
-        TracksolidConfig.from(source));
+        TracksolidConfig.from(source),
+        OpsConfig.from(source),
+        GeocodeConfig.from(source, demo));
     source.throwIfInvalid();
     return config;
   }

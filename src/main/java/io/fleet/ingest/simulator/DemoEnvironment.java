@@ -1,12 +1,13 @@
 package io.fleet.ingest.simulator;
 
+import io.fleet.ingest.config.GeocodeConfig;
 import io.fleet.ingest.config.TracksolidConfig;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Demo mode's configuration: the Tracksolid variables point at the in-process simulator and
- * carry its demo credentials, unless the operator set them. DATABASE_URL is left alone, so the
+ * carry its demo credentials, and NOMINATIM_URL at the same server, unless the operator set them. DATABASE_URL is left alone, so the
  * demo runs on the embedded database unless one is named.
  */
 public final class DemoEnvironment {
@@ -26,6 +27,9 @@ public final class DemoEnvironment {
       out.put(TracksolidConfig.TRACKSOLID_PASSWORD.name(), o.password());
     }
     putIfUnset(out, TracksolidConfig.TRACKSOLID_TARGETS.name(), o.userId() + "," + o.subAccount());
+    // The Nominatim stand-in is mounted on the same server (see ServeCommand); its policy checks stay on.
+    putIfUnset(out, GeocodeConfig.NOMINATIM_URL.name(), server.baseUrl());
+    putIfUnset(out, GeocodeConfig.NOMINATIM_USER_AGENT.name(), "tracksolid-ingest-demo/1.0 (demo@example.invalid)");
     return out;
   }
 

@@ -29,6 +29,8 @@ class DemoEnvironmentTest {
       TracksolidApi api = new TracksolidApi(new TracksolidClient(vertx, account, config.tracksolid(),
           Clock.systemUTC(), new SimpleMeterRegistry()));
       assertThat(Futures.get(api.devices("demo"), 20)).isNotEmpty();
+      assertThat(config.geocode().url().toString()).isEqualTo(server.baseUrl());
+      assertThat(config.geocode().publicHostProblem()).isEmpty();
 
       Map<String, String> own = DemoEnvironment.overlay(Map.of("TRACKSOLID_USER_ID", "mine",
           "DATABASE_URL", "postgresql://x@localhost/db"), server);
