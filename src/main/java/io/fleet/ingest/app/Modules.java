@@ -1,6 +1,7 @@
 package io.fleet.ingest.app;
 
 import io.fleet.ingest.config.AppConfig;
+import io.fleet.ingest.tracksolid.TracksolidModule;
 import io.fleet.ingest.ops.OpsModule;
 import io.fleet.ingest.geocode.GeocodeModule;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ public final class Modules {
 
   public static List<ServiceModule> forConfig(AppConfig config) {
     List<ServiceModule> modules = new ArrayList<>();
+    modules.add(new TracksolidModule());
     // Before the pollers and the webhook: they look the Geocoder up.
     modules.add(new GeocodeModule());
     modules.add(new OpsModule());

@@ -4,9 +4,16 @@ import io.fleet.ingest.app.RunningService;
 import io.fleet.ingest.app.Service;
 import io.fleet.ingest.config.AppConfig;
 import io.fleet.ingest.config.ConfigException;
+import io.fleet.ingest.config.ConfigSource;
+import io.fleet.ingest.simulator.DemoEnvironment;
+import io.fleet.ingest.simulator.SimulatorOptions;
+import io.fleet.ingest.simulator.SimulatorServer;
+import io.fleet.ingest.simulator.nominatim.NominatimSimulator;
+import io.vertx.core.Vertx;
 import io.fleet.ingest.config.ConfigSummary;
 import io.fleet.ingest.ops.BuildInfo;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +26,7 @@ import picocli.CommandLine.Option;
 /** Runs the service until SIGTERM or SIGINT, then stops gracefully and exits 0. */
 @Command(name = "tracksolid-ingest", mixinStandardHelpOptions = true, versionProvider = ServeCommand.Version.class,
     description = "Keeps Tracksolid Pro fleet telemetry flowing into PostgreSQL/TimescaleDB.",
-    subcommands = {})
+    subcommands = {SimulatorCommand.class})
 public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--demo", description = "Run against the built-in Tracksolid and Nominatim simulator.")
@@ -28,9 +35,18 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = System.getenv();
+    // Demo mode: the simulator listens before the config is read, so its URL and credentials fill in.
+    boolean demoMode = demo || Boolean.TRUE.equals(new ConfigSource(env).get(AppConfig.DEMO_MODE));
+    Vertx simulatorVertx = null;
+    if (demoMode) {
+      simulatorVertx = Vertx.vertx();
+      SimulatorServer simulator = SimulatorServer.start(simulatorVertx,
+          SimulatorOptions.defaults(Clock.systemUTC()), List.of(new NominatimSimulator()::mount)).await();
+      env = DemoEnvironment.overlay(env, simulator);
+    }
     AppConfig config;
     try {
-      config = AppConfig.load(env, demo);
+      config = AppConfig.load(env, demoMode);
     } catch (ConfigException e) {
       // Printed before logging starts, so it reads the same whatever LOG_FORMAT says.
       System.err.println("tracksolid-ingest: " + e.getMessage());
@@ -48,11 +64,14 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
 
+    Vertx demoVertx = simulatorVertx;
     CountDownLatch stopped = new CountDownLatch(1);
     long graceMs = config.service().shutdownGrace().toMillis();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutdown signal received");
-      service.stop().onComplete(ar -> stopped.countDown());
+      service.stop()
+          .compose(v -> demoVertx == null ? io.vertx.core.Future.<Void>succeededFuture() : demoVertx.close())
+          .onComplete(ar -> stopped.countDown());
       try {
         stopped.await(graceMs + 10_000, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

@@ -13,6 +13,7 @@ public record AppConfig(
     ServiceConfig service,
     HttpConfig http,
     DatabaseConfig database,
+    TracksolidConfig tracksolid,
     OpsConfig ops,
     GeocodeConfig geocode,
     PollConfig poll) {
@@ -26,6 +27,7 @@ public record AppConfig(
       ServiceConfig.KEYS,
       HttpConfig.KEYS,
       DatabaseConfig.KEYS,
+      TracksolidConfig.KEYS,
       OpsConfig.KEYS,
       GeocodeConfig.KEYS,
       PollConfig.KEYS);
@@ -38,6 +40,7 @@ public record AppConfig(
         ServiceConfig.from(source),
         HttpConfig.from(source),
         DatabaseConfig.from(source),
+        TracksolidConfig.from(source),
         OpsConfig.from(source),
         GeocodeConfig.from(source, demo),
         PollConfig.from(source));

@@ -1,0 +1,48 @@
+package io.fleet.ingest.simulator;
+
+import java.time.Duration;
+
+/**
+ * One kind of misbehaviour the simulator can inject into a method's answers:
+ * a vendor code (1006 storms, -1, 1004 ...), an HTTP status (429 with Retry-After, 500, 502),
+ * a delay before the normal answer (slow responses; longer than the client timeout = timeout),
+ * a body that is not JSON, page 1 served again for every later page, or two extra items with
+ * garbage times (one in 2019, one in 2099) added to a non-empty result, or every token revoked
+ * just before the call is checked (token invalidation mid-run: that call gets 1004).
+ */
+public record Fault(Kind kind, String code, int status, Duration duration) {
+  public enum Kind { VENDOR_CODE, HTTP_STATUS, DELAY, MALFORMED_JSON, REPEAT_PAGE, GARBAGE_TIMESTAMPS, INVALIDATE_TOKENS }
+
+  public static Fault vendorCode(String code) {
+    return new Fault(Kind.VENDOR_CODE, code, 200, Duration.ZERO);
+  }
+
+  public static Fault http(int status) {
+    return new Fault(Kind.HTTP_STATUS, "", status, Duration.ZERO);
+  }
+
+  /** HTTP 429 with a Retry-After of {@code retryAfter} (whole seconds). */
+  public static Fault tooManyRequests(Duration retryAfter) {
+    return new Fault(Kind.HTTP_STATUS, "", 429, retryAfter);
+  }
+
+  public static Fault delay(Duration delay) {
+    return new Fault(Kind.DELAY, "", 200, delay);
+  }
+
+  public static Fault malformedJson() {
+    return new Fault(Kind.MALFORMED_JSON, "", 200, Duration.ZERO);
+  }
+
+  public static Fault repeatPage() {
+    return new Fault(Kind.REPEAT_PAGE, "", 200, Duration.ZERO);
+  }
+
+  public static Fault garbageTimestamps() {
+    return new Fault(Kind.GARBAGE_TIMESTAMPS, "", 200, Duration.ZERO);
+  }
+
+  public static Fault invalidateTokens() {
+    return new Fault(Kind.INVALIDATE_TOKENS, "", 200, Duration.ZERO);
+  }
+}

@@ -1,0 +1,292 @@
+package io.fleet.ingest.tracksolid;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The typed vendor methods the pollers use. Each splits a request to the vendor's limits (IMEIs
+ * per call, window length, pages), runs the pieces one after another on the account's client
+ * and returns the items deduplicated on their natural key. Windows are inclusive at both ends,
+ * as the vendor's {@code begin_time}/{@code end_time}, so adjacent pieces may overlap by a second.
+ */
+public final class TracksolidApi {
+  private static final Logger log = LoggerFactory.getLogger(TracksolidApi.class);
+  public static final int MAX_IMEIS = 100;
+  public static final int PAGE_SIZE = 100;
+  /** The alarm list serves at most this many rows for one query; a full window is split in two. */
+  public static final int ALARM_ROW_CAP = 1000;
+  public static final Duration TRACK_MAX_WINDOW = Duration.ofDays(7);
+
+  private final TracksolidClient client;
+  /** start_row base learned from the vendor (the reference leaves 0 or 1 open). */
+  private volatile int startRowBase = 1;
+
+  public TracksolidApi(TracksolidClient client) {
+    this.client = client;
+  }
+
+  public TracksolidClient client() {
+    return client;
+  }
+
+  /** The start_row base in use: 1 until the vendor shows it counts from 0. */
+  public int startRowBase() {
+    return startRowBase;
+  }
+
+  // ---- alarms -------------------------------------------------------------------------------
+
+  public Future<List<VendorAlarm>> alarms(List<String> imeis, Instant from, Instant to) {
+    Map<String, VendorAlarm> out = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
+      for (Instant[] w : monthWindows(from, to)) {
+        chain = chain.compose(v -> alarmWindow(String.join(",", chunk), w[0], w[1])
+            .map(rows -> {
+              rows.forEach(a -> out.putIfAbsent(a.key(), a));
+              return null;
+            }));
+      }
+    }
+    return chain.map(v -> List.copyOf(out.values()));
+  }
+
+  private Future<List<VendorAlarm>> alarmWindow(String imeis, Instant from, Instant to) {
+    return alarmPages(imeis, from, to, 1, new ArrayList<>(), List.of(), false).compose(rows -> {
+      if (rows.size() >= ALARM_ROW_CAP && Duration.between(from, to).getSeconds() > 1) {
+        // The vendor stops at 1000 rows: halve the window until each half fits.
+        Instant mid = from.plusSeconds(Duration.between(from, to).getSeconds() / 2);
+        List<VendorAlarm> both = new ArrayList<>();
+        return alarmWindow(imeis, from, mid).compose(a -> {
+          both.addAll(a);
+          return alarmWindow(imeis, mid, to);
+        }).map(b -> {
+          both.addAll(b);
+          return both;
+        });
+      }
+      return Future.succeededFuture(rows);
+    });
+  }
+
+  private Future<List<VendorAlarm>> alarmPages(String imeis, Instant from, Instant to, int page,
+                                               List<VendorAlarm> acc, List<String> previousKeys, boolean refetched) {
+    Map<String, String> params = Map.of("imeis", imeis, "begin_time", Lenient.format(from),
+        "end_time", Lenient.format(to), "page_no", Integer.toString(page), "page_size", Integer.toString(PAGE_SIZE));
+    return client.call("jimi.device.alarm.list", params).compose(env -> {
+      List<VendorAlarm> rows = items(env.getValue("result")).stream().map(VendorAlarm::from).toList();
+      List<String> keys = rows.stream().map(VendorAlarm::key).toList();
+      if (!rows.isEmpty() && keys.equals(previousKeys)) {
+        if (!refetched) {
+          return alarmPages(imeis, from, to, page, acc, previousKeys, true);
+        }
+        log.warn("tracksolid {} jimi.device.alarm.list: page {} repeats page {} for {}..{}; stopping this window",
+            client.account().name(), page, page - 1, from, to);
+        return Future.succeededFuture(acc);
+      }
+      acc.addAll(rows);
+      if (rows.size() < PAGE_SIZE || acc.size() >= ALARM_ROW_CAP) {
+        return Future.succeededFuture(acc);
+      }
+      return alarmPages(imeis, from, to, page + 1, acc, keys, false);
+    });
+  }
+
+  // ---- trips --------------------------------------------------------------------------------
+
+  /** Trips from {@code jimi.device.track.mileage}, ≤ 100 IMEIs per call. */
+  public Future<List<VendorTrip>> mileageTrips(List<String> imeis, Instant from, Instant to) {
+    Map<String, VendorTrip> out = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
+      chain = chain.compose(v -> client.call(VendorTrip.MILEAGE, Map.of("imeis", String.join(",", chunk),
+          "begin_time", Lenient.format(from), "end_time", Lenient.format(to))).map(env -> {
+            items(env.getValue("result")).forEach(j -> {
+              VendorTrip t = VendorTrip.fromMileage(j);
+              out.putIfAbsent(t.key(), t);
+            });
+            return null;
+          }));
+    }
+    return chain.map(v -> List.copyOf(out.values()));
+  }
+
+  /** Trips from {@code jimi.open.platform.report.trips} type=list, paged by start_row over devices. */
+  public Future<List<VendorTrip>> reportTrips(String account, List<String> imeis, Instant from, Instant to) {
+    Map<String, VendorTrip> out = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
+      Map<String, String> base = Map.of("account", account, "imeis", String.join(",", chunk), "type", "list",
+          "start_time", Lenient.format(from), "end_time", Lenient.format(to));
+      chain = chain.compose(v -> rowPages(VendorTrip.REPORT, base, data -> new Page(
+          items(data.getValue("dayList")), Lenient.integer(data, "dataTotalRows").orElse(-1))).map(devices -> {
+            for (JsonObject device : devices) {
+              String imei = Lenient.text(device, "imei").orElse(null);
+              for (JsonObject day : items(device.getValue("tripsData"))) {
+                for (JsonObject trip : items(day.getValue("dayData"))) {
+                  VendorTrip t = VendorTrip.fromReportDayData(trip, imei);
+                  out.putIfAbsent(t.key(), t);
+                }
+              }
+            }
+            return null;
+          }));
+    }
+    return chain.map(v -> List.copyOf(out.values()));
+  }
+
+  // ---- parking / idling ---------------------------------------------------------------------
+
+  /** {@code accType} "off" = parking, "on" = idling; pages by start_row until dataTotalRows. */
+  public Future<List<VendorParking>> parking(String account, List<String> imeis, Instant from, Instant to,
+                                             String accType) {
+    if (!"on".equals(accType) && !"off".equals(accType)) {
+      return Future.failedFuture(new IllegalArgumentException("acc_type is on or off, got " + accType));
+    }
+    Map<String, VendorParking> out = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
+      Map<String, String> base = Map.of("account", account, "imeis", String.join(",", chunk), "acc_type", accType,
+          "start_time", Lenient.format(from), "end_time", Lenient.format(to));
+      chain = chain.compose(v -> rowPages("jimi.open.platform.report.parking", base, data -> new Page(
+          items(data.getValue("rows")), Lenient.integer(data, "dataTotalRows").orElse(-1))).map(rows -> {
+            rows.forEach(j -> {
+              VendorParking p = VendorParking.from(j, accType);
+              out.putIfAbsent(p.key(), p);
+            });
+            return null;
+          }));
+    }
+    return chain.map(v -> List.copyOf(out.values()));
+  }
+
+  private record Page(List<JsonObject> rows, int total) {
+  }
+
+  /**
+   * start_row paging. The base is unconfirmed: try 1; a 1001 on the first page, or fewer rows
+   * than dataTotalRows at the end, means the vendor counts from 0, so start again from 0 and
+   * remember it for this account.
+   */
+  private Future<List<JsonObject>> rowPages(String method, Map<String, String> base, Function<JsonObject, Page> read) {
+    int b = startRowBase;
+    return rowPagesFrom(method, base, read, b, new ArrayList<>()).recover(err -> {
+      if (b == 1 && err instanceof VendorException v && v.code().equals("1001")) {
+        log.info("tracksolid {} {}: start_row=1 refused (1001); using base 0", client.account().name(), method);
+        startRowBase = 0;
+        return rowPagesFrom(method, base, read, 0, new ArrayList<>());
+      }
+      return Future.failedFuture(err);
+    }).compose(result -> {
+      if (b == 1 && result.total() > result.rows().size()) {
+        log.info("tracksolid {} {}: {} of {} rows with start_row base 1; using base 0", client.account().name(),
+            method, result.rows().size(), result.total());
+        startRowBase = 0;
+        return rowPagesFrom(method, base, read, 0, new ArrayList<>()).map(Page::rows);
+      }
+      return Future.succeededFuture(result.rows());
+    });
+  }
+
+  private Future<Page> rowPagesFrom(String method, Map<String, String> base, Function<JsonObject, Page> read,
+                                    int startBase, List<JsonObject> acc) {
+    Map<String, String> params = new LinkedHashMap<>(base);
+    params.put("start_row", Integer.toString(startBase + acc.size()));
+    params.put("page_size", Integer.toString(PAGE_SIZE));
+    return client.call(method, params).compose(env -> {
+      JsonObject data = env.getValue("data") instanceof JsonObject d ? d : new JsonObject();
+      Page page = read.apply(data);
+      acc.addAll(page.rows());
+      boolean more = page.rows().size() == PAGE_SIZE && (page.total() < 0 || acc.size() < page.total());
+      if (!more) {
+        return Future.succeededFuture(new Page(acc, page.total()));
+      }
+      return rowPagesFrom(method, base, read, startBase, acc);
+    });
+  }
+
+  // ---- devices and positions ----------------------------------------------------------------
+
+  public Future<List<VendorDevice>> devices(String target) {
+    return client.call("jimi.user.device.list", Map.of("target", target))
+        .map(env -> items(env.getValue("result")).stream().map(j -> VendorDevice.from(j, target)).toList());
+  }
+
+  public Future<List<VendorLocation>> locations(String target) {
+    return client.call("jimi.user.device.location.list", Map.of("target", target))
+        .map(env -> items(env.getValue("result")).stream().map(VendorLocation::from).toList());
+  }
+
+  /** Fixes of one device, ≤ 7 days per call. */
+  public Future<List<VendorTrackPoint>> track(String imei, Instant from, Instant to) {
+    Map<String, VendorTrackPoint> out = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (Instant start = from; start.isBefore(to); start = start.plus(TRACK_MAX_WINDOW)) {
+      Instant s = start;
+      Instant e = min(to, start.plus(TRACK_MAX_WINDOW));
+      chain = chain.compose(v -> client.call("jimi.device.track.list", Map.of("imei", imei,
+          "begin_time", Lenient.format(s), "end_time", Lenient.format(e))).map(env -> {
+            items(env.getValue("result")).forEach(j -> {
+              VendorTrackPoint p = VendorTrackPoint.from(j, imei);
+              out.putIfAbsent(p.imei() + "|" + p.gpsTime(), p);
+            });
+            return null;
+          }));
+    }
+    return chain.map(v -> List.copyOf(out.values()));
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  /** [from, to] cut into windows of at most one calendar month. */
+  static List<Instant[]> monthWindows(Instant from, Instant to) {
+    List<Instant[]> windows = new ArrayList<>();
+    Instant start = from;
+    do {
+      Instant end = min(to, start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
+      windows.add(new Instant[] {start, end});
+      start = end;
+    } while (start.isBefore(to));
+    return windows;
+  }
+
+  static <T> List<List<T>> chunks(List<T> all, int size) {
+    List<List<T>> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += size) {
+      out.add(List.copyOf(all.subList(i, Math.min(all.size(), i + size))));
+    }
+    return out;
+  }
+
+  /** Items of a result/data array; anything that is not an object is skipped. */
+  static List<JsonObject> items(Object value) {
+    List<JsonObject> out = new ArrayList<>();
+    if (value instanceof JsonArray array) {
+      for (Object o : array) {
+        if (o instanceof JsonObject j) {
+          out.add(j);
+        } else if (o instanceof Map<?, ?> m) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> map = (Map<String, Object>) m;
+          out.add(new JsonObject(map));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+}

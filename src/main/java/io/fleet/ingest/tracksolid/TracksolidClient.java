@@ -1,0 +1,291 @@
+package io.fleet.ingest.tracksolid;
+
+import io.fleet.ingest.config.TracksolidAccount;
+import io.fleet.ingest.config.TracksolidConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One account's connection to the Tracksolid OpenAPI: signed form posts, a cached single-flight
+ * token, retries with backoff for transient failures, a circuit breaker and an in-flight cap.
+ * All state lives on one Vert.x context (the client's), so nothing is locked and nothing blocks;
+ * results are handed back on the caller's context.
+ */
+public final class TracksolidClient {
+  private static final Logger log = LoggerFactory.getLogger(TracksolidClient.class);
+  static final String LOGIN = "jimi.oauth.token.get";
+
+  private final Vertx vertx;
+  private final Context context;
+  private final WebClient web;
+  private final TracksolidAccount account;
+  private final TracksolidConfig config;
+  private final Clock clock;
+  private final MeterRegistry registry;
+  private final Backoff backoff;
+  private final CircuitBreaker breaker;
+  private final InflightLimiter limiter;
+  private final TokenCache tokens;
+
+  public TracksolidClient(Vertx vertx, TracksolidAccount account, TracksolidConfig config, Clock clock,
+                          MeterRegistry registry) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.account = account;
+    this.config = config;
+    this.clock = clock;
+    this.registry = registry;
+    this.web = WebClient.create(vertx, new WebClientOptions()
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+        .setUserAgent("tracksolid-ingest"));
+    this.backoff = new Backoff(config.retryBaseDelay(), config.retryMaxDelay());
+    this.breaker = new CircuitBreaker(config.breakerThreshold(), config.breakerOpen(), clock);
+    this.limiter = new InflightLimiter(config.maxInflight(), config.queueLimit());
+    this.tokens = new TokenCache(this::login, clock, config.tokenMargin());
+    Gauge.builder("tracksolid.vendor.circuit.state", breaker, b -> b.state().gauge())
+        .description("0 closed, 1 half-open, 2 open").tag("account", account.name()).register(registry);
+    Gauge.builder("tracksolid.vendor.inflight", limiter, InflightLimiter::inflight)
+        .description("Vendor calls in flight").tag("account", account.name()).register(registry);
+  }
+
+  public TracksolidAccount account() {
+    return account;
+  }
+
+  public CircuitBreaker.State circuitState() {
+    return breaker.state();
+  }
+
+  public int inflight() {
+    return limiter.inflight();
+  }
+
+  /** Logins made so far (a fresh token, including re-logins after 1004). */
+  public long logins() {
+    return tokens.logins();
+  }
+
+  /**
+   * Calls {@code method} with {@code params} (empty values are dropped) and returns the whole
+   * envelope ({@code code} 0) so callers can read {@code result} or {@code data}. Fails with a
+   * {@link TracksolidException}.
+   */
+  public Future<JsonObject> call(String method, Map<String, String> params) {
+    return onContext(() -> attempt(method, params, true, 1, false));
+  }
+
+  public void close() {
+    web.close();
+  }
+
+  private Future<JsonObject> attempt(String method, Map<String, String> params, boolean needsToken, int attemptNo,
+                                     boolean relogged) {
+    Future<String> token = needsToken ? tokens.get() : Future.succeededFuture("");
+    // A failed login already went through its own retries; it is not retried again here.
+    return token.compose(tok -> guardedPost(method, params, tok).recover(err -> {
+      if (err instanceof VendorException v && v.tokenInvalid() && needsToken && !relogged) {
+        log.info("tracksolid {} {}: token rejected (1004), logging in again once", account.name(), method);
+        tokens.invalidate(tok);
+        return attempt(method, params, true, attemptNo, true);
+      }
+      if (err instanceof TracksolidException t && t.retryable() && attemptNo < config.retryAttempts()) {
+        Duration delay = backoff.delay(attemptNo, t.retryAfter());
+        Counter.builder("tracksolid.vendor.retries").tag("account", account.name()).tag("method", method)
+            .register(registry).increment();
+        log.info("tracksolid {} {}: {} on attempt {}, retrying in {} ms", account.name(), method, t.metricCode(),
+            attemptNo, delay.toMillis());
+        return timer(delay).compose(v -> attempt(method, params, needsToken, attemptNo + 1, relogged));
+      }
+      return Future.failedFuture(err);
+    }));
+  }
+
+  private Future<JsonObject> guardedPost(String method, Map<String, String> params, String token) {
+    if (!breaker.tryAcquire()) {
+      return countAndFail(method, new UnavailableException(method, UnavailableException.Reason.CIRCUIT_OPEN,
+          "circuit open for account " + account.name()));
+    }
+    return limiter.run(() -> post(method, params, token),
+            () -> new UnavailableException(method, UnavailableException.Reason.QUEUE_FULL,
+                "wait queue full for account " + account.name()))
+        .andThen(ar -> {
+          String code = "0";
+          if (ar.failed()) {
+            TracksolidException t = ar.cause() instanceof TracksolidException te ? te
+                : new TransportException(method, TransportException.Kind.CONNECTION, 0, null,
+                    String.valueOf(ar.cause()), ar.cause());
+            code = t.metricCode();
+            if (t instanceof UnavailableException) {
+              breaker.abandon();
+            } else if (t.retryable()) {
+              breaker.onFailure();
+            } else {
+              // A permanent vendor answer still proves the vendor is up.
+              breaker.onSuccess();
+            }
+          } else {
+            breaker.onSuccess();
+          }
+          Counter.builder("tracksolid.vendor.calls").tag("account", account.name()).tag("method", method)
+              .tag("code", code).register(registry).increment();
+        });
+  }
+
+  private Future<JsonObject> countAndFail(String method, TracksolidException e) {
+    Counter.builder("tracksolid.vendor.calls").tag("account", account.name()).tag("method", method)
+        .tag("code", e.metricCode()).register(registry).increment();
+    return Future.failedFuture(e);
+  }
+
+  private Future<JsonObject> post(String method, Map<String, String> params, String token) {
+    Map<String, String> all = new TreeMap<>();
+    all.put("method", method);
+    all.put("timestamp", Lenient.format(clock.instant()));
+    all.put("app_key", account.appKey());
+    all.put("sign_method", "md5");
+    all.put("v", "1.0");
+    all.put("format", "json");
+    if (!token.isEmpty()) {
+      all.put("access_token", token);
+    }
+    params.forEach((k, v) -> {
+      if (v != null && !v.isEmpty()) {
+        all.put(k, v);
+      }
+    });
+    all.put("sign", Signer.sign(all, account.appSecret()));
+    MultiMap form = MultiMap.caseInsensitiveMultiMap();
+    all.forEach(form::add);
+    return web.postAbs(account.baseUrl().toString())
+        .timeout(config.requestTimeout().toMillis())
+        .sendForm(form, "UTF-8")
+        .transform(ar -> ar.succeeded() ? envelope(method, ar.result())
+            : Future.failedFuture(transportFailure(method, ar.cause())));
+  }
+
+  private Future<JsonObject> envelope(String method, HttpResponse<Buffer> response) {
+    int status = response.statusCode();
+    if (status < 200 || status > 299) {
+      return Future.failedFuture(new TransportException(method, TransportException.Kind.HTTP_STATUS, status,
+          retryAfter(response.getHeader("Retry-After")).orElse(null), "HTTP " + status, null));
+    }
+    String body = response.bodyAsString();
+    JsonObject json;
+    try {
+      json = body == null ? null : new JsonObject(body);
+    } catch (DecodeException | ClassCastException e) {
+      return Future.failedFuture(new MalformedResponseException(method, "not a JSON object", excerpt(body), e));
+    }
+    Optional<String> code = json == null ? Optional.empty() : Lenient.text(json, "code");
+    if (code.isEmpty()) {
+      return Future.failedFuture(new MalformedResponseException(method, "no code in envelope", excerpt(body), null));
+    }
+    if (!code.get().equals("0")) {
+      return Future.failedFuture(new VendorException(method, code.get(),
+          Lenient.text(json, "message", "msg").orElse("")));
+    }
+    return Future.succeededFuture(json);
+  }
+
+  private Future<TokenCache.Token> login() {
+    Instant asked = clock.instant();
+    Map<String, String> params = Map.of("user_id", account.userId(), "user_pwd_md5", account.passwordMd5(),
+        "expires_in", Integer.toString(config.tokenExpiresIn()));
+    return attempt(LOGIN, params, false, 1, false).compose(env -> {
+      JsonObject result = env.getValue("result") instanceof JsonObject r ? r : null;
+      Optional<String> token = Lenient.text(result, "accessToken");
+      if (token.isEmpty()) {
+        return Future.failedFuture(new MalformedResponseException(LOGIN, "no accessToken in result",
+            excerpt(env.encode()), null));
+      }
+      long expiresIn = Lenient.whole(result, "expiresIn").orElse((long) config.tokenExpiresIn());
+      log.info("tracksolid {}: logged in, token valid for {} s", account.name(), expiresIn);
+      return Future.succeededFuture(new TokenCache.Token(token.get(), asked.plusSeconds(expiresIn)));
+    });
+  }
+
+  private TransportException transportFailure(String method, Throwable cause) {
+    String text = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+    boolean timeout = cause instanceof java.util.concurrent.TimeoutException || text.contains("timeout")
+        || text.contains("timed out");
+    return new TransportException(method, timeout ? TransportException.Kind.TIMEOUT
+        : TransportException.Kind.CONNECTION, 0, null, cause.getClass().getSimpleName() + ": " + cause.getMessage(),
+        cause);
+  }
+
+  /** Retry-After as delta-seconds or an HTTP date. */
+  static Optional<Duration> retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return Optional.empty();
+    }
+    Optional<Long> seconds = Lenient.parseLong(header);
+    if (seconds.isPresent()) {
+      return Optional.of(Duration.ofSeconds(Math.max(0, seconds.get())));
+    }
+    try {
+      Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return Optional.of(Duration.between(Instant.now(), at).isNegative() ? Duration.ZERO
+          : Duration.between(Instant.now(), at));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String excerpt(String body) {
+    return body == null ? "" : body.substring(0, Math.min(200, body.length()));
+  }
+
+  private Future<Void> timer(Duration delay) {
+    if (delay.toMillis() < 1) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> promise = Promise.promise();
+    vertx.setTimer(delay.toMillis(), id -> promise.complete());
+    return promise.future();
+  }
+
+  private <T> Future<T> onContext(Supplier<Future<T>> work) {
+    Context caller = Vertx.currentContext();
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      Future<T> result;
+      try {
+        result = work.get();
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        if (caller == null || caller == context) {
+          promise.handle(ar);
+        } else {
+          caller.runOnContext(x -> promise.handle(ar));
+        }
+      });
+    });
+    return promise.future();
+  }
+}

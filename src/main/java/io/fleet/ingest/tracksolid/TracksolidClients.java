@@ -1,0 +1,48 @@
+package io.fleet.ingest.tracksolid;
+
+import io.fleet.ingest.config.TracksolidAccount;
+import io.fleet.ingest.config.TracksolidConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The typed API of every configured account, shared with the pollers and health through
+ * {@code ServiceContext.lookup(TracksolidClients.class)}. Empty when Tracksolid is not configured.
+ */
+public final class TracksolidClients {
+  private final Map<String, TracksolidApi> byAccount = new LinkedHashMap<>();
+
+  public TracksolidClients(Vertx vertx, TracksolidConfig config, Clock clock, MeterRegistry registry) {
+    for (TracksolidAccount account : config.accounts()) {
+      byAccount.put(account.name(), new TracksolidApi(new TracksolidClient(vertx, account, config, clock, registry)));
+    }
+  }
+
+  public boolean enabled() {
+    return !byAccount.isEmpty();
+  }
+
+  public List<TracksolidApi> all() {
+    return List.copyOf(byAccount.values());
+  }
+
+  public Optional<TracksolidApi> account(String name) {
+    return Optional.ofNullable(byAccount.get(name));
+  }
+
+  /** Circuit state per account, for health checks. */
+  public Map<String, CircuitBreaker.State> circuits() {
+    Map<String, CircuitBreaker.State> out = new LinkedHashMap<>();
+    byAccount.forEach((name, api) -> out.put(name, api.client().circuitState()));
+    return out;
+  }
+
+  public void close() {
+    byAccount.values().forEach(api -> api.client().close());
+  }
+}

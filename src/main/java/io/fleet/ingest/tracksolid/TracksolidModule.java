@@ -1,0 +1,44 @@
+package io.fleet.ingest.tracksolid;
+
+import io.fleet.ingest.app.ServiceContext;
+import io.fleet.ingest.app.ServiceModule;
+import io.vertx.core.Future;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds one client per configured account and provides {@link TracksolidClients} to later
+ * modules. Without credentials it logs the one warning and provides an empty set, so pollers stay
+ * off while the rest of the service runs.
+ */
+public final class TracksolidModule implements ServiceModule {
+  private static final Logger log = LoggerFactory.getLogger(TracksolidModule.class);
+  private TracksolidClients clients;
+
+  @Override
+  public String name() {
+    return "tracksolid-client";
+  }
+
+  @Override
+  public Future<Void> start(ServiceContext context) {
+    var config = context.config().tracksolid();
+    if (!config.enabled()) {
+      log.warn(config.disabledReason());
+    }
+    clients = new TracksolidClients(context.vertx(), config, context.clock(), context.registry());
+    context.provide(TracksolidClients.class, clients);
+    clients.all().forEach(api -> log.info("tracksolid account {} at {} (targets {})", api.client().account().name(),
+        api.client().account().baseUrl(), api.client().account().targets()));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> stop(Duration grace) {
+    if (clients != null) {
+      clients.close();
+    }
+    return Future.succeededFuture();
+  }
+}
