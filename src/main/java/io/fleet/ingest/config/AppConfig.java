@@ -12,7 +12,9 @@ public record AppConfig(
     boolean demo,
     ServiceConfig service,
     HttpConfig http,
-    DatabaseConfig database) {
+    DatabaseConfig database,
+    IngestConfig ingest,
+    WebhookConfig webhook) {
 
   public static final ConfigKey<Boolean> DEMO_MODE = ConfigKey.of("DEMO_MODE", "false",
       "Run against the built-in Tracksolid and Nominatim simulator (same as --demo).", ValueParser.bool());
@@ -22,7 +24,9 @@ public record AppConfig(
       List.of(DEMO_MODE),
       ServiceConfig.KEYS,
       HttpConfig.KEYS,
-      DatabaseConfig.KEYS);
+      DatabaseConfig.KEYS,
+      IngestConfig.KEYS,
+      WebhookConfig.KEYS);
 
   public static AppConfig load(Map<String, String> env, boolean demoFlag) {
     ConfigSource source = new ConfigSource(env);
@@ -31,7 +35,9 @@ public record AppConfig(
         demo,
         ServiceConfig.from(source),
         HttpConfig.from(source),
-        DatabaseConfig.from(source));
+        DatabaseConfig.from(source),
+        IngestConfig.from(source),
+        WebhookConfig.from(source, demo));
     source.throwIfInvalid();
     return config;
   }

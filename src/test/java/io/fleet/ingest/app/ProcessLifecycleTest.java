@@ -36,7 +36,8 @@ class ProcessLifecycleTest {
   @Test
   void embeddedDefaultServesHealthKeepsDataAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
     Map<String, String> env = Map.of("EMBEDDED_PG_DIR", dir.resolve("pg").toString(),
-        "HTTP_PORT", String.valueOf(freePort()), "HTTP_HOST", "127.0.0.1");
+        "HTTP_PORT", String.valueOf(freePort()), "HTTP_HOST", "127.0.0.1",
+        "JIMI_WEBHOOK_TOKEN", "process-test-token", "WEBHOOK_SPOOL_DIR", dir.resolve("spool").toString());
     Launched first = launch(dir, env);
     int port = Integer.parseInt(env.get("HTTP_PORT"));
     awaitHealth(first, port);
@@ -68,6 +69,7 @@ class ProcessLifecycleTest {
     env.put("TRACKSOLID_APP_SECRET", vendorSecret);
     env.put("TRACKSOLID_PASSWORD", vendorSecret + "-pw");
     env.put("JIMI_WEBHOOK_TOKEN", "webhook-token-0c9d");
+    env.put("WEBHOOK_SPOOL_DIR", dir.resolve("spool").toString());
     Launched p = launch(dir, env);
     awaitHealth(p, Integer.parseInt(env.get("HTTP_PORT")));
     assertThat(Sql.count(db, "SELECT count(*) FROM flyway_schema_history WHERE success")).isGreaterThanOrEqualTo(3);

@@ -25,6 +25,13 @@ public final class TestService {
     env.put("LOG_FORMAT", "text");
     env.put("SHUTDOWN_GRACE", "PT5S");
     env.put("DATABASE_POOL_SIZE", "4");
+    // The webhook is fail-closed: without a token the service would refuse to start.
+    env.put("JIMI_WEBHOOK_TOKEN", "test-webhook-token");
+    try {
+      env.put("WEBHOOK_SPOOL_DIR", java.nio.file.Files.createTempDirectory("spool").toString());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
     return env;
   }
 
