@@ -11,6 +11,7 @@ public final class Modules {
 
   public static List<ServiceModule> forConfig(AppConfig config) {
     List<ServiceModule> modules = new ArrayList<>();
+    modules.add(new io.fleet.ingest.webhook.WebhookModule());
     return modules;
   }
 }
