@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,6 +25,7 @@ final class SpoolLane {
   private static final Logger log = LoggerFactory.getLogger(SpoolLane.class);
 
   private final Vertx vertx;
+  private final Pool pool;
   private final Spool spool;
   private final PushIngestor ingestor;
   private final Duration interval;
@@ -35,8 +37,10 @@ final class SpoolLane {
   private volatile Future<Void> currentReplay = Future.succeededFuture();
   private long timer = -1;
 
-  SpoolLane(Vertx vertx, Path dir, long maxBytes, PushIngestor ingestor, Duration interval, MeterRegistry registry) {
+  SpoolLane(Vertx vertx, Pool pool, Path dir, long maxBytes, PushIngestor ingestor, Duration interval,
+            MeterRegistry registry) {
     this.vertx = vertx;
+    this.pool = pool;
     this.spool = new Spool(dir, maxBytes);
     this.ingestor = ingestor;
     this.interval = interval;
@@ -89,7 +93,8 @@ final class SpoolLane {
     }
     Promise<Void> done = Promise.promise();
     currentReplay = done.future();
-    replaySegments().onComplete(ar -> {
+    // A cheap probe first: an outage should not seal a new segment every interval.
+    pool.query("SELECT 1").execute().compose(ok -> replaySegments()).onComplete(ar -> {
       replaying.set(false);
       if (ar.failed()) {
         log.debug("spool replay paused: {}", ar.cause().toString());

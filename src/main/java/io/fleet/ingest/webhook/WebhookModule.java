@@ -37,7 +37,7 @@ public final class WebhookModule implements ServiceModule {
       TimestampGuard guard = new TimestampGuard(context.config().ingest(), context.clock());
       PushIngestor ingestor = new PushIngestor(context.pool(), context.clock(), new ItemClassifier(guard),
           context.instanceId(), context.registry());
-      spool = new SpoolLane(context.vertx(), config.spoolDir(), config.spoolMaxBytes(), ingestor,
+      spool = new SpoolLane(context.vertx(), context.pool(), config.spoolDir(), config.spoolMaxBytes(), ingestor,
           config.replayInterval(), context.registry());
       return spool.start().onSuccess(v -> {
         for (String path : PushKind.PATHS) {
