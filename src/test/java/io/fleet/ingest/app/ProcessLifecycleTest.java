@@ -34,6 +34,14 @@ class ProcessLifecycleTest {
   }
 
   @Test
+  void anEmptyWebhookTokenStopsStartupNamingTheVariable(@TempDir Path dir) throws Exception {
+    Launched p = launch(dir, Map.of("JIMI_WEBHOOK_TOKEN", ""));
+    assertThat(p.process.waitFor(5, TimeUnit.SECONDS)).as("exits within 5 s").isTrue();
+    assertThat(p.process.exitValue()).isNotZero();
+    assertThat(p.output()).contains("JIMI_WEBHOOK_TOKEN").contains("WEBHOOK_REQUIRE_TOKEN");
+  }
+
+  @Test
   void embeddedDefaultServesHealthKeepsDataAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
     Map<String, String> env = Map.of("EMBEDDED_PG_DIR", dir.resolve("pg").toString(),
         "HTTP_PORT", String.valueOf(freePort()), "HTTP_HOST", "127.0.0.1",
@@ -92,7 +100,7 @@ class ProcessLifecycleTest {
         "io.fleet.ingest.Main"));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("DATABASE_") || k.startsWith("TRACKSOLID_")
-        || k.startsWith("HTTP_") || k.startsWith("LOG_"));
+        || k.startsWith("HTTP_") || k.startsWith("LOG_") || k.startsWith("JIMI_") || k.startsWith("WEBHOOK_"));
     pb.environment().put("LOG_FORMAT", "text");
     pb.environment().put("SHUTDOWN_GRACE", "PT5S");
     pb.environment().putAll(env);
