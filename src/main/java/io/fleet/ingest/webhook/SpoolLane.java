@@ -36,6 +36,8 @@ final class SpoolLane {
   private final Map<Path, Integer> progress = new HashMap<>();
   private volatile Future<Void> currentReplay = Future.succeededFuture();
   private long timer = -1;
+  private int stuckAttempts;
+  private static final int MAX_ATTEMPTS_AFTER_PROBE = 20;
 
   SpoolLane(Vertx vertx, Pool pool, Path dir, long maxBytes, PushIngestor ingestor, Duration interval,
             MeterRegistry registry) {
@@ -117,7 +119,10 @@ final class SpoolLane {
       for (int i = from; i < segment.records().size(); i++) {
         int index = i;
         JsonObject record = segment.records().get(i);
-        chain = chain.compose(v -> writeBack(record)).onSuccess(v -> progress.put(segment.path(), index + 1));
+        chain = chain.compose(v -> writeBack(record)).onSuccess(v -> {
+          progress.put(segment.path(), index + 1);
+          stuckAttempts = 0;
+        });
       }
       return chain
           .compose(v -> worker.<Void>executeBlocking(() -> {
@@ -141,9 +146,11 @@ final class SpoolLane {
       return deadLetter(record, "unreadable spool record: " + e);
     }
     return ingestor.ingest(request).<Void>mapEmpty().recover(err -> {
-      if (DbFailures.unavailable(err)) {
+      // The probe just answered, so an "outage" that keeps hitting this one record is really the record.
+      if (DbFailures.unavailable(err) && ++stuckAttempts < MAX_ATTEMPTS_AFTER_PROBE) {
         return Future.failedFuture(err);
       }
+      stuckAttempts = 0;
       // The database refuses this request for good; keep it beside the spool rather than block the rest.
       log.error("spooled push to /{} refused by the database, moved to rejected.log: {}", request.path(),
           err.getMessage());
