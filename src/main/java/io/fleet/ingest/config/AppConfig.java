@@ -16,7 +16,9 @@ public record AppConfig(
     TracksolidConfig tracksolid,
     OpsConfig ops,
     GeocodeConfig geocode,
-    PollConfig poll) {
+    PollConfig poll,
+    IngestConfig ingest,
+    WebhookConfig webhook) {
 
   public static final ConfigKey<Boolean> DEMO_MODE = ConfigKey.of("DEMO_MODE", "false",
       "Run against the built-in Tracksolid and Nominatim simulator (same as --demo).", ValueParser.bool());
@@ -30,7 +32,9 @@ public record AppConfig(
       TracksolidConfig.KEYS,
       OpsConfig.KEYS,
       GeocodeConfig.KEYS,
-      PollConfig.KEYS);
+      PollConfig.KEYS,
+      IngestConfig.KEYS,
+      WebhookConfig.KEYS);
 
   public static AppConfig load(Map<String, String> env, boolean demoFlag) {
     ConfigSource source = new ConfigSource(env);
@@ -43,7 +47,9 @@ public record AppConfig(
         TracksolidConfig.from(source),
         OpsConfig.from(source),
         GeocodeConfig.from(source, demo),
-        PollConfig.from(source));
+        PollConfig.from(source),
+        IngestConfig.from(source),
+        WebhookConfig.from(source, demo));
     source.throwIfInvalid();
     return config;
   }
