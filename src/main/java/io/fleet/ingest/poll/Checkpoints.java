@@ -50,6 +50,12 @@ public final class Checkpoints {
         .mapEmpty();
   }
 
+  /** Forgets a progress mark (a backfill asked for a different range starts over). */
+  public static Future<Void> reset(SqlClient client, String account, String endpoint) {
+    return client.preparedQuery("DELETE FROM tracksolid.checkpoints WHERE account = $1 AND endpoint = $2")
+        .execute(Tuple.of(account, endpoint)).mapEmpty();
+  }
+
   static OffsetDateTime utc(Instant instant) {
     return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }

@@ -4,6 +4,7 @@ import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
 import io.fleet.ingest.config.PollConfig;
 import io.fleet.ingest.lease.Leases;
+import io.fleet.ingest.tracksolid.TracksolidClients;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deploys one {@link PollVerticle} per endpoint kind for every configured account. The accounts
- * come from a {@link FleetSources} provided by an earlier module (the Tracksolid client, or the
- * simulator in demo mode), or from the factory given here (tests, benchmark).
+ * come from the {@link TracksolidClients} the client module provides (pointing at the simulator
+ * in demo mode), or from the factory given here (tests, benchmark).
  */
 public final class PollModule implements ServiceModule {
   private static final Logger log = LoggerFactory.getLogger(PollModule.class);
@@ -26,9 +27,9 @@ public final class PollModule implements ServiceModule {
   private ServiceContext context;
   private PollRunner runner;
 
-  /** Takes the accounts from the {@link FleetSources} an earlier module provided. */
+  /** Takes the accounts from the {@link TracksolidClients} an earlier module provided. */
   public PollModule() {
-    this(ctx -> ctx.lookup(FleetSources.class).map(FleetSources::sources).orElse(List.of()));
+    this(ctx -> ctx.lookup(TracksolidClients.class).map(TracksolidFleetSource::all).orElse(List.of()));
   }
 
   public PollModule(Function<ServiceContext, List<FleetSource>> sourceFactory) {

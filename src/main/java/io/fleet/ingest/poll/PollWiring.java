@@ -1,6 +1,9 @@
 package io.fleet.ingest.poll;
 
 import io.fleet.ingest.app.ServiceContext;
+import io.fleet.ingest.geocode.Geocoder;
+import io.fleet.ingest.ingest.QuarantineWriter;
+import io.fleet.ingest.ingest.TimestampGuard;
 import java.util.Optional;
 
 /** Builds a runner from the shared service context (also used by backfill and the benchmark). */
@@ -9,9 +12,15 @@ public final class PollWiring {
   }
 
   public static PollRunner runner(ServiceContext ctx) {
-    IngestSinks sinks = new InterimSinks(ctx.clock());
-    Optional<AddressLookup> geocoder = ctx.lookup(AddressLookup.class);
+    IngestSinks sinks = new IngestWriterSinks(new TimestampGuard(ctx.config().ingest(), ctx.clock()),
+        new QuarantineWriter(ctx.registry()));
+    Optional<AddressLookup> geocoder = ctx.lookup(Geocoder.class).map(PollWiring::lookup);
     return new PollRunner(ctx.pool(), ctx.clock(), ctx.config().poll(), sinks, geocoder,
         new PollMetrics(ctx.registry(), ctx.clock()), ctx.instanceId());
+  }
+
+  /** Polled rows are fresh work for the lane; it never fails, it answers "unavailable" instead. */
+  private static AddressLookup lookup(Geocoder geocoder) {
+    return (lat, lng) -> geocoder.reverse(lat, lng, Geocoder.Priority.FRESH);
   }
 }
