@@ -1,0 +1,191 @@
+package io.fleet.ingest.poll;
+
+import static io.fleet.ingest.poll.PollFixture.await;
+import static io.fleet.ingest.poll.PollFixture.checkpoint;
+import static io.fleet.ingest.poll.PollFixture.instant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleet.ingest.app.RunningService;
+import io.fleet.ingest.db.DatabaseTarget;
+import io.fleet.ingest.simulator.DemoEnvironment;
+import io.fleet.ingest.simulator.Fault;
+import io.fleet.ingest.simulator.SimulatorOptions;
+import io.fleet.ingest.simulator.SimulatorServer;
+import io.fleet.ingest.simulator.SyntheticFleet;
+import io.fleet.ingest.support.MutableClock;
+import io.fleet.ingest.support.Sql;
+import io.fleet.ingest.support.TestDatabases;
+import io.fleet.ingest.support.TestService;
+import io.fleet.ingest.support.TestService.Futures;
+import io.fleet.ingest.tracksolid.TracksolidClients;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole chain as deployed: poll verticles → Tracksolid client (signing, limits, paging,
+ * retries) → the project's simulator over HTTP → real PostgreSQL, checked against the
+ * simulator's ground truth.
+ */
+class SimulatorPollIT {
+  static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+  Vertx simVertx;
+  SimulatorServer sim;
+  MutableClock clock;
+
+  @BeforeEach
+  void simulator() {
+    clock = new MutableClock(NOW);
+    simVertx = Vertx.vertx();
+    SimulatorOptions options = SimulatorOptions.defaults(clock).withFleet(7L, 5, 40, NOW.minus(Duration.ofDays(36)));
+    sim = Futures.get(SimulatorServer.start(simVertx, options), 20);
+  }
+
+  @AfterEach
+  void close() {
+    Futures.get(simVertx.close(), 20);
+  }
+
+  private Map<String, String> env(DatabaseTarget db) {
+    Map<String, String> env = PollFixture.env(db, "sim");
+    env.put("POLL_LOOKBACK", "P3D");
+    env.put("POLL_OVERLAP_STOPS", "P1D");
+    env.put("POLL_SLICE", "P1D");
+    env.put("TRACKSOLID_RETRY_ATTEMPTS", "4");
+    env.put("TRACKSOLID_RETRY_BASE_DELAY", "PT0.001S");
+    env.put("TRACKSOLID_RETRY_MAX_DELAY", "PT0.005S");
+    // The breaker times itself on the injected clock, which these tests hold still.
+    env.put("TRACKSOLID_BREAKER_THRESHOLD", "1000");
+    return DemoEnvironment.overlay(env, sim);
+  }
+
+  @Test
+  void scheduledPollsThroughRateLimitAndServerErrorStormsMatchGroundTruth() {
+    DatabaseTarget db = TestDatabases.fresh();
+    var faults = sim.tracksolid().faults();
+    faults.inject("jimi.device.track.mileage", Fault.vendorCode("1006"), 12);
+    faults.inject("jimi.open.platform.report.parking", Fault.http(503), 12);
+    faults.inject("jimi.device.alarm.list", Fault.garbageTimestamps(), 1);
+    RunningService service = TestService.start(env(db), clock);
+    try {
+      awaitCaughtUp(db);
+      clock.advance(Duration.ofHours(7));
+      faults.inject("jimi.device.track.mileage", Fault.vendorCode("1006"), 12);
+      awaitCaughtUp(db);
+      Instant from = NOW.minus(Duration.ofDays(3));
+      Instant settled = clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1));
+      assertMatchesGroundTruth(db, from, settled);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error' "
+          + "AND stream IN ('poll.trips', 'poll.parking')")).as("storms outlasted the client's retries").isPositive();
+      assertThat(Sql.rows(db, "SELECT DISTINCT reason FROM tracksolid.quarantine WHERE stream = 'poll.alarms'"))
+          .isNotEmpty();
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.alarms WHERE alarm_time < '2020-01-01'")).isZero();
+    } finally {
+      TestService.stop(service);
+    }
+  }
+
+  @Test
+  void aMonthOfBackfillLandsExactlyAndAResumedBackfillDoesNotRepeatWork() {
+    DatabaseTarget db = TestDatabases.fresh();
+    Map<String, String> env = env(db);
+    env.put("POLL_ENABLED", "false");
+    RunningService service = TestService.start(env, clock);
+    try {
+      Instant from = NOW.minus(Duration.ofDays(31));
+      Instant to = NOW.minus(Duration.ofDays(1));
+      var ctx = service.context();
+      var sources = ctx.lookup(TracksolidClients.class).map(TracksolidFleetSource::all).orElseThrow();
+      List<Endpoint> endpoints = List.of(Endpoint.ALARMS, Endpoint.TRIPS, Endpoint.PARKING);
+      Backfill backfill = new Backfill(PollWiring.runner(ctx));
+
+      // Interrupted after 40 of the 90 slices (Ctrl-C in the CLI sets the same flag).
+      Counting first = new Counting();
+      Futures.get(backfill.run(sources, endpoints, from, to, first, () -> first.done.get() >= 40), 60);
+      assertThat(first.done.get()).isEqualTo(40);
+
+      long mileageCalls = sim.tracksolid().calls("jimi.device.track.mileage");
+      Counting second = new Counting();
+      Futures.get(backfill.run(sources, endpoints, from, to, second, () -> false), 60);
+      assertThat(second.alreadyDone.get()).isEqualTo(40);
+      assertThat(second.done.get()).isEqualTo(50);
+      assertMatchesGroundTruth(db, from, to);
+
+      long afterResume = sim.tracksolid().calls("jimi.device.track.mileage");
+      assertThat(afterResume - mileageCalls).as("trip slices not repeated").isLessThan(30);
+      Counting third = new Counting();
+      Futures.get(backfill.run(sources, endpoints, from, to, third, () -> false), 60);
+      assertThat(third.done.get()).isZero();
+      assertThat(sim.tracksolid().calls("jimi.device.track.mileage")).isEqualTo(afterResume);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE run_kind = 'backfill'"))
+          .isEqualTo(90);
+      assertThat(checkpoint(db, "demo", "trips")).as("scheduled checkpoint untouched").isEqualTo(Instant.EPOCH);
+      assertThat(Sql.count(db, "SELECT sum(rows_inserted) FROM tracksolid.ingestion_log WHERE stream = 'poll.trips'"))
+          .isEqualTo(Sql.count(db, "SELECT count(*) FROM tracksolid.trips"));
+    } finally {
+      TestService.stop(service);
+    }
+  }
+
+  private void awaitCaughtUp(DatabaseTarget db) {
+    Instant target = clock.instant().minus(PollFixture.SETTLE);
+    for (String ep : List.of("alarms", "trips", "parking")) {
+      await(ep + " checkpoint", () -> !checkpoint(db, "demo", ep).isBefore(target));
+    }
+  }
+
+  private void assertMatchesGroundTruth(DatabaseTarget db, Instant from, Instant to) {
+    SyntheticFleet fleet = sim.tracksolid().fleet();
+    List<String> imeis = Sql.rows(db, "SELECT imei FROM tracksolid.devices WHERE active").stream()
+        .map(r -> (String) r.get("imei")).toList();
+    assertThat(imeis).isNotEmpty();
+    TreeSet<String> trips = new TreeSet<>();
+    fleet.trips(imeis, from, to).stream().filter(t -> t.startTime().isBefore(to))
+        .forEach(t -> trips.add(t.imei() + "|" + t.startTime()));
+    TreeSet<String> stops = new TreeSet<>();
+    for (String acc : List.of("off", "on")) {
+      fleet.stops(imeis, acc, from, to).stream().filter(s -> s.startTime().isBefore(to))
+          .forEach(s -> stops.add(s.imei() + "|" + ("off".equals(acc) ? "parking" : "idling") + "|" + s.startTime()));
+    }
+    TreeSet<String> alarms = new TreeSet<>();
+    fleet.alarms(imeis, from, to).stream().filter(a -> a.alertTime().isBefore(to))
+        .forEach(a -> alarms.add(a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime()));
+    String in = "imei IN ('" + String.join("','", imeis) + "')";
+    assertThat(stored(db, "SELECT imei, start_time AS t FROM tracksolid.trips WHERE " + in + " AND start_time >= '"
+        + from + "' AND start_time < '" + to + "'")).isEqualTo(trips).isNotEmpty();
+    assertThat(stored(db, "SELECT imei || '|' || kind AS imei, start_time AS t FROM tracksolid.parking WHERE " + in
+        + " AND start_time >= '" + from + "' AND start_time < '" + to + "'")).isEqualTo(stops).isNotEmpty();
+    assertThat(stored(db, "SELECT imei || '|' || alarm_type AS imei, alarm_time AS t FROM tracksolid.alarms WHERE "
+        + in + " AND alarm_time >= '" + from + "' AND alarm_time < '" + to + "'"))
+        .isEqualTo(alarms).isNotEmpty();
+  }
+
+  private static TreeSet<String> stored(DatabaseTarget db, String sql) {
+    TreeSet<String> out = new TreeSet<>();
+    Sql.rows(db, sql).forEach(r -> out.add(r.get("imei") + "|" + instant(r.get("t"))));
+    return out;
+  }
+
+  static final class Counting implements Backfill.Progress {
+    final AtomicInteger done = new AtomicInteger();
+    final AtomicInteger alreadyDone = new AtomicInteger();
+
+    @Override
+    public void planned(String account, Endpoint endpoint, int totalSlices, int already) {
+      alreadyDone.addAndGet(already);
+    }
+
+    @Override
+    public void sliceDone(String account, Endpoint endpoint, Window slice, Counts counts) {
+      done.incrementAndGet();
+    }
+  }
+}
