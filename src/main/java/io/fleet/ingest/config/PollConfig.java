@@ -20,6 +20,7 @@ public record PollConfig(
     Duration settle,
     Duration slice,
     Duration leaseTtl,
+    Duration geocodeWait,
     double disableMaxFraction) {
 
   private static final ValueParser<Duration> INTERVAL = ValueParser.duration(Duration.ofMillis(10), Duration.ofDays(1));
@@ -59,19 +60,22 @@ public record PollConfig(
   public Duration overlapFor(String endpointKey) {
     return endpointKey.equals("trips") || endpointKey.equals("parking") ? stopsOverlap : overlap;
   }
+  public static final ConfigKey<Duration> POLL_GEOCODE_WAIT = ConfigKey.of("POLL_GEOCODE_WAIT", "PT5S",
+      "Longest a trip or parking slice waits for addresses; the rest are stored without and filled by the geocode backfill.",
+      ValueParser.duration(Duration.ZERO, Duration.ofMinutes(10)));
   public static final ConfigKey<Double> POLL_DISABLE_MAX_FRACTION = ConfigKey.of("POLL_DISABLE_MAX_FRACTION", "0.5",
       "Device sync skips disabling when it would disable more than this share of active devices.",
       ValueParser.decimal(0.0, 1.0));
 
   public static final List<ConfigKey<?>> KEYS = List.of(POLL_ENABLED, POLL_INTERVAL_ALARMS, POLL_INTERVAL_TRIPS,
       POLL_INTERVAL_PARKING, POLL_INTERVAL_DEVICES, POLL_INTERVAL_POSITIONS, POLL_LOOKBACK, POLL_OVERLAP,
-      POLL_OVERLAP_STOPS, POLL_SETTLE, POLL_SLICE, POLL_LEASE_TTL, POLL_DISABLE_MAX_FRACTION);
+      POLL_OVERLAP_STOPS, POLL_SETTLE, POLL_SLICE, POLL_LEASE_TTL, POLL_GEOCODE_WAIT, POLL_DISABLE_MAX_FRACTION);
 
   public static PollConfig from(ConfigSource source) {
     return new PollConfig(source.get(POLL_ENABLED), source.get(POLL_INTERVAL_ALARMS), source.get(POLL_INTERVAL_TRIPS),
         source.get(POLL_INTERVAL_PARKING), source.get(POLL_INTERVAL_DEVICES), source.get(POLL_INTERVAL_POSITIONS),
         source.get(POLL_LOOKBACK), source.get(POLL_OVERLAP), source.get(POLL_OVERLAP_STOPS),
         source.get(POLL_SETTLE), source.get(POLL_SLICE),
-        source.get(POLL_LEASE_TTL), source.get(POLL_DISABLE_MAX_FRACTION));
+        source.get(POLL_LEASE_TTL), source.get(POLL_GEOCODE_WAIT), source.get(POLL_DISABLE_MAX_FRACTION));
   }
 }

@@ -1,6 +1,7 @@
 package io.fleet.ingest.poll;
 
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -8,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Phase 3: asks the lane for each distinct point, holding no connection. Geocoding is
- * best-effort: a point the lane fails on simply stays without an address for the backfill job.
+ * best-effort: a point the lane fails on, or that waits past POLL_GEOCODE_WAIT, stays without an
+ * address for the geocoder's backfill job.
  */
 final class Addresses {
   record Point(double lat, double lng) {
@@ -26,7 +29,7 @@ final class Addresses {
   private Addresses() {
   }
 
-  static Future<Map<Point, String>> resolve(Optional<AddressLookup> lookup, Set<Point> points) {
+  static Future<Map<Point, String>> resolve(Optional<AddressLookup> lookup, Set<Point> points, Duration wait) {
     Map<Point, String> found = new HashMap<>();
     if (lookup.isEmpty() || points.isEmpty()) {
       return Future.succeededFuture(found);
@@ -40,6 +43,8 @@ final class Addresses {
           .onSuccess(a -> a.ifPresent(addr -> found.put(p, addr)))
           .otherwiseEmpty());
     }
-    return Future.join(calls).otherwiseEmpty().map(x -> found);
+    // Whatever has not answered within the budget is stored without an address for now.
+    return Future.join(calls).timeout(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS).otherwiseEmpty()
+        .map(x -> Map.copyOf(found));
   }
 }

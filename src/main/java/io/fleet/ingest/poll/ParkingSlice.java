@@ -15,12 +15,15 @@ final class ParkingSlice implements SliceJob {
   private final Pool pool;
   private final Optional<AddressLookup> geocoder;
   private final Clock clock;
+  private final java.time.Duration geocodeWait;
 
-  ParkingSlice(IngestSinks sinks, Pool pool, Optional<AddressLookup> geocoder, Clock clock) {
+  ParkingSlice(IngestSinks sinks, Pool pool, Optional<AddressLookup> geocoder, Clock clock,
+              java.time.Duration geocodeWait) {
     this.sinks = sinks;
     this.pool = pool;
     this.geocoder = geocoder;
     this.clock = clock;
+    this.geocodeWait = geocodeWait;
   }
 
   @Override
@@ -65,7 +68,7 @@ final class ParkingSlice implements SliceJob {
   private Future<List<Located<VendorRows.Stop>>> geocode(List<VendorRows.Stop> stops) {
     Set<Addresses.Point> points = new HashSet<>();
     stops.forEach(s -> TripSlice.addIfPresent(points, Addresses.Point.of(s.lat(), s.lng())));
-    return Addresses.resolve(geocoder, points).map(found -> stops.stream().map(s -> {
+    return Addresses.resolve(geocoder, points, geocodeWait).map(found -> stops.stream().map(s -> {
       Addresses.Point p = Addresses.Point.of(s.lat(), s.lng());
       return new Located<>(s, p == null ? null : found.get(p), null);
     }).toList());

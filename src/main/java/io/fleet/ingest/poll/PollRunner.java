@@ -49,8 +49,8 @@ public final class PollRunner {
     this.metrics = metrics;
     this.instanceId = instanceId;
     jobs.put(Endpoint.ALARMS, new AlarmSlice(sinks));
-    jobs.put(Endpoint.TRIPS, new TripSlice(sinks, pool, geocoder, clock));
-    jobs.put(Endpoint.PARKING, new ParkingSlice(sinks, pool, geocoder, clock));
+    jobs.put(Endpoint.TRIPS, new TripSlice(sinks, pool, geocoder, clock, config.geocodeWait()));
+    jobs.put(Endpoint.PARKING, new ParkingSlice(sinks, pool, geocoder, clock, config.geocodeWait()));
   }
 
   public Pool pool() {

@@ -20,12 +20,15 @@ final class TripSlice implements SliceJob {
   private final Pool pool;
   private final Optional<AddressLookup> geocoder;
   private final Clock clock;
+  private final java.time.Duration geocodeWait;
 
-  TripSlice(IngestSinks sinks, Pool pool, Optional<AddressLookup> geocoder, Clock clock) {
+  TripSlice(IngestSinks sinks, Pool pool, Optional<AddressLookup> geocoder, Clock clock,
+              java.time.Duration geocodeWait) {
     this.sinks = sinks;
     this.pool = pool;
     this.geocoder = geocoder;
     this.clock = clock;
+    this.geocodeWait = geocodeWait;
   }
 
   @Override
@@ -75,7 +78,7 @@ final class TripSlice implements SliceJob {
       addIfPresent(points, Addresses.Point.of(t.startLat(), t.startLng()));
       addIfPresent(points, Addresses.Point.of(t.endLat(), t.endLng()));
     }
-    return Addresses.resolve(geocoder, points).map(found -> located(trips, found));
+    return Addresses.resolve(geocoder, points, geocodeWait).map(found -> located(trips, found));
   }
 
   private static List<Located<VendorRows.Trip>> located(List<VendorRows.Trip> trips, Map<Addresses.Point, String> found) {
