@@ -58,7 +58,7 @@ public final class BenchPollCommand implements Callable<Integer> {
   @Option(names = "--report", description = "Markdown file whose '## Polling' section is replaced with the results.")
   Path report;
 
-  record Result(String label, Counts counts, long wallMs, long addressed) {
+  record Result(String label, Counts counts, long wallMs, long addressed, long addressable) {
   }
 
   @Override
@@ -140,18 +140,20 @@ public final class BenchPollCommand implements Callable<Integer> {
     }).compose(s -> {
       long wall = Duration.ofNanos(System.nanoTime() - t0[0]).toMillis();
       return ctx.pool().query("SELECT (SELECT count(*) FROM tracksolid.trips WHERE start_address IS NOT NULL)"
-              + " + (SELECT count(*) FROM tracksolid.parking WHERE address IS NOT NULL)").execute()
-          .map(rows -> new Result(label, s.counts(), wall, rows.iterator().next().getLong(0)));
+              + " + (SELECT count(*) FROM tracksolid.parking WHERE address IS NOT NULL),"
+              + " (SELECT count(*) FROM tracksolid.trips) + (SELECT count(*) FROM tracksolid.parking)").execute()
+          .map(rows -> new Result(label, s.counts(), wall, rows.iterator().next().getLong(0),
+              rows.iterator().next().getLong(1)));
     });
   }
 
   private String render(List<Result> results) {
-    StringBuilder b = new StringBuilder("| run | rows fetched | rows written | rows with address | wall s | rows/s |\n"
+    StringBuilder b = new StringBuilder("| run | rows fetched | rows written | trips+stops with address | wall s | rows/s |\n"
         + "|---|---:|---:|---:|---:|---:|\n");
     for (Result r : results) {
       long written = r.counts().inserted() + r.counts().updated();
-      b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.0f |%n", r.label(), r.counts().fetched(),
-          written, r.addressed(), r.wallMs() / 1000.0, r.counts().fetched() * 1000.0 / Math.max(1, r.wallMs())));
+      b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d of %d | %.1f | %.0f |%n", r.label(),
+          r.counts().fetched(), written, r.addressed(), r.addressable(), r.wallMs() / 1000.0, r.counts().fetched() * 1000.0 / Math.max(1, r.wallMs())));
     }
     return b.toString();
   }
