@@ -1,6 +1,8 @@
 package io.fleet.ingest.app;
 
 import io.fleet.ingest.config.AppConfig;
+import io.fleet.ingest.ops.OpsModule;
+import io.fleet.ingest.geocode.GeocodeModule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +13,9 @@ public final class Modules {
 
   public static List<ServiceModule> forConfig(AppConfig config) {
     List<ServiceModule> modules = new ArrayList<>();
+    // Before the pollers and the webhook: they look the Geocoder up.
+    modules.add(new GeocodeModule());
+    modules.add(new OpsModule());
     modules.add(new io.fleet.ingest.webhook.WebhookModule());
     return modules;
   }

@@ -46,8 +46,11 @@ public final class Service {
   public static Future<RunningService> start(AppConfig config, Clock clock,
                                              Function<AppConfig, List<ServiceModule>> moduleFactory) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Vert.x keeps backend registries in a static map by name: a unique name keeps each service's
+    // meters in its own registry when one JVM runs several (tests, the two-replica test).
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setRegistryName("tracksolid-" + java.util.UUID.randomUUID())
             .setJvmMetricsEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();

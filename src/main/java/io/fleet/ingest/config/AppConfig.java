@@ -13,6 +13,8 @@ public record AppConfig(
     ServiceConfig service,
     HttpConfig http,
     DatabaseConfig database,
+    OpsConfig ops,
+    GeocodeConfig geocode,
     IngestConfig ingest,
     WebhookConfig webhook) {
 
@@ -25,6 +27,8 @@ public record AppConfig(
       ServiceConfig.KEYS,
       HttpConfig.KEYS,
       DatabaseConfig.KEYS,
+      OpsConfig.KEYS,
+      GeocodeConfig.KEYS,
       IngestConfig.KEYS,
       WebhookConfig.KEYS);
 
@@ -36,6 +40,8 @@ public record AppConfig(
         ServiceConfig.from(source),
         HttpConfig.from(source),
         DatabaseConfig.from(source),
+        OpsConfig.from(source),
+        GeocodeConfig.from(source, demo),
         IngestConfig.from(source),
         WebhookConfig.from(source, demo));
     source.throwIfInvalid();

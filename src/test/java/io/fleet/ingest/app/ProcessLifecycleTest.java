@@ -103,6 +103,8 @@ class ProcessLifecycleTest {
         || k.startsWith("HTTP_") || k.startsWith("LOG_") || k.startsWith("JIMI_") || k.startsWith("WEBHOOK_"));
     pb.environment().put("LOG_FORMAT", "text");
     pb.environment().put("SHUTDOWN_GRACE", "PT5S");
+    // The public Nominatim needs an identifying User-Agent; these processes never geocode.
+    pb.environment().put("GEOCODE_ENABLED", "false");
     pb.environment().putAll(env);
     Path log = Files.createTempFile(dir, "proc", ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());

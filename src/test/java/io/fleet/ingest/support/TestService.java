@@ -25,6 +25,8 @@ public final class TestService {
     env.put("LOG_FORMAT", "text");
     env.put("SHUTDOWN_GRACE", "PT5S");
     env.put("DATABASE_POOL_SIZE", "4");
+    // No test reaches the public Nominatim; tests that geocode point NOMINATIM_URL at the simulator.
+    env.put("GEOCODE_ENABLED", "false");
     // The webhook is fail-closed: without a token the service would refuse to start.
     env.put("JIMI_WEBHOOK_TOKEN", "test-webhook-token");
     try {

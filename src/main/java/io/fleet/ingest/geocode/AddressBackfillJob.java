@@ -1,0 +1,193 @@
+package io.fleet.ingest.geocode;
+
+import io.fleet.ingest.config.GeocodeConfig;
+import io.fleet.ingest.geocode.Geocoder.Priority;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives rows stored without an address (lane paused, full, or on another replica) their address
+ * later, through the lane at backfill priority. A row is done once every missing point got a
+ * definite answer: {@code address_attempted_at} (V20) is then set and the row is never selected
+ * again, so no row is looked up twice. Existing addresses are never overwritten. Each SELECT and
+ * UPDATE is a short statement of its own; nothing is held while lookups wait.
+ */
+public final class AddressBackfillJob {
+  private static final Logger log = LoggerFactory.getLogger(AddressBackfillJob.class);
+
+  /** Counts of one run, per row: filled (got at least one address), settled (definite), left (try later). */
+  public record Summary(int selected, int filled, int settled, int left) {
+    Summary plus(Summary o) {
+      return new Summary(selected + o.selected, filled + o.filled, settled + o.settled, left + o.left);
+    }
+  }
+
+  private record Point(String address, String lat, String lng) {
+  }
+
+  private record Target(String table, List<String> keys, String time, List<Point> points) {
+    String select() {
+      String cols = String.join(", ", keys) + ", " + points.stream()
+          .map(p -> p.lat + ", " + p.lng + ", " + p.address).collect(Collectors.joining(", "));
+      String missing = points.stream()
+          .map(p -> "(" + p.address + " IS NULL AND " + p.lat + " IS NOT NULL AND " + p.lng + " IS NOT NULL)")
+          .collect(Collectors.joining(" OR "));
+      return "SELECT " + cols + " FROM tracksolid." + table + " WHERE address_attempted_at IS NULL AND " + time
+          + " >= $1 AND (" + missing + ") ORDER BY " + time + " DESC LIMIT $2";
+    }
+
+    String update() {
+      int n = keys.size();
+      StringBuilder sql = new StringBuilder("UPDATE tracksolid." + table + " SET ");
+      List<String> params = new ArrayList<>();
+      for (int i = 0; i < points.size(); i++) {
+        String param = "$" + (n + 1 + i) + "::text";
+        params.add(param);
+        sql.append(points.get(i).address).append(" = COALESCE(").append(points.get(i).address).append(", ")
+            .append(param).append("), ");
+      }
+      int attempted = n + points.size() + 1;
+      int now = attempted + 1;
+      sql.append("address_attempted_at = COALESCE($").append(attempted).append("::timestamptz, address_attempted_at), ")
+          .append("updated_at = CASE WHEN num_nonnulls(").append(String.join(", ", params)).append(") > 0 THEN $")
+          .append(now).append("::timestamptz ELSE updated_at END WHERE ")
+          .append(IntStream.range(0, n).mapToObj(i -> keys.get(i) + " = $" + (i + 1)).collect(Collectors.joining(" AND ")));
+      return sql.toString();
+    }
+  }
+
+  private static final List<Target> TARGETS = List.of(
+      new Target("trips", List.of("imei", "start_time"), "start_time", List.of(
+          new Point("start_address", "start_lat", "start_lng"), new Point("end_address", "end_lat", "end_lng"))),
+      new Target("parking", List.of("imei", "kind", "start_time"), "start_time",
+          List.of(new Point("address", "lat", "lng"))),
+      new Target("alarms", List.of("imei", "alarm_type", "alarm_time"), "alarm_time",
+          List.of(new Point("address", "lat", "lng"))));
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Geocoder geocoder;
+  private final GeocodeConfig config;
+  private final Clock clock;
+  private long timer = -1;
+  private boolean running;
+  private Future<Summary> current = Future.succeededFuture(new Summary(0, 0, 0, 0));
+
+  public AddressBackfillJob(Vertx vertx, Pool pool, Geocoder geocoder, GeocodeConfig config, Clock clock) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.geocoder = geocoder;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  public void start() {
+    timer = vertx.setPeriodic(Math.max(1, config.backfillInterval().toMillis()), id -> {
+      // Only the lane's replica backfills, and not while Nominatim has told us to pause.
+      if (!running && geocoder.state().running()) {
+        runOnce();
+      }
+    });
+  }
+
+  /** Lets a running pass finish its current statements; queued lookups end with the lane. */
+  public Future<Void> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return current.<Void>mapEmpty().recover(e -> Future.succeededFuture());
+  }
+
+  /** One pass over every table: a batch each, newest first, within the lookback. */
+  public Future<Summary> runOnce() {
+    running = true;
+    Instant cutoff = clock.instant().minus(config.backfillLookback());
+    Future<Summary> chain = Future.succeededFuture(new Summary(0, 0, 0, 0));
+    for (Target target : TARGETS) {
+      chain = chain.compose(sum -> runTarget(target, cutoff).map(sum::plus));
+    }
+    current = chain
+        .onSuccess(s -> {
+          if (s.selected() > 0) {
+            log.info("address backfill: {} rows looked at, {} got an address, {} settled, {} left for later",
+                s.selected(), s.filled(), s.settled(), s.left());
+          }
+        })
+        .onFailure(e -> log.warn("address backfill failed: {}", e.getMessage()))
+        .onComplete(ar -> running = false);
+    return current;
+  }
+
+  private Future<Summary> runTarget(Target target, Instant cutoff) {
+    return pool.preparedQuery(target.select())
+        .execute(Tuple.of(utc(cutoff), config.backfillBatch()))
+        .compose(rows -> {
+          List<Future<Summary>> done = new ArrayList<>();
+          for (Row row : rows) {
+            done.add(fill(target, row));
+          }
+          return Future.all(done).map(all -> {
+            Summary sum = new Summary(0, 0, 0, 0);
+            for (int i = 0; i < done.size(); i++) {
+              sum = sum.plus(all.resultAt(i));
+            }
+            return sum;
+          });
+        });
+  }
+
+  private Future<Summary> fill(Target target, Row row) {
+    int n = target.keys().size();
+    List<Future<GeocodeResult>> lookups = new ArrayList<>();
+    for (int i = 0; i < target.points().size(); i++) {
+      int base = n + 3 * i;
+      Double lat = row.getDouble(base);
+      Double lng = row.getDouble(base + 1);
+      String existing = row.getString(base + 2);
+      lookups.add(existing != null || lat == null || lng == null
+          ? Future.succeededFuture(null)
+          : geocoder.lookup(lat, lng, Priority.BACKFILL));
+    }
+    return Future.join(lookups).transform(ignored -> {
+      Tuple params = Tuple.tuple();
+      for (int i = 0; i < n; i++) {
+        params.addValue(row.getValue(i));
+      }
+      boolean definite = true;
+      boolean any = false;
+      for (Future<GeocodeResult> f : lookups) {
+        GeocodeResult r = f.succeeded() ? f.result() : GeocodeResult.UNAVAILABLE;
+        definite &= r == null || r.definite();
+        String address = r == null ? null : r.address().orElse(null);
+        any |= address != null;
+        params.addValue(address);
+      }
+      if (!definite && !any) {
+        return Future.succeededFuture(new Summary(1, 0, 0, 1));
+      }
+      Instant now = clock.instant();
+      params.addValue(definite ? utc(now) : null).addValue(utc(now));
+      boolean filled = any;
+      boolean settled = definite;
+      return pool.preparedQuery(target.update()).execute(params)
+          .map(r -> new Summary(1, filled ? 1 : 0, settled ? 1 : 0, settled ? 0 : 1));
+    });
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,290 @@
+package io.fleet.ingest.geocode;
+
+import io.fleet.ingest.config.GeocodeConfig;
+import io.fleet.ingest.geocode.Geocoder.Priority;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one lane to Nominatim: a bounded queue drained by a Vert.x timer, one request at a time.
+ *
+ * <p>Spacing is measured from the end of the previous request, so requests arrive at the
+ * server at least {@code 1 / rate} apart whatever the network jitter. Fresh work goes before
+ * backfill. A 429 or 403 pauses the lane for minutes (doubling) and keeps the refused lookup at
+ * the head of its queue; 5xx, timeouts and unreadable answers back off for seconds (doubling) and
+ * give a lookup up after {@link #MAX_ATTEMPTS}. All state lives on one Vert.x context; callers on
+ * other threads hop onto it.
+ */
+public final class GeocoderLane {
+  private static final Logger log = LoggerFactory.getLogger(GeocoderLane.class);
+  static final int MAX_ATTEMPTS = 3;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final NominatimClient client;
+  private final GeocodeConfig config;
+  private final Clock clock;
+  private final MeterRegistry registry;
+  private final long intervalNanos;
+  private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
+
+  private final ArrayDeque<Job> fresh = new ArrayDeque<>();
+  private final ArrayDeque<Job> backfill = new ArrayDeque<>();
+  private final Map<GeoKey, Job> queued = new HashMap<>();
+  private boolean inFlight;
+  private boolean timerPending;
+  private long nextAllowedNanos = System.nanoTime();
+  private int consecutiveRefusals;
+  private int consecutiveFailures;
+  private long pauseTimer = -1;
+  private boolean stopped;
+
+  // Read from any thread by state() and the gauges.
+  private volatile boolean active;
+  private volatile Instant pausedUntil;
+  private volatile int freshDepth;
+  private volatile int backfillDepth;
+
+  private static final class Job {
+    final GeoKey key;
+    Priority priority;
+    final Promise<NominatimAnswer> promise = Promise.promise();
+    int attempts;
+
+    Job(GeoKey key, Priority priority) {
+      this.key = key;
+      this.priority = priority;
+    }
+  }
+
+  public GeocoderLane(Vertx vertx, NominatimClient client, GeocodeConfig config, Clock clock, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.client = client;
+    this.config = config;
+    this.clock = clock;
+    this.registry = registry;
+    this.intervalNanos = (long) Math.ceil(TimeUnit.SECONDS.toNanos(1) / config.ratePerSecond());
+  }
+
+  /**
+   * Queues a lookup of {@code key}. Completes with {@link NominatimAnswer.Found} or
+   * {@link NominatimAnswer.NoAddress}, or with a {@link NominatimAnswer.Failed} whose kind says
+   * why no answer came (inactive, queue_full, displaced, gave_up, stopped). Never fails.
+   * A key already queued shares that lookup (and lifts it to fresh if asked so).
+   */
+  public Future<NominatimAnswer> submit(GeoKey key, Priority priority) {
+    Promise<NominatimAnswer> result = Promise.promise();
+    onContext(() -> enqueue(key, priority).onComplete(ar -> result.complete(ar.result())));
+    return result.future();
+  }
+
+  /** Whether a new lookup can be served by this replica at all (holds the lease, not stopped). */
+  public boolean accepting() {
+    return active && !stopped;
+  }
+
+  /** Lease gained or lost. Losing it answers every queued lookup "inactive" rather than hold it. */
+  public void setActive(boolean nowActive) {
+    onContext(() -> {
+      if (active == nowActive) {
+        return;
+      }
+      active = nowActive;
+      log.info("geocoder lane {} on this replica", nowActive ? "active" : "inactive (another replica holds the lease)");
+      if (nowActive) {
+        pump();
+      } else {
+        drainAll("inactive");
+      }
+    });
+  }
+
+  public LaneState state() {
+    int f = freshDepth;
+    int b = backfillDepth;
+    return new LaneState(true, active, Optional.ofNullable(pausedUntil), f + b, f, b,
+        active ? config.ratePerSecond() : 0);
+  }
+
+  public Future<Void> stop() {
+    Promise<Void> done = Promise.promise();
+    onContext(() -> {
+      stopped = true;
+      active = false;
+      if (pauseTimer >= 0) {
+        vertx.cancelTimer(pauseTimer);
+      }
+      drainAll("stopped");
+      done.complete();
+    });
+    return done.future();
+  }
+
+  private Future<NominatimAnswer> enqueue(GeoKey key, Priority priority) {
+    if (!active || stopped) {
+      return Future.succeededFuture(new NominatimAnswer.Failed("inactive", "lane not active on this replica"));
+    }
+    Job existing = queued.get(key);
+    if (existing != null) {
+      if (priority == Priority.FRESH && existing.priority == Priority.BACKFILL && backfill.remove(existing)) {
+        existing.priority = Priority.FRESH;
+        fresh.addLast(existing);
+        depths();
+      }
+      return existing.promise.future();
+    }
+    if (fresh.size() + backfill.size() >= config.queueCapacity()) {
+      if (priority == Priority.FRESH && !backfill.isEmpty()) {
+        Job displaced = backfill.pollLast();
+        queued.remove(displaced.key);
+        displaced.promise.complete(new NominatimAnswer.Failed("displaced", "queue full of fresh work"));
+      } else {
+        return Future.succeededFuture(new NominatimAnswer.Failed("queue_full",
+            "geocoder queue holds " + config.queueCapacity() + " lookups"));
+      }
+    }
+    Job job = new Job(key, priority);
+    queued.put(key, job);
+    (priority == Priority.FRESH ? fresh : backfill).addLast(job);
+    depths();
+    pump();
+    return job.promise.future();
+  }
+
+  private void pump() {
+    if (!active || stopped || inFlight || timerPending || pausedUntil != null) {
+      return;
+    }
+    if (fresh.isEmpty() && backfill.isEmpty()) {
+      return;
+    }
+    long wait = nextAllowedNanos - System.nanoTime();
+    if (wait > 0) {
+      timerPending = true;
+      vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)), id -> {
+        timerPending = false;
+        pump();
+      });
+      return;
+    }
+    Job job = fresh.isEmpty() ? backfill.pollFirst() : fresh.pollFirst();
+    depths();
+    inFlight = true;
+    job.attempts++;
+    client.reverse(job.key).onComplete(ar -> onContext(() -> finish(job, ar.succeeded() ? ar.result()
+        : new NominatimAnswer.Failed("error", String.valueOf(ar.cause())))));
+  }
+
+  private void finish(Job job, NominatimAnswer answer) {
+    inFlight = false;
+    long now = System.nanoTime();
+    nextAllowedNanos = now + intervalNanos;
+    counter(answer.outcome()).increment();
+    switch (answer) {
+      case NominatimAnswer.Found found -> settle(job, found);
+      case NominatimAnswer.NoAddress none -> settle(job, none);
+      case NominatimAnswer.Refused refused -> {
+        consecutiveRefusals++;
+        Duration pause = doubled(config.blockPause(), config.blockPauseMax(), consecutiveRefusals);
+        requeueFirst(job);
+        pause(pause, refused);
+      }
+      case NominatimAnswer.Failed failed -> {
+        consecutiveFailures++;
+        Duration backoff = doubled(config.errorBackoff(), config.errorBackoffMax(), consecutiveFailures);
+        nextAllowedNanos = now + Math.max(intervalNanos, backoff.toNanos());
+        log.warn("geocoder: {} for {} (attempt {} of {}): {}; next request in {}", failed.kind(), job.key,
+            job.attempts, MAX_ATTEMPTS, failed.reason(), backoff);
+        if (job.attempts >= MAX_ATTEMPTS) {
+          queued.remove(job.key);
+          job.promise.complete(new NominatimAnswer.Failed("gave_up", failed.reason()));
+        } else {
+          requeueFirst(job);
+        }
+      }
+    }
+    if (!stopped && !active) {
+      drainAll("inactive");
+    }
+    pump();
+  }
+
+  private void settle(Job job, NominatimAnswer answer) {
+    consecutiveRefusals = 0;
+    consecutiveFailures = 0;
+    queued.remove(job.key);
+    job.promise.complete(answer);
+  }
+
+  private void requeueFirst(Job job) {
+    (job.priority == Priority.FRESH ? fresh : backfill).addFirst(job);
+    depths();
+  }
+
+  private void pause(Duration pause, NominatimAnswer.Refused refused) {
+    pausedUntil = clock.instant().plus(pause);
+    nextAllowedNanos = System.nanoTime() + Math.max(intervalNanos, pause.toNanos());
+    // An operator needs to see this: repeated refusals can mean a policy block, not a rate blip.
+    log.error("geocoder: Nominatim refused ({}); lane paused for {} until {} with {} lookups queued",
+        refused.reason(), pause, pausedUntil, fresh.size() + backfill.size());
+    pauseTimer = vertx.setTimer(Math.max(1, pause.toMillis()), id -> {
+      pauseTimer = -1;
+      pausedUntil = null;
+      log.info("geocoder: lane resumes after pause with {} lookups queued", fresh.size() + backfill.size());
+      pump();
+    });
+  }
+
+  private void drainAll(String why) {
+    for (ArrayDeque<Job> q : java.util.List.of(fresh, backfill)) {
+      Job job;
+      while ((job = q.pollFirst()) != null) {
+        queued.remove(job.key);
+        job.promise.complete(new NominatimAnswer.Failed(why, "lane " + why));
+      }
+    }
+    depths();
+  }
+
+  private void depths() {
+    freshDepth = fresh.size();
+    backfillDepth = backfill.size();
+  }
+
+  private static Duration doubled(Duration base, Duration max, int times) {
+    Duration d = base;
+    for (int i = 1; i < times && d.compareTo(max) < 0; i++) {
+      d = d.multipliedBy(2);
+    }
+    return d.compareTo(max) > 0 ? max : d;
+  }
+
+  private Counter counter(String outcome) {
+    return requestCounters.computeIfAbsent(outcome, o -> Counter.builder("tracksolid.geocoder.requests")
+        .description("Nominatim requests by outcome").tag("outcome", o).register(registry));
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+}

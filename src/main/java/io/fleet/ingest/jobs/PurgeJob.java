@@ -1,0 +1,177 @@
+package io.fleet.ingest.jobs;
+
+import io.fleet.ingest.config.OpsConfig;
+import io.fleet.ingest.lease.Leases;
+import io.fleet.ingest.ops.IngestMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Daily purge of the audit logs: tracksolid.ingestion_log rows older than
+ * INGESTION_LOG_RETENTION_DAYS and reporting.refresh_log rows older than
+ * REFRESH_LOG_RETENTION_DAYS, in batches of PURGE_BATCH_SIZE so no table is locked for long.
+ * Runs at PURGE_AT in PURGE_ZONE on the replica holding the "job.purge" lease. The lease is kept
+ * (not released) after the run and renewed between batches, so a replica whose timer fires a
+ * moment later finds it taken and the slot runs once. Each run leaves an ingestion_log row
+ * (stream job.purge, run_kind job) and a log line.
+ */
+public final class PurgeJob {
+  public static final String STREAM = "job.purge";
+  static final String LEASE = "job.purge";
+  private static final Duration LEASE_TTL = Duration.ofHours(1);
+  private static final Logger log = LoggerFactory.getLogger(PurgeJob.class);
+  private static final String LOG_RUN = """
+      INSERT INTO tracksolid.ingestion_log (stream, account, run_kind, rows_deleted, detail, started_at,
+                                            finished_at, duration_ms, status, error, instance_id)
+      VALUES ($1, '', 'job', $2, $3, $4, $5, $6, $7, $8, $9)""";
+
+  /** What one run removed. */
+  public record Result(long ingestionLogDeleted, long refreshLogDeleted, int batches) {
+    public long total() {
+      return ingestionLogDeleted + refreshLogDeleted;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Clock clock;
+  private final Leases leases;
+  private final OpsConfig config;
+  private final String instanceId;
+  private final IngestMetrics metrics;
+  private final DailySchedule schedule;
+  private long timerId = -1;
+  private volatile boolean stopped;
+  private volatile Future<?> running = Future.succeededFuture();
+
+  public PurgeJob(Vertx vertx, Pool pool, Clock clock, Leases leases, OpsConfig config, String instanceId,
+                  IngestMetrics metrics) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.clock = clock;
+    this.leases = leases;
+    this.config = config;
+    this.instanceId = instanceId;
+    this.metrics = metrics;
+    this.schedule = new DailySchedule(config.purgeAt(), config.purgeZone());
+  }
+
+  public void start() {
+    Instant first = schedule.firstAtOrAfter(clock.instant());
+    log.info("purge: next run at {} ({} {})", first, config.purgeAt(), config.purgeZone());
+    arm(first);
+  }
+
+  public Future<Void> stop(Duration grace) {
+    stopped = true;
+    vertx.cancelTimer(timerId);
+    return running.timeout(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty().recover(e -> Future.succeededFuture());
+  }
+
+  private void arm(Instant slot) {
+    long delay = Math.max(1, Duration.between(clock.instant(), slot).toMillis());
+    timerId = vertx.setTimer(delay, id -> {
+      running = runScheduled(slot).onComplete(ar -> {
+        if (!stopped) {
+          arm(schedule.after(slot));
+        }
+      });
+    });
+  }
+
+  private Future<Void> runScheduled(Instant slot) {
+    return leases.tryAcquire(LEASE, LEASE_TTL).compose(held -> {
+      if (!held) {
+        log.info("purge: slot {} is run by another replica", slot);
+        metrics.jobRuns(STREAM, "skipped").increment();
+        return Future.<Void>succeededFuture();
+      }
+      return runOnce().<Void>map(r -> {
+        metrics.jobRuns(STREAM, "ran").increment();
+        return null;
+      });
+    }).recover(err -> {
+      log.error("purge: run for slot {} failed", slot, err);
+      metrics.jobRuns(STREAM, "failed").increment();
+      return Future.succeededFuture();
+    });
+  }
+
+  /** One purge now, cut-offs from the clock; logs its run whether it succeeds or fails. */
+  public Future<Result> runOnce() {
+    Instant started = clock.instant();
+    long t0 = System.nanoTime();
+    OffsetDateTime ingestionCutoff = utc(started.minus(Duration.ofDays(config.ingestionLogRetentionDays())));
+    OffsetDateTime refreshCutoff = utc(started.minus(Duration.ofDays(config.refreshLogRetentionDays())));
+    int[] batches = {0};
+    return deleteAll("tracksolid.ingestion_log", ingestionCutoff, 0, batches)
+        .compose(ingestion -> deleteAll("reporting.refresh_log", refreshCutoff, 0, batches)
+            .map(refresh -> new Result(ingestion, refresh, batches[0])))
+        .compose(result -> {
+          JsonObject detail = detail(ingestionCutoff, refreshCutoff, batches[0])
+              .put("ingestionLogDeleted", result.ingestionLogDeleted())
+              .put("refreshLogDeleted", result.refreshLogDeleted());
+          return logRun(started, t0, "ok", null, result.total(), detail).map(v -> {
+            log.info("purge: deleted {} ingestion_log row(s) before {} and {} refresh_log row(s) before {} in {} batch(es)",
+                result.ingestionLogDeleted(), ingestionCutoff, result.refreshLogDeleted(), refreshCutoff, batches[0]);
+            return result;
+          });
+        }, err -> {
+          log.error("purge: failed after {} batch(es)", batches[0], err);
+          JsonObject detail = detail(ingestionCutoff, refreshCutoff, batches[0]);
+          return logRun(started, t0, "error", String.valueOf(err.getMessage()), 0, detail)
+              .recover(e -> Future.succeededFuture())
+              .compose(v -> Future.failedFuture(err));
+        });
+  }
+
+  /** Deletes one batch at a time until a batch comes back short; renews the lease between batches. */
+  private Future<Long> deleteAll(String table, OffsetDateTime cutoff, long soFar, int[] batches) {
+    String sql = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
+        + " WHERE finished_at < $1 ORDER BY id LIMIT $2)";
+    return pool.preparedQuery(sql).execute(Tuple.of(cutoff, config.purgeBatchSize())).compose(rows -> {
+      batches[0]++;
+      long total = soFar + rows.rowCount();
+      if (rows.rowCount() < config.purgeBatchSize() || stopped) {
+        return Future.succeededFuture(total);
+      }
+      return leases.tryAcquire(LEASE, LEASE_TTL).compose(held -> held
+          ? deleteAll(table, cutoff, total, batches)
+          : Future.failedFuture(new IllegalStateException("lease " + LEASE + " lost during the purge")));
+    });
+  }
+
+  private JsonObject detail(OffsetDateTime ingestionCutoff, OffsetDateTime refreshCutoff, int batches) {
+    return new JsonObject()
+        .put("ingestionLogCutoff", ingestionCutoff.toInstant().toString())
+        .put("refreshLogCutoff", refreshCutoff.toInstant().toString())
+        .put("batchSize", config.purgeBatchSize())
+        .put("batches", batches);
+  }
+
+  private Future<Void> logRun(Instant started, long t0, String status, String error, long deleted,
+                              JsonObject detail) {
+    long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    Instant finished = clock.instant();
+    return pool.preparedQuery(LOG_RUN).execute(Tuple.from(new Object[] {STREAM, (int) Math.min(deleted,
+            Integer.MAX_VALUE), detail, utc(started), utc(finished.isBefore(started) ? started : finished), durationMs,
+            status, error, instanceId}))
+        .mapEmpty();
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,138 @@
+package io.fleet.ingest.jobs;
+
+import io.fleet.ingest.lease.Leases;
+import io.fleet.ingest.ops.IngestMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refreshes every materialised view in reporting.* through the SECURITY DEFINER function
+ * reporting.refresh_materialized_view (the ingest role does not own them), once at start, so a
+ * fresh install's views become readable, then every REPORTING_REFRESH_INTERVAL. Each refresh is
+ * logged to reporting.refresh_log. The "job.reporting_refresh" lease lives one and a half
+ * intervals and is renewed by its holder each tick, so one replica keeps refreshing and another
+ * takes over only when the holder stops ticking.
+ */
+public final class ReportingRefreshJob {
+  public static final String JOB = "job.reporting_refresh";
+  static final String LEASE = JOB;
+  private static final Logger log = LoggerFactory.getLogger(ReportingRefreshJob.class);
+  private static final String VIEWS =
+      "SELECT matviewname FROM pg_catalog.pg_matviews WHERE schemaname = 'reporting' ORDER BY matviewname";
+  private static final String REFRESH = "SELECT reporting.refresh_materialized_view($1)";
+  private static final String LOG = """
+      INSERT INTO reporting.refresh_log (object_name, started_at, finished_at, duration_ms, status, error)
+      VALUES ($1, $2, $3, $4, $5, $6)""";
+
+  /** One view's refresh. */
+  public record Outcome(String view, boolean ok, String error) {
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Clock clock;
+  private final Leases leases;
+  private final Duration interval;
+  private final IngestMetrics metrics;
+  private long timerId = -1;
+  private volatile boolean stopped;
+  private volatile Future<?> running = Future.succeededFuture();
+
+  public ReportingRefreshJob(Vertx vertx, Pool pool, Clock clock, Leases leases, Duration interval,
+                             IngestMetrics metrics) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.clock = clock;
+    this.leases = leases;
+    this.interval = interval;
+    this.metrics = metrics;
+  }
+
+  public void start() {
+    tick();
+  }
+
+  public Future<Void> stop(Duration grace) {
+    stopped = true;
+    vertx.cancelTimer(timerId);
+    return running.timeout(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty().recover(e -> Future.succeededFuture());
+  }
+
+  /** The next tick is armed only after this one finishes, so refreshes never overlap. */
+  private void tick() {
+    Duration ttl = interval.plus(interval.dividedBy(2));
+    running = leases.tryAcquire(LEASE, ttl)
+        .compose(held -> {
+          if (!held) {
+            metrics.jobRuns(JOB, "skipped").increment();
+            return Future.<Void>succeededFuture();
+          }
+          return runOnce().<Void>map(outcomes -> {
+            metrics.jobRuns(JOB, outcomes.stream().allMatch(Outcome::ok) ? "ran" : "failed").increment();
+            return null;
+          });
+        })
+        .onFailure(err -> {
+          log.error("reporting refresh: run failed", err);
+          metrics.jobRuns(JOB, "failed").increment();
+        })
+        .onComplete(ar -> {
+          if (!stopped) {
+            timerId = vertx.setTimer(Math.max(1, interval.toMillis()), id -> tick());
+          }
+        });
+  }
+
+  /** Refreshes every materialised reporting view now, one after another; a failure does not stop the rest. */
+  public Future<List<Outcome>> runOnce() {
+    return pool.query(VIEWS).execute().compose(rows -> {
+      List<String> views = new ArrayList<>();
+      for (Row r : rows) {
+        views.add(r.getString("matviewname"));
+      }
+      List<Outcome> outcomes = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (String view : views) {
+        chain = chain.compose(v -> refresh(view).map(o -> {
+          outcomes.add(o);
+          return null;
+        }));
+      }
+      return chain.map(v -> outcomes);
+    });
+  }
+
+  private Future<Outcome> refresh(String view) {
+    Instant started = clock.instant();
+    long t0 = System.nanoTime();
+    return pool.preparedQuery(REFRESH).execute(Tuple.of(view))
+        .map(rows -> new Outcome(view, true, null))
+        .recover(err -> Future.succeededFuture(new Outcome(view, false, String.valueOf(err.getMessage()))))
+        .compose(outcome -> {
+          long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+          Instant finished = clock.instant();
+          if (outcome.ok()) {
+            log.info("reporting refresh: reporting.{} refreshed in {} ms", view, ms);
+          } else {
+            log.error("reporting refresh: reporting.{} failed: {}", view, outcome.error());
+          }
+          return pool.preparedQuery(LOG).execute(Tuple.from(new Object[] {"reporting." + view,
+                  started.atOffset(ZoneOffset.UTC), (finished.isBefore(started) ? started : finished)
+                  .atOffset(ZoneOffset.UTC), ms, outcome.ok() ? "ok" : "error", outcome.error()}))
+              .map(x -> outcome);
+        });
+  }
+}

@@ -1,0 +1,76 @@
+package io.fleet.ingest.ops;
+
+import io.fleet.ingest.config.OpsConfig;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes the configured health thresholds into {@code tracksolid.ingest_streams} and records the
+ * first start, so the SQL function (and the analysts' view) judge with the operator's values.
+ * The allow-list itself lives in the migration; config can only tune streams it lists.
+ */
+final class IngestHealthSettings {
+  private static final String STREAMS = "SELECT stream FROM tracksolid.ingest_streams ORDER BY stream";
+  private static final String UPDATE_STREAM = """
+      UPDATE tracksolid.ingest_streams
+         SET stale_after = $2::bigint * interval '1 millisecond',
+             failing_after = $3::bigint * interval '1 millisecond',
+             optional = $4
+       WHERE stream = $1""";
+  private static final String UPSERT_SETTINGS = """
+      INSERT INTO tracksolid.ingest_health_settings (id, first_started_at, grace, rows_window, updated_at)
+      VALUES (true, $1, $2::bigint * interval '1 millisecond', $3::bigint * interval '1 millisecond', $1)
+      ON CONFLICT (id) DO UPDATE
+        SET grace = EXCLUDED.grace, rows_window = EXCLUDED.rows_window, updated_at = EXCLUDED.updated_at""";
+
+  private IngestHealthSettings() {
+  }
+
+  static Future<Void> apply(Pool pool, Clock clock, OpsConfig config) {
+    return pool.query(STREAMS).execute().compose(rows -> {
+      Set<String> known = new HashSet<>();
+      rows.forEach(r -> known.add(r.getString("stream")));
+      String problem = unknownNames(config, known);
+      if (problem != null) {
+        return Future.failedFuture(new IllegalStateException(problem));
+      }
+      List<Tuple> updates = new ArrayList<>();
+      for (String stream : known) {
+        OpsConfig.Thresholds t = config.thresholdsFor(stream);
+        updates.add(Tuple.of(stream, t.staleAfter().toMillis(), t.failingAfter().toMillis(),
+            !config.requiredStreams().contains(stream)));
+      }
+      var now = clock.instant().atOffset(ZoneOffset.UTC);
+      return pool.withTransaction(conn -> conn.preparedQuery(UPDATE_STREAM).executeBatch(updates)
+          .compose(v -> conn.preparedQuery(UPSERT_SETTINGS)
+              .execute(Tuple.of(now, config.grace().toMillis(), config.window().toMillis()))))
+          .mapEmpty();
+    });
+  }
+
+  /** A typo in a stream name would silently leave a stream on defaults, so it stops startup. */
+  private static String unknownNames(OpsConfig config, Set<String> known) {
+    for (String key : config.thresholds().keySet()) {
+      boolean matches = key.endsWith("*")
+          ? known.stream().anyMatch(s -> s.startsWith(key.substring(0, key.length() - 1)))
+          : known.contains(key);
+      if (!matches) {
+        return "HEALTH_THRESHOLDS: '" + key + "' matches no pipeline stream; known: " + known.stream().sorted().toList();
+      }
+    }
+    for (String stream : config.requiredStreams()) {
+      if (!known.contains(stream)) {
+        return "HEALTH_REQUIRED_STREAMS: '" + stream + "' is no pipeline stream; known: "
+            + known.stream().sorted().toList();
+      }
+    }
+    return null;
+  }
+}

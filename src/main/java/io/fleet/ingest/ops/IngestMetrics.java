@@ -1,0 +1,170 @@
+package io.fleet.ingest.ops;
+
+import io.fleet.ingest.app.ServiceContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The domain meters, by the names every helper shares (see the brief). Counters and timers are
+ * Micrometer's own: registering the same name and tags again returns the same meter, so code
+ * that registers its own with these names adds to the same series. Gauges need a value holder
+ * that outlives the caller (Micrometer keeps only a weak reference), so this class keeps one per
+ * series; take the instance from {@link #of(ServiceContext)} so every module shares it.
+ */
+public final class IngestMetrics {
+  public static final String ROWS_INGESTED = "tracksolid.rows.ingested";
+  public static final String VENDOR_CALLS = "tracksolid.vendor.calls";
+  public static final String VENDOR_RETRIES = "tracksolid.vendor.retries";
+  public static final String VENDOR_CIRCUIT_STATE = "tracksolid.vendor.circuit.state";
+  public static final String VENDOR_INFLIGHT = "tracksolid.vendor.inflight";
+  public static final String GEOCODER_QUEUE_DEPTH = "tracksolid.geocoder.queue.depth";
+  public static final String GEOCODER_REQUESTS = "tracksolid.geocoder.requests";
+  public static final String GEOCODER_CACHE = "tracksolid.geocoder.cache";
+  public static final String GEOCODER_RATE = "tracksolid.geocoder.rate.per.second";
+  public static final String GEOCODER_PAUSED = "tracksolid.geocoder.paused";
+  public static final String WEBHOOK_ITEMS = "tracksolid.webhook.items";
+  public static final String SPOOL_DEPTH_BYTES = "tracksolid.spool.depth.bytes";
+  public static final String SPOOL_DEPTH_REQUESTS = "tracksolid.spool.depth.requests";
+  public static final String QUARANTINED = "tracksolid.quarantined";
+  public static final String POLL_DURATION = "tracksolid.poll.duration";
+  public static final String CHECKPOINT_LAG = "tracksolid.checkpoint.lag.seconds";
+  public static final String JOB_RUNS = "tracksolid.job.runs";
+
+  private final MeterRegistry registry;
+  private final Map<Meter.Id, GaugeValue> gauges = new ConcurrentHashMap<>();
+
+  public IngestMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** The service's shared instance, created by whichever module asks first. */
+  public static IngestMetrics of(ServiceContext context) {
+    synchronized (context) {
+      return context.lookup(IngestMetrics.class).orElseGet(() -> {
+        IngestMetrics metrics = new IngestMetrics(context.registry());
+        context.provide(IngestMetrics.class, metrics);
+        return metrics;
+      });
+    }
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** outcome: inserted, updated or rejected. */
+  public Counter rowsIngested(String stream, String outcome) {
+    return Counter.builder(ROWS_INGESTED).description("Rows written or refused, by stream and outcome")
+        .tags("stream", stream, "outcome", outcome).register(registry);
+  }
+
+  /** code: the vendor code, or http_&lt;status&gt;, timeout, malformed. */
+  public Counter vendorCalls(String account, String method, String code) {
+    return Counter.builder(VENDOR_CALLS).description("Tracksolid API calls by account, method and result code")
+        .tags("account", account, "method", method, "code", code).register(registry);
+  }
+
+  public Counter vendorRetries(String account, String method) {
+    return Counter.builder(VENDOR_RETRIES).description("Tracksolid API calls retried")
+        .tags("account", account, "method", method).register(registry);
+  }
+
+  /** 0 closed, 1 half-open, 2 open. */
+  public GaugeValue vendorCircuitState(String account) {
+    return gauge(VENDOR_CIRCUIT_STATE, "Circuit breaker state per account: 0 closed, 1 half-open, 2 open",
+        Tags.of("account", account));
+  }
+
+  public GaugeValue vendorInflight(String account) {
+    return gauge(VENDOR_INFLIGHT, "Tracksolid API calls in flight", Tags.of("account", account));
+  }
+
+  public GaugeValue geocoderQueueDepth() {
+    return gauge(GEOCODER_QUEUE_DEPTH, "Reverse-geocoding requests waiting", Tags.empty());
+  }
+
+  /** outcome: e.g. found, not_found, error. */
+  public Counter geocoderRequests(String outcome) {
+    return Counter.builder(GEOCODER_REQUESTS).description("Nominatim requests by outcome")
+        .tags("outcome", outcome).register(registry);
+  }
+
+  /** result: hit or miss. */
+  public Counter geocoderCache(String result) {
+    return Counter.builder(GEOCODER_CACHE).description("Geocode cache lookups by result")
+        .tags("result", result).register(registry);
+  }
+
+  public GaugeValue geocoderRatePerSecond() {
+    return gauge(GEOCODER_RATE, "Current Nominatim request rate limit", Tags.empty());
+  }
+
+  /** 0 running, 1 paused. */
+  public GaugeValue geocoderPaused() {
+    return gauge(GEOCODER_PAUSED, "1 while the geocoder is paused", Tags.empty());
+  }
+
+  /** outcome: accepted, rejected or quarantined. */
+  public Counter webhookItems(String path, String outcome) {
+    return Counter.builder(WEBHOOK_ITEMS).description("Pushed items by webhook path and outcome")
+        .tags("path", path, "outcome", outcome).register(registry);
+  }
+
+  public GaugeValue spoolDepthBytes() {
+    return gauge(SPOOL_DEPTH_BYTES, "Bytes waiting in the webhook spool", Tags.empty());
+  }
+
+  public GaugeValue spoolDepthRequests() {
+    return gauge(SPOOL_DEPTH_REQUESTS, "Requests waiting in the webhook spool", Tags.empty());
+  }
+
+  public Counter quarantined(String stream, String reason) {
+    return Counter.builder(QUARANTINED).description("Items quarantined by stream and reason")
+        .tags("stream", stream, "reason", reason).register(registry);
+  }
+
+  public Timer pollDuration(String stream, String account) {
+    return Timer.builder(POLL_DURATION).description("Duration of one poll run")
+        .tags("stream", stream, "account", account).publishPercentileHistogram().register(registry);
+  }
+
+  public GaugeValue checkpointLagSeconds(String stream, String account) {
+    return gauge(CHECKPOINT_LAG, "Seconds between now and the stream's checkpoint",
+        Tags.of("stream", stream, "account", account));
+  }
+
+  /** outcome: ran (this replica held the lease), skipped (another one did) or failed. */
+  public Counter jobRuns(String job, String outcome) {
+    return Counter.builder(JOB_RUNS).description("Scheduled job slots on this replica by outcome")
+        .tags("job", job, "outcome", outcome).register(registry);
+  }
+
+  private GaugeValue gauge(String name, String description, Tags tags) {
+    Meter.Id id = new Meter.Id(name, tags, null, description, Meter.Type.GAUGE);
+    return gauges.computeIfAbsent(id, key -> {
+      GaugeValue value = new GaugeValue();
+      Gauge.builder(name, value, GaugeValue::get).description(description).tags(tags).strongReference(true)
+          .register(registry);
+      return value;
+    });
+  }
+
+  /** A settable gauge reading. */
+  public static final class GaugeValue {
+    private volatile double value;
+
+    public void set(double newValue) {
+      this.value = newValue;
+    }
+
+    public double get() {
+      return value;
+    }
+  }
+}

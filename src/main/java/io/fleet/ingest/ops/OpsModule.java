@@ -1,0 +1,56 @@
+package io.fleet.ingest.ops;
+
+import io.fleet.ingest.app.ServiceContext;
+import io.fleet.ingest.app.ServiceModule;
+import io.fleet.ingest.config.OpsConfig;
+import io.fleet.ingest.jobs.PurgeJob;
+import io.fleet.ingest.jobs.ReportingRefreshJob;
+import io.fleet.ingest.lease.Leases;
+import io.vertx.core.Future;
+import java.time.Duration;
+
+/**
+ * Operations: /health/ingest, /metrics, the shared domain meters, the daily purge and the
+ * reporting refresh. Every replica serves health and metrics; the jobs run once through leases.
+ */
+public final class OpsModule implements ServiceModule {
+  private MetricsServer metrics;
+  private PurgeJob purge;
+  private ReportingRefreshJob refresh;
+
+  @Override
+  public String name() {
+    return "ops";
+  }
+
+  @Override
+  public Future<Void> start(ServiceContext context) {
+    OpsConfig config = context.config().ops();
+    IngestMetrics meters = IngestMetrics.of(context);
+    new IngestHealthRoute(context.pool(), context.clock()).mount(context.router());
+    Leases leases = new Leases(context.pool(), context.clock(), context.instanceId());
+    return IngestHealthSettings.apply(context.pool(), context.clock(), config)
+        .compose(v -> MetricsServer.start(context, config))
+        .map(server -> {
+          metrics = server;
+          context.provide(MetricsServer.class, server);
+          purge = new PurgeJob(context.vertx(), context.pool(), context.clock(), leases, config, context.instanceId(),
+              meters);
+          refresh = new ReportingRefreshJob(context.vertx(), context.pool(), context.clock(), leases,
+              config.reportingRefreshInterval(), meters);
+          context.provide(PurgeJob.class, purge);
+          context.provide(ReportingRefreshJob.class, refresh);
+          purge.start();
+          refresh.start();
+          return null;
+        });
+  }
+
+  @Override
+  public Future<Void> stop(Duration grace) {
+    Future<Void> jobs = Future.all(
+        purge == null ? Future.succeededFuture() : purge.stop(grace),
+        refresh == null ? Future.succeededFuture() : refresh.stop(grace)).mapEmpty();
+    return jobs.compose(v -> metrics == null ? Future.succeededFuture() : metrics.stop(grace));
+  }
+}
