@@ -18,6 +18,7 @@ public final class Modules {
     // Before the pollers and the webhook: they look the Geocoder up.
     modules.add(new GeocodeModule());
     modules.add(new OpsModule());
+    modules.add(new io.fleet.ingest.webhook.WebhookModule());
     return modules;
   }
 }

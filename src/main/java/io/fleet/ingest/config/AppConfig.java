@@ -15,7 +15,9 @@ public record AppConfig(
     DatabaseConfig database,
     TracksolidConfig tracksolid,
     OpsConfig ops,
-    GeocodeConfig geocode) {
+    GeocodeConfig geocode,
+    IngestConfig ingest,
+    WebhookConfig webhook) {
 
   public static final ConfigKey<Boolean> DEMO_MODE = ConfigKey.of("DEMO_MODE", "false",
       "Run against the built-in Tracksolid and Nominatim simulator (same as --demo).", ValueParser.bool());
@@ -28,7 +30,9 @@ public record AppConfig(
       DatabaseConfig.KEYS,
       TracksolidConfig.KEYS,
       OpsConfig.KEYS,
-      GeocodeConfig.KEYS);
+      GeocodeConfig.KEYS,
+      IngestConfig.KEYS,
+      WebhookConfig.KEYS);
 
   public static AppConfig load(Map<String, String> env, boolean demoFlag) {
     ConfigSource source = new ConfigSource(env);
@@ -40,7 +44,9 @@ public record AppConfig(
         DatabaseConfig.from(source),
         TracksolidConfig.from(source),
         OpsConfig.from(source),
-        GeocodeConfig.from(source, demo));
+        GeocodeConfig.from(source, demo),
+        IngestConfig.from(source),
+        WebhookConfig.from(source, demo));
     source.throwIfInvalid();
     return config;
   }

@@ -34,9 +34,18 @@ class ProcessLifecycleTest {
   }
 
   @Test
+  void anEmptyWebhookTokenStopsStartupNamingTheVariable(@TempDir Path dir) throws Exception {
+    Launched p = launch(dir, Map.of("JIMI_WEBHOOK_TOKEN", ""));
+    assertThat(p.process.waitFor(5, TimeUnit.SECONDS)).as("exits within 5 s").isTrue();
+    assertThat(p.process.exitValue()).isNotZero();
+    assertThat(p.output()).contains("JIMI_WEBHOOK_TOKEN").contains("WEBHOOK_REQUIRE_TOKEN");
+  }
+
+  @Test
   void embeddedDefaultServesHealthKeepsDataAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
     Map<String, String> env = Map.of("EMBEDDED_PG_DIR", dir.resolve("pg").toString(),
-        "HTTP_PORT", String.valueOf(freePort()), "HTTP_HOST", "127.0.0.1");
+        "HTTP_PORT", String.valueOf(freePort()), "HTTP_HOST", "127.0.0.1",
+        "JIMI_WEBHOOK_TOKEN", "process-test-token", "WEBHOOK_SPOOL_DIR", dir.resolve("spool").toString());
     Launched first = launch(dir, env);
     int port = Integer.parseInt(env.get("HTTP_PORT"));
     awaitHealth(first, port);
@@ -68,6 +77,7 @@ class ProcessLifecycleTest {
     env.put("TRACKSOLID_APP_SECRET", vendorSecret);
     env.put("TRACKSOLID_PASSWORD", vendorSecret + "-pw");
     env.put("JIMI_WEBHOOK_TOKEN", "webhook-token-0c9d");
+    env.put("WEBHOOK_SPOOL_DIR", dir.resolve("spool").toString());
     Launched p = launch(dir, env);
     awaitHealth(p, Integer.parseInt(env.get("HTTP_PORT")));
     assertThat(Sql.count(db, "SELECT count(*) FROM flyway_schema_history WHERE success")).isGreaterThanOrEqualTo(3);
@@ -90,7 +100,7 @@ class ProcessLifecycleTest {
         "io.fleet.ingest.Main"));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("DATABASE_") || k.startsWith("TRACKSOLID_")
-        || k.startsWith("HTTP_") || k.startsWith("LOG_"));
+        || k.startsWith("HTTP_") || k.startsWith("LOG_") || k.startsWith("JIMI_") || k.startsWith("WEBHOOK_"));
     pb.environment().put("LOG_FORMAT", "text");
     pb.environment().put("SHUTDOWN_GRACE", "PT5S");
     // The public Nominatim needs an identifying User-Agent; these processes never geocode.

@@ -27,6 +27,13 @@ public final class TestService {
     env.put("DATABASE_POOL_SIZE", "4");
     // No test reaches the public Nominatim; tests that geocode point NOMINATIM_URL at the simulator.
     env.put("GEOCODE_ENABLED", "false");
+    // The webhook is fail-closed: without a token the service would refuse to start.
+    env.put("JIMI_WEBHOOK_TOKEN", "test-webhook-token");
+    try {
+      env.put("WEBHOOK_SPOOL_DIR", java.nio.file.Files.createTempDirectory("spool").toString());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
     return env;
   }
 

@@ -1,0 +1,96 @@
+package io.fleet.ingest.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes refused items to tracksolid.quarantine in ONE round trip per batch. An item already
+ * quarantined for the same (stream, reason) (same canonical-JSON SHA-256) is skipped, so
+ * re-deliveries and spool replays land once.
+ *
+ * <p>Counting is separate from writing because the write usually runs inside the caller's
+ * transaction: call {@link #countCommitted(Result)} after the commit, so a rolled-back batch
+ * never shows in {@code tracksolid.quarantined{stream,reason}}.
+ */
+public final class QuarantineWriter {
+  private static final String INSERT = """
+      INSERT INTO tracksolid.quarantine (stream, reason, detail, imei, item, item_hash)
+      SELECT u.stream, u.reason, u.detail, u.imei, u.item::jsonb, u.item_hash
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+        AS u(stream, reason, detail, imei, item, item_hash)
+      ON CONFLICT (stream, reason, item_hash) DO NOTHING
+      RETURNING stream, reason
+      """;
+
+  private final MeterRegistry registry;
+
+  public QuarantineWriter(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /**
+   * What a write did: {@code inserted} new rows (per [stream, reason] in {@code newByStreamReason})
+   * and {@code duplicates} already held.
+   */
+  public record Result(int inserted, int duplicates, Map<List<String>, Integer> newByStreamReason) {
+    public static final Result NONE = new Result(0, 0, Map.of());
+
+    public WriteResult asWriteResult() {
+      return new WriteResult(inserted, 0, duplicates);
+    }
+  }
+
+  public Future<Result> write(SqlClient client, Collection<QuarantineItem> items) {
+    if (items.isEmpty()) {
+      return Future.succeededFuture(Result.NONE);
+    }
+    int n = items.size();
+    String[] stream = new String[n];
+    String[] reason = new String[n];
+    String[] detail = new String[n];
+    String[] imei = new String[n];
+    String[] item = new String[n];
+    String[] hash = new String[n];
+    int i = 0;
+    for (QuarantineItem q : items) {
+      stream[i] = q.stream();
+      reason[i] = q.reason();
+      detail[i] = q.detail();
+      imei[i] = q.imei();
+      item[i] = Sql.jsonb(q.item());
+      hash[i] = q.itemHash();
+      i++;
+    }
+    Tuple params = Tuple.tuple().addValue(stream).addValue(reason).addValue(detail).addValue(imei).addValue(item)
+        .addValue(hash);
+    return client.preparedQuery(INSERT).execute(params).map(rows -> {
+      Map<List<String>, Integer> byKey = new TreeMap<>((a, b) -> String.join("\0", a).compareTo(String.join("\0", b)));
+      int inserted = 0;
+      for (Row row : rows) {
+        byKey.merge(List.of(row.getString(0), row.getString(1)), 1, Integer::sum);
+        inserted++;
+      }
+      return new Result(inserted, n - inserted, Map.copyOf(byKey));
+    });
+  }
+
+  /** Adds the committed batch to {@code tracksolid.quarantined{stream,reason}}. */
+  public void countCommitted(Result result) {
+    result.newByStreamReason().forEach((key, count) -> counter(key.get(0), key.get(1)).increment(count));
+  }
+
+  private Counter counter(String stream, String reason) {
+    return Counter.builder("tracksolid.quarantined")
+        .description("Items refused by a guard and kept in tracksolid.quarantine")
+        .tag("stream", stream).tag("reason", reason)
+        .register(registry);
+  }
+}

@@ -1,0 +1,45 @@
+package io.fleet.ingest.ingest;
+
+import io.fleet.ingest.config.IngestConfig;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Refuses event times no real device can have produced: before {@code EVENT_EPOCH} (a reset RTC
+ * reports 1970 or 2000) or further ahead of the injected clock than {@code EVENT_MAX_FUTURE}.
+ * The answer is a quarantine reason, never an exception: the caller quarantines and carries on.
+ */
+public final class TimestampGuard {
+  public static final String BEFORE_EPOCH = "before_epoch";
+  public static final String TOO_FAR_IN_FUTURE = "too_far_in_future";
+
+  private final IngestConfig config;
+  private final Clock clock;
+
+  public TimestampGuard(IngestConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** Empty when the time is acceptable, else {@link #BEFORE_EPOCH} or {@link #TOO_FAR_IN_FUTURE}. */
+  public Optional<String> check(Instant eventTime) {
+    if (eventTime.isBefore(config.eventEpoch())) {
+      return Optional.of(BEFORE_EPOCH);
+    }
+    if (eventTime.isAfter(clock.instant().plus(config.eventMaxFuture()))) {
+      return Optional.of(TOO_FAR_IN_FUTURE);
+    }
+    return Optional.empty();
+  }
+
+  /** A sentence for quarantine.detail, naming the limit the time broke. */
+  public String describe(Instant eventTime, String reason) {
+    return switch (reason) {
+      case BEFORE_EPOCH -> eventTime + " is before EVENT_EPOCH " + config.eventEpoch();
+      case TOO_FAR_IN_FUTURE -> eventTime + " is more than EVENT_MAX_FUTURE " + config.eventMaxFuture()
+          + " after " + clock.instant();
+      default -> eventTime + ": " + reason;
+    };
+  }
+}

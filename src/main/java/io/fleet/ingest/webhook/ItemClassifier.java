@@ -1,0 +1,191 @@
+package io.fleet.ingest.webhook;
+
+import io.fleet.ingest.ingest.AlarmRecord;
+import io.fleet.ingest.ingest.Fields;
+import io.fleet.ingest.ingest.PositionRecord;
+import io.fleet.ingest.ingest.QuarantineItem;
+import io.fleet.ingest.ingest.RawPushMessage;
+import io.fleet.ingest.ingest.Source;
+import io.fleet.ingest.ingest.TimestampGuard;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Judges each pushed item on its own: it becomes an alarm, a fix or a raw message, or goes to
+ * quarantine with the reason it is unusable. One bad item never spoils its neighbours.
+ */
+final class ItemClassifier {
+  static final String NOT_AN_OBJECT = "not_an_object";
+  static final String MISSING_IMEI = "missing_imei";
+  static final String MISSING_ALARM_TYPE = "missing_alarm_type";
+  static final String MISSING_TIME = "missing_time";
+  static final String UNPARSEABLE_TIME = "unparseable_time";
+  static final String BAD_COORDINATES = "bad_coordinates";
+
+  private static final String[] IMEI = {"imei", "deviceImei", "device_imei", "IMEI"};
+
+  private final TimestampGuard guard;
+
+  ItemClassifier(TimestampGuard guard) {
+    this.guard = guard;
+  }
+
+  PushBatch classify(PushRequest request) {
+    PushBatch batch = PushBatch.empty();
+    PushKind kind = PushKind.of(request.path(), request.msgType());
+    String stream = request.stream();
+    for (Object value : request.items()) {
+      JsonObject item = asObject(value);
+      if (item == null) {
+        batch.quarantine().add(new QuarantineItem(stream, NOT_AN_OBJECT, "item is not a JSON object", null,
+            value == null ? "null" : value));
+        continue;
+      }
+      switch (kind) {
+        case ALARM -> alarm(stream, item, batch);
+        case GPS -> position(stream, item, "GPS", batch, false);
+        case LBS -> position(stream, item, "LBS", batch, true);
+        case RAW -> raw(stream, request.msgType(), item, batch);
+        default -> throw new IllegalStateException(kind.name());
+      }
+    }
+    return batch;
+  }
+
+  private void alarm(String stream, JsonObject original, PushBatch batch) {
+    // IoT-Hub alarms wrap the alarm in msg{...}; the envelope adds gateTime and msgClass.
+    JsonObject item = original;
+    JsonObject msg = asObject(original.getValue("msg"));
+    if (msg != null) {
+      item = original.copy();
+      item.remove("msg");
+      item.mergeIn(msg);
+    }
+    Optional<String> imei = Fields.text(item, IMEI);
+    if (imei.isEmpty()) {
+      batch.quarantine().add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, original));
+      return;
+    }
+    Optional<String> type = Fields.text(item, "alarmType", "alertTypeId", "alertType", "alarmCode");
+    if (type.isEmpty()) {
+      batch.quarantine().add(new QuarantineItem(stream, MISSING_ALARM_TYPE, "no alarmType or alertTypeId",
+          imei.get(), original));
+      return;
+    }
+    Instant time = guardedTime(stream, imei.get(), original, item, batch, "alarmTime", "alertTime");
+    if (time == null) {
+      return;
+    }
+    Double lat = Fields.decimal(item, "lat", "latitude").filter(v -> Math.abs(v) <= 90).orElse(null);
+    Double lng = Fields.decimal(item, "lng", "lon", "longitude").filter(v -> Math.abs(v) <= 180).orElse(null);
+    Instant positionTime = Fields.time(item, "positioningTime", "gpsTime") instanceof Fields.Parsed p
+        ? p.instant() : null;
+    batch.alarms().add(new AlarmRecord(imei.get(), type.get(), time,
+        Fields.text(item, "alarmName", "alarmTypeName", "alertName").orElse(null),
+        Fields.text(item, "deviceName").orElse(null),
+        Fields.text(item, "account").orElse(null),
+        lat, lng,
+        Fields.decimal(item, "speed", "gpsSpeed").orElse(null),
+        positionTime,
+        Fields.text(item, "geoid", "geofenceId", "fenceId").orElse(null),
+        Fields.text(item, "address", "addr").orElse(null),
+        original));
+  }
+
+  private void position(String stream, JsonObject item, String defaultPosType, PushBatch batch, boolean lbs) {
+    Optional<Double> lat = Fields.decimal(item, "lat", "latitude");
+    Optional<Double> lng = Fields.decimal(item, "lng", "lon", "longitude");
+    if (lbs && lat.isEmpty() && lng.isEmpty()) {
+      // A cell report without a resolved position is still data: keep it whole.
+      raw(stream, "pushlbs", item, batch);
+      return;
+    }
+    Optional<String> imei = Fields.text(item, IMEI);
+    if (imei.isEmpty()) {
+      batch.quarantine().add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, item));
+      return;
+    }
+    Instant time = lbs
+        ? guardedTime(stream, imei.get(), item, item, batch, "gpsTime", "lbsTime", "gateTime", "time")
+        : guardedTime(stream, imei.get(), item, item, batch, "gpsTime", "gps_time", "positioningTime", "time");
+    if (time == null) {
+      return;
+    }
+    if (lat.isEmpty() || lng.isEmpty() || Math.abs(lat.get()) > 90 || Math.abs(lng.get()) > 180
+        || (lat.get() == 0 && lng.get() == 0)) {
+      batch.quarantine().add(new QuarantineItem(stream, BAD_COORDINATES, "lat/lng missing, out of range or 0,0",
+          imei.get(), item));
+      return;
+    }
+    batch.positions().add(new PositionRecord(imei.get(), time, lat.get(), lng.get(),
+        Fields.decimal(item, "gpsSpeed", "speed").orElse(null),
+        Fields.integer(item, "direction", "course").orElse(null),
+        Fields.text(item, "posType", "postType").orElse(defaultPosType),
+        Fields.bool(item, "acc", "accStatus").orElse(null),
+        Fields.integer(item, "satelliteNum", "gpsNum", "satellites").orElse(null),
+        Source.PUSH, item));
+  }
+
+  private void raw(String stream, String msgType, JsonObject item, PushBatch batch) {
+    String imei = Fields.text(item, IMEI).orElse(null);
+    Instant time = null;
+    Fields.TimeValue t = Fields.time(item, "gateTime", "gpsTime", "eventTime", "time", "createTime");
+    if (t instanceof Fields.Parsed p) {
+      Optional<String> refused = guard.check(p.instant());
+      if (refused.isPresent()) {
+        batch.quarantine().add(new QuarantineItem(stream, refused.get(), guard.describe(p.instant(), refused.get()),
+            imei, item));
+        return;
+      }
+      time = p.instant();
+    }
+    // An odd time format on an untyped message is not a reason to refuse it; it stays in the item.
+    batch.raw().add(new RawPushMessage(msgType, imei, time, item));
+  }
+
+  /** The guarded event time, or null after quarantining the item with the reason. */
+  private Instant guardedTime(String stream, String imei, JsonObject original, JsonObject item, PushBatch batch,
+                              String... names) {
+    Fields.TimeValue t = Fields.time(item, names);
+    if (t instanceof Fields.Absent) {
+      batch.quarantine().add(new QuarantineItem(stream, MISSING_TIME, "no " + String.join(" or ", names), imei,
+          original));
+      return null;
+    }
+    if (t instanceof Fields.Unparseable u) {
+      batch.quarantine().add(new QuarantineItem(stream, UNPARSEABLE_TIME, "cannot read time '" + u.raw() + "'",
+          imei, original));
+      return null;
+    }
+    Instant instant = ((Fields.Parsed) t).instant();
+    Optional<String> refused = guard.check(instant);
+    if (refused.isPresent()) {
+      batch.quarantine().add(new QuarantineItem(stream, refused.get(), guard.describe(instant, refused.get()), imei,
+          original));
+      return null;
+    }
+    return instant;
+  }
+
+  /** An object, or a JSON string holding one (some senders double-encode each item). */
+  static JsonObject asObject(Object value) {
+    if (value instanceof JsonObject o) {
+      return o;
+    }
+    if (value instanceof java.util.Map<?, ?> m) {
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> map = (java.util.Map<String, Object>) m;
+      return new JsonObject(map);
+    }
+    if (value instanceof String s && s.trim().startsWith("{")) {
+      try {
+        return new JsonObject(s);
+      } catch (DecodeException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,189 @@
+package io.fleet.ingest.webhook;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps pushes durable while the database is away and writes them back, in order, when it
+ * returns. All file work runs on one dedicated worker thread (never an event loop); while
+ * anything is spooled, new pushes queue behind it so order is kept.
+ */
+final class SpoolLane {
+  private static final Logger log = LoggerFactory.getLogger(SpoolLane.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Spool spool;
+  private final PushIngestor ingestor;
+  private final Duration interval;
+  private final WorkerExecutor worker;
+  private final AtomicBoolean dbAvailable = new AtomicBoolean(true);
+  private final AtomicBoolean replaying = new AtomicBoolean();
+  // Records of a segment already written back, so a retry after an outage resumes, not restarts.
+  private final Map<Path, Integer> progress = new HashMap<>();
+  private volatile Future<Void> currentReplay = Future.succeededFuture();
+  private long timer = -1;
+  private int stuckAttempts;
+  private static final int MAX_ATTEMPTS_AFTER_PROBE = 20;
+
+  SpoolLane(Vertx vertx, Pool pool, Path dir, long maxBytes, PushIngestor ingestor, Duration interval,
+            MeterRegistry registry) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.spool = new Spool(dir, maxBytes);
+    this.ingestor = ingestor;
+    this.interval = interval;
+    this.worker = vertx.createSharedWorkerExecutor("webhook-spool-" + System.identityHashCode(this), 1);
+    Gauge.builder("tracksolid.spool.depth.bytes", spool, Spool::bytes)
+        .description("Bytes of acknowledged pushes waiting in the spool").register(registry);
+    Gauge.builder("tracksolid.spool.depth.requests", spool, Spool::requests)
+        .description("Acknowledged push requests waiting in the spool").register(registry);
+  }
+
+  Future<Void> start() {
+    return worker.<Void>executeBlocking(() -> {
+      spool.open();
+      return null;
+    }, true).onSuccess(v -> {
+      if (!spool.isEmpty()) {
+        log.warn("webhook spool holds {} request(s) ({} bytes) from an earlier run: replaying",
+            spool.requests(), spool.bytes());
+        dbAvailable.set(false);
+        replay();
+      }
+      timer = vertx.setPeriodic(interval.toMillis(), id -> replay());
+    });
+  }
+
+  /** True while direct writes should wait behind the spool (database away, or backlog to replay). */
+  boolean engaged() {
+    return !dbAvailable.get() || !spool.isEmpty();
+  }
+
+  void databaseUnavailable(Throwable why) {
+    if (dbAvailable.compareAndSet(true, false)) {
+      log.warn("database unavailable ({}): spooling pushes to disk until it returns", why.toString());
+    }
+  }
+
+  /** Durable when the future succeeds with true; false means the spool is full. */
+  Future<Boolean> append(PushRequest request) {
+    JsonObject record = request.toJson();
+    return worker.executeBlocking(() -> spool.append(record), true);
+  }
+
+  /** Writes the spool back, oldest first; stops at the first sign the database is still away. */
+  void replay() {
+    if (spool.isEmpty() && dbAvailable.get()) {
+      return;
+    }
+    if (!replaying.compareAndSet(false, true)) {
+      return;
+    }
+    Promise<Void> done = Promise.promise();
+    currentReplay = done.future();
+    // A cheap probe first: an outage should not seal a new segment every interval.
+    pool.query("SELECT 1").execute().compose(ok -> replaySegments()).onComplete(ar -> {
+      replaying.set(false);
+      if (ar.failed()) {
+        log.debug("spool replay paused: {}", ar.cause().toString());
+      }
+      done.complete();
+    });
+  }
+
+  private Future<Void> replaySegments() {
+    return worker.executeBlocking(spool::oldest, true).compose(next -> {
+      if (next.isEmpty()) {
+        if (dbAvailable.compareAndSet(false, true)) {
+          log.info("webhook spool replayed: writing pushes directly again");
+        }
+        return Future.succeededFuture();
+      }
+      Spool.Segment segment = next.get();
+      int from = progress.getOrDefault(segment.path(), 0);
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = from; i < segment.records().size(); i++) {
+        int index = i;
+        JsonObject record = segment.records().get(i);
+        chain = chain.compose(v -> writeBack(record)).onSuccess(v -> {
+          progress.put(segment.path(), index + 1);
+          stuckAttempts = 0;
+        });
+      }
+      return chain
+          .compose(v -> worker.<Void>executeBlocking(() -> {
+            spool.delete(segment);
+            return null;
+          }, true))
+          .onSuccess(v -> {
+            progress.remove(segment.path());
+            log.info("replayed {} spooled push request(s) from {}", segment.records().size(),
+                segment.path().getFileName());
+          })
+          .compose(v -> replaySegments());
+    });
+  }
+
+  private Future<Void> writeBack(JsonObject record) {
+    PushRequest request;
+    try {
+      request = PushRequest.fromJson(record);
+    } catch (RuntimeException e) {
+      return deadLetter(record, "unreadable spool record: " + e);
+    }
+    return ingestor.ingest(request).<Void>mapEmpty().recover(err -> {
+      // The probe just answered, so an "outage" that keeps hitting this one record is really the record.
+      if (DbFailures.unavailable(err) && ++stuckAttempts < MAX_ATTEMPTS_AFTER_PROBE) {
+        return Future.failedFuture(err);
+      }
+      stuckAttempts = 0;
+      // The database refuses this request for good; keep it beside the spool rather than block the rest.
+      log.error("spooled push to /{} refused by the database, moved to rejected.log: {}", request.path(),
+          err.getMessage());
+      return deadLetter(record, String.valueOf(err.getMessage()));
+    });
+  }
+
+  private Future<Void> deadLetter(JsonObject record, String why) {
+    return worker.executeBlocking(() -> {
+      spool.deadLetter(record, why);
+      return null;
+    }, true);
+  }
+
+  long depthRequests() {
+    return spool.requests();
+  }
+
+  Future<Void> stop(Duration grace) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    Promise<Void> waited = Promise.promise();
+    long t = vertx.setTimer(Math.max(1, grace.toMillis()), id -> waited.tryComplete());
+    currentReplay.onComplete(ar -> {
+      vertx.cancelTimer(t);
+      waited.tryComplete();
+    });
+    return waited.future()
+        .compose(v -> worker.<Void>executeBlocking(() -> {
+          spool.close();
+          return null;
+        }, true))
+        .eventually(() -> worker.close());
+  }
+}

@@ -1,0 +1,54 @@
+package io.fleet.ingest.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleet.ingest.config.AppConfig;
+import io.fleet.ingest.config.ConfigException;
+import io.fleet.ingest.config.IngestConfig;
+import io.fleet.ingest.support.MutableClock;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+class TimestampGuardTest {
+  final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  final TimestampGuard guard = new TimestampGuard(IngestConfig.defaults(), clock);
+
+  @Test
+  void refusesTimesBeforeTheEpochOrTooFarAheadOfTheClock() {
+    assertThat(guard.check(Instant.parse("1970-01-01T00:00:00Z"))).contains("before_epoch");
+    assertThat(guard.check(Instant.parse("2019-12-31T23:59:59Z"))).contains("before_epoch");
+    assertThat(guard.check(Instant.parse("2020-01-01T00:00:00Z"))).isEmpty();
+    assertThat(guard.check(clock.instant().plus(Duration.ofHours(48)))).isEmpty();
+    assertThat(guard.check(clock.instant().plus(Duration.ofHours(49)))).contains("too_far_in_future");
+    clock.advance(Duration.ofHours(2));
+    assertThat(guard.check(Instant.parse("2026-01-03T01:00:00Z"))).isEmpty();
+  }
+
+  @Test
+  void configIsReadAndValidated() {
+    AppConfig config = AppConfig.load(Map.of("EVENT_EPOCH", "2023-06-01T00:00:00Z", "EVENT_MAX_FUTURE", "PT1H",
+        "JIMI_WEBHOOK_TOKEN", "t", "GEOCODE_ENABLED", "false"), false);
+    assertThat(config.ingest().eventEpoch()).isEqualTo(Instant.parse("2023-06-01T00:00:00Z"));
+    assertThat(config.ingest().eventMaxFuture()).isEqualTo(Duration.ofHours(1));
+    Assertions.assertThatThrownBy(() -> AppConfig.load(Map.of("EVENT_EPOCH", "yesterday",
+        "JIMI_WEBHOOK_TOKEN", "t"), false)).isInstanceOf(ConfigException.class).hasMessageContaining("EVENT_EPOCH");
+  }
+
+  @Test
+  void lenientFieldsReadBothSpellingsNumbersAsStringsAndBothTimeFormats() {
+    JsonObject item = new JsonObject().put("alertTypeId", 6).put("lat", "-1.2864").put("acc", "off")
+        .put("alertTime", "2024-05-01 07:41:12").put("startTime", "2024-05-01T06:35:40.000Z").put("bad", "soon");
+    assertThat(Fields.text(item, "alarmType", "alertTypeId")).contains("6");
+    assertThat(Fields.decimal(item, "lat")).contains(-1.2864);
+    assertThat(Fields.bool(item, "acc")).contains(false);
+    assertThat(Fields.time(item, "alarmTime", "alertTime"))
+        .isEqualTo(new Fields.Parsed(Instant.parse("2024-05-01T07:41:12Z")));
+    assertThat(Fields.time(item, "startTime")).isEqualTo(new Fields.Parsed(Instant.parse("2024-05-01T06:35:40Z")));
+    assertThat(Fields.time(item, "bad")).isEqualTo(new Fields.Unparseable("soon"));
+    assertThat(Fields.time(item, "missing")).isEqualTo(new Fields.Absent());
+  }
+}
