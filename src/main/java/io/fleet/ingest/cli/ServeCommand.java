@@ -42,7 +42,9 @@ public final class ServeCommand implements Callable<Integer> {
       simulatorVertx = Vertx.vertx();
       SimulatorServer simulator = SimulatorServer.start(simulatorVertx,
           SimulatorOptions.defaults(Clock.systemUTC()), List.of(new NominatimSimulator()::mount)).await();
-      env = DemoEnvironment.overlay(env, simulator);
+      env = new java.util.HashMap<>(DemoEnvironment.overlay(env, simulator));
+      // So the startup summary shows the mode the service really runs in, --demo included.
+      env.put(AppConfig.DEMO_MODE.name(), "true");
     }
     AppConfig config;
     try {

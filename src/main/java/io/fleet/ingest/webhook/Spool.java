@@ -34,6 +34,8 @@ final class Spool {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
   private FileChannel current;
+  private FileChannel lockChannel;
+  private java.nio.channels.FileLock lock;
   private Path currentPath;
   private long nextSeq;
 
@@ -49,6 +51,18 @@ final class Spool {
   /** Scans what a previous run left; appends always go to a new segment after a restart. */
   void open() throws IOException {
     Files.createDirectories(dir);
+    // Two processes on one spool would replay and delete each other's segments.
+    lockChannel = FileChannel.open(dir.resolve("spool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      lock = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new IOException("WEBHOOK_SPOOL_DIR " + dir.toAbsolutePath()
+          + " is in use by another process; give each replica its own spool directory");
+    }
     long maxSeq = 0;
     long total = 0;
     long count = 0;
@@ -132,6 +146,10 @@ final class Spool {
 
   void close() throws IOException {
     seal();
+    if (lockChannel != null) {
+      lockChannel.close();  // releases the lock
+      lockChannel = null;
+    }
   }
 
   private void seal() throws IOException {

@@ -31,7 +31,7 @@ class TimestampGuardTest {
   @Test
   void configIsReadAndValidated() {
     AppConfig config = AppConfig.load(Map.of("EVENT_EPOCH", "2023-06-01T00:00:00Z", "EVENT_MAX_FUTURE", "PT1H",
-        "JIMI_WEBHOOK_TOKEN", "t"), false);
+        "JIMI_WEBHOOK_TOKEN", "t", "GEOCODE_ENABLED", "false"), false);
     assertThat(config.ingest().eventEpoch()).isEqualTo(Instant.parse("2023-06-01T00:00:00Z"));
     assertThat(config.ingest().eventMaxFuture()).isEqualTo(Duration.ofHours(1));
     Assertions.assertThatThrownBy(() -> AppConfig.load(Map.of("EVENT_EPOCH", "yesterday",

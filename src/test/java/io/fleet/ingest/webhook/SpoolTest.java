@@ -28,6 +28,8 @@ class SpoolTest {
 
     Spool reopened = new Spool(dir, 400);
     reopened.open();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Spool(dir, 400).open())
+        .hasMessageContaining("in use by another process");
     assertThat(reopened.requests()).isEqualTo(2);
     assertThat(reopened.bytes()).isEqualTo(Files.size(segment));
     Spool.Segment oldest = reopened.oldest().orElseThrow();

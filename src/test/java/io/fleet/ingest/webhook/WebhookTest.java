@@ -227,9 +227,9 @@ class WebhookTest {
         .hasMessageContaining("WEBHOOK_REQUIRE_TOKEN");
     assertThatThrownBy(() -> AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "  "), false))
         .isInstanceOf(ConfigException.class).hasMessageContaining("JIMI_WEBHOOK_TOKEN");
-    assertThat(AppConfig.load(Map.of("WEBHOOK_REQUIRE_TOKEN", "false"), false).webhook().token()).isEmpty();
+    assertThat(AppConfig.load(Map.of("WEBHOOK_REQUIRE_TOKEN", "false", "GEOCODE_ENABLED", "false"), false).webhook().token()).isEmpty();
     assertThat(AppConfig.load(Map.of(), true).webhook().token()).as("demo generates one at start").isEmpty();
-    assertThat(AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "s3cret"), false).webhook().toString())
+    assertThat(AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "s3cret", "GEOCODE_ENABLED", "false"), false).webhook().toString())
         .doesNotContain("s3cret");
   }
 }
