@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * retries) → the project's simulator over HTTP → real PostgreSQL, checked against the
  * simulator's ground truth.
  */
-class SimulatorPollIT {
+class SimulatorPollTest {
   static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
   Vertx simVertx;

@@ -16,7 +16,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** The pollers as deployed: real verticles, real PostgreSQL, a deterministic synthetic fleet. */
-class PollerIT {
+class PollerTest {
 
   @Test
   void repeatedOverlappingAndInterruptedRunsEndExactlyAtGroundTruth() {
