@@ -80,7 +80,8 @@ public final class PollRunner {
   /**
    * The scheduled run: checkpoint − overlap up to now − settle. Devices the checkpoint has not
    * covered yet (added to the account since, or missed while a target failed to list) first get
-   * their own catch-up from the lookback, so a late device never leaves a hole behind the checkpoint.
+   * their own catch-up from where the account's history begins, so a late device never leaves a
+   * hole behind the checkpoint.
    */
   public Future<RunResult> scheduled(FleetSource source, Endpoint endpoint, BooleanSupplier cancelled) {
     Instant now = clock.instant();
@@ -94,12 +95,16 @@ public final class PollRunner {
           List<String> newcomers = imeis.stream().filter(i -> !covered.contains(i)).toList();
           Set<String> all = new TreeSet<>(covered);
           all.addAll(imeis);
-          JsonObject state = new JsonObject().put("imeis", new JsonArray(List.copyOf(all)));
+          // Where this account's history begins: a device that turns up later is caught up from here.
+          Instant since = mark.map(m -> m.state().getString("since")).map(Instant::parse)
+              .orElse(mark.isPresent() ? now.minus(config.lookback()) : start);
+          JsonObject state = new JsonObject().put("imeis", new JsonArray(List.copyOf(all)))
+              .put("since", since.toString());
           Future<RunResult> catchUp = Future.succeededFuture(new RunResult("ok", Counts.ZERO, 0, null));
           if (!newcomers.isEmpty()) {
-            log.info("{} {}: {} device(s) not yet covered, catching up from the lookback", endpoint.stream(), account,
-                newcomers.size());
-            Window back = new Window(now.minus(config.lookback()).minus(config.overlapFor(endpoint.key())), start);
+            log.info("{} {}: {} device(s) not yet covered, catching up from {}", endpoint.stream(), account,
+                newcomers.size(), since);
+            Window back = new Window(since.minus(config.overlapFor(endpoint.key())), start);
             // Only the last catch-up slice marks the newcomers covered.
             List<Window> slices = back.slices(config.slice());
             catchUp = runSlices(source, endpoint, newcomers, slices, "scheduled", endpoint.key(),

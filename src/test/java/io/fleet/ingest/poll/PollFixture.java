@@ -54,7 +54,13 @@ final class PollFixture {
    */
   static RunningService startGated(Map<String, String> env, MutableClock clock, io.vertx.core.Future<Void> gate,
                                    FleetSource... fleets) {
-    PollModule inner = new PollModule(ctx -> List.of(fleets));
+    return startGated(env, clock, gate, ctx -> List.of(fleets));
+  }
+
+  static RunningService startGated(Map<String, String> env, MutableClock clock, io.vertx.core.Future<Void> gate,
+                                   java.util.function.Function<io.fleet.ingest.app.ServiceContext, List<FleetSource>>
+                                       sources) {
+    PollModule inner = new PollModule(sources);
     io.fleet.ingest.app.ServiceModule gated = new io.fleet.ingest.app.ServiceModule() {
       @Override
       public String name() {
@@ -72,7 +78,8 @@ final class PollFixture {
         return inner.stop(grace);
       }
     };
-    return TestService.start(env, clock, cfg -> List.of(gated));
+    // The client module goes first, as in production, so replicas may poll the simulator.
+    return TestService.start(env, clock, cfg -> List.of(new io.fleet.ingest.tracksolid.TracksolidModule(), gated));
   }
 
   static void await(String what, BooleanSupplier condition) {
@@ -173,7 +180,6 @@ final class PollFixture {
   static void assertExact(DatabaseTarget db, FakeFleet fleet, Instant firstStart, MutableClock clock) {
     Instant settled = clock.instant().minus(SETTLE).minus(STOPS_OVERLAP);
     Instant from = firstStart.minus(STOPS_OVERLAP);
-    Instant all = Instant.parse("2100-01-01T00:00:00Z");
     assertThat(storedTrips(db, from, settled)).isEqualTo(truthTrips(fleet, from, settled)).isNotEmpty();
     assertThat(truthTrips(fleet, from, clock.instant())).containsAll(storedTrips(db, Instant.EPOCH, all));
     assertThat(storedStops(db, from, settled)).isEqualTo(truthStops(fleet, from, settled)).isNotEmpty();

@@ -135,6 +135,55 @@ class SimulatorPollTest {
     }
   }
 
+  @Test
+  void twoReplicasSplitTheJobsAndAnExpiredLeaseIsTakenOver() {
+    DatabaseTarget db = TestDatabases.fresh();
+    Map<String, String> envA = env(db);
+    envA.put("INSTANCE_ID", "replica-a");
+    Map<String, String> envB = env(db);
+    envB.put("INSTANCE_ID", "replica-b");
+    io.vertx.core.Promise<Void> gate = io.vertx.core.Promise.promise();
+    RunningService a = PollFixture.startGated(envA, clock, gate.future(), sources(envA));
+    RunningService b = PollFixture.startGated(envB, clock, gate.future(), sources(envB));
+    try {
+      gate.complete();
+      awaitCaughtUp(db);
+      for (String method : VENDOR_METHODS) {
+        double byA = vendorCalls(a, method);
+        double byB = vendorCalls(b, method);
+        assertThat(byA == 0 || byB == 0).as("%s called by one replica only: a=%s b=%s", method, byA, byB).isTrue();
+        assertThat(byA + byB).as(method).isPositive();
+      }
+      Instant from = NOW.minus(Duration.ofDays(3));
+      assertMatchesGroundTruth(db, from, clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
+
+      // Past the lease TTL without a renewal, as after a crash: whoever asks next takes the job over
+      // and carries on from the committed checkpoint.
+      clock.advance(Duration.ofMinutes(2));
+      awaitCaughtUp(db);
+      assertMatchesGroundTruth(db, from, clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.leases WHERE name LIKE 'poll:%' "
+          + "AND expires_at > '" + clock.instant() + "'")).isEqualTo(5);
+    } finally {
+      TestService.stop(a);
+      TestService.stop(b);
+    }
+  }
+
+  private static final List<String> VENDOR_METHODS = List.of("jimi.device.alarm.list", "jimi.device.track.mileage",
+      "jimi.open.platform.report.parking", "jimi.user.device.list", "jimi.user.device.location.list");
+
+  /** Each replica's own client, as production wires it. */
+  private static java.util.function.Function<io.fleet.ingest.app.ServiceContext, List<FleetSource>> sources(
+      Map<String, String> env) {
+    return ctx -> ctx.lookup(TracksolidClients.class).map(TracksolidFleetSource::all).orElseThrow();
+  }
+
+  private static double vendorCalls(RunningService service, String method) {
+    return service.context().registry().find("tracksolid.vendor.calls").tag("method", method).counters().stream()
+        .mapToDouble(c -> c.count()).sum();
+  }
+
   private void awaitCaughtUp(DatabaseTarget db) {
     Instant target = clock.instant().minus(PollFixture.SETTLE);
     for (String ep : List.of("alarms", "trips", "parking")) {
