@@ -103,11 +103,17 @@ final class PollFixture {
     return rows.isEmpty() ? Instant.EPOCH : instant(rows.get(0).get("position"));
   }
 
-  /** Waits until the windowed checkpoints reach now − settle. */
-  static void awaitCaughtUp(DatabaseTarget db, String account, MutableClock clock) {
+  /**
+   * Waits until the windowed checkpoints reach now − settle and cover all {@code devices} (a
+   * device sync still failing under a storm would otherwise leave some devices for later).
+   */
+  static void awaitCaughtUp(DatabaseTarget db, String account, MutableClock clock, int devices) {
     Instant target = clock.instant().minus(SETTLE);
     for (String ep : List.of("alarms", "trips", "parking")) {
-      await(ep + " checkpoint at " + target, () -> !checkpoint(db, account, ep).isBefore(target));
+      await(ep + " checkpoint at " + target + " covering " + devices + " devices",
+          () -> !checkpoint(db, account, ep).isBefore(target) && Sql.count(db, "SELECT count(*) FROM "
+              + "tracksolid.checkpoints WHERE account = '" + account + "' AND endpoint = '" + ep
+              + "' AND jsonb_array_length(state->'imeis') = " + devices) == 1);
     }
   }
 

@@ -17,16 +17,18 @@ import org.junit.jupiter.api.Test;
 
 /** The pollers as deployed: real verticles, real PostgreSQL, a deterministic synthetic fleet. */
 class PollerTest {
+  static final int FLEET = 4;
+
 
   @Test
   void repeatedOverlappingAndInterruptedRunsEndExactlyAtGroundTruth() {
     DatabaseTarget db = TestDatabases.fresh();
     MutableClock clock = new MutableClock(FakeFleet.ORIGIN.plus(Duration.ofDays(3)));
-    FakeFleet fleet = FakeFleet.of("acme", 6, clock);
+    FakeFleet fleet = FakeFleet.of("acme", FLEET, clock);
     Instant from = clock.instant().minus(PollFixture.LOOKBACK);
     RunningService service = PollFixture.start(PollFixture.env(db, "a"), clock, fleet);
     try {
-      awaitCaughtUp(db, "acme", clock);
+      awaitCaughtUp(db, "acme", clock, FLEET);
       int before = fleet.callCount("trips");
       await("repeated overlapping runs", () -> fleet.callCount("trips") > before + 3);
       PollFixture.assertExact(db, fleet, from, clock);
@@ -41,7 +43,7 @@ class PollerTest {
       assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.trips' "
           + "AND status = 'error' AND error LIKE '%injected failure%'")).isPositive();
       fleet.failWhen(c -> false);
-      awaitCaughtUp(db, "acme", clock);
+      awaitCaughtUp(db, "acme", clock, FLEET);
       PollFixture.assertExact(db, fleet, from, clock);
     } finally {
       TestService.stop(service);
@@ -55,10 +57,10 @@ class PollerTest {
     TestService.stop(second);
     RunningService third = PollFixture.start(PollFixture.env(db, "c"), clock, fleet);
     try {
-      awaitCaughtUp(db, "acme", clock);
+      awaitCaughtUp(db, "acme", clock, FLEET);
       PollFixture.assertExact(db, fleet, from, clock);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(6);
-      assertThat(Sql.count(db, "SELECT count(DISTINCT imei) FROM tracksolid.position_history")).isEqualTo(6);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(FLEET);
+      assertThat(Sql.count(db, "SELECT count(DISTINCT imei) FROM tracksolid.position_history")).isEqualTo(FLEET);
       String metrics = third.context().registry().scrape();
       assertThat(metrics).contains("tracksolid_rows_ingested_total{outcome=\"inserted\",stream=\"poll.trips\"}")
           .contains("tracksolid_poll_duration_seconds_bucket").contains("tracksolid_checkpoint_lag_seconds");
@@ -71,15 +73,15 @@ class PollerTest {
   void rateLimitAndServerErrorStormsEndInCompleteness() {
     DatabaseTarget db = TestDatabases.fresh();
     MutableClock clock = new MutableClock(FakeFleet.ORIGIN.plus(Duration.ofDays(3)));
-    FakeFleet fleet = FakeFleet.of("acme", 4, clock);
+    FakeFleet fleet = FakeFleet.of("acme", FLEET, clock);
     Instant from = clock.instant().minus(PollFixture.LOOKBACK);
     fleet.failNext(25);
     RunningService service = PollFixture.start(PollFixture.env(db, "a"), clock, fleet);
     try {
-      awaitCaughtUp(db, "acme", clock);
+      awaitCaughtUp(db, "acme", clock, FLEET);
       clock.advance(Duration.ofHours(20));
       fleet.failNext(25);
-      awaitCaughtUp(db, "acme", clock);
+      awaitCaughtUp(db, "acme", clock, FLEET);
       PollFixture.assertExact(db, fleet, from, clock);
       assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error'")).isPositive();
     } finally {
@@ -91,11 +93,11 @@ class PollerTest {
   void garbageTimestampsAreQuarantinedWithReasonsAndCountedAsRejected() {
     DatabaseTarget db = TestDatabases.fresh();
     MutableClock clock = new MutableClock(FakeFleet.ORIGIN.plus(Duration.ofDays(1)));
-    FakeFleet fleet = FakeFleet.of("acme", 2, clock);
+    FakeFleet fleet = FakeFleet.of("acme", FLEET, clock);
     fleet.garbage = true;
     RunningService service = PollFixture.start(PollFixture.env(db, "a"), clock, fleet);
     try {
-      awaitCaughtUp(db, "acme", clock);
+      awaitCaughtUp(db, "acme", clock, FLEET);
       assertThat(Sql.rows(db, "SELECT DISTINCT reason FROM tracksolid.quarantine WHERE stream = 'poll.alarms' "
           + "ORDER BY reason")).extracting(r -> r.get("reason"))
           .containsExactly("before_epoch", "too_far_in_future", "unparseable_time");
@@ -114,26 +116,26 @@ class PollerTest {
   void deviceSyncNeverDisablesWhileATargetFails() {
     DatabaseTarget db = TestDatabases.fresh();
     MutableClock clock = new MutableClock(FakeFleet.ORIGIN.plus(Duration.ofDays(1)));
-    FakeFleet fleet = FakeFleet.of("acme", 6, clock);
+    FakeFleet fleet = FakeFleet.of("acme", FLEET, clock);
     RunningService service = PollFixture.start(PollFixture.env(db, "a"), clock, fleet);
     try {
-      await("all devices", () -> Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active") == 6);
+      await("all devices", () -> Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active") == FLEET);
       String retired = fleet.imeisOf("acme").remove(0);
       fleet.failingTargets.add("acme-sub");
       int calls = fleet.callCount("devices acme-sub");
       await("syncs with a failing target", () -> fleet.callCount("devices acme-sub") > calls + 3);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(6);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(FLEET);
       assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.devices' "
           + "AND status = 'error' AND error LIKE '%disable pass skipped%'")).isPositive();
 
       fleet.failingTargets.clear();
       await("retired device disabled", () -> Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE NOT active "
           + "AND disabled_at IS NOT NULL AND imei = '" + retired + "'") == 1);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(5);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(FLEET - 1);
 
       fleet.imeisOf("acme").add(retired);
       await("returning device re-enabled", () -> Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active "
-          + "AND disabled_at IS NULL") == 6);
+          + "AND disabled_at IS NULL") == FLEET);
     } finally {
       TestService.stop(service);
     }
@@ -143,8 +145,8 @@ class PollerTest {
   void twoReplicasNeverPollTheSameJobAndStoreWhatOneWould() {
     DatabaseTarget db = TestDatabases.fresh();
     MutableClock clock = new MutableClock(FakeFleet.ORIGIN.plus(Duration.ofDays(3)));
-    FakeFleet seenByA = FakeFleet.of("acme", 4, clock);
-    FakeFleet seenByB = FakeFleet.of("acme", 4, clock);
+    FakeFleet seenByA = FakeFleet.of("acme", FLEET, clock);
+    FakeFleet seenByB = FakeFleet.of("acme", FLEET, clock);
     Instant from = clock.instant().minus(PollFixture.LOOKBACK);
     // The lease outlives the clock jump below: a jump past the TTL would look like a crashed owner.
     var envA = PollFixture.env(db, "replica-a");
@@ -156,9 +158,9 @@ class PollerTest {
     RunningService b = PollFixture.startGated(envB, clock, gate.future(), seenByB);
     gate.complete();
     try {
-      awaitCaughtUp(db, "acme", clock);
+      awaitCaughtUp(db, "acme", clock, FLEET);
       clock.advance(Duration.ofHours(13));
-      awaitCaughtUp(db, "acme", clock);
+      awaitCaughtUp(db, "acme", clock, FLEET);
       for (String method : new String[] {"alarms", "trips", "stops", "devices", "positions"}) {
         assertThat(seenByA.callCount(method) == 0 || seenByB.callCount(method) == 0)
             .as(method + " polled by one replica only: a=%d b=%d", seenByA.callCount(method),
