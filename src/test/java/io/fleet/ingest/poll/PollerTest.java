@@ -61,6 +61,9 @@ class PollerTest {
       PollFixture.assertExact(db, fleet, from, clock);
       assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(FLEET);
       assertThat(Sql.count(db, "SELECT count(DISTINCT imei) FROM tracksolid.position_history")).isEqualTo(FLEET);
+      // The second replica may have finished the catch-up already: wait for this one's own runs.
+      await("trip runs on the restarted service", () -> third.context().registry().scrape()
+          .contains("tracksolid_poll_duration_seconds_count{account=\"acme\",stream=\"poll.trips\"}"));
       String metrics = third.context().registry().scrape();
       assertThat(metrics).contains("tracksolid_rows_ingested_total{outcome=\"inserted\",stream=\"poll.trips\"}")
           .contains("tracksolid_poll_duration_seconds_bucket").contains("tracksolid_checkpoint_lag_seconds");
