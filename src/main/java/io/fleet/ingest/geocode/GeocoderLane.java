@@ -108,6 +108,9 @@ public final class GeocoderLane {
       active = nowActive;
       log.info("geocoder lane {} on this replica", nowActive ? "active" : "inactive (another replica holds the lease)");
       if (nowActive) {
+        // The previous holder may have called Nominatim just before it released the lease; a full
+        // interval from now keeps the deployment's calls spaced across the hand-over too.
+        nextAllowedNanos = Math.max(nextAllowedNanos, System.nanoTime() + intervalNanos);
         pump();
       } else {
         drainAll("inactive");
