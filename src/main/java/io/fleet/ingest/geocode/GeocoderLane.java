@@ -53,6 +53,8 @@ public final class GeocoderLane {
   private int consecutiveFailures;
   private long pauseTimer = -1;
   private boolean stopped;
+  // Completed when the request in flight at stop() has been answered (see stop()).
+  private Promise<Void> drained;
 
   // Read from any thread by state() and the gauges.
   private volatile boolean active;
@@ -134,7 +136,13 @@ public final class GeocoderLane {
         vertx.cancelTimer(pauseTimer);
       }
       drainAll("stopped");
-      done.complete();
+      if (inFlight) {
+        // The lease is released only after this, so a successor's first call cannot land
+        // within one interval of our last one.
+        drained = done;
+      } else {
+        done.complete();
+      }
     });
     return done.future();
   }
@@ -196,6 +204,10 @@ public final class GeocoderLane {
 
   private void finish(Job job, NominatimAnswer answer) {
     inFlight = false;
+    if (drained != null) {
+      settleAfterStop(job, answer);
+      return;
+    }
     long now = System.nanoTime();
     nextAllowedNanos = now + intervalNanos;
     counter(answer.outcome()).increment();
@@ -233,6 +245,15 @@ public final class GeocoderLane {
     consecutiveFailures = 0;
     queued.remove(job.key);
     job.promise.complete(answer);
+  }
+
+  private void settleAfterStop(Job job, NominatimAnswer answer) {
+    counter(answer.outcome()).increment();
+    queued.remove(job.key);
+    job.promise.complete(answer);
+    Promise<Void> done = drained;
+    drained = null;
+    done.complete();
   }
 
   private void requeueFirst(Job job) {
