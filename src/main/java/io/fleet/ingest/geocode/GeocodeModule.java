@@ -74,9 +74,10 @@ public final class GeocodeModule implements ServiceModule {
     if (lane == null) {
       return Future.succeededFuture();
     }
+    // The lane first: it waits for its request in flight, and only then is the lease released.
     return backfill.stop()
-        .compose(v -> leadership.stop())
         .compose(v -> lane.stop())
+        .compose(v -> leadership.stop())
         .compose(v -> client.close());
   }
 

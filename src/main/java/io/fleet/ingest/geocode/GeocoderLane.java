@@ -53,6 +53,8 @@ public final class GeocoderLane {
   private int consecutiveFailures;
   private long pauseTimer = -1;
   private boolean stopped;
+  // Completed when the request in flight at stop() has been answered (see stop()).
+  private Promise<Void> drained;
 
   // Read from any thread by state() and the gauges.
   private volatile boolean active;
@@ -108,6 +110,9 @@ public final class GeocoderLane {
       active = nowActive;
       log.info("geocoder lane {} on this replica", nowActive ? "active" : "inactive (another replica holds the lease)");
       if (nowActive) {
+        // The previous holder may have called Nominatim just before it released the lease; a full
+        // interval from now keeps the deployment's calls spaced across the hand-over too.
+        nextAllowedNanos = Math.max(nextAllowedNanos, System.nanoTime() + intervalNanos);
         pump();
       } else {
         drainAll("inactive");
@@ -131,7 +136,13 @@ public final class GeocoderLane {
         vertx.cancelTimer(pauseTimer);
       }
       drainAll("stopped");
-      done.complete();
+      if (inFlight) {
+        // The lease is released only after this, so a successor's first call cannot land
+        // within one interval of our last one.
+        drained = done;
+      } else {
+        done.complete();
+      }
     });
     return done.future();
   }
@@ -193,6 +204,10 @@ public final class GeocoderLane {
 
   private void finish(Job job, NominatimAnswer answer) {
     inFlight = false;
+    if (drained != null) {
+      settleAfterStop(job, answer);
+      return;
+    }
     long now = System.nanoTime();
     nextAllowedNanos = now + intervalNanos;
     counter(answer.outcome()).increment();
@@ -230,6 +245,15 @@ public final class GeocoderLane {
     consecutiveFailures = 0;
     queued.remove(job.key);
     job.promise.complete(answer);
+  }
+
+  private void settleAfterStop(Job job, NominatimAnswer answer) {
+    counter(answer.outcome()).increment();
+    queued.remove(job.key);
+    job.promise.complete(answer);
+    Promise<Void> done = drained;
+    drained = null;
+    done.complete();
   }
 
   private void requeueFirst(Job job) {

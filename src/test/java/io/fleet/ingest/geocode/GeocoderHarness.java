@@ -34,6 +34,13 @@ final class GeocoderHarness implements AutoCloseable {
 
   /** The service with only the geocoder module, on {@code db}, with {@code overrides} on top. */
   RunningService start(DatabaseTarget db, Map<String, String> overrides) {
+    RunningService service = startReplica(db, overrides);
+    awaitActive(geocoder(service));
+    return service;
+  }
+
+  /** Like {@link #start} but does not wait for the lane: another replica may hold the lease. */
+  RunningService startReplica(DatabaseTarget db, Map<String, String> overrides) {
     Map<String, String> env = TestService.baseEnv(db);
     env.put("GEOCODE_ENABLED", "true");
     env.put("NOMINATIM_URL", url());
@@ -42,7 +49,6 @@ final class GeocoderHarness implements AutoCloseable {
     env.putAll(overrides);
     RunningService service = TestService.start(env, Clock.systemUTC(), c -> List.of(new GeocodeModule()));
     services.add(service);
-    awaitActive(geocoder(service));
     return service;
   }
 
@@ -76,6 +82,11 @@ final class GeocoderHarness implements AutoCloseable {
   void stop(RunningService service) {
     services.remove(service);
     TestService.stop(service);
+  }
+
+  /** Forgets {@code service} without stopping it (the test killed it). */
+  void forget(RunningService service) {
+    services.remove(service);
   }
 
   @Override
