@@ -56,15 +56,25 @@ public final class Service {
         .build();
     String instanceId = InstanceId.resolve(config.service().instanceId());
     State state = new State(vertx, config, registry, instanceId);
-    return vertx.<Void>executeBlocking(() -> {
+    // Not bound to a context: after a failed start Vert.x is closed, and a context-bound future
+    // would never deliver the failure to whoever waits for it.
+    Promise<RunningService> result = Promise.promise();
+    vertx.<Void>executeBlocking(() -> {
           state.prepareDatabase();
           return null;
         }, false)
         .compose(v -> state.startModules(clock, moduleFactory.apply(config)))
         .compose(v -> state.listen())
-        .<RunningService>map(v -> state)
-        .onSuccess(s -> log.info("service started: instance {} listening on port {}", instanceId, s.httpPort()))
-        .recover(err -> state.stop().transform(ignored -> Future.failedFuture(err)));
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            log.info("service started: instance {} listening on port {}", instanceId, state.httpPort());
+            result.complete(state);
+          } else {
+            log.error("startup failed, stopping what had started", ar.cause());
+            state.stop().onComplete(ignored -> result.fail(ar.cause()));
+          }
+        });
+    return result.future();
   }
 
   private static final class State implements RunningService {

@@ -119,6 +119,28 @@ class MigrationTest {
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.alarms")).isEqualTo(1);
   }
 
+  @Test
+  void aReplicaStartingWhileAnotherWritesDoesNotWaitForItsTransactions() throws Exception {
+    DatabaseTarget db = TestDatabases.fresh();
+    Migrator.migrate(db, Optional.empty(), Optional.empty());
+    try (Connection writer = Sql.connect(db); Statement st = writer.createStatement()) {
+      writer.setAutoCommit(false);
+      st.execute("SET ROLE tracksolid_ingest");
+      st.execute("INSERT INTO tracksolid.alarms (imei, alarm_type, alarm_time, first_source)"
+          + " VALUES ('1', '6', now(), 'poll')");
+      st.execute("SELECT count(*) FROM tracksolid.trips");
+      // The writer's transaction stays open; a second replica's migrate must not queue behind it.
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<MigrateResult> second = pool.submit(() -> Migrator.migrate(db, Optional.empty(), Optional.empty()));
+        assertThat(second.get(30, java.util.concurrent.TimeUnit.SECONDS).migrationsExecuted).isZero();
+      } finally {
+        pool.shutdownNow();
+      }
+      writer.rollback();
+    }
+  }
+
   private static void assertDenied(Statement st, String sql) {
     assertThatThrownBy(() -> st.execute(sql)).as(sql).isInstanceOf(SQLException.class)
         .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(sql).isEqualTo("42501"));
