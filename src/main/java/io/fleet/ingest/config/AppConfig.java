@@ -38,7 +38,8 @@ public record AppConfig(
 
   public static AppConfig load(Map<String, String> env, boolean demoFlag) {
     ConfigSource source = new ConfigSource(env);
-    boolean demo = demoFlag || Boolean.TRUE.equals(source.get(DEMO_MODE));
+    boolean demoFromEnv = Boolean.TRUE.equals(source.get(DEMO_MODE));  // read even with --demo, so a bad value is reported
+    boolean demo = demoFlag || demoFromEnv;
     AppConfig config = new AppConfig(
         demo,
         ServiceConfig.from(source),

@@ -90,13 +90,15 @@ public record TracksolidConfig(
 
   public static TracksolidConfig from(ConfigSource source) {
     List<TracksolidAccount> accounts = new ArrayList<>();
+    // Read even when no account uses it, so a bad value is reported rather than lying in wait.
+    URI baseUrl = source.get(TRACKSOLID_BASE_URL);
     String appKey = source.get(TRACKSOLID_APP_KEY).trim();
     if (!appKey.isEmpty()) {
-      envAccount(source, appKey).ifPresent(accounts::add);
+      envAccount(source, appKey, baseUrl).ifPresent(accounts::add);
     }
     String file = source.get(TRACKSOLID_ACCOUNTS_FILE).trim();
     if (!file.isEmpty()) {
-      accounts.addAll(fileAccounts(source, file, source.get(TRACKSOLID_BASE_URL)));
+      accounts.addAll(fileAccounts(source, file, baseUrl));
     }
     if (accounts.stream().map(TracksolidAccount::name).distinct().count() < accounts.size()) {
       source.problem(TRACKSOLID_ACCOUNTS_FILE, "account names must be unique");
@@ -128,7 +130,7 @@ public record TracksolidConfig(
     return accounts.stream().filter(a -> a.name().equals(name)).findFirst();
   }
 
-  private static Optional<TracksolidAccount> envAccount(ConfigSource source, String appKey) {
+  private static Optional<TracksolidAccount> envAccount(ConfigSource source, String appKey, URI baseUrl) {
     String secret = source.get(TRACKSOLID_APP_SECRET).trim();
     String userId = source.get(TRACKSOLID_USER_ID).trim();
     String password = source.get(TRACKSOLID_PASSWORD);
@@ -150,7 +152,7 @@ public record TracksolidConfig(
       return Optional.empty();
     }
     List<String> targets = source.get(TRACKSOLID_TARGETS);
-    return Optional.of(new TracksolidAccount(userId, source.get(TRACKSOLID_BASE_URL), appKey, secret, userId,
+    return Optional.of(new TracksolidAccount(userId, baseUrl, appKey, secret, userId,
         hash.get(), targets.isEmpty() ? List.of(userId) : targets));
   }
 
