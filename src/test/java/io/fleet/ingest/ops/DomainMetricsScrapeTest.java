@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,8 @@ class DomainMetricsScrapeTest {
   static final Duration SETTLE = Duration.ofMinutes(5);
   static final String PUSH_IMEI = "990000000000001";
   static final String ALARM_LIST = "jimi.device.alarm.list";
+  static final List<String> POLL_STREAMS = List.of("poll.alarms", "poll.trips", "poll.parking", "poll.devices",
+      "poll.positions");
 
   Vertx simVertx;
   SimulatorServer sim;
@@ -86,12 +89,19 @@ class DomainMetricsScrapeTest {
     DatabaseTarget db = TestDatabases.fresh();
     RunningService service = TestService.start(env(db), clock);
     try {
+      // Each poller runs once (hourly intervals). They are done when the windowed checkpoints are
+      // committed and the post-commit meters have caught up with the runs' own log; nothing polls after.
       Instant caughtUp = NOW.minus(SETTLE);
-      // The alarm run is complete once its checkpoint is committed and every logged slice has been
-      // timed (the timer moves after the rows counter, in the same post-commit callback).
-      Waits.until("one alarm poll run complete", () -> !checkpoint(db, "alarms").isBefore(caughtUp)
-          && sum(scrape(service), "tracksolid_poll_duration_seconds_count", stream("poll.alarms"))
-          == Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms'"));
+      Waits.until("one run of every poller complete", () -> {
+        if (Stream.of("alarms", "trips", "parking").anyMatch(ep -> checkpoint(db, ep).isBefore(caughtUp))) {
+          return false;
+        }
+        List<Sample> now = scrape(service);
+        return POLL_STREAMS.stream().allMatch(s -> Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log "
+                + "WHERE stream = '" + s + "'") > 0
+            && sum(now, "tracksolid_poll_duration_seconds_count", stream(s)) == Sql.count(db, "SELECT count(*) FROM "
+                + "tracksolid.ingestion_log WHERE stream = '" + s + "'"));
+      });
 
       JsonArray items = new JsonArray()
           .add(alarm(PUSH_IMEI, "2026-03-01 11:00:00"))
@@ -115,7 +125,7 @@ class DomainMetricsScrapeTest {
       assertThat(value(m, "tracksolid_rows_ingested_total", "stream", "poll.alarms", "outcome", "rejected"))
           .isEqualTo(logged(db, "poll.alarms", "rows_rejected"));
       // Every other polled stream too: counters equal the log, whatever the run found.
-      for (String s : List.of("poll.trips", "poll.parking", "poll.devices", "poll.positions")) {
+      for (String s : POLL_STREAMS) {
         for (String outcome : List.of("inserted", "updated", "rejected")) {
           assertThat(sum(m, "tracksolid_rows_ingested_total", stream(s).and(label("outcome", outcome))))
               .as(s + " " + outcome).isEqualTo(logged(db, s, "rows_" + outcome));
