@@ -4,6 +4,7 @@ import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
 import io.fleet.ingest.config.GeocodeConfig;
 import io.fleet.ingest.lease.Leases;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -82,12 +83,12 @@ public final class GeocodeModule implements ServiceModule {
   }
 
   private static void gauges(MeterRegistry registry, Geocoder geocoder) {
-    Gauge.builder("tracksolid.geocoder.queue.depth", geocoder, g -> g.state().queueDepth())
+    Gauge.builder(IngestMetrics.GEOCODER_QUEUE_DEPTH, geocoder, g -> g.state().queueDepth())
         .description("Lookups waiting in the geocoder lane").register(registry);
-    Gauge.builder("tracksolid.geocoder.rate.per.second", geocoder, g -> g.state().running()
+    Gauge.builder(IngestMetrics.GEOCODER_RATE, geocoder, g -> g.state().running()
             ? g.state().ratePerSecond() : 0)
         .description("Nominatim requests per second this replica may make now").register(registry);
-    Gauge.builder("tracksolid.geocoder.paused", geocoder, g -> g.state().paused() ? 1 : 0)
+    Gauge.builder(IngestMetrics.GEOCODER_PAUSED, geocoder, g -> g.state().paused() ? 1 : 0)
         .description("1 while Nominatim refused us (429/403) and the lane waits").register(registry);
   }
 }

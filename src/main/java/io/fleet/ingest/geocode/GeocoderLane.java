@@ -2,6 +2,7 @@ package io.fleet.ingest.geocode;
 
 import io.fleet.ingest.config.GeocodeConfig;
 import io.fleet.ingest.geocode.Geocoder.Priority;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -39,7 +40,7 @@ public final class GeocoderLane {
   private final NominatimClient client;
   private final GeocodeConfig config;
   private final Clock clock;
-  private final MeterRegistry registry;
+  private final IngestMetrics metrics;
   private final long intervalNanos;
   private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
@@ -80,7 +81,7 @@ public final class GeocoderLane {
     this.client = client;
     this.config = config;
     this.clock = clock;
-    this.registry = registry;
+    this.metrics = new IngestMetrics(registry);
     this.intervalNanos = (long) Math.ceil(TimeUnit.SECONDS.toNanos(1) / config.ratePerSecond());
   }
 
@@ -300,8 +301,7 @@ public final class GeocoderLane {
   }
 
   private Counter counter(String outcome) {
-    return requestCounters.computeIfAbsent(outcome, o -> Counter.builder("tracksolid.geocoder.requests")
-        .description("Nominatim requests by outcome").tag("outcome", o).register(registry));
+    return requestCounters.computeIfAbsent(outcome, metrics::geocoderRequests);
   }
 
   private void onContext(Runnable action) {

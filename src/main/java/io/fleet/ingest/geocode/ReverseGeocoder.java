@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.fleet.ingest.config.GeocodeConfig;
 import io.fleet.ingest.geocode.GeocodeCacheStore.Entry;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -52,10 +53,9 @@ public final class ReverseGeocoder implements Geocoder {
             Duration.between(clock.instant(), e.expiresAt()).isNegative() ? Duration.ZERO
                 : Duration.between(clock.instant(), e.expiresAt())))
         .buildAsync();
-    this.hits = Counter.builder("tracksolid.geocoder.cache").description("Geocoder lookups answered from cache")
-        .tag("result", "hit").register(registry);
-    this.misses = Counter.builder("tracksolid.geocoder.cache").description("Geocoder lookups answered from cache")
-        .tag("result", "miss").register(registry);
+    IngestMetrics metrics = new IngestMetrics(registry);
+    this.hits = metrics.geocoderCache("hit");
+    this.misses = metrics.geocoderCache("miss");
   }
 
   @Override

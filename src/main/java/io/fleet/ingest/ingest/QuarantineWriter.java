@@ -1,5 +1,6 @@
 package io.fleet.ingest.ingest;
 
+import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -30,10 +31,10 @@ public final class QuarantineWriter {
       RETURNING stream, reason
       """;
 
-  private final MeterRegistry registry;
+  private final IngestMetrics metrics;
 
   public QuarantineWriter(MeterRegistry registry) {
-    this.registry = registry;
+    this.metrics = new IngestMetrics(registry);
   }
 
   /**
@@ -88,9 +89,6 @@ public final class QuarantineWriter {
   }
 
   private Counter counter(String stream, String reason) {
-    return Counter.builder("tracksolid.quarantined")
-        .description("Items refused by a guard and kept in tracksolid.quarantine")
-        .tag("stream", stream).tag("reason", reason)
-        .register(registry);
+    return metrics.quarantined(stream, reason);
   }
 }

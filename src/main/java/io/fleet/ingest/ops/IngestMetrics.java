@@ -1,6 +1,7 @@
 package io.fleet.ingest.ops;
 
 import io.fleet.ingest.app.ServiceContext;
+import io.fleet.ingest.ingest.WriteResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -16,6 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * that registers its own with these names adds to the same series. Gauges need a value holder
  * that outlives the caller (Micrometer keeps only a weak reference), so this class keeps one per
  * series; take the instance from {@link #of(ServiceContext)} so every module shares it.
+ *
+ * <p>A gauge whose value is computed at scrape time (a queue's size, the lag behind a clock) is
+ * registered by its owner with {@code Gauge.builder(NAME, owner, fn)} and one of the names here;
+ * such a series must not also be set through the settable gauges of this class, because
+ * Micrometer keeps whichever was registered first and silently ignores the other.
  */
 public final class IngestMetrics {
   public static final String ROWS_INGESTED = "tracksolid.rows.ingested";
@@ -62,6 +68,29 @@ public final class IngestMetrics {
   public Counter rowsIngested(String stream, String outcome) {
     return Counter.builder(ROWS_INGESTED).description("Rows written or refused, by stream and outcome")
         .tags("stream", stream, "outcome", outcome).register(registry);
+  }
+
+  /**
+   * Adds one committed write: {@code written} rows inserted and updated, {@code rejected} items
+   * refused (quarantined). Call after the commit, so a rolled-back write is never counted. All
+   * three series are registered even at zero, so a scrape shows the stream from its first run.
+   */
+  public void committed(String stream, WriteResult written, int rejected) {
+    rows(stream, written.inserted(), written.updated(), rejected);
+  }
+
+  /** Like {@link #committed}, from plain counts. */
+  public void rows(String stream, int inserted, int updated, int rejected) {
+    add(rowsIngested(stream, "inserted"), inserted);
+    add(rowsIngested(stream, "updated"), updated);
+    add(rowsIngested(stream, "rejected"), rejected);
+  }
+
+  /** Increments by {@code n} when positive; the meter stays registered either way. */
+  public static void add(Counter counter, long n) {
+    if (n > 0) {
+      counter.increment(n);
+    }
   }
 
   /** code: the vendor code, or http_&lt;status&gt;, timeout, malformed. */

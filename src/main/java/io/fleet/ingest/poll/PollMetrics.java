@@ -1,9 +1,7 @@
 package io.fleet.ingest.poll;
 
-import io.micrometer.core.instrument.Counter;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,33 +11,21 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** tracksolid.rows.ingested, tracksolid.poll.duration and tracksolid.checkpoint.lag.seconds. */
 public final class PollMetrics {
-  private final MeterRegistry registry;
+  private final IngestMetrics metrics;
   private final Clock clock;
   private final Map<String, AtomicReference<Instant>> checkpoints = new ConcurrentHashMap<>();
 
-  public PollMetrics(MeterRegistry registry, Clock clock) {
-    this.registry = registry;
+  public PollMetrics(IngestMetrics metrics, Clock clock) {
+    this.metrics = metrics;
     this.clock = clock;
   }
 
   void rows(String stream, Counts counts) {
-    add(stream, "inserted", counts.inserted());
-    add(stream, "updated", counts.updated());
-    add(stream, "rejected", counts.rejected());
-  }
-
-  private void add(String stream, String outcome, int n) {
-    Counter c = Counter.builder("tracksolid.rows.ingested").description("Rows written by ingestion")
-        .tag("stream", stream).tag("outcome", outcome).register(registry);
-    if (n > 0) {
-      c.increment(n);
-    }
+    metrics.rows(stream, counts.inserted(), counts.updated(), counts.rejected());
   }
 
   void duration(String stream, String account, Duration d) {
-    Timer.builder("tracksolid.poll.duration").description("Wall time of one poll run")
-        .tag("stream", stream).tag("account", account).publishPercentileHistogram()
-        .register(registry).record(d);
+    metrics.pollDuration(stream, account).record(d);
   }
 
   /** The gauge reads now − checkpoint at scrape time, so a stuck poller shows a growing lag. */
@@ -47,10 +33,10 @@ public final class PollMetrics {
     String key = stream + "\u0000" + account;
     checkpoints.computeIfAbsent(key, k -> {
       AtomicReference<Instant> ref = new AtomicReference<>(position);
-      Gauge.builder("tracksolid.checkpoint.lag.seconds", ref,
+      Gauge.builder(IngestMetrics.CHECKPOINT_LAG, ref,
               r -> Math.max(0, Duration.between(r.get(), clock.instant()).toMillis() / 1000.0))
           .description("How far the committed checkpoint trails now").tag("stream", stream).tag("account", account)
-          .register(registry);
+          .register(metrics.registry());
       return ref;
     }).accumulateAndGet(position, (a, b) -> a.isAfter(b) ? a : b);
   }

@@ -4,6 +4,7 @@ import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.geocode.Geocoder;
 import io.fleet.ingest.ingest.QuarantineWriter;
 import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.ops.IngestMetrics;
 import java.util.Optional;
 
 /** Builds a runner from the shared service context (also used by backfill and the benchmark). */
@@ -16,7 +17,7 @@ public final class PollWiring {
         new QuarantineWriter(ctx.registry()));
     Optional<AddressLookup> geocoder = ctx.lookup(Geocoder.class).map(PollWiring::lookup);
     return new PollRunner(ctx.pool(), ctx.clock(), ctx.config().poll(), sinks, geocoder,
-        new PollMetrics(ctx.registry(), ctx.clock()), ctx.instanceId());
+        new PollMetrics(IngestMetrics.of(ctx), ctx.clock()), ctx.instanceId());
   }
 
   /** Polled rows are fresh work for the lane; it never fails, it answers "unavailable" instead. */

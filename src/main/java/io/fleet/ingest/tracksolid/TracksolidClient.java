@@ -2,7 +2,7 @@ package io.fleet.ingest.tracksolid;
 
 import io.fleet.ingest.config.TracksolidAccount;
 import io.fleet.ingest.config.TracksolidConfig;
-import io.micrometer.core.instrument.Counter;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -45,7 +45,7 @@ public final class TracksolidClient {
   private final TracksolidAccount account;
   private final TracksolidConfig config;
   private final Clock clock;
-  private final MeterRegistry registry;
+  private final IngestMetrics metrics;
   private final Backoff backoff;
   private final CircuitBreaker breaker;
   private final InflightLimiter limiter;
@@ -58,7 +58,7 @@ public final class TracksolidClient {
     this.account = account;
     this.config = config;
     this.clock = clock;
-    this.registry = registry;
+    this.metrics = new IngestMetrics(registry);
     this.web = WebClient.create(vertx, new WebClientOptions()
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
         .setUserAgent("tracksolid-ingest"));
@@ -66,9 +66,9 @@ public final class TracksolidClient {
     this.breaker = new CircuitBreaker(config.breakerThreshold(), config.breakerOpen(), clock);
     this.limiter = new InflightLimiter(config.maxInflight(), config.queueLimit());
     this.tokens = new TokenCache(this::login, clock, config.tokenMargin());
-    Gauge.builder("tracksolid.vendor.circuit.state", breaker, b -> b.state().gauge())
+    Gauge.builder(IngestMetrics.VENDOR_CIRCUIT_STATE, breaker, b -> b.state().gauge())
         .description("0 closed, 1 half-open, 2 open").tag("account", account.name()).register(registry);
-    Gauge.builder("tracksolid.vendor.inflight", limiter, InflightLimiter::inflight)
+    Gauge.builder(IngestMetrics.VENDOR_INFLIGHT, limiter, InflightLimiter::inflight)
         .description("Vendor calls in flight").tag("account", account.name()).register(registry);
   }
 
@@ -114,8 +114,7 @@ public final class TracksolidClient {
       }
       if (err instanceof TracksolidException t && t.retryable() && attemptNo < config.retryAttempts()) {
         Duration delay = backoff.delay(attemptNo, t.retryAfter());
-        Counter.builder("tracksolid.vendor.retries").tag("account", account.name()).tag("method", method)
-            .register(registry).increment();
+        metrics.vendorRetries(account.name(), method).increment();
         log.info("tracksolid {} {}: {} on attempt {}, retrying in {} ms", account.name(), method, t.metricCode(),
             attemptNo, delay.toMillis());
         return timer(delay).compose(v -> attempt(method, params, needsToken, attemptNo + 1, relogged));
@@ -150,14 +149,12 @@ public final class TracksolidClient {
           } else {
             breaker.onSuccess();
           }
-          Counter.builder("tracksolid.vendor.calls").tag("account", account.name()).tag("method", method)
-              .tag("code", code).register(registry).increment();
+          metrics.vendorCalls(account.name(), method, code).increment();
         });
   }
 
   private Future<JsonObject> countAndFail(String method, TracksolidException e) {
-    Counter.builder("tracksolid.vendor.calls").tag("account", account.name()).tag("method", method)
-        .tag("code", e.metricCode()).register(registry).increment();
+    metrics.vendorCalls(account.name(), method, e.metricCode()).increment();
     return Future.failedFuture(e);
   }
 

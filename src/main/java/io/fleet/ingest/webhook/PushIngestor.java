@@ -1,7 +1,6 @@
 package io.fleet.ingest.webhook;
 
 import io.fleet.ingest.ingest.AlarmWriter;
-import io.fleet.ingest.ingest.IngestMetrics;
 import io.fleet.ingest.ingest.IngestionLogEntry;
 import io.fleet.ingest.ingest.IngestionLogWriter;
 import io.fleet.ingest.ingest.PositionWriter;
@@ -9,8 +8,7 @@ import io.fleet.ingest.ingest.PushMessageWriter;
 import io.fleet.ingest.ingest.QuarantineWriter;
 import io.fleet.ingest.ingest.Source;
 import io.fleet.ingest.ingest.WriteResult;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -26,26 +24,24 @@ final class PushIngestor {
   private final Clock clock;
   private final ItemClassifier classifier;
   private final String instanceId;
-  private final MeterRegistry registry;
   private final AlarmWriter alarms = new AlarmWriter();
   private final PositionWriter positions = new PositionWriter();
   private final PushMessageWriter raw = new PushMessageWriter();
   private final QuarantineWriter quarantine;
   private final IngestionLogWriter log = new IngestionLogWriter();
-  private final IngestMetrics rows;
+  private final IngestMetrics metrics;
 
   /** What a committed request did. */
   record Outcome(int items, int accepted, int quarantined, WriteResult written) {
   }
 
-  PushIngestor(Pool pool, Clock clock, ItemClassifier classifier, String instanceId, MeterRegistry registry) {
+  PushIngestor(Pool pool, Clock clock, ItemClassifier classifier, String instanceId, IngestMetrics metrics) {
     this.pool = pool;
     this.clock = clock;
     this.classifier = classifier;
     this.instanceId = instanceId;
-    this.registry = registry;
-    this.quarantine = new QuarantineWriter(registry);
-    this.rows = new IngestMetrics(registry);
+    this.metrics = metrics;
+    this.quarantine = new QuarantineWriter(metrics.registry());
   }
 
   Future<Outcome> ingest(PushRequest request) {
@@ -67,7 +63,7 @@ final class PushIngestor {
                 clock.instant(), "ok", null, instanceId)).map(id -> w)))
         .map(w -> {
           quarantine.countCommitted(w.quarantined());
-          rows.committed(request.stream(), w.typed(), batch.quarantine().size());
+          metrics.committed(request.stream(), w.typed(), batch.quarantine().size());
           count(request.path(), "accepted", batch.accepted());
           count(request.path(), "quarantined", batch.quarantine().size());
           return new Outcome(batch.size(), batch.accepted(), batch.quarantine().size(), w.typed());
@@ -75,10 +71,6 @@ final class PushIngestor {
   }
 
   void count(String path, String outcome, int n) {
-    Counter c = Counter.builder("tracksolid.webhook.items").description("Pushed items by outcome")
-        .tag("path", path).tag("outcome", outcome).register(registry);
-    if (n > 0) {
-      c.increment(n);
-    }
+    IngestMetrics.add(metrics.webhookItems(path, outcome), n);
   }
 }

@@ -1,5 +1,6 @@
 package io.fleet.ingest.webhook;
 
+import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -47,9 +48,9 @@ final class SpoolLane {
     this.ingestor = ingestor;
     this.interval = interval;
     this.worker = vertx.createSharedWorkerExecutor("webhook-spool-" + System.identityHashCode(this), 1);
-    Gauge.builder("tracksolid.spool.depth.bytes", spool, Spool::bytes)
+    Gauge.builder(IngestMetrics.SPOOL_DEPTH_BYTES, spool, Spool::bytes)
         .description("Bytes of acknowledged pushes waiting in the spool").register(registry);
-    Gauge.builder("tracksolid.spool.depth.requests", spool, Spool::requests)
+    Gauge.builder(IngestMetrics.SPOOL_DEPTH_REQUESTS, spool, Spool::requests)
         .description("Acknowledged push requests waiting in the spool").register(registry);
   }
 

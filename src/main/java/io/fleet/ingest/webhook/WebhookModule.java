@@ -4,6 +4,7 @@ import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
 import io.fleet.ingest.config.WebhookConfig;
 import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +37,7 @@ public final class WebhookModule implements ServiceModule {
       }
       TimestampGuard guard = new TimestampGuard(context.config().ingest(), context.clock());
       PushIngestor ingestor = new PushIngestor(context.pool(), context.clock(), new ItemClassifier(guard),
-          context.instanceId(), context.registry());
+          context.instanceId(), IngestMetrics.of(context));
       spool = new SpoolLane(context.vertx(), context.pool(), config.spoolDir(), config.spoolMaxBytes(), ingestor,
           config.replayInterval(), context.registry());
       return spool.start().onSuccess(v -> {
