@@ -90,6 +90,8 @@ class PollerCrashRecoveryProcessTest {
       assertThat(first.output()).doesNotContain("stopped");
       long tripsAtKill = Sql.count(db, "SELECT count(*) FROM tracksolid.trips");
       Instant tripsMarkAtKill = checkpoint(db, "trips");
+      System.out.printf("killed with %d trips stored, trips checkpoint %s, fleet %s..%s%n", tripsAtKill,
+          tripsMarkAtKill, fleet.start(), fleet.end());
       assertThat(tripsAtKill).as("the kill left trips to fetch").isLessThan(truthTrips(fleet, listed(fleet)).size());
 
       sim.tracksolid().faults().clear();
