@@ -42,6 +42,7 @@ public final class TracksolidSimulator {
   private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> inflight = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> maxInflight = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> inflightByMethod = new ConcurrentHashMap<>();
   private final AtomicLong tokenSeq = new AtomicLong();
 
   public TracksolidSimulator(Vertx vertx, SimulatorOptions options) {
@@ -85,6 +86,12 @@ public final class TracksolidSimulator {
     return m == null ? 0 : m.get();
   }
 
+  /** Requests for {@code method} received and not yet answered (a delayed answer counts until it is sent). */
+  public int inflight(String method) {
+    AtomicInteger n = inflightByMethod.get(method);
+    return n == null ? 0 : n.get();
+  }
+
   public void resetCounters() {
     calls.clear();
     maxInflight.clear();
@@ -99,6 +106,7 @@ public final class TracksolidSimulator {
     calls.computeIfAbsent(method, m -> new AtomicLong()).incrementAndGet();
     int now = inflight.computeIfAbsent(appKey, k -> new AtomicInteger()).incrementAndGet();
     maxInflight.computeIfAbsent(appKey, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+    inflightByMethod.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
     Optional<Fault> fault = faults.next(method);
     if (fault.isPresent() && fault.get().kind() == Fault.Kind.DELAY) {
       vertx.setTimer(Math.max(1, fault.get().duration().toMillis()), id -> answer(ctx, p, method, appKey,
@@ -130,6 +138,7 @@ public final class TracksolidSimulator {
       body = process(ctx, p, method, fault).encode();
     }
     inflight.get(appKey).decrementAndGet();
+    inflightByMethod.get(method).decrementAndGet();
     var response = ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json;charset=UTF-8");
     if (retryAfter != null) {
       response.putHeader("Retry-After", retryAfter);
