@@ -1,29 +1,22 @@
 package io.fleet.ingest.poll;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /** Parking and idling, phased like trips: fetch both kinds, fill points, geocode, then write. */
 final class ParkingSlice implements SliceJob {
   private final IngestSinks sinks;
-  private final Pool pool;
-  private final Optional<AddressLookup> geocoder;
+  private final Enrichment enrichment;
   private final Clock clock;
-  private final java.time.Duration geocodeWait;
 
-  ParkingSlice(IngestSinks sinks, Pool pool, Optional<AddressLookup> geocoder, Clock clock,
-              java.time.Duration geocodeWait) {
+  ParkingSlice(IngestSinks sinks, Enrichment enrichment, Clock clock) {
     this.sinks = sinks;
-    this.pool = pool;
-    this.geocoder = geocoder;
+    this.enrichment = enrichment;
     this.clock = clock;
-    this.geocodeWait = geocodeWait;
   }
 
   @Override
@@ -54,7 +47,7 @@ final class ParkingSlice implements SliceJob {
       return Future.succeededFuture(stops);
     }
     List<NearestFix.Ask> asks = stops.stream().map(s -> new NearestFix.Ask(s.imei(), s.startTime())).toList();
-    return NearestFix.lookup(pool, asks).map(fixes -> {
+    return enrichment.nearestFixes(asks).map(fixes -> {
       List<VendorRows.Stop> out = new ArrayList<>(stops.size());
       for (int i = 0; i < stops.size(); i++) {
         VendorRows.Stop s = stops.get(i);
@@ -68,7 +61,7 @@ final class ParkingSlice implements SliceJob {
   private Future<List<Located<VendorRows.Stop>>> geocode(List<VendorRows.Stop> stops) {
     Set<Addresses.Point> points = new HashSet<>();
     stops.forEach(s -> TripSlice.addIfPresent(points, Addresses.Point.of(s.lat(), s.lng())));
-    return Addresses.resolve(geocoder, points, geocodeWait).map(found -> stops.stream().map(s -> {
+    return enrichment.addresses(points).map(found -> stops.stream().map(s -> {
       Addresses.Point p = Addresses.Point.of(s.lat(), s.lng());
       return new Located<>(s, p == null ? null : found.get(p), null);
     }).toList());

@@ -49,8 +49,9 @@ public final class PollRunner {
     this.metrics = metrics;
     this.instanceId = instanceId;
     jobs.put(Endpoint.ALARMS, new AlarmSlice(sinks));
-    jobs.put(Endpoint.TRIPS, new TripSlice(sinks, pool, geocoder, clock, config.geocodeWait()));
-    jobs.put(Endpoint.PARKING, new ParkingSlice(sinks, pool, geocoder, clock, config.geocodeWait()));
+    Enrichment enrichment = new Enrichment(pool, geocoder, config.geocodeWait());
+    jobs.put(Endpoint.TRIPS, new TripSlice(sinks, enrichment, clock));
+    jobs.put(Endpoint.PARKING, new ParkingSlice(sinks, enrichment, clock));
   }
 
   public Pool pool() {

@@ -1,13 +1,11 @@
 package io.fleet.ingest.poll;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,18 +15,13 @@ import java.util.Set;
  */
 final class TripSlice implements SliceJob {
   private final IngestSinks sinks;
-  private final Pool pool;
-  private final Optional<AddressLookup> geocoder;
+  private final Enrichment enrichment;
   private final Clock clock;
-  private final java.time.Duration geocodeWait;
 
-  TripSlice(IngestSinks sinks, Pool pool, Optional<AddressLookup> geocoder, Clock clock,
-              java.time.Duration geocodeWait) {
+  TripSlice(IngestSinks sinks, Enrichment enrichment, Clock clock) {
     this.sinks = sinks;
-    this.pool = pool;
-    this.geocoder = geocoder;
+    this.enrichment = enrichment;
     this.clock = clock;
-    this.geocodeWait = geocodeWait;
   }
 
   @Override
@@ -58,7 +51,7 @@ final class TripSlice implements SliceJob {
     if (!anyMissing) {
       return Future.succeededFuture(trips);
     }
-    return NearestFix.lookup(pool, asks).map(fixes -> {
+    return enrichment.nearestFixes(asks).map(fixes -> {
       List<VendorRows.Trip> out = new ArrayList<>(trips.size());
       for (int i = 0; i < trips.size(); i++) {
         VendorRows.Trip t = trips.get(i);
@@ -78,7 +71,7 @@ final class TripSlice implements SliceJob {
       addIfPresent(points, Addresses.Point.of(t.startLat(), t.startLng()));
       addIfPresent(points, Addresses.Point.of(t.endLat(), t.endLng()));
     }
-    return Addresses.resolve(geocoder, points, geocodeWait).map(found -> located(trips, found));
+    return enrichment.addresses(points).map(found -> located(trips, found));
   }
 
   private static List<Located<VendorRows.Trip>> located(List<VendorRows.Trip> trips, Map<Addresses.Point, String> found) {
