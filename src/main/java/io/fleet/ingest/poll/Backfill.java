@@ -42,7 +42,7 @@ public final class Backfill {
     Future<Void> chain = Future.succeededFuture();
     for (FleetSource source : sources) {
       // The windowed endpoints ask for the devices stored for the account: sync them first.
-      chain = chain.compose(v -> DeviceSync.run(runner, source).<Void>mapEmpty());
+      chain = chain.compose(v -> DeviceSync.run(runner, source, "backfill").<Void>mapEmpty());
       for (Endpoint endpoint : endpoints) {
         if (!endpoint.windowed()) {
           continue;

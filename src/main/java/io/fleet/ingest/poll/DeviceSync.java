@@ -23,7 +23,8 @@ final class DeviceSync {
   private DeviceSync() {
   }
 
-  static Future<RunResult> run(PollRunner runner, FleetSource source) {
+  /** @param runKind 'scheduled' from the poller, 'backfill' from the backfill command (health ignores it) */
+  static Future<RunResult> run(PollRunner runner, FleetSource source, String runKind) {
     String stream = Endpoint.DEVICES.stream();
     String account = source.account();
     Instant startedAt = runner.clock().instant();
@@ -55,7 +56,7 @@ final class DeviceSync {
               .compose(q -> DeviceWriter.upsert(conn, account, List.copyOf(byImei.values()), now))
               .compose(c -> !complete ? Future.succeededFuture(c) : disablePass(runner, conn, account, byImei, now, c))
               .map(c -> c.withFetched(fetchedTotal).withRejected(rejected.size()))
-              .compose(c -> runner.sinks().log(conn, runner.record(stream, account, "scheduled", null, c, startedAt,
+              .compose(c -> runner.sinks().log(conn, runner.record(stream, account, runKind, null, c, startedAt,
                       t0, failures.isEmpty() ? "ok" : "error",
                       failures.isEmpty() ? null : "disable pass skipped; failed targets: " + String.join("; ", failures)))
                   .compose(v -> Checkpoints.advance(conn, account, Endpoint.DEVICES.key(), now,
@@ -72,7 +73,7 @@ final class DeviceSync {
             return new RunResult(failures.isEmpty() ? "ok" : "error", c, 1,
                 failures.isEmpty() ? null : String.join("; ", failures));
           })
-          .recover(err -> runner.failed(stream, account, "scheduled", null, startedAt, t0, err)
+          .recover(err -> runner.failed(stream, account, runKind, null, startedAt, t0, err)
               .transform(x -> Future.failedFuture(err)));
     });
   }

@@ -80,7 +80,7 @@ public final class PollVerticle extends VerticleBase {
 
   private Future<RunResult> runOnce() {
     return switch (endpoint) {
-      case DEVICES -> DeviceSync.run(runner, source);
+      case DEVICES -> DeviceSync.run(runner, source, "scheduled");
       case POSITIONS -> PositionPoll.run(runner, source);
       default -> runner.scheduled(source, endpoint, () -> stopping);
     };
