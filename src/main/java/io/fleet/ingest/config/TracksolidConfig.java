@@ -46,12 +46,15 @@ public record TracksolidConfig(
       "Lower-case hex MD5 of the password, instead of TRACKSOLID_PASSWORD.", ValueParser.text());
   public static final ConfigKey<List<String>> TRACKSOLID_TARGETS = ConfigKey.of("TRACKSOLID_TARGETS", "",
       "Comma list of the accounts whose devices are polled; empty means the user id.", ValueParser.list());
+  public static final ConfigKey<String> TRACKSOLID_TRIPS_METHOD = ConfigKey.of("TRACKSOLID_TRIPS_METHOD", "mileage",
+      "Where trips come from: mileage (jimi.device.track.mileage) or report (jimi.open.platform.report.trips).",
+      ValueParser.oneOf(TracksolidAccount.TRIPS_MILEAGE, TracksolidAccount.TRIPS_REPORT));
   public static final ConfigKey<Integer> TRACKSOLID_MAX_INFLIGHT = ConfigKey.of("TRACKSOLID_MAX_INFLIGHT", "2",
       "Vendor calls in flight per account; more wait in a bounded queue.", ValueParser.integer(1, 64));
   public static final ConfigKey<Integer> TRACKSOLID_QUEUE_LIMIT = ConfigKey.of("TRACKSOLID_QUEUE_LIMIT", "1000",
       "Calls that may wait for a slot per account before new ones are refused.", ValueParser.integer(1, 100000));
   public static final ConfigKey<String> TRACKSOLID_ACCOUNTS_FILE = ConfigKey.of("TRACKSOLID_ACCOUNTS_FILE", "",
-      "JSON file with more accounts: [{name,baseUrl,appKey,appSecret,userId,password|passwordMd5,targets}].",
+      "JSON file with more accounts: [{name,baseUrl,appKey,appSecret,userId,password|passwordMd5,targets,tripsMethod}].",
       ValueParser.text());
   public static final ConfigKey<Duration> TRACKSOLID_CONNECT_TIMEOUT = ConfigKey.of("TRACKSOLID_CONNECT_TIMEOUT",
       "PT10S", "Connect timeout of a vendor call.", ValueParser.duration(Duration.ofMillis(1), Duration.ofMinutes(5)));
@@ -80,7 +83,7 @@ public record TracksolidConfig(
 
   public static final List<ConfigKey<?>> KEYS = List.of(TRACKSOLID_BASE_URL, TRACKSOLID_APP_KEY,
       TRACKSOLID_APP_SECRET, TRACKSOLID_USER_ID, TRACKSOLID_PASSWORD, TRACKSOLID_PASSWORD_MD5, TRACKSOLID_TARGETS,
-      TRACKSOLID_MAX_INFLIGHT, TRACKSOLID_QUEUE_LIMIT, TRACKSOLID_ACCOUNTS_FILE, TRACKSOLID_CONNECT_TIMEOUT,
+      TRACKSOLID_TRIPS_METHOD, TRACKSOLID_MAX_INFLIGHT, TRACKSOLID_QUEUE_LIMIT, TRACKSOLID_ACCOUNTS_FILE, TRACKSOLID_CONNECT_TIMEOUT,
       TRACKSOLID_REQUEST_TIMEOUT, TRACKSOLID_RETRY_ATTEMPTS, TRACKSOLID_RETRY_BASE_DELAY, TRACKSOLID_RETRY_MAX_DELAY,
       TRACKSOLID_TOKEN_EXPIRES_IN, TRACKSOLID_TOKEN_MARGIN, TRACKSOLID_BREAKER_THRESHOLD, TRACKSOLID_BREAKER_OPEN);
 
@@ -92,13 +95,14 @@ public record TracksolidConfig(
     List<TracksolidAccount> accounts = new ArrayList<>();
     // Read even when no account uses it, so a bad value is reported rather than lying in wait.
     URI baseUrl = source.get(TRACKSOLID_BASE_URL);
+    String tripsMethod = source.get(TRACKSOLID_TRIPS_METHOD);
     String appKey = source.get(TRACKSOLID_APP_KEY).trim();
     if (!appKey.isEmpty()) {
-      envAccount(source, appKey, baseUrl).ifPresent(accounts::add);
+      envAccount(source, appKey, baseUrl, tripsMethod).ifPresent(accounts::add);
     }
     String file = source.get(TRACKSOLID_ACCOUNTS_FILE).trim();
     if (!file.isEmpty()) {
-      accounts.addAll(fileAccounts(source, file, baseUrl));
+      accounts.addAll(fileAccounts(source, file, baseUrl, tripsMethod));
     }
     if (accounts.stream().map(TracksolidAccount::name).distinct().count() < accounts.size()) {
       source.problem(TRACKSOLID_ACCOUNTS_FILE, "account names must be unique");
@@ -130,7 +134,8 @@ public record TracksolidConfig(
     return accounts.stream().filter(a -> a.name().equals(name)).findFirst();
   }
 
-  private static Optional<TracksolidAccount> envAccount(ConfigSource source, String appKey, URI baseUrl) {
+  private static Optional<TracksolidAccount> envAccount(ConfigSource source, String appKey, URI baseUrl,
+                                                         String tripsMethod) {
     String secret = source.get(TRACKSOLID_APP_SECRET).trim();
     String userId = source.get(TRACKSOLID_USER_ID).trim();
     String password = source.get(TRACKSOLID_PASSWORD);
@@ -153,7 +158,7 @@ public record TracksolidConfig(
     }
     List<String> targets = source.get(TRACKSOLID_TARGETS);
     return Optional.of(new TracksolidAccount(userId, baseUrl, appKey, secret, userId,
-        hash.get(), targets.isEmpty() ? List.of(userId) : targets));
+        hash.get(), targets.isEmpty() ? List.of(userId) : targets, tripsMethod));
   }
 
   private static Optional<String> passwordMd5(ConfigSource source, String password, String md5) {
@@ -174,7 +179,8 @@ public record TracksolidConfig(
     return Optional.empty();
   }
 
-  private static List<TracksolidAccount> fileAccounts(ConfigSource source, String file, URI defaultUrl) {
+  private static List<TracksolidAccount> fileAccounts(ConfigSource source, String file, URI defaultUrl,
+                                                      String defaultTripsMethod) {
     List<TracksolidAccount> out = new ArrayList<>();
     JsonArray array;
     try {
@@ -213,8 +219,13 @@ public record TracksolidConfig(
       List<String> targets = new ArrayList<>();
       JsonArray t = a.getJsonArray("targets", new JsonArray());
       t.forEach(x -> targets.add(String.valueOf(x)));
+      String tripsMethod = a.getString("tripsMethod", defaultTripsMethod);
+      if (!TracksolidAccount.TRIPS_MILEAGE.equals(tripsMethod) && !TracksolidAccount.TRIPS_REPORT.equals(tripsMethod)) {
+        source.problem(TRACKSOLID_ACCOUNTS_FILE, where + " tripsMethod must be mileage or report");
+        continue;
+      }
       out.add(new TracksolidAccount(a.getString("name", userId), url, appKey, secret, userId, md5,
-          targets.isEmpty() ? List.of(userId) : targets));
+          targets.isEmpty() ? List.of(userId) : targets, tripsMethod));
     }
     return out;
   }

@@ -6,6 +6,7 @@ import io.fleet.ingest.tracksolid.VendorAlarm;
 import io.fleet.ingest.tracksolid.VendorDevice;
 import io.fleet.ingest.tracksolid.VendorLocation;
 import io.fleet.ingest.tracksolid.VendorParking;
+import io.fleet.ingest.config.TracksolidAccount;
 import io.fleet.ingest.tracksolid.VendorTrip;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -44,7 +45,11 @@ public final class TracksolidFleetSource implements FleetSource {
 
   @Override
   public Future<List<VendorRows.Trip>> trips(List<String> imeis, Instant from, Instant to) {
-    return api.mileageTrips(imeis, from, to).map(rows -> rows.stream().map(TracksolidFleetSource::trip).toList());
+    var account = api.client().account();
+    var rows = TracksolidAccount.TRIPS_REPORT.equals(account.tripsMethod())
+        ? api.reportTrips(account.userId(), imeis, from, to)
+        : api.mileageTrips(imeis, from, to);
+    return rows.map(list -> list.stream().map(TracksolidFleetSource::trip).toList());
   }
 
   @Override

@@ -94,6 +94,23 @@ class SimulatorPollTest {
   }
 
   @Test
+  void anAccountSetToTheTripsReportGetsItsTripsFromIt() {
+    DatabaseTarget db = TestDatabases.fresh();
+    Map<String, String> env = env(db);
+    env.put("TRACKSOLID_TRIPS_METHOD", "report");
+    RunningService service = TestService.start(env, clock);
+    try {
+      awaitCaughtUp(db);
+      assertThat(sim.tracksolid().calls("jimi.open.platform.report.trips")).isPositive();
+      assertThat(sim.tracksolid().calls("jimi.device.track.mileage")).isZero();
+      Instant settled = clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1));
+      assertMatchesGroundTruth(db, NOW.minus(Duration.ofDays(3)), settled);
+    } finally {
+      TestService.stop(service);
+    }
+  }
+
+  @Test
   void aMonthOfBackfillLandsExactlyAndAResumedBackfillDoesNotRepeatWork() {
     DatabaseTarget db = TestDatabases.fresh();
     Map<String, String> env = env(db);
