@@ -110,7 +110,11 @@ public final class Service {
         migrationTarget = db.migrationUrl().map(u -> DatabaseTarget.fromUri(u, java.util.Optional.empty()))
             .orElse(target);
       }
-      Migrator.migrate(migrationTarget, db.timescaleCompressAfter(), db.timescaleRetention());
+      if (db.migrateOnStart()) {
+        Migrator.migrate(migrationTarget, db.timescaleCompressAfter(), db.timescaleRetention());
+      } else {
+        log.info("MIGRATE_ON_START=false: schema changes are left to the 'migrate' command");
+      }
     }
 
     Future<Void> startModules(Clock clock, List<ServiceModule> modules) {
@@ -135,7 +139,10 @@ public final class Service {
       server = vertx.createHttpServer(new HttpServerOptions()
           .setHost(config.http().host())
           .setPort(config.http().port())
-          .setCompressionSupported(true));
+          .setCompressionSupported(true)
+          // A client that opens a connection and goes quiet does not hold it for ever.
+          .setIdleTimeout(120)
+          .setIdleTimeoutUnit(TimeUnit.SECONDS));
       return server.requestHandler(context.router()).listen().mapEmpty();
     }
 

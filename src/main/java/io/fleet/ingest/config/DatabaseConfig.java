@@ -15,7 +15,8 @@ public record DatabaseConfig(
     Path embeddedDir,
     int embeddedPort,
     Optional<Duration> timescaleCompressAfter,
-    Optional<Duration> timescaleRetention) {
+    Optional<Duration> timescaleRetention,
+    boolean migrateOnStart) {
 
   public static final ConfigKey<String> DATABASE_URL = ConfigKey.secret("DATABASE_URL",
       "PostgreSQL URI (postgresql://user:pass@host:5432/db); unset starts the embedded PostgreSQL.",
@@ -40,9 +41,13 @@ public record DatabaseConfig(
       "Drop hypertable chunks older than this (ISO-8601); empty keeps everything. TimescaleDB only.",
       ValueParser.text());
 
+  public static final ConfigKey<Boolean> MIGRATE_ON_START = ConfigKey.of("MIGRATE_ON_START", "true",
+      "Apply migrations at startup; false when a separate 'migrate' step owns the schema (least privilege).",
+      ValueParser.bool());
+
   public static final List<ConfigKey<?>> KEYS = List.of(DATABASE_URL, DATABASE_MIGRATION_URL, DATABASE_PASSWORD,
       DATABASE_POOL_SIZE, DATABASE_RUNTIME_ROLE, EMBEDDED_PG_DIR, EMBEDDED_PG_PORT, TIMESCALE_COMPRESS_AFTER,
-      TIMESCALE_RETENTION);
+      TIMESCALE_RETENTION, MIGRATE_ON_START);
 
   public static DatabaseConfig from(ConfigSource source) {
     Optional<String> url = nonEmpty(source.get(DATABASE_URL));
@@ -58,7 +63,8 @@ public record DatabaseConfig(
     }
     return new DatabaseConfig(url, migrationUrl, nonEmpty(source.get(DATABASE_PASSWORD)),
         source.get(DATABASE_POOL_SIZE), role, Path.of(source.get(EMBEDDED_PG_DIR)), source.get(EMBEDDED_PG_PORT),
-        optionalDuration(source, TIMESCALE_COMPRESS_AFTER), optionalDuration(source, TIMESCALE_RETENTION));
+        optionalDuration(source, TIMESCALE_COMPRESS_AFTER), optionalDuration(source, TIMESCALE_RETENTION),
+        source.get(MIGRATE_ON_START));
   }
 
   public boolean embedded() {

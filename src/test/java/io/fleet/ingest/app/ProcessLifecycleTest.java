@@ -88,16 +88,43 @@ class ProcessLifecycleTest {
     assertThat(out).doesNotContain(dbPassword).doesNotContain(vendorSecret).doesNotContain("webhook-token-0c9d");
   }
 
+  @Test
+  void aSeparateMigrateStepLetsTheServiceRunAsALoginWithOnlyTheIngestRole(@TempDir Path dir) throws Exception {
+    DatabaseTarget db = TestDatabases.fresh();
+    Launched migrate = launch(dir, Map.of("DATABASE_URL", db.uri()), "migrate");
+    assertThat(migrate.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(migrate.process.exitValue()).as(migrate.output()).isZero();
+
+    String login = "app_" + db.database();
+    Sql.exec(db, "CREATE ROLE " + login + " LOGIN PASSWORD 'app-pw-1' IN ROLE tracksolid_ingest");
+    DatabaseTarget app = new DatabaseTarget(db.host(), db.port(), db.database(), login, "app-pw-1", db.sslMode());
+    int port = freePort();
+    Launched service = launch(dir, Map.of("DATABASE_URL", app.uri(), "MIGRATE_ON_START", "false",
+        "HTTP_PORT", String.valueOf(port), "HTTP_HOST", "127.0.0.1", "JIMI_WEBHOOK_TOKEN", "least-privilege-token",
+        "WEBHOOK_SPOOL_DIR", dir.resolve("spool").toString()));
+    awaitHealth(service, port);
+    Http.Response push = Http.post(port, "/pushgps?token=least-privilege-token", "application/json",
+        "{\"data_list\":[{\"deviceImei\":\"868120145233604\",\"gpsTime\":\"2024-05-01 09:15:00\","
+            + "\"lat\":-1.2864,\"lng\":36.8172,\"gpsSpeed\":0}]}");
+    assertThat(push.status()).as(push.body()).isEqualTo(200);
+    assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history")).isEqualTo(1);
+    service.process.destroy();
+    assertThat(service.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(service.process.exitValue()).isZero();
+    assertThat(service.output()).contains("MIGRATE_ON_START=false");
+  }
+
   record Launched(Process process, Path log) {
     String output() throws IOException {
       return Files.readString(log);
     }
   }
 
-  static Launched launch(Path dir, Map<String, String> env) throws IOException {
+  static Launched launch(Path dir, Map<String, String> env, String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
         "io.fleet.ingest.Main"));
+    cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("DATABASE_") || k.startsWith("TRACKSOLID_")
         || k.startsWith("HTTP_") || k.startsWith("LOG_") || k.startsWith("JIMI_") || k.startsWith("WEBHOOK_"));
