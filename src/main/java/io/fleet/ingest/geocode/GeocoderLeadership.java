@@ -61,7 +61,11 @@ public final class GeocoderLeadership {
     if (stopped) {
       return Future.succeededFuture();
     }
+    // A renewal that hangs (database unreachable) must not leave this replica believing it still
+    // holds the lease after it expired and another replica took over: give up well before that.
+    long timeoutMs = Math.max(500, ttl.toMillis() / 3);
     return leases.tryAcquire(LEASE, ttl)
+        .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
         .recover(err -> {
           log.warn("geocoder: lease renewal failed, standing down: {}", err.getMessage());
           return Future.succeededFuture(false);
