@@ -8,10 +8,11 @@ import java.time.Duration;
  * a delay before the normal answer (slow responses; longer than the client timeout = timeout),
  * a body that is not JSON, page 1 served again for every later page, or two extra items with
  * garbage times (one in 2019, one in 2099) added to a non-empty result, or every token revoked
- * just before the call is checked (token invalidation mid-run: that call gets 1004).
+ * just before the call is checked (token invalidation mid-run: that call gets 1004). {@link #none()}
+ * answers normally: queued first, it lets a later fault hit e.g. the second page only.
  */
 public record Fault(Kind kind, String code, int status, Duration duration) {
-  public enum Kind { VENDOR_CODE, HTTP_STATUS, DELAY, MALFORMED_JSON, REPEAT_PAGE, GARBAGE_TIMESTAMPS, INVALIDATE_TOKENS }
+  public enum Kind { VENDOR_CODE, HTTP_STATUS, DELAY, MALFORMED_JSON, REPEAT_PAGE, GARBAGE_TIMESTAMPS, INVALIDATE_TOKENS, NONE }
 
   public static Fault vendorCode(String code) {
     return new Fault(Kind.VENDOR_CODE, code, 200, Duration.ZERO);
@@ -40,6 +41,10 @@ public record Fault(Kind kind, String code, int status, Duration duration) {
 
   public static Fault garbageTimestamps() {
     return new Fault(Kind.GARBAGE_TIMESTAMPS, "", 200, Duration.ZERO);
+  }
+
+  public static Fault none() {
+    return new Fault(Kind.NONE, "", 200, Duration.ZERO);
   }
 
   public static Fault invalidateTokens() {

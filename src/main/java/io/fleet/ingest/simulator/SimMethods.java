@@ -33,10 +33,17 @@ final class SimMethods {
 
   private final SyntheticFleet fleet;
   private final SimulatorOptions options;
+  private volatile int startRowBase;
 
   SimMethods(SyntheticFleet fleet, SimulatorOptions options) {
     this.fleet = fleet;
     this.options = options;
+    this.startRowBase = options.startRowBase();
+  }
+
+  /** The vendor starts counting start_row from {@code base} (as after a vendor deploy). */
+  void startRowBase(int base) {
+    this.startRowBase = base;
   }
 
   /** The envelope fields besides code/message: "result" and/or "data". {@code repeat} serves page 1 again. */
@@ -63,10 +70,7 @@ final class SimMethods {
       List<Alarm> month = fleet.alarms(Set.copyOf(imeis), now.atZone(ZoneOffset.UTC).minusMonths(1).toInstant(), now);
       rows = month.subList(Math.max(0, month.size() - 50), month.size());
     } else {
-      Instant[] w = window(p, "begin_time", "end_time");
-      if (w[1].isAfter(w[0].atZone(ZoneOffset.UTC).plusMonths(1).toInstant())) {
-        throw new SimError("1001", "time range exceeds one month");
-      }
+      Instant[] w = oneMonth(window(p, "begin_time", "end_time"));
       rows = fleet.alarms(Set.copyOf(imeis), w[0], w[1]);
     }
     rows = rows.subList(0, Math.min(rows.size(), 1000));
@@ -87,7 +91,7 @@ final class SimMethods {
 
   private JsonObject mileage(Map<String, String> p) {
     List<String> imeis = imeis(p, true);
-    Instant[] w = window(p, "begin_time", "end_time");
+    Instant[] w = oneMonth(window(p, "begin_time", "end_time"));
     JsonArray result = new JsonArray();
     Map<String, Double> totals = new LinkedHashMap<>();
     for (Trip t : fleet.trips(Set.copyOf(imeis), w[0], w[1])) {
@@ -109,7 +113,7 @@ final class SimMethods {
       throw new SimError("1100", "the simulator emulates type=list only");
     }
     List<String> imeis = imeis(p, true);
-    Instant[] w = window(p, "start_time", "end_time");
+    Instant[] w = oneMonth(window(p, "start_time", "end_time"));
     List<JsonObject> perDevice = new ArrayList<>();
     for (String imei : imeis) {
       List<Trip> trips = fleet.trips(Set.of(imei), w[0], w[1]);
@@ -141,7 +145,7 @@ final class SimMethods {
     if (!acc.equals("on") && !acc.equals("off")) {
       throw new SimError("1001", "acc_type must be on or off");
     }
-    Instant[] w = window(p, "start_time", "end_time");
+    Instant[] w = oneMonth(window(p, "start_time", "end_time"));
     List<Stop> rows = fleet.stops(Set.copyOf(imeis(p, true)), acc, w[0], w[1]);
     int[] page = rowPage(p, repeat);
     JsonArray out = new JsonArray();
@@ -228,11 +232,12 @@ final class SimMethods {
 
   private int[] rowPage(Map<String, String> p, boolean repeat) {
     int size = intParam(p, "page_size", 100, 1, 100);
-    int start = intParam(p, "start_row", options.startRowBase(), Integer.MIN_VALUE, Integer.MAX_VALUE);
-    if (start < options.startRowBase()) {
-      throw new SimError("1001", "start_row must be at least " + options.startRowBase());
+    int base = startRowBase;
+    int start = intParam(p, "start_row", base, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    if (start < base) {
+      throw new SimError("1001", "start_row must be at least " + base);
     }
-    return new int[] {repeat ? 0 : start - options.startRowBase(), size};
+    return new int[] {repeat ? 0 : start - base, size};
   }
 
   private String account(Map<String, String> p) {
@@ -275,6 +280,17 @@ final class SimMethods {
       throw new SimError("1001", toName + " is before " + fromName);
     }
     return new Instant[] {from, to};
+  }
+
+  /**
+   * The alarm list's documented cap; the reference leaves trips/mileage/parking open, so the
+   * simulator applies it to those too and clients must cut to one month either way.
+   */
+  private static Instant[] oneMonth(Instant[] w) {
+    if (w[1].isAfter(w[0].atZone(ZoneOffset.UTC).plusMonths(1).toInstant())) {
+      throw new SimError("1001", "time range exceeds one month");
+    }
+    return w;
   }
 
   private static Instant vendorTime(String text, String name) {

@@ -69,6 +69,11 @@ public final class TracksolidSimulator {
     return faults;
   }
 
+  /** From now on start_row counts from {@code base} (0 or 1), as if the vendor changed it. */
+  public void startRowBase(int base) {
+    methods.startRowBase(base);
+  }
+
   /** Every token issued so far stops working: the next call with one gets 1004. */
   public void invalidateTokens() {
     tokens.clear();

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +28,21 @@ public final class TracksolidApi {
   public static final Duration TRACK_MAX_WINDOW = Duration.ofDays(7);
 
   private final TracksolidClient client;
-  /** start_row base learned from the vendor (the reference leaves 0 or 1 open). */
-  private volatile int startRowBase = 1;
+  /** start_row paging with the base learned from this account's vendor (0 or 1 is left open). */
+  private final RowPager rows;
 
   public TracksolidApi(TracksolidClient client) {
     this.client = client;
+    this.rows = new RowPager(client, PAGE_SIZE);
   }
 
   public TracksolidClient client() {
     return client;
   }
 
-  /** The start_row base in use: 1 until the vendor shows it counts from 0. */
+  /** The start_row base in use: 1 until the vendor gives evidence it counts from 0 (see {@link RowPager}). */
   public int startRowBase() {
-    return startRowBase;
+    return rows.base();
   }
 
   // ---- alarms -------------------------------------------------------------------------------
@@ -91,9 +91,11 @@ public final class TracksolidApi {
         if (!refetched) {
           return alarmPages(imeis, from, to, page, acc, previousKeys, true);
         }
-        log.warn("tracksolid {} jimi.device.alarm.list: page {} repeats page {} for {}..{}; stopping this window",
+        // Returning what we have would let the slice commit and the checkpoint pass the missing alarms.
+        log.warn("tracksolid {} jimi.device.alarm.list: page {} repeats page {} twice for {}..{}; failing the window",
             client.account().name(), page, page - 1, from, to);
-        return Future.succeededFuture(acc);
+        return Future.failedFuture(new MalformedResponseException("jimi.device.alarm.list", "page_no=" + page
+            + " served the previous page again twice", "", null));
       }
       acc.addAll(rows);
       if (rows.size() < PAGE_SIZE || acc.size() >= ALARM_ROW_CAP) {
@@ -105,50 +107,61 @@ public final class TracksolidApi {
 
   // ---- trips --------------------------------------------------------------------------------
 
-  /** Trips from {@code jimi.device.track.mileage}, ≤ 100 IMEIs per call. */
+  /** Trips from {@code jimi.device.track.mileage}, ≤ 100 IMEIs and ≤ 1 month per call. */
   public Future<List<VendorTrip>> mileageTrips(List<String> imeis, Instant from, Instant to) {
     Map<String, VendorTrip> out = new LinkedHashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      chain = chain.compose(v -> client.call(VendorTrip.MILEAGE, Map.of("imeis", String.join(",", chunk),
-          "begin_time", Lenient.format(from), "end_time", Lenient.format(to))).map(env -> {
-            items(env.getValue("result")).forEach(j -> {
-              VendorTrip t = VendorTrip.fromMileage(j);
-              out.putIfAbsent(t.key(), t);
-            });
-            return null;
-          }));
+      for (Instant[] w : monthWindows(from, to)) {
+        chain = chain.compose(v -> client.call(VendorTrip.MILEAGE, Map.of("imeis", String.join(",", chunk),
+            "begin_time", Lenient.format(w[0]), "end_time", Lenient.format(w[1]))).map(env -> {
+              items(env.getValue("result")).forEach(j -> {
+                VendorTrip t = VendorTrip.fromMileage(j);
+                out.putIfAbsent(t.key(), t);
+              });
+              return null;
+            }));
+      }
     }
     return chain.map(v -> List.copyOf(out.values()));
   }
 
-  /** Trips from {@code jimi.open.platform.report.trips} type=list, paged by start_row over devices. */
+  /**
+   * Trips from {@code jimi.open.platform.report.trips} type=list, ≤ 1 month per call, paged by
+   * start_row over devices.
+   */
   public Future<List<VendorTrip>> reportTrips(String account, List<String> imeis, Instant from, Instant to) {
     Map<String, VendorTrip> out = new LinkedHashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      Map<String, String> base = Map.of("account", account, "imeis", String.join(",", chunk), "type", "list",
-          "start_time", Lenient.format(from), "end_time", Lenient.format(to));
-      chain = chain.compose(v -> rowPages(VendorTrip.REPORT, base, data -> new Page(
-          items(data.getValue("dayList")), Lenient.integer(data, "dataTotalRows").orElse(-1))).map(devices -> {
-            for (JsonObject device : devices) {
-              String imei = Lenient.text(device, "imei").orElse(null);
-              for (JsonObject day : items(device.getValue("tripsData"))) {
-                for (JsonObject trip : items(day.getValue("dayData"))) {
-                  VendorTrip t = VendorTrip.fromReportDayData(trip, imei);
-                  out.putIfAbsent(t.key(), t);
+      for (Instant[] w : monthWindows(from, to)) {
+        Map<String, String> query = Map.of("account", account, "imeis", String.join(",", chunk), "type", "list",
+            "start_time", Lenient.format(w[0]), "end_time", Lenient.format(w[1]));
+        chain = chain.compose(v -> rows.rows(VendorTrip.REPORT, query, data -> new RowPager.Page(
+            items(data.getValue("dayList")), Lenient.integer(data, "dataTotalRows").orElse(-1)),
+            device -> rowKey(device, "imei")).map(devices -> {
+              for (JsonObject device : devices) {
+                String imei = Lenient.text(device, "imei").orElse(null);
+                for (JsonObject day : items(device.getValue("tripsData"))) {
+                  for (JsonObject trip : items(day.getValue("dayData"))) {
+                    VendorTrip t = VendorTrip.fromReportDayData(trip, imei);
+                    out.putIfAbsent(t.key(), t);
+                  }
                 }
               }
-            }
-            return null;
-          }));
+              return null;
+            }));
+      }
     }
     return chain.map(v -> List.copyOf(out.values()));
   }
 
   // ---- parking / idling ---------------------------------------------------------------------
 
-  /** {@code accType} "off" = parking, "on" = idling; pages by start_row until dataTotalRows. */
+  /**
+   * {@code accType} "off" = parking, "on" = idling; ≤ 1 month per call, paged by start_row until
+   * dataTotalRows.
+   */
   public Future<List<VendorParking>> parking(String account, List<String> imeis, Instant from, Instant to,
                                              String accType) {
     if (!"on".equals(accType) && !"off".equals(accType)) {
@@ -157,63 +170,33 @@ public final class TracksolidApi {
     Map<String, VendorParking> out = new LinkedHashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      Map<String, String> base = Map.of("account", account, "imeis", String.join(",", chunk), "acc_type", accType,
-          "start_time", Lenient.format(from), "end_time", Lenient.format(to));
-      chain = chain.compose(v -> rowPages("jimi.open.platform.report.parking", base, data -> new Page(
-          items(data.getValue("rows")), Lenient.integer(data, "dataTotalRows").orElse(-1))).map(rows -> {
-            rows.forEach(j -> {
-              VendorParking p = VendorParking.from(j, accType);
-              out.putIfAbsent(p.key(), p);
-            });
-            return null;
-          }));
+      for (Instant[] w : monthWindows(from, to)) {
+        Map<String, String> query = Map.of("account", account, "imeis", String.join(",", chunk), "acc_type",
+            accType, "start_time", Lenient.format(w[0]), "end_time", Lenient.format(w[1]));
+        chain = chain.compose(v -> rows.rows("jimi.open.platform.report.parking", query, data -> new RowPager.Page(
+            items(data.getValue("rows")), Lenient.integer(data, "dataTotalRows").orElse(-1)),
+            row -> rowKey(row, "imei", "startTime")).map(list -> {
+              list.forEach(j -> {
+                VendorParking p = VendorParking.from(j, accType);
+                out.putIfAbsent(p.key(), p);
+              });
+              return null;
+            }));
+      }
     }
     return chain.map(v -> List.copyOf(out.values()));
   }
 
-  private record Page(List<JsonObject> rows, int total) {
-  }
-
-  /**
-   * start_row paging. The base is unconfirmed: try 1; a 1001 on the first page, or fewer rows
-   * than dataTotalRows at the end, means the vendor counts from 0, so start again from 0 and
-   * remember it for this account.
-   */
-  private Future<List<JsonObject>> rowPages(String method, Map<String, String> base, Function<JsonObject, Page> read) {
-    int b = startRowBase;
-    return rowPagesFrom(method, base, read, b, new ArrayList<>()).recover(err -> {
-      if (b == 1 && err instanceof VendorException v && v.code().equals("1001")) {
-        log.info("tracksolid {} {}: start_row=1 refused (1001); using base 0", client.account().name(), method);
-        startRowBase = 0;
-        return rowPagesFrom(method, base, read, 0, new ArrayList<>());
-      }
-      return Future.failedFuture(err);
-    }).compose(result -> {
-      if (b == 1 && result.total() > result.rows().size()) {
-        log.info("tracksolid {} {}: {} of {} rows with start_row base 1; using base 0", client.account().name(),
-            method, result.rows().size(), result.total());
-        startRowBase = 0;
-        return rowPagesFrom(method, base, read, 0, new ArrayList<>()).map(Page::rows);
-      }
-      return Future.succeededFuture(result.rows());
-    });
-  }
-
-  private Future<Page> rowPagesFrom(String method, Map<String, String> base, Function<JsonObject, Page> read,
-                                    int startBase, List<JsonObject> acc) {
-    Map<String, String> params = new LinkedHashMap<>(base);
-    params.put("start_row", Integer.toString(startBase + acc.size()));
-    params.put("page_size", Integer.toString(PAGE_SIZE));
-    return client.call(method, params).compose(env -> {
-      JsonObject data = env.getValue("data") instanceof JsonObject d ? d : new JsonObject();
-      Page page = read.apply(data);
-      acc.addAll(page.rows());
-      boolean more = page.rows().size() == PAGE_SIZE && (page.total() < 0 || acc.size() < page.total());
-      if (!more) {
-        return Future.succeededFuture(new Page(acc, page.total()));
-      }
-      return rowPagesFrom(method, base, read, startBase, acc);
-    });
+  /** A row's identity from its raw fields (no parsing, so odd values cannot merge rows); whole row when absent. */
+  private static String rowKey(JsonObject row, String... fields) {
+    StringBuilder key = new StringBuilder();
+    boolean any = false;
+    for (String f : fields) {
+      Object v = row.getValue(f);
+      any |= v != null;
+      key.append(v).append('|');
+    }
+    return any ? key.toString() : row.encode();
   }
 
   // ---- devices and positions ----------------------------------------------------------------

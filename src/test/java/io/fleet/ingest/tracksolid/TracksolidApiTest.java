@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Typed methods return exactly the simulator's ground truth, across splitting and paging. */
 class TracksolidApiTest {
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.HOURS);
+  private static final String PARKING = "jimi.open.platform.report.parking";
   private SimHarness h;
 
   private TracksolidApi api(int devices, int days, int startRowBase) {
@@ -57,8 +58,126 @@ class TracksolidApiTest {
     int truth = h.sim.fleet().alarms(from, NOW).size();
     assertThat(truth).isGreaterThan(200);
     h.sim.faults().inject("jimi.device.alarm.list", Fault.repeatPage(), -1);
+    // Page 1, page 2 (= page 1), page 2 asked again (= page 1 again): the window fails, so the
+    // slice rolls back instead of committing 100 of the alarms and moving the checkpoint past the rest.
+    assertThat(failure(api.alarms(imeis(), from, NOW))).isInstanceOf(MalformedResponseException.class);
+    assertThat(h.sim.calls("jimi.device.alarm.list")).isEqualTo(3);
+  }
+
+  @Test
+  void aRepeatedAlarmPageIsAskedAgainOnce() {
+    TracksolidApi api = api(40, 3, 1);
+    Instant from = NOW.minus(Duration.ofDays(3));
+    h.sim.faults().inject("jimi.device.alarm.list", Fault.none(), 1);
+    h.sim.faults().inject("jimi.device.alarm.list", Fault.repeatPage(), 1);
     List<VendorAlarm> got = Futures.get(api.alarms(imeis(), from, NOW), 60);
-    assertThat(got).hasSize(100);
+    assertThat(got).extracting(VendorAlarm::key).containsExactlyInAnyOrderElementsOf(
+        h.sim.fleet().alarms(from, NOW).stream().map(a -> a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime())
+            .toList());
+  }
+
+  @Test
+  void oneRepeatedStartRowPageIsFetchedAgainAndNoRowIsLost() {
+    TracksolidApi api = api(30, 3, 1);
+    Instant from = NOW.minus(Duration.ofDays(3));
+    List<String> truth = stopKeys("off", from);
+    assertThat(truth.size()).isGreaterThan(200);
+    h.sim.faults().inject(PARKING, Fault.none(), 1);
+    h.sim.faults().inject(PARKING, Fault.repeatPage(), 1);
+    List<VendorParking> got = Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60);
+    assertThat(got).extracting(VendorParking::key).containsExactlyInAnyOrderElementsOf(truth);
+    int pages = (truth.size() + TracksolidApi.PAGE_SIZE - 1) / TracksolidApi.PAGE_SIZE;
+    assertThat(h.sim.calls(PARKING)).isEqualTo(pages + 1);
+    assertThat(api.startRowBase()).isEqualTo(1);
+  }
+
+  @Test
+  void aStartRowPageRepeatedTwiceFailsTheCallAndTheNextCallIsWhole() {
+    TracksolidApi api = api(30, 3, 1);
+    Instant from = NOW.minus(Duration.ofDays(3));
+    h.sim.faults().inject(PARKING, Fault.none(), 1);
+    h.sim.faults().inject(PARKING, Fault.repeatPage(), 2);
+    assertThat(failure(api.parking("demo", imeis(), from, NOW, "off")))
+        .isInstanceOf(MalformedResponseException.class).hasMessageContaining("start_row=101");
+    assertThat(h.sim.calls(PARKING)).isEqualTo(3);
+    assertThat(api.startRowBase()).isEqualTo(1);
+    List<VendorParking> got = Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60);
+    assertThat(got).extracting(VendorParking::key).containsExactlyInAnyOrderElementsOf(stopKeys("off", from));
+  }
+
+  @Test
+  void fewerUniqueRowsThanTheTotalFailsInsteadOfReturningPartialData() {
+    TracksolidApi api = api(40, 3, 1);
+    Instant from = NOW.minus(Duration.ofDays(3));
+    assertThat(stopKeys("off", from).size()).isGreaterThan(300);
+    // Page 3 comes back as page 1: not the previous page, so only the total can tell 100 rows are missing.
+    h.sim.faults().inject(PARKING, Fault.none(), 2);
+    h.sim.faults().inject(PARKING, Fault.repeatPage(), 1);
+    assertThat(failure(api.parking("demo", imeis(), from, NOW, "off")))
+        .isInstanceOf(MalformedResponseException.class).hasMessageContaining("unique rows of dataTotalRows");
+    // start_row=0 was refused by this base-1 vendor: no evidence, so the base stays.
+    assertThat(api.startRowBase()).isEqualTo(1);
+  }
+
+  @Test
+  void tripsAndParkingAskAtMostOneMonthPerCall() {
+    TracksolidApi api = api(4, 35, 1);
+    Instant from = NOW.minus(Duration.ofDays(35));
+    assertThat(failure(h.client().call(VendorTrip.MILEAGE, java.util.Map.of("imeis", String.join(",", imeis()),
+        "begin_time", Lenient.format(from), "end_time", Lenient.format(NOW)))))
+        .isInstanceOfSatisfying(VendorException.class, e -> assertThat(e.code()).isEqualTo("1001"));
+    List<String> trips = h.sim.fleet().trips(from, NOW).stream().map(t -> t.imei() + "|" + t.startTime()).toList();
+    assertThat(Futures.get(api.mileageTrips(imeis(), from, NOW), 60)).extracting(VendorTrip::key)
+        .containsExactlyInAnyOrderElementsOf(trips);
+    assertThat(Futures.get(api.reportTrips("demo", imeis(), from, NOW), 60)).extracting(VendorTrip::key)
+        .containsExactlyInAnyOrderElementsOf(trips);
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "on"), 60)).extracting(VendorParking::key)
+        .containsExactlyInAnyOrderElementsOf(stopKeys("on", from));
+    assertThat(h.sim.calls(VendorTrip.MILEAGE)).isEqualTo(3);
+    assertThat(h.sim.calls(VendorTrip.REPORT)).isEqualTo(2);
+  }
+
+  @Test
+  void anInjected1001DoesNotMoveABaseOneVendorToBaseZero() {
+    TracksolidApi api = api(30, 3, 1);
+    Instant from = NOW.minus(Duration.ofDays(3));
+    h.sim.faults().inject(PARKING, Fault.vendorCode("1001"), 1);
+    assertThat(failure(api.parking("demo", imeis(), from, NOW, "off")))
+        .isInstanceOfSatisfying(VendorException.class, e -> assertThat(e.code()).isEqualTo("1001"));
+    assertThat(api.startRowBase()).isEqualTo(1);
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60)).extracting(VendorParking::key)
+        .containsExactlyInAnyOrderElementsOf(stopKeys("off", from));
+  }
+
+  @Test
+  void theStartRowBaseFollowsTheVendorBothWays() {
+    TracksolidApi api = api(30, 3, 0);
+    Instant from = NOW.minus(Duration.ofDays(3));
+    List<String> truth = stopKeys("off", from);
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60)).extracting(VendorParking::key)
+        .containsExactlyInAnyOrderElementsOf(truth);
+    assertThat(api.startRowBase()).isEqualTo(0);
+    h.sim.startRowBase(1);
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60)).extracting(VendorParking::key)
+        .containsExactlyInAnyOrderElementsOf(truth);
+    assertThat(api.startRowBase()).isEqualTo(1);
+    h.sim.startRowBase(0);
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60)).extracting(VendorParking::key)
+        .containsExactlyInAnyOrderElementsOf(truth);
+    assertThat(api.startRowBase()).isEqualTo(0);
+  }
+
+  private List<String> stopKeys(String acc, Instant from) {
+    return h.sim.fleet().stops(acc, from, NOW).stream().map(s -> s.imei() + "|" + acc + "|" + s.startTime()).toList();
+  }
+
+  private static Throwable failure(io.vertx.core.Future<?> f) {
+    try {
+      Futures.get(f, 60);
+    } catch (IllegalStateException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("expected the call to fail");
   }
 
   @Test
