@@ -76,7 +76,8 @@ final class WebhookHandler implements Handler<RoutingContext> {
     ingestor.ingest(request).onComplete(ar -> {
       if (ar.succeeded()) {
         ack(ctx);
-      } else if (DbFailures.unavailable(ar.cause())) {
+      } else if (!DbFailures.permanent(ar.cause())) {
+        // Anything but a data error will pass once an operator or the database recovers: keep it.
         spool.databaseUnavailable(ar.cause());
         toSpool(ctx, request);
       } else {
