@@ -199,6 +199,26 @@ class WebhookTest {
   }
 
   @Test
+  void aNulInOneItemQuarantinesThatItemAndKeepsTheGoodOne() {
+    JsonObject bad = Push.gps("100000000000077", "2024-05-01 09:15:00").put("gpsTime", "2024-05-01\u000009:15:00");
+    JsonArray items = new JsonArray().add(Push.gps("100000000000076", "2024-05-01 09:15:00")).add(bad);
+    bad.remove("gateTime");
+    assertSuccess(Push.json(port, "/pushlbs", Push.TOKEN, items));
+    assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history WHERE imei = '100000000000076'"))
+        .isEqualTo(1);
+    assertThat(Sql.one(db, "SELECT reason, detail FROM tracksolid.quarantine WHERE imei = '100000000000077'"))
+        .containsEntry("reason", "unparseable_time").containsEntry("detail", "cannot read time '2024-05-0109:15:00'");
+    // And a msgType with a NUL on an untyped path is kept raw, not a 500.
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("msgType", "jimi.push.odd\u0000type");
+    form.put("data", new JsonObject().put("imei", "100000000000078").put("x", 1).encode());
+    form.put("token", Push.TOKEN);
+    assertSuccess(Http.post(port, "/push", "application/x-www-form-urlencoded", Push.form(form)));
+    assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.push_messages WHERE imei = '100000000000078'"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void duplicateDeliveryIsOneRowAndAPollOfThePushedAlarmIsTheSameRow() {
     JsonArray items = new JsonArray().add(Push.alarm("800000000000001", "2024-05-01 07:41:12").put("alarmType", "6"));
     assertSuccess(Push.form(port, "/pushalarm", Push.TOKEN, items));
