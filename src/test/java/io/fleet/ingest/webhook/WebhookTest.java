@@ -144,6 +144,27 @@ class WebhookTest {
   }
 
   @Test
+  void aWrongHeaderOrQueryTokenIsRefusedBeforeTheBodyIsRead() throws Exception {
+    // The client announces a body and never sends it: only a check made before reading can answer.
+    for (String[] request : new String[][] {{"/pushgps", "X-Jimi-Token: wrong\r\n"},
+        {"/pushgps?token=wrong", ""}, {"/pushalarm", "Authorization: Bearer wrong\r\n"}}) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(30_000);
+        String head = "POST " + request[0] + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 2000\r\n" + request[1] + "\r\n{\"data_list\": [";
+        socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        String response = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(response).as(request[0]).isEqualTo("HTTP/1.1 401");
+      }
+    }
+    // A right header token still lets the body's own (absent) token pass.
+    assertSuccess(Push.withHeader(port, "/pushgps", "X-Jimi-Token", Push.TOKEN, "application/json",
+        new JsonObject().put("data_list", new JsonArray().add(Push.gps("100000000000079", "2024-05-01 09:15:00")))
+            .encode()));
+  }
+
+  @Test
   void contentTypeSizeAndUnusableRequests() {
     Http.Response text = Http.post(port, "/pushgps", "text/plain", "token=x");
     assertThat(text.status()).isEqualTo(415);
