@@ -113,9 +113,10 @@ final class WebhookHandler implements Handler<RoutingContext> {
       }
       ingestor.count(path, "rejected", request.items().size());
       ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
-      ctx.fail(new HttpFailure(503, "spool_full", ar.succeeded()
-          ? "The database is unavailable and the local spool is full; retry later."
-          : "The database is unavailable and the push could not be spooled; retry later."));
+      ctx.fail(ar.succeeded()
+          ? new HttpFailure(503, "spool_full", "The database is unavailable and the local spool is full; retry later.")
+          : new HttpFailure(503, "spool_unavailable",
+              "The database is unavailable and the push could not be spooled; retry later."));
     });
   }
 

@@ -49,6 +49,33 @@ class WebhookRetryTest {
     }
   }
 
+  @Test
+  void aSpoolThatCannotBeWrittenAnswers503SpoolUnavailable(@TempDir Path dir) throws Exception {
+    DatabaseTarget db = TestDatabases.fresh();
+    Map<String, String> env = TestService.baseEnv(db);
+    Path spool = dir.resolve("spool");
+    env.put("WEBHOOK_SPOOL_DIR", spool.toString());
+    RunningService service = TestService.start(env, CLOCK);
+    try {
+      // No segment is open yet: with a plain file where the directory was, creating one fails (even for root).
+      try (var files = java.nio.file.Files.list(spool)) {
+        for (Path p : files.toList()) {
+          java.nio.file.Files.delete(p);
+        }
+      }
+      java.nio.file.Files.delete(spool);
+      java.nio.file.Files.writeString(spool, "not a directory");
+      Sql.exec(db, "REVOKE INSERT ON tracksolid.position_history FROM tracksolid_ingest");
+      var r = Push.form(service.httpPort(), "/pushgps", Push.TOKEN,
+          new JsonArray().add(Push.gps("300000000000002", "2024-05-01 09:15:00")));
+      assertThat(r.status()).as(r.body()).isEqualTo(503);
+      assertThat(r.json().getString("error")).isEqualTo("spool_unavailable");
+      assertThat(r.headers().firstValue("Retry-After")).contains("30");
+    } finally {
+      TestService.stop(service);
+    }
+  }
+
   private static double failures(RunningService service) {
     Counter c = service.context().registry().find(SpoolLane.REPLAY_FAILURES).tag("code", "42501").counter();
     return c == null ? 0 : c.count();

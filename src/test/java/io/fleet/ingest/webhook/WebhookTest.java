@@ -262,6 +262,18 @@ class WebhookTest {
   }
 
   @Test
+  void aSpoolNoLargerThanTheLargestBodyStopsStartupNamingTheVariable() {
+    Map<String, String> env = Map.of("JIMI_WEBHOOK_TOKEN", "t", "GEOCODE_ENABLED", "false",
+        "WEBHOOK_MAX_BODY_BYTES", "1048576", "WEBHOOK_SPOOL_MAX_BYTES", "1048576");
+    assertThatThrownBy(() -> AppConfig.load(env, false)).isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems())
+            .anyMatch(p -> p.startsWith("WEBHOOK_SPOOL_MAX_BYTES:") && p.contains("WEBHOOK_MAX_BODY_BYTES")));
+    Map<String, String> ok = new java.util.HashMap<>(env);
+    ok.put("WEBHOOK_SPOOL_MAX_BYTES", "1048577");
+    assertThat(AppConfig.load(ok, false).webhook().spoolMaxBytes()).isEqualTo(1048577);
+  }
+
+  @Test
   void anEmptyTokenStopsStartupNamingTheVariableUnlessOpenIsExplicit() {
     assertThatThrownBy(() -> AppConfig.load(Map.of(), false))
         .isInstanceOf(ConfigException.class).hasMessageContaining("JIMI_WEBHOOK_TOKEN")
