@@ -50,8 +50,14 @@ public record WebhookConfig(
           + "will not run open. Set JIMI_WEBHOOK_TOKEN (or JIMI_WEBHOOK_TOKEN_FILE), or set "
           + "WEBHOOK_REQUIRE_TOKEN=false to accept unauthenticated pushes");
     }
-    return new WebhookConfig(token, require, source.get(WEBHOOK_MAX_BODY_BYTES),
-        Path.of(source.get(WEBHOOK_SPOOL_DIR)), source.get(WEBHOOK_SPOOL_MAX_BYTES),
+    int maxBody = source.get(WEBHOOK_MAX_BODY_BYTES);
+    long spoolMax = source.get(WEBHOOK_SPOOL_MAX_BYTES);
+    if (spoolMax <= maxBody) {
+      // A request the spool can never hold would get 503 on every retry while the database is away.
+      source.problem(WEBHOOK_SPOOL_MAX_BYTES, "(" + spoolMax + ") must be larger than WEBHOOK_MAX_BODY_BYTES ("
+          + maxBody + "), or a push of the largest accepted size could never be spooled");
+    }
+    return new WebhookConfig(token, require, maxBody, Path.of(source.get(WEBHOOK_SPOOL_DIR)), spoolMax,
         source.get(WEBHOOK_SPOOL_REPLAY_INTERVAL));
   }
 

@@ -88,24 +88,24 @@ public final class AlarmWriter {
     String[] raw = new String[n];
     for (int i = 0; i < n; i++) {
       AlarmRecord r = rows.get(i);
-      imei[i] = r.imei();
-      type[i] = r.alarmType();
+      imei[i] = Sql.text(r.imei());
+      type[i] = Sql.text(r.alarmType());
       time[i] = Sql.utc(r.alarmTime());
-      name[i] = r.alarmName();
-      device[i] = r.deviceName();
-      account[i] = r.account();
+      name[i] = Sql.text(r.alarmName());
+      device[i] = Sql.text(r.deviceName());
+      account[i] = Sql.text(r.account());
       lat[i] = r.lat();
       lng[i] = r.lng();
       speed[i] = r.speedKmh();
       posTime[i] = Sql.utc(r.positionTime());
-      geofence[i] = r.geofenceId();
-      address[i] = r.address();
+      geofence[i] = Sql.text(r.geofenceId());
+      address[i] = Sql.text(r.address());
       raw[i] = r.raw() == null ? null : Sql.jsonb(r.raw());
     }
     Tuple params = Tuple.tuple().addValue(imei).addValue(type).addValue(time).addValue(name).addValue(device)
         .addValue(account).addValue(lat).addValue(lng).addValue(speed).addValue(posTime).addValue(geofence)
         .addValue(address).addValue(raw)
-        .addValue(source.column()).addValue(source == Source.POLL).addValue(source == Source.PUSH);
+        .addValue(Sql.text(source.column())).addValue(source == Source.POLL).addValue(source == Source.PUSH);
     int duplicates = alarms.size() - n;
     return client.preparedQuery(UPSERT).execute(params).map(result -> {
       int[] iu = Sql.insertedUpdated(result);

@@ -120,7 +120,8 @@ public final class Fields {
         continue;
       }
       Optional<Instant> parsed = parseTime(v);
-      return parsed.<TimeValue>map(Parsed::new).orElseGet(() -> new Unparseable(v.toString()));
+      // The raw text ends up in quarantine detail: no NUL, and not the whole of a huge value.
+      return parsed.<TimeValue>map(Parsed::new).orElseGet(() -> new Unparseable(Sql.detail(v.toString())));
     }
     return new Absent();
   }

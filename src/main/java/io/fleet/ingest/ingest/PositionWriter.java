@@ -62,13 +62,13 @@ public final class PositionWriter {
     String[] raw = new String[n];
     for (int i = 0; i < n; i++) {
       PositionRecord r = rows.get(i);
-      imei[i] = r.imei();
+      imei[i] = Sql.text(r.imei());
       time[i] = Sql.utc(r.gpsTime());
       lat[i] = r.lat();
       lng[i] = r.lng();
       speed[i] = r.speedKmh();
       direction[i] = r.direction();
-      posType[i] = r.posType();
+      posType[i] = Sql.text(r.posType());
       acc[i] = r.acc();
       satellites[i] = r.satellites();
       source[i] = r.source().column();

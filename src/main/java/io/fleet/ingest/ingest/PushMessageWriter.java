@@ -32,8 +32,8 @@ public final class PushMessageWriter {
     String[] hash = new String[n];
     int i = 0;
     for (RawPushMessage m : messages) {
-      type[i] = m.msgType();
-      imei[i] = m.imei();
+      type[i] = Sql.text(m.msgType());
+      imei[i] = Sql.text(m.imei());
       time[i] = Sql.utc(m.eventTime());
       item[i] = Sql.jsonb(m.item());
       hash[i] = m.itemHash();

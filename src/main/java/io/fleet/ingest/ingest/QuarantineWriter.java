@@ -62,10 +62,10 @@ public final class QuarantineWriter {
     String[] hash = new String[n];
     int i = 0;
     for (QuarantineItem q : items) {
-      stream[i] = q.stream();
-      reason[i] = q.reason();
-      detail[i] = q.detail();
-      imei[i] = q.imei();
+      stream[i] = Sql.text(q.stream());
+      reason[i] = Sql.text(q.reason());
+      detail[i] = Sql.detail(q.detail());
+      imei[i] = Sql.text(q.imei());
       item[i] = Sql.jsonb(q.item());
       hash[i] = q.itemHash();
       i++;

@@ -16,6 +16,27 @@ final class Sql {
   private Sql() {
   }
 
+  /** Longest quarantine detail stored: it describes the problem; the item itself is kept whole. */
+  static final int MAX_DETAIL = 500;
+
+  /**
+   * Text for a text column: PostgreSQL refuses NUL in text (SQLSTATE 22021), which would roll back
+   * the whole batch over one odd byte, so it is dropped. Every writer binds its strings through here.
+   */
+  static String text(String value) {
+    return value == null || value.indexOf('\0') < 0 ? value : value.replace("\0", "");
+  }
+
+  /** {@link #text} capped at {@link #MAX_DETAIL} characters, for free-form descriptions. */
+  static String detail(String value) {
+    String s = text(value);
+    if (s == null || s.length() <= MAX_DETAIL) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(MAX_DETAIL - 2)) ? MAX_DETAIL - 2 : MAX_DETAIL - 1;
+    return s.substring(0, end) + "\u2026";
+  }
+
   static OffsetDateTime utc(Instant instant) {
     return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }

@@ -24,10 +24,18 @@ public final class TimestampGuard {
 
   /** Empty when the time is acceptable, else {@link #BEFORE_EPOCH} or {@link #TOO_FAR_IN_FUTURE}. */
   public Optional<String> check(Instant eventTime) {
+    return check(eventTime, clock.instant());
+  }
+
+  /**
+   * As {@link #check(Instant)}, judged at {@code now}: a push replayed from the spool is judged at
+   * the time it was received, exactly as it would have been had the database taken it then.
+   */
+  public Optional<String> check(Instant eventTime, Instant now) {
     if (eventTime.isBefore(config.eventEpoch())) {
       return Optional.of(BEFORE_EPOCH);
     }
-    if (eventTime.isAfter(clock.instant().plus(config.eventMaxFuture()))) {
+    if (eventTime.isAfter(now.plus(config.eventMaxFuture()))) {
       return Optional.of(TOO_FAR_IN_FUTURE);
     }
     return Optional.empty();
@@ -35,10 +43,14 @@ public final class TimestampGuard {
 
   /** A sentence for quarantine.detail, naming the limit the time broke. */
   public String describe(Instant eventTime, String reason) {
+    return describe(eventTime, reason, clock.instant());
+  }
+
+  public String describe(Instant eventTime, String reason, Instant now) {
     return switch (reason) {
       case BEFORE_EPOCH -> eventTime + " is before EVENT_EPOCH " + config.eventEpoch();
       case TOO_FAR_IN_FUTURE -> eventTime + " is more than EVENT_MAX_FUTURE " + config.eventMaxFuture()
-          + " after " + clock.instant();
+          + " after " + now;
       default -> eventTime + ": " + reason;
     };
   }

@@ -1,30 +1,45 @@
 package io.fleet.ingest.webhook;
 
-import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
-import java.io.IOException;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Tells "the database is away" (spool and retry later) from "this write is wrong" (retrying
- * would fail forever). Only the first may be spooled: a poison request would block the spool.
+ * Tells "this request is wrong" (retrying would fail forever) from everything else. Only data
+ * errors are permanent: SQLSTATE class 22 (data exception) and 23 (integrity constraint), and a
+ * request that cannot be judged at all. Anything else (the database away, a timeout, a lock, a
+ * missing grant or table, a full disk) is an operator's problem that will be fixed, so an
+ * acknowledged push waits for it rather than leave the database path.
  */
 final class DbFailures {
   private DbFailures() {
   }
 
-  static boolean unavailable(Throwable failure) {
+  static boolean permanent(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof PgException pg) {
         String state = pg.getSqlState() == null ? "" : pg.getSqlState();
-        // 08 connection, 53 resources, 57P admin shutdown / cannot connect now, 58 system, 40 retryable.
-        return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
-            || state.startsWith("58") || state.equals("40001") || state.equals("40P01");
+        return state.startsWith("22") || state.startsWith("23");
       }
-      if (t instanceof IOException || t instanceof VertxException || t instanceof TimeoutException) {
+      if (t instanceof UnusableRequest) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The SQLSTATE, or the exception's class name when the failure is not a PostgreSQL error. */
+  static String code(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PgException pg && pg.getSqlState() != null) {
+        return pg.getSqlState();
+      }
+    }
+    return failure == null ? "unknown" : failure.getClass().getSimpleName();
+  }
+
+  /** A request whose items could not be judged: the same every time it is tried. */
+  static final class UnusableRequest extends RuntimeException {
+    UnusableRequest(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

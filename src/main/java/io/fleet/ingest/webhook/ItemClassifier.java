@@ -36,6 +36,8 @@ final class ItemClassifier {
     PushBatch batch = PushBatch.empty();
     PushKind kind = PushKind.of(request.path(), request.msgType());
     String stream = request.stream();
+    // Judged as of receipt: a replay hours later must not turn a refused future time into a fix.
+    Instant now = request.receivedAt();
     for (Object value : request.items()) {
       JsonObject item = asObject(value);
       if (item == null) {
@@ -44,17 +46,17 @@ final class ItemClassifier {
         continue;
       }
       switch (kind) {
-        case ALARM -> alarm(stream, item, batch);
-        case GPS -> position(stream, item, "GPS", batch, false);
-        case LBS -> position(stream, item, "LBS", batch, true);
-        case RAW -> raw(stream, request.msgType(), item, batch);
+        case ALARM -> alarm(stream, item, batch, now);
+        case GPS -> position(stream, item, "GPS", batch, false, now);
+        case LBS -> position(stream, item, "LBS", batch, true, now);
+        case RAW -> raw(stream, request.msgType(), item, batch, now);
         default -> throw new IllegalStateException(kind.name());
       }
     }
     return batch;
   }
 
-  private void alarm(String stream, JsonObject original, PushBatch batch) {
+  private void alarm(String stream, JsonObject original, PushBatch batch, Instant now) {
     // IoT-Hub alarms wrap the alarm in msg{...}; the envelope adds gateTime and msgClass.
     JsonObject item = original;
     JsonObject msg = asObject(original.getValue("msg"));
@@ -74,7 +76,7 @@ final class ItemClassifier {
           imei.get(), original));
       return;
     }
-    Instant time = guardedTime(stream, imei.get(), original, item, batch, "alarmTime", "alertTime");
+    Instant time = guardedTime(stream, imei.get(), original, item, batch, now, "alarmTime", "alertTime");
     if (time == null) {
       return;
     }
@@ -94,12 +96,13 @@ final class ItemClassifier {
         original));
   }
 
-  private void position(String stream, JsonObject item, String defaultPosType, PushBatch batch, boolean lbs) {
+  private void position(String stream, JsonObject item, String defaultPosType, PushBatch batch, boolean lbs,
+                        Instant now) {
     Optional<Double> lat = Fields.decimal(item, "lat", "latitude");
     Optional<Double> lng = Fields.decimal(item, "lng", "lon", "longitude");
     if (lbs && lat.isEmpty() && lng.isEmpty()) {
       // A cell report without a resolved position is still data: keep it whole.
-      raw(stream, "pushlbs", item, batch);
+      raw(stream, "pushlbs", item, batch, now);
       return;
     }
     Optional<String> imei = Fields.text(item, IMEI);
@@ -108,8 +111,8 @@ final class ItemClassifier {
       return;
     }
     Instant time = lbs
-        ? guardedTime(stream, imei.get(), item, item, batch, "gpsTime", "lbsTime", "gateTime", "time")
-        : guardedTime(stream, imei.get(), item, item, batch, "gpsTime", "gps_time", "positioningTime", "time");
+        ? guardedTime(stream, imei.get(), item, item, batch, now, "gpsTime", "lbsTime", "gateTime", "time")
+        : guardedTime(stream, imei.get(), item, item, batch, now, "gpsTime", "gps_time", "positioningTime", "time");
     if (time == null) {
       return;
     }
@@ -128,15 +131,15 @@ final class ItemClassifier {
         Source.PUSH, item));
   }
 
-  private void raw(String stream, String msgType, JsonObject item, PushBatch batch) {
+  private void raw(String stream, String msgType, JsonObject item, PushBatch batch, Instant now) {
     String imei = Fields.text(item, IMEI).orElse(null);
     Instant time = null;
     Fields.TimeValue t = Fields.time(item, "gateTime", "gpsTime", "eventTime", "time", "createTime");
     if (t instanceof Fields.Parsed p) {
-      Optional<String> refused = guard.check(p.instant());
+      Optional<String> refused = guard.check(p.instant(), now);
       if (refused.isPresent()) {
-        batch.quarantine().add(new QuarantineItem(stream, refused.get(), guard.describe(p.instant(), refused.get()),
-            imei, item));
+        batch.quarantine().add(new QuarantineItem(stream, refused.get(),
+            guard.describe(p.instant(), refused.get(), now), imei, item));
         return;
       }
       time = p.instant();
@@ -147,7 +150,7 @@ final class ItemClassifier {
 
   /** The guarded event time, or null after quarantining the item with the reason. */
   private Instant guardedTime(String stream, String imei, JsonObject original, JsonObject item, PushBatch batch,
-                              String... names) {
+                              Instant now, String... names) {
     Fields.TimeValue t = Fields.time(item, names);
     if (t instanceof Fields.Absent) {
       batch.quarantine().add(new QuarantineItem(stream, MISSING_TIME, "no " + String.join(" or ", names), imei,
@@ -160,10 +163,10 @@ final class ItemClassifier {
       return null;
     }
     Instant instant = ((Fields.Parsed) t).instant();
-    Optional<String> refused = guard.check(instant);
+    Optional<String> refused = guard.check(instant, now);
     if (refused.isPresent()) {
-      batch.quarantine().add(new QuarantineItem(stream, refused.get(), guard.describe(instant, refused.get()), imei,
-          original));
+      batch.quarantine().add(new QuarantineItem(stream, refused.get(), guard.describe(instant, refused.get(), now),
+          imei, original));
       return null;
     }
     return instant;

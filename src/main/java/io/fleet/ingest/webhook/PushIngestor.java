@@ -50,7 +50,7 @@ final class PushIngestor {
     try {
       batch = classifier.classify(request);
     } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+      return Future.failedFuture(new DbFailures.UnusableRequest("the push items could not be judged: " + e, e));
     }
     record Written(WriteResult typed, QuarantineWriter.Result quarantined) {
     }

@@ -9,24 +9,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An append-only, fsync'd log of acknowledged pushes the database could not take yet. Records
  * are lines {@code <length> <crc32> <json>} in numbered segment files; a torn last line from a
  * crash fails its checksum and is skipped (it was never acknowledged, since the ack follows the
- * fsync). Segments are replayed oldest first and deleted once replayed.
+ * fsync). Segments are replayed oldest first and deleted once replayed. A complete line that fails
+ * its checksum is not a torn write: its segment is kept as {@code *.corrupt} for an operator.
  *
  * <p>Blocking: every method must run on the webhook's single spool worker thread, never on an
  * event loop. That one thread also serialises appends against replay reads.
  */
 final class Spool {
+  private static final Logger log = LoggerFactory.getLogger(Spool.class);
   private static final Pattern SEGMENT = Pattern.compile("spool-(\\d{20})\\.log");
+  private static final Pattern ANY_SEGMENT = Pattern.compile("spool-(\\d{20})\\.log.*");
   private static final long SEGMENT_BYTES = 8L * 1024 * 1024;
 
   private final Path dir;
@@ -38,14 +45,34 @@ final class Spool {
   private java.nio.channels.FileLock lock;
   private Path currentPath;
   private long nextSeq;
+  private final SegmentOpener opener;
+  // What the counters hold for each segment, so retiring one takes back exactly what it added,
+  // whatever could be read back from it.
+  private final Map<Path, long[]> counted = new HashMap<>();
 
-  /** A segment and the records that could be read from it. */
-  record Segment(Path path, long bytes, List<JsonObject> records) {
+  /** Opens a new segment for writing; a seam for tests that need a failing disk. */
+  interface SegmentOpener {
+    FileChannel open(Path path) throws IOException;
+  }
+
+  /**
+   * A segment and the records that could be read from it; {@code corruptOffsets} are the byte
+   * offsets of complete lines that failed their checksum (not a torn tail).
+   */
+  record Segment(Path path, long bytes, List<JsonObject> records, List<Long> corruptOffsets) {
+    boolean corrupt() {
+      return !corruptOffsets.isEmpty();
+    }
   }
 
   Spool(Path dir, long maxBytes) {
+    this(dir, maxBytes, path -> FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+  }
+
+  Spool(Path dir, long maxBytes, SegmentOpener opener) {
     this.dir = dir;
     this.maxBytes = maxBytes;
+    this.opener = opener;
   }
 
   /** Scans what a previous run left; appends always go to a new segment after a restart. */
@@ -67,9 +94,20 @@ final class Spool {
     long total = 0;
     long count = 0;
     for (Path p : segments()) {
-      maxSeq = Math.max(maxSeq, seq(p));
-      total += Files.size(p);
-      count += read(p).size();
+      long size = Files.size(p);
+      long n = read(p).records().size();
+      counted.put(p, new long[] {size, n});
+      total += size;
+      count += n;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      // Segments moved aside keep their numbers taken, so a new segment never reuses one.
+      for (Path p : files.toList()) {
+        Matcher m = ANY_SEGMENT.matcher(p.getFileName().toString());
+        if (m.matches()) {
+          maxSeq = Math.max(maxSeq, Long.parseLong(m.group(1)));
+        }
+      }
     }
     bytes.set(total);
     requests.set(count);
@@ -102,13 +140,45 @@ final class Spool {
       startSegment();
     }
     ByteBuffer buf = ByteBuffer.allocate(size).put(head).put(json).put((byte) '\n').flip();
-    while (buf.hasRemaining()) {
-      current.write(buf);
+    long start = current.position();
+    try {
+      while (buf.hasRemaining()) {
+        current.write(buf);
+      }
+      current.force(false);
+    } catch (IOException e) {
+      discardPartial(start);
+      throw e;
     }
-    current.force(false);
     bytes.addAndGet(size);
     requests.incrementAndGet();
+    long[] c = counted.computeIfAbsent(currentPath, p -> new long[2]);
+    c[0] += size;
+    c[1]++;
     return true;
+  }
+
+  /**
+   * A failed write may have left part of a record: cut it off, so the next acknowledged record
+   * does not land on the same line and fail its checksum. If even that fails, the segment is
+   * sealed: the fragment stays its unterminated last line (a torn tail) and appends move on to a
+   * new file.
+   */
+  private void discardPartial(long start) {
+    try {
+      current.truncate(start);
+      current.position(start);
+      current.force(false);
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not cut a failed spool write back in {}: sealing the segment ({})",
+          currentPath.getFileName(), e.toString());
+      try {
+        seal();
+      } catch (IOException ignored) {
+        current = null;
+        currentPath = null;
+      }
+    }
   }
 
   /**
@@ -124,14 +194,33 @@ final class Spool {
     if (first.equals(currentPath)) {
       seal();
     }
-    return java.util.Optional.of(new Segment(first, Files.size(first), read(first)));
+    Segment segment = read(first);
+    if (segment.corrupt()) {
+      log.error("webhook spool segment {} holds {} corrupt record(s) at byte offset(s) {}: the intact records "
+          + "are replayed and the segment is kept as {}.corrupt for inspection", first.toAbsolutePath(),
+          segment.corruptOffsets().size(), segment.corruptOffsets(), first.getFileName());
+    }
+    return java.util.Optional.of(segment);
   }
 
-  /** Forgets a replayed segment. */
+  /**
+   * Forgets a replayed segment: deleted, or, when it held a corrupt record, moved aside as
+   * {@code *.corrupt} so nothing acknowledged vanishes unseen.
+   */
   void delete(Segment segment) throws IOException {
-    Files.deleteIfExists(segment.path());
-    bytes.addAndGet(-segment.bytes());
-    requests.addAndGet(-segment.records().size());
+    if (segment.corrupt()) {
+      Path aside = segment.path().resolveSibling(segment.path().getFileName() + ".corrupt");
+      for (int i = 1; Files.exists(aside); i++) {
+        aside = segment.path().resolveSibling(segment.path().getFileName() + ".corrupt." + i);
+      }
+      Files.move(segment.path(), aside);
+      log.error("webhook spool segment {} moved aside to {}", segment.path().getFileName(), aside.toAbsolutePath());
+    } else {
+      Files.deleteIfExists(segment.path());
+    }
+    long[] c = counted.remove(segment.path());
+    bytes.addAndGet(-(c == null ? segment.bytes() : c[0]));
+    requests.addAndGet(-(c == null ? segment.records().size() : c[1]));
   }
 
   /** Keeps a record the database refused for good beside the spool, for an operator to inspect. */
@@ -162,8 +251,10 @@ final class Spool {
 
   private void startSegment() throws IOException {
     seal();
-    currentPath = dir.resolve(String.format("spool-%020d.log", nextSeq++));
-    current = FileChannel.open(currentPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    Path path = dir.resolve(String.format("spool-%020d.log", nextSeq++));
+    current = opener.open(path);
+    currentPath = path;
+    counted.put(path, new long[2]);
     // The new file's directory entry must survive a crash too.
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
@@ -178,31 +269,59 @@ final class Spool {
     }
   }
 
-  private static long seq(Path p) {
-    Matcher m = SEGMENT.matcher(p.getFileName().toString());
-    return m.matches() ? Long.parseLong(m.group(1)) : 0;
+  /**
+   * Every intact record. An unterminated last line is a torn write (never acknowledged) and is
+   * skipped quietly; a complete line that fails its length or checksum is reported as corrupt.
+   */
+  static Segment read(Path segment) throws IOException {
+    byte[] all = Files.readAllBytes(segment);
+    List<JsonObject> records = new ArrayList<>();
+    List<Long> corrupt = new ArrayList<>();
+    int start = 0;
+    while (start < all.length) {
+      int end = start;
+      while (end < all.length && all[end] != '\n') {
+        end++;
+      }
+      boolean terminated = end < all.length;
+      JsonObject record = parse(all, start, end);
+      if (record != null) {
+        records.add(record);
+      } else if (terminated && end > start) {
+        corrupt.add((long) start);
+      }
+      start = end + 1;
+    }
+    return new Segment(segment, all.length, records, corrupt);
   }
 
-  /** Every intact record; a line that fails its length or checksum (a torn write) is skipped. */
-  static List<JsonObject> read(Path segment) throws IOException {
-    List<JsonObject> records = new ArrayList<>();
-    // Decoded leniently: a torn tail may end mid-character, and must not hide the intact records.
-    for (String line : new String(Files.readAllBytes(segment), StandardCharsets.UTF_8).split("\n")) {
-      String[] parts = line.split(" ", 3);
-      if (parts.length < 3) {
-        continue;
+  /** The record on one line, or null when its length or checksum does not match. */
+  private static JsonObject parse(byte[] all, int from, int to) {
+    int sp1 = indexOf(all, from, to);
+    int sp2 = sp1 < 0 ? -1 : indexOf(all, sp1 + 1, to);
+    if (sp2 < 0) {
+      return null;
+    }
+    try {
+      int length = Integer.parseInt(new String(all, from, sp1 - from, StandardCharsets.US_ASCII));
+      long sum = Long.parseLong(new String(all, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.US_ASCII), 16);
+      if (length != to - sp2 - 1) {
+        return null;
       }
-      byte[] json = parts[2].getBytes(StandardCharsets.UTF_8);
       CRC32 crc = new CRC32();
-      crc.update(json);
-      try {
-        if (Integer.parseInt(parts[0]) == json.length && Long.parseLong(parts[1], 16) == crc.getValue()) {
-          records.add(new JsonObject(parts[2]));
-        }
-      } catch (RuntimeException torn) {
-        // skipped: an unacknowledged partial write
+      crc.update(all, sp2 + 1, length);
+      return crc.getValue() == sum ? new JsonObject(new String(all, sp2 + 1, length, StandardCharsets.UTF_8)) : null;
+    } catch (RuntimeException bad) {
+      return null;
+    }
+  }
+
+  private static int indexOf(byte[] all, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (all[i] == ' ') {
+        return i;
       }
     }
-    return records;
+    return -1;
   }
 }

@@ -1,6 +1,7 @@
 package io.fleet.ingest.webhook;
 
 import io.fleet.ingest.ops.IngestMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -10,7 +11,9 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,12 +40,19 @@ final class SpoolLane {
   private final Map<Path, Integer> progress = new HashMap<>();
   private volatile Future<Void> currentReplay = Future.succeededFuture();
   private long timer = -1;
-  private int stuckAttempts;
-  private static final int MAX_ATTEMPTS_AFTER_PROBE = 20;
+  static final String REPLAY_FAILURES = "tracksolid.spool.replay.failures";
+  private static final Duration STALL_LOG_EVERY = Duration.ofMinutes(1);
+  private final Clock clock;
+  private final MeterRegistry registry;
+  // Replay failures since the last WARN, and when that was: a stalled spool logs once a minute.
+  private int stalls;
+  private Instant lastStallLog;
 
   SpoolLane(Vertx vertx, Pool pool, Path dir, long maxBytes, PushIngestor ingestor, Duration interval,
-            MeterRegistry registry) {
+            MeterRegistry registry, Clock clock) {
     this.vertx = vertx;
+    this.clock = clock;
+    this.registry = registry;
     this.pool = pool;
     this.spool = new Spool(dir, maxBytes);
     this.ingestor = ingestor;
@@ -76,7 +86,8 @@ final class SpoolLane {
 
   void databaseUnavailable(Throwable why) {
     if (dbAvailable.compareAndSet(true, false)) {
-      log.warn("database unavailable ({}): spooling pushes to disk until it returns", why.toString());
+      log.warn("database unavailable or refusing writes (SQLSTATE {}: {}): spooling pushes to disk until it "
+          + "takes them", DbFailures.code(why), why.getMessage());
     }
   }
 
@@ -122,7 +133,7 @@ final class SpoolLane {
         JsonObject record = segment.records().get(i);
         chain = chain.compose(v -> writeBack(record)).onSuccess(v -> {
           progress.put(segment.path(), index + 1);
-          stuckAttempts = 0;
+          resumed();
         });
       }
       return chain
@@ -144,19 +155,44 @@ final class SpoolLane {
     try {
       request = PushRequest.fromJson(record);
     } catch (RuntimeException e) {
+      log.error("unreadable spool record moved to rejected.log: {}", e.toString());
       return deadLetter(record, "unreadable spool record: " + e);
     }
     return ingestor.ingest(request).<Void>mapEmpty().recover(err -> {
-      // The probe just answered, so an "outage" that keeps hitting this one record is really the record.
-      if (DbFailures.unavailable(err) && ++stuckAttempts < MAX_ATTEMPTS_AFTER_PROBE) {
+      if (!DbFailures.permanent(err)) {
+        // Acknowledged data never leaves the database path for a reason an operator can fix:
+        // the spool waits (and says so) and the next interval tries the same record again.
+        stalled(request, err);
         return Future.failedFuture(err);
       }
-      stuckAttempts = 0;
-      // The database refuses this request for good; keep it beside the spool rather than block the rest.
-      log.error("spooled push to /{} refused by the database, moved to rejected.log: {}", request.path(),
-          err.getMessage());
+      // A data error (SQLSTATE class 22/23): retrying cannot help; keep it beside the spool.
+      log.error("spooled push to /{} refused by the database (SQLSTATE {}), moved to rejected.log: {}",
+          request.path(), DbFailures.code(err), err.getMessage());
       return deadLetter(record, String.valueOf(err.getMessage()));
     });
+  }
+
+  private void stalled(PushRequest request, Throwable err) {
+    String code = DbFailures.code(err);
+    Counter.builder(REPLAY_FAILURES).tag("code", code)
+        .description("Spool replay attempts that failed and will be retried").register(registry).increment();
+    stalls++;
+    Instant now = clock.instant();
+    if (lastStallLog == null || !now.isBefore(lastStallLog.plus(STALL_LOG_EVERY))) {
+      log.warn("webhook spool stalled: spooled push to /{} failed with SQLSTATE {} ({}); {} failure(s) since the "
+          + "last report, {} request(s) waiting; retrying every {}", request.path(), code, err.getMessage(), stalls,
+          spool.requests(), interval);
+      lastStallLog = now;
+      stalls = 0;
+    }
+  }
+
+  private void resumed() {
+    if (lastStallLog != null) {
+      log.info("webhook spool replay resumed");
+      lastStallLog = null;
+      stalls = 0;
+    }
   }
 
   private Future<Void> deadLetter(JsonObject record, String why) {

@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One push request: content type (415), size (413), token (401), body (400), then durable
+ * One push request: content type (415), size (413), a header or query token (401, before the
+ * body is read), body (400), the body's token (401), then durable
  * storage, and only then {@code {"code":0,"msg":"success"}}. Storage is the database when it
  * answers, else the fsync'd spool; a full spool answers 503 with Retry-After.
  */
@@ -54,14 +55,27 @@ final class WebhookHandler implements Handler<RoutingContext> {
       tooLarge(ctx);
       return;
     }
+    List<String> outside = presentedTokens(ctx, Optional.empty());
+    if (!outside.isEmpty() && !tokens.accepts(outside)) {
+      // A header or query token is known before the body: a wrong one costs no body read or parse.
+      if (req.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+        ctx.response().putHeader("Connection", "close");
+      }
+      unauthorized(ctx);
+      return;
+    }
     readBody(ctx, body -> handleBody(ctx, format.get(), body));
+  }
+
+  private static void unauthorized(RoutingContext ctx) {
+    ctx.fail(new HttpFailure(401, "unauthorized",
+        "A valid token is required (token field, token query parameter, X-Jimi-Token or Bearer header)."));
   }
 
   private void handleBody(RoutingContext ctx, PushBodyParser.Format format, Buffer body) {
     PushBodyParser.Parsed parsed = PushBodyParser.parse(path, format, body, clock.instant());
     if (!tokens.accepts(presentedTokens(ctx, parsed.token()))) {
-      ctx.fail(new HttpFailure(401, "unauthorized",
-          "A valid token is required (token field, token query parameter, X-Jimi-Token or Bearer header)."));
+      unauthorized(ctx);
       return;
     }
     if (parsed.request() == null) {
@@ -76,7 +90,8 @@ final class WebhookHandler implements Handler<RoutingContext> {
     ingestor.ingest(request).onComplete(ar -> {
       if (ar.succeeded()) {
         ack(ctx);
-      } else if (DbFailures.unavailable(ar.cause())) {
+      } else if (!DbFailures.permanent(ar.cause())) {
+        // Anything but a data error will pass once an operator or the database recovers: keep it.
         spool.databaseUnavailable(ar.cause());
         toSpool(ctx, request);
       } else {
@@ -98,9 +113,10 @@ final class WebhookHandler implements Handler<RoutingContext> {
       }
       ingestor.count(path, "rejected", request.items().size());
       ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
-      ctx.fail(new HttpFailure(503, "spool_full", ar.succeeded()
-          ? "The database is unavailable and the local spool is full; retry later."
-          : "The database is unavailable and the push could not be spooled; retry later."));
+      ctx.fail(ar.succeeded()
+          ? new HttpFailure(503, "spool_full", "The database is unavailable and the local spool is full; retry later.")
+          : new HttpFailure(503, "spool_unavailable",
+              "The database is unavailable and the push could not be spooled; retry later."));
     });
   }
 

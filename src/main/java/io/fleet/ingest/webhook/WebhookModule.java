@@ -39,7 +39,7 @@ public final class WebhookModule implements ServiceModule {
       PushIngestor ingestor = new PushIngestor(context.pool(), context.clock(), new ItemClassifier(guard),
           context.instanceId(), IngestMetrics.of(context));
       spool = new SpoolLane(context.vertx(), context.pool(), config.spoolDir(), config.spoolMaxBytes(), ingestor,
-          config.replayInterval(), context.registry());
+          config.replayInterval(), context.registry(), context.clock());
       return spool.start().onSuccess(v -> {
         for (String path : PushKind.PATHS) {
           context.router().post("/" + path).handler(new WebhookHandler(path, config.maxBodyBytes(), tokens, ingestor,

@@ -111,4 +111,35 @@ class IngestWritersTest {
     assertThat(Sql.one(db, "SELECT stream, account, run_kind, duration_ms FROM tracksolid.ingestion_log WHERE id = "
         + id)).containsEntry("stream", "webhook.pushhb").containsEntry("account", "").containsEntry("duration_ms", 15L);
   }
+
+  @Test
+  void nulInAnyTextColumnIsDroppedAndLongDetailIsCapped() {
+    JsonObject item = new JsonObject().put("imei", "55\u00005").put("gpsTime", "2024\u0000-05-01");
+    String longDetail = "cannot read time '" + "9".repeat(2000) + "'";
+    QuarantineWriter.Result q = Futures.get(new QuarantineWriter(new SimpleMeterRegistry()).write(pool, List.of(
+        new QuarantineItem("test.nul", "unparseable\u0000_time", "cannot read time '2024\u0000-05-01'", "55\u00005",
+            item),
+        new QuarantineItem("test.nul", "long", longDetail, null, item))), 10);
+    assertThat(q.inserted()).isEqualTo(2);
+    assertThat(Sql.one(db, "SELECT reason, detail, imei FROM tracksolid.quarantine WHERE stream = 'test.nul' "
+        + "AND reason <> 'long'")).containsEntry("reason", "unparseable_time")
+        .containsEntry("detail", "cannot read time '2024-05-01'").containsEntry("imei", "555");
+    assertThat((String) Sql.one(db, "SELECT detail FROM tracksolid.quarantine WHERE stream = 'test.nul' "
+        + "AND reason = 'long'").get("detail")).hasSize(500).startsWith("cannot read time '999");
+
+    assertThat(Futures.get(new PushMessageWriter().write(pool, List.of(
+        new RawPushMessage("push\u0000nul", "66\u00006", null, item))), 10)).isEqualTo(new WriteResult(1, 0, 0));
+    assertThat(Sql.one(db, "SELECT msg_type, imei FROM tracksolid.push_messages WHERE imei = '666'"))
+        .containsEntry("msg_type", "pushnul");
+    assertThat(Futures.get(new AlarmWriter().write(pool, List.of(new AlarmRecord("77\u00007", "6\u0000",
+        Instant.parse("2024-05-01T07:41:12Z"), "name\u0000", "dev\u0000", "acc\u0000", null, null, null, null,
+        "geo\u0000", "addr\u0000", item)), Source.PUSH), 10).inserted()).isEqualTo(1);
+    assertThat(Sql.one(db, "SELECT alarm_type, alarm_name, address FROM tracksolid.alarms WHERE imei = '777'"))
+        .containsEntry("alarm_type", "6").containsEntry("alarm_name", "name").containsEntry("address", "addr");
+    assertThat(Futures.get(new PositionWriter().write(pool, List.of(new PositionRecord("88\u00008",
+        Instant.parse("2024-05-01T09:15:00Z"), -1.2, 36.8, null, null, "GPS\u0000", null, null, Source.PUSH, item))),
+        10).inserted()).isEqualTo(1);
+    assertThat(Sql.one(db, "SELECT pos_type FROM tracksolid.position_history WHERE imei = '888'"))
+        .containsEntry("pos_type", "GPS");
+  }
 }

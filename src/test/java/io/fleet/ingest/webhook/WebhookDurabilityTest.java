@@ -137,6 +137,7 @@ class WebhookDurabilityTest {
     try (RestartablePostgres pg = new RestartablePostgres(dir.resolve("pg"))) {
       Map<String, String> env = env(pg, dir.resolve("spool"));
       env.put("WEBHOOK_SPOOL_MAX_BYTES", "2048");
+      env.put("WEBHOOK_MAX_BODY_BYTES", "1024");
       RunningService service = TestService.start(env, CLOCK);
       try {
         pg.stop();

@@ -144,6 +144,27 @@ class WebhookTest {
   }
 
   @Test
+  void aWrongHeaderOrQueryTokenIsRefusedBeforeTheBodyIsRead() throws Exception {
+    // The client announces a body and never sends it: only a check made before reading can answer.
+    for (String[] request : new String[][] {{"/pushgps", "X-Jimi-Token: wrong\r\n"},
+        {"/pushgps?token=wrong", ""}, {"/pushalarm", "Authorization: Bearer wrong\r\n"}}) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(30_000);
+        String head = "POST " + request[0] + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 2000\r\n" + request[1] + "\r\n{\"data_list\": [";
+        socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        String response = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(response).as(request[0]).isEqualTo("HTTP/1.1 401");
+      }
+    }
+    // A right header token still lets the body's own (absent) token pass.
+    assertSuccess(Push.withHeader(port, "/pushgps", "X-Jimi-Token", Push.TOKEN, "application/json",
+        new JsonObject().put("data_list", new JsonArray().add(Push.gps("100000000000079", "2024-05-01 09:15:00")))
+            .encode()));
+  }
+
+  @Test
   void contentTypeSizeAndUnusableRequests() {
     Http.Response text = Http.post(port, "/pushgps", "text/plain", "token=x");
     assertThat(text.status()).isEqualTo(415);
@@ -199,6 +220,26 @@ class WebhookTest {
   }
 
   @Test
+  void aNulInOneItemQuarantinesThatItemAndKeepsTheGoodOne() {
+    JsonObject bad = Push.gps("100000000000077", "2024-05-01 09:15:00").put("gpsTime", "2024-05-01\u000009:15:00");
+    JsonArray items = new JsonArray().add(Push.gps("100000000000076", "2024-05-01 09:15:00")).add(bad);
+    bad.remove("gateTime");
+    assertSuccess(Push.json(port, "/pushlbs", Push.TOKEN, items));
+    assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history WHERE imei = '100000000000076'"))
+        .isEqualTo(1);
+    assertThat(Sql.one(db, "SELECT reason, detail FROM tracksolid.quarantine WHERE imei = '100000000000077'"))
+        .containsEntry("reason", "unparseable_time").containsEntry("detail", "cannot read time '2024-05-0109:15:00'");
+    // And a msgType with a NUL on an untyped path is kept raw, not a 500.
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("msgType", "jimi.push.odd\u0000type");
+    form.put("data", new JsonObject().put("imei", "100000000000078").put("x", 1).encode());
+    form.put("token", Push.TOKEN);
+    assertSuccess(Http.post(port, "/push", "application/x-www-form-urlencoded", Push.form(form)));
+    assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.push_messages WHERE imei = '100000000000078'"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void duplicateDeliveryIsOneRowAndAPollOfThePushedAlarmIsTheSameRow() {
     JsonArray items = new JsonArray().add(Push.alarm("800000000000001", "2024-05-01 07:41:12").put("alarmType", "6"));
     assertSuccess(Push.form(port, "/pushalarm", Push.TOKEN, items));
@@ -218,6 +259,18 @@ class WebhookTest {
         .containsEntry("n", 1L).containsEntry("first_source", "push").containsEntry("seen_by_push", true)
         .containsEntry("seen_by_poll", true).containsEntry("account", "demo_user")
         .containsEntry("has_position_time", true);
+  }
+
+  @Test
+  void aSpoolNoLargerThanTheLargestBodyStopsStartupNamingTheVariable() {
+    Map<String, String> env = Map.of("JIMI_WEBHOOK_TOKEN", "t", "GEOCODE_ENABLED", "false",
+        "WEBHOOK_MAX_BODY_BYTES", "1048576", "WEBHOOK_SPOOL_MAX_BYTES", "1048576");
+    assertThatThrownBy(() -> AppConfig.load(env, false)).isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems())
+            .anyMatch(p -> p.startsWith("WEBHOOK_SPOOL_MAX_BYTES:") && p.contains("WEBHOOK_MAX_BODY_BYTES")));
+    Map<String, String> ok = new java.util.HashMap<>(env);
+    ok.put("WEBHOOK_SPOOL_MAX_BYTES", "1048577");
+    assertThat(AppConfig.load(ok, false).webhook().spoolMaxBytes()).isEqualTo(1048577);
   }
 
   @Test
