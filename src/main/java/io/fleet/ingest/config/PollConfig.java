@@ -21,7 +21,9 @@ public record PollConfig(
     Duration slice,
     Duration leaseTtl,
     Duration geocodeWait,
-    double disableMaxFraction) {
+    double disableMaxFraction,
+    Duration reconcileInterval,
+    Duration reconcileWindow) {
 
   private static final ValueParser<Duration> INTERVAL = ValueParser.duration(Duration.ofMillis(10), Duration.ofDays(1));
 
@@ -67,15 +69,26 @@ public record PollConfig(
       "Device sync skips disabling when it would disable more than this share of active devices.",
       ValueParser.decimal(0.0, 1.0));
 
+  // PT6H, not P1D: a stop or buffered alarm the main window missed is stored within a quarter day
+  // (same-day reports stay right), at about 28 one-day slices per endpoint and account per day.
+  public static final ConfigKey<Duration> POLL_RECONCILE_INTERVAL = ConfigKey.of("POLL_RECONCILE_INTERVAL", "PT6H",
+      "How often each account's alarms, trips and parking are re-polled over POLL_RECONCILE_WINDOW behind the checkpoint, for long stops and late alarms (ISO-8601).",
+      ValueParser.duration(Duration.ofMinutes(1), Duration.ofDays(31)));
+  public static final ConfigKey<Duration> POLL_RECONCILE_WINDOW = ConfigKey.of("POLL_RECONCILE_WINDOW", "P7D",
+      "How far behind the checkpoint the reconcile pass re-polls: longer than the longest stop or tracker outage (ISO-8601).",
+      ValueParser.duration(Duration.ofHours(1), Duration.ofDays(92)));
+
   public static final List<ConfigKey<?>> KEYS = List.of(POLL_ENABLED, POLL_INTERVAL_ALARMS, POLL_INTERVAL_TRIPS,
       POLL_INTERVAL_PARKING, POLL_INTERVAL_DEVICES, POLL_INTERVAL_POSITIONS, POLL_LOOKBACK, POLL_OVERLAP,
-      POLL_OVERLAP_STOPS, POLL_SETTLE, POLL_SLICE, POLL_LEASE_TTL, POLL_GEOCODE_WAIT, POLL_DISABLE_MAX_FRACTION);
+      POLL_OVERLAP_STOPS, POLL_SETTLE, POLL_SLICE, POLL_LEASE_TTL, POLL_GEOCODE_WAIT, POLL_DISABLE_MAX_FRACTION,
+      POLL_RECONCILE_INTERVAL, POLL_RECONCILE_WINDOW);
 
   public static PollConfig from(ConfigSource source) {
     return new PollConfig(source.get(POLL_ENABLED), source.get(POLL_INTERVAL_ALARMS), source.get(POLL_INTERVAL_TRIPS),
         source.get(POLL_INTERVAL_PARKING), source.get(POLL_INTERVAL_DEVICES), source.get(POLL_INTERVAL_POSITIONS),
         source.get(POLL_LOOKBACK), source.get(POLL_OVERLAP), source.get(POLL_OVERLAP_STOPS),
         source.get(POLL_SETTLE), source.get(POLL_SLICE),
-        source.get(POLL_LEASE_TTL), source.get(POLL_GEOCODE_WAIT), source.get(POLL_DISABLE_MAX_FRACTION));
+        source.get(POLL_LEASE_TTL), source.get(POLL_GEOCODE_WAIT), source.get(POLL_DISABLE_MAX_FRACTION),
+        source.get(POLL_RECONCILE_INTERVAL), source.get(POLL_RECONCILE_WINDOW));
   }
 }

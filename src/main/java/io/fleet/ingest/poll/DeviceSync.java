@@ -29,67 +29,110 @@ final class DeviceSync {
     String account = source.account();
     Instant startedAt = runner.clock().instant();
     long t0 = System.nanoTime();
-    return listAll(source, source.targets(), 0, new ArrayList<>()).compose(listed -> {
-      Map<String, VendorRows.Device> byImei = new LinkedHashMap<>();
-      List<IngestSinks.Rejected> rejected = new ArrayList<>();
-      int fetched = 0;
-      List<String> failures = new ArrayList<>();
-      for (Listed l : listed) {
-        if (l.error() != null) {
-          failures.add(l.target() + ": " + l.error().getMessage());
-          continue;
-        }
-        fetched += l.devices().size();
-        for (VendorRows.Device d : l.devices()) {
-          if (d.imei() == null || d.imei().isBlank()) {
-            rejected.add(new IngestSinks.Rejected("missing_imei", "device row has no imei", null,
-                d.raw() == null ? new JsonObject() : d.raw()));
-          } else {
-            byImei.put(d.imei(), d);
-          }
-        }
-      }
-      boolean complete = failures.isEmpty() && !byImei.isEmpty();
-      int fetchedTotal = fetched;
-      Instant now = runner.clock().instant();
-      return runner.pool().withTransaction(conn -> runner.sinks().quarantine(conn, stream, rejected)
-              .compose(q -> DeviceWriter.upsert(conn, account, List.copyOf(byImei.values()), now))
-              .compose(c -> !complete ? Future.succeededFuture(c) : disablePass(runner, conn, account, byImei, now, c))
-              .map(c -> c.withFetched(fetchedTotal).withRejected(rejected.size()))
-              .compose(c -> runner.sinks().log(conn, runner.record(stream, account, runKind, null, c, startedAt,
-                      t0, failures.isEmpty() ? "ok" : "error",
-                      failures.isEmpty() ? null : "disable pass skipped; failed targets: " + String.join("; ", failures)))
-                  .compose(v -> Checkpoints.advance(conn, account, Endpoint.DEVICES.key(), now,
-                      new JsonObject().put("complete", complete), now))
-                  .map(c)))
-          .map(c -> {
-            runner.metrics().rows(stream, c);
-            runner.metrics().duration(stream, account, PollRunner.elapsed(t0));
-            runner.metrics().checkpoint(stream, account, now);
-            if (!failures.isEmpty()) {
-              log.warn("device sync for {}: {} target(s) failed, disable pass skipped: {}", account, failures.size(),
-                  failures);
-            }
-            return new RunResult(failures.isEmpty() ? "ok" : "error", c, 1,
-                failures.isEmpty() ? null : String.join("; ", failures));
-          })
-          .recover(err -> runner.failed(stream, account, runKind, null, startedAt, t0, err)
-              .transform(x -> Future.failedFuture(err)));
-    });
+    return Checkpoints.read(runner.pool(), account, Endpoint.DEVICES.key())
+        .map(mark -> mark.map(m -> m.state().getJsonObject("targets")).orElse(null))
+        .compose(before -> listAll(source, source.targets(), 0, new ArrayList<>()).map(listed -> sync(before, listed)))
+        .compose(sync -> write(runner, account, runKind, stream, startedAt, t0, sync))
+        .recover(err -> runner.failed(stream, account, runKind, null, startedAt, t0, err)
+            .transform(x -> Future.failedFuture(err)));
   }
 
-  private static Future<Counts> disablePass(PollRunner runner, io.vertx.sqlclient.SqlConnection conn, String account,
-                                            Map<String, VendorRows.Device> seen, Instant now, Counts c) {
+  private record Sync(Map<String, VendorRows.Device> byImei, List<IngestSinks.Rejected> rejected, int fetched,
+                      List<String> failures, int listedOk, JsonObject targets) {
+  }
+
+  /** What the lists say; a target that had devices and now lists none counts as failed, not as empty. */
+  private static Sync sync(JsonObject before, List<Listed> listed) {
+    JsonObject prior = before == null ? new JsonObject() : before;
+    JsonObject targets = prior.copy();
+    Map<String, VendorRows.Device> byImei = new LinkedHashMap<>();
+    List<IngestSinks.Rejected> rejected = new ArrayList<>();
+    int fetched = 0;
+    int listedOk = 0;
+    List<String> failures = new ArrayList<>();
+    for (Listed l : listed) {
+      if (l.error() != null) {
+        failures.add(l.target() + ": " + l.error().getMessage());
+        continue;
+      }
+      fetched += l.devices().size();
+      int had = prior.getInteger(l.target(), 0);
+      if (l.devices().isEmpty() && had > 0) {
+        // Far likelier a vendor glitch than a whole sub-account emptied; the count stays for the next run.
+        failures.add(l.target() + ": listed no devices (had " + had + ")");
+        continue;
+      }
+      listedOk++;
+      targets.put(l.target(), l.devices().size());
+      for (VendorRows.Device d : l.devices()) {
+        if (d.imei() == null || d.imei().isBlank()) {
+          rejected.add(new IngestSinks.Rejected("missing_imei", "device row has no imei", null,
+              d.raw() == null ? new JsonObject() : d.raw()));
+        } else {
+          byImei.put(d.imei(), d);
+        }
+      }
+    }
+    return new Sync(byImei, rejected, fetched, failures, listedOk, targets);
+  }
+
+  private static Future<RunResult> write(PollRunner runner, String account, String runKind, String stream,
+                                         Instant startedAt, long t0, Sync s) {
+    List<String> failures = s.failures();
+    boolean complete = failures.isEmpty() && !s.byImei().isEmpty();
+    // Only a sync that heard from at least one target vouches for anything.
+    boolean advance = s.listedOk() > 0;
+    Instant now = runner.clock().instant();
+    JsonObject detail = new JsonObject();
+    return runner.pool().withTransaction(conn -> runner.sinks().quarantine(conn, stream, s.rejected())
+            .compose(q -> DeviceWriter.upsert(conn, account, List.copyOf(s.byImei().values()), now))
+            .compose(c -> (complete ? disablePass(runner, conn, account, s.byImei(), now, detail)
+                : Future.succeededFuture()).map(c))
+            .map(c -> c.withFetched(s.fetched()).withRejected(s.rejected().size()))
+            .compose(c -> runner.sinks().log(conn, runner.record(stream, account, runKind, null, c, startedAt,
+                    t0, failures.isEmpty() ? "ok" : "error",
+                    failures.isEmpty() ? null : "disable pass skipped; failed targets: " + String.join("; ", failures),
+                    detail.isEmpty() ? null : detail))
+                .compose(v -> !advance ? Future.<Void>succeededFuture()
+                    : Checkpoints.advance(conn, account, Endpoint.DEVICES.key(), now,
+                        new JsonObject().put("complete", complete).put("targets", s.targets()), now))
+                .map(c)))
+        .map(c -> {
+          runner.metrics().rows(stream, c);
+          runner.metrics().duration(stream, account, PollRunner.elapsed(t0));
+          if (advance) {
+            runner.metrics().checkpoint(stream, account, now);
+          }
+          if (!failures.isEmpty()) {
+            log.warn("device sync for {}: {} target(s) failed, disable pass skipped: {}", account, failures.size(),
+                failures);
+          }
+          return new RunResult(failures.isEmpty() ? "ok" : "error", c, 1,
+              failures.isEmpty() ? null : String.join("; ", failures));
+        });
+  }
+
+  /**
+   * Disabled devices were not fetched, so they are not 'updated': they go to the log row's detail,
+   * keeping fetched = inserted + updated + rejected + unchanged.
+   */
+  private static Future<Void> disablePass(PollRunner runner, io.vertx.sqlclient.SqlConnection conn, String account,
+                                          Map<String, VendorRows.Device> seen, Instant now, JsonObject detail) {
     return DeviceWriter.activeCount(conn, account).compose(active -> {
       long absent = Math.max(0, active - seen.size());
       // A list that suddenly lost most of the fleet is more likely a vendor glitch than a fleet change.
       if (active > 0 && absent > Math.ceil(active * runner.config().disableMaxFraction())) {
         log.warn("device sync for {}: {} of {} active devices missing, above POLL_DISABLE_MAX_FRACTION; not disabling",
             account, absent, active);
-        return Future.succeededFuture(c);
+        detail.put("disableSkipped", absent + " of " + active + " active devices missing, above POLL_DISABLE_MAX_FRACTION");
+        return Future.succeededFuture();
       }
-      return DeviceWriter.disableAbsent(conn, account, seen.keySet(), now)
-          .map(n -> new Counts(c.fetched(), c.inserted(), c.updated() + n, c.rejected()));
+      return DeviceWriter.disableAbsent(conn, account, seen.keySet(), now).map(disabled -> {
+        if (!disabled.isEmpty()) {
+          detail.put("disabled", disabled.size()).put("disabledImeis", new io.vertx.core.json.JsonArray(disabled));
+        }
+        return null;
+      });
     });
   }
 

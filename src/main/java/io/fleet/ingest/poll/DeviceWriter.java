@@ -43,7 +43,8 @@ final class DeviceWriter {
   private static final String ACTIVE_COUNT = "SELECT count(*) FROM tracksolid.devices WHERE account = $1 AND active";
   private static final String DISABLE = """
       UPDATE tracksolid.devices SET active = false, disabled_at = $3, updated_at = $3
-      WHERE account = $1 AND active AND NOT (imei = ANY($2))""";
+      WHERE account = $1 AND active AND NOT (imei = ANY($2))
+      RETURNING imei""";
 
   private DeviceWriter() {
   }
@@ -69,10 +70,14 @@ final class DeviceWriter {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  /** Disables the account's active devices not in {@code seen}; returns how many were disabled. */
-  static Future<Integer> disableAbsent(SqlConnection conn, String account, Set<String> seen, Instant now) {
+  /** Disables the account's active devices not in {@code seen}; returns the IMEIs disabled. */
+  static Future<List<String>> disableAbsent(SqlConnection conn, String account, Set<String> seen, Instant now) {
     return conn.preparedQuery(DISABLE)
         .execute(Tuple.of(account, seen.toArray(String[]::new), Checkpoints.utc(now)))
-        .map(rows -> rows.rowCount());
+        .map(rows -> {
+          List<String> out = new java.util.ArrayList<>();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
   }
 }

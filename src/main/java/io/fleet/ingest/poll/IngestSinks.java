@@ -27,7 +27,7 @@ public interface IngestSinks {
   /** Returns how many were newly quarantined (a replayed item lands once). */
   Future<Integer> quarantine(SqlConnection conn, String stream, List<Rejected> rows);
 
-  /** One ingestion_log row; the client is the write transaction, or the pool for a failed run. */
+  /** One ingestion_log row (with its detail, if any); the client is the write transaction, or the pool for a failed run. */
   Future<Void> log(SqlClient client, RunRecord record);
 
   record Rejected(String reason, String detail, String imei, JsonObject item) {
@@ -35,6 +35,6 @@ public interface IngestSinks {
 
   record RunRecord(String stream, String account, String runKind, Window window, Counts counts,
                    Instant startedAt, Instant finishedAt, long durationMs, String status, String error,
-                   String instanceId) {
+                   String instanceId, JsonObject detail) {
   }
 }

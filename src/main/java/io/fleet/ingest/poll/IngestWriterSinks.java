@@ -79,7 +79,10 @@ final class IngestWriterSinks implements IngestSinks {
     return log.write(client, new IngestionLogEntry(r.stream(), r.account(), r.runKind(),
         r.window() == null ? null : r.window().from(), r.window() == null ? null : r.window().to(),
         r.counts().fetched(), r.counts().inserted(), r.counts().updated(), r.counts().rejected(), r.startedAt(),
-        r.finishedAt(), r.status(), r.error(), r.instanceId())).mapEmpty();
+        r.finishedAt(), r.status(), r.error(), r.instanceId()))
+        .compose(id -> r.detail() == null ? Future.<Void>succeededFuture()
+            : client.preparedQuery("UPDATE tracksolid.ingestion_log SET detail = $2 WHERE id = $1")
+                .execute(io.vertx.sqlclient.Tuple.of(id, r.detail())).<Void>mapEmpty());
   }
 
   private static Counts counts(WriteResult w) {

@@ -80,11 +80,18 @@ public final class PollRunner {
 
   /**
    * The scheduled run: checkpoint − overlap up to now − settle. Devices the checkpoint has not
-   * covered yet (added to the account since, or missed while a target failed to list) first get
-   * their own catch-up from where the account's history begins, so a late device never leaves a
-   * hole behind the checkpoint.
+   * covered yet (added to the account since, back after being disabled, or missed while a target
+   * failed to list) first get their own catch-up from where the account's history begins (never
+   * further back than now − lookback). A failed catch-up does not hold up the main window: the
+   * newcomers simply stay uncovered and are caught up on the next run. After a clean main window
+   * the reconcile pass re-polls the days behind the checkpoint when it is due.
    */
   public Future<RunResult> scheduled(FleetSource source, Endpoint endpoint, BooleanSupplier cancelled) {
+    return scheduled(source, endpoint, cancelled, null);
+  }
+
+  /** As above; with a {@code fence}, every slice commits only while this replica still holds the job's lease. */
+  public Future<RunResult> scheduled(FleetSource source, Endpoint endpoint, BooleanSupplier cancelled, Fence fence) {
     Instant now = clock.instant();
     String account = source.account();
     return Checkpoints.read(pool, account, endpoint.key()).compose(mark -> startPoint(account, endpoint, mark, now)
@@ -92,32 +99,51 @@ public final class PollRunner {
           if (imeis.isEmpty()) {
             return Future.succeededFuture(RunResult.skipped("no active devices for account " + account));
           }
+          // Only devices active now count as covered: one disabled for a while is a newcomer when it returns.
           Set<String> covered = new TreeSet<>(mark.map(m -> covered(m.state(), imeis)).orElse(imeis));
+          covered.retainAll(imeis);
           List<String> newcomers = imeis.stream().filter(i -> !covered.contains(i)).toList();
-          Set<String> all = new TreeSet<>(covered);
-          all.addAll(imeis);
           // Where this account's history begins: a device that turns up later is caught up from here.
           Instant since = mark.map(m -> m.state().getString("since")).map(Instant::parse)
               .orElse(mark.isPresent() ? now.minus(config.lookback()) : start);
-          JsonObject state = new JsonObject().put("imeis", new JsonArray(List.copyOf(all)))
-              .put("since", since.toString());
+          JsonObject state = state(imeis, since);
           Future<RunResult> catchUp = Future.succeededFuture(new RunResult("ok", Counts.ZERO, 0, null));
           if (!newcomers.isEmpty()) {
+            Instant from = max(since, now.minus(config.lookback()));
             log.info("{} {}: {} device(s) not yet covered, catching up from {}", endpoint.stream(), account,
-                newcomers.size(), since);
-            Window back = new Window(since.minus(config.overlapFor(endpoint.key())), start);
+                newcomers.size(), from);
+            Window back = new Window(from.minus(config.overlapFor(endpoint.key())), start);
             // Only the last catch-up slice marks the newcomers covered.
             List<Window> slices = back.slices(config.slice());
             catchUp = runSlices(source, endpoint, newcomers, slices, "scheduled", endpoint.key(),
-                i -> i == slices.size() - 1 ? state : new JsonObject(), cancelled);
+                i -> i == slices.size() - 1 ? state : new JsonObject(), cancelled, fence)
+                .recover(err -> Future.succeededFuture(new RunResult("error", Counts.ZERO, 0,
+                    "catch-up of " + newcomers.size() + " device(s) failed: " + err.getMessage())));
           }
           Window window = Window.next(start, now, config.overlapFor(endpoint.key()), config.settle());
-          return catchUp.compose(first -> cancelled.getAsBoolean() || window.isEmpty()
-              ? Future.succeededFuture(first)
-              : runSlices(source, endpoint, imeis, window.slices(config.slice()), "scheduled", endpoint.key(),
-                  i -> state, cancelled).map(r -> new RunResult(r.status(), first.counts().plus(r.counts()),
-                  first.slices() + r.slices(), r.error())));
+          return catchUp.compose(first -> {
+            if (cancelled.getAsBoolean() || window.isEmpty()) {
+              return Future.succeededFuture(first);
+            }
+            // Newcomers whose catch-up failed are polled here too, but stay uncovered until it succeeds.
+            JsonObject mainState = first.ok() ? state
+                : state(imeis.stream().filter(covered::contains).toList(), since);
+            return runSlices(source, endpoint, imeis, window.slices(config.slice()), "scheduled", endpoint.key(),
+                i -> mainState, cancelled, fence)
+                .compose(r -> cancelled.getAsBoolean() ? Future.succeededFuture(r)
+                    : Reconcile.runIfDue(this, source, endpoint, imeis, cancelled, fence).map(x -> r))
+                .map(r -> new RunResult(first.ok() ? r.status() : "error", first.counts().plus(r.counts()),
+                    first.slices() + r.slices(), first.ok() ? r.error() : first.error()));
+          });
         })));
+  }
+
+  private static JsonObject state(List<String> imeis, Instant since) {
+    return new JsonObject().put("imeis", new JsonArray(List.copyOf(imeis))).put("since", since.toString());
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private static List<String> covered(JsonObject state, List<String> active) {
@@ -144,7 +170,8 @@ public final class PollRunner {
 
   private static String newestSql(Endpoint endpoint) {
     return switch (endpoint) {
-      case ALARMS -> "SELECT max(alarm_time) FROM tracksolid.alarms WHERE account = $1";
+      // Pushed alarms arrive live and say nothing about how far polling has got.
+      case ALARMS -> "SELECT max(alarm_time) FROM tracksolid.alarms WHERE account = $1 AND seen_by_poll";
       case TRIPS -> "SELECT max(start_time) FROM tracksolid.trips WHERE account = $1";
       case PARKING -> "SELECT max(start_time) FROM tracksolid.parking WHERE account = $1";
       default -> throw new IllegalArgumentException("not windowed: " + endpoint);
@@ -168,17 +195,17 @@ public final class PollRunner {
     return activeImeis(source.account()).compose(imeis -> imeis.isEmpty()
         ? Future.succeededFuture(RunResult.skipped("no active devices for account " + source.account()))
         : runSlices(source, endpoint, imeis, window.slices(config.slice()), runKind, checkpointKey, i -> state,
-            cancelled));
+            cancelled, null));
   }
 
-  private Future<RunResult> runSlices(FleetSource source, Endpoint endpoint, List<String> imeis, List<Window> slices,
-                                      String runKind, String checkpointKey, IntFunction<JsonObject> state,
-                                      BooleanSupplier cancelled) {
+  Future<RunResult> runSlices(FleetSource source, Endpoint endpoint, List<String> imeis, List<Window> slices,
+                              String runKind, String checkpointKey, IntFunction<JsonObject> state,
+                              BooleanSupplier cancelled, Fence fence) {
     Future<RunResult> chain = Future.succeededFuture(new RunResult("ok", Counts.ZERO, 0, null));
     for (int i = 0; i < slices.size(); i++) {
       int n = i;
       chain = chain.compose(sofar -> cancelled.getAsBoolean() ? Future.succeededFuture(sofar)
-          : slice(source, endpoint, imeis, slices.get(n), runKind, checkpointKey, state.apply(n))
+          : slice(source, endpoint, imeis, slices.get(n), runKind, checkpointKey, state.apply(n), fence)
               .map(c -> new RunResult("ok", sofar.counts().plus(c), sofar.slices() + 1, null)));
     }
     return chain;
@@ -187,13 +214,20 @@ public final class PollRunner {
   /** One slice: prepare without a connection, then one transaction. */
   public Future<Counts> slice(FleetSource source, Endpoint endpoint, List<String> imeis, Window w, String runKind,
                               String checkpointKey, JsonObject state) {
+    return slice(source, endpoint, imeis, w, runKind, checkpointKey, state, null);
+  }
+
+  /** With a {@code fence}, the write transaction first checks (and share-locks) the lease, else rolls back. */
+  Future<Counts> slice(FleetSource source, Endpoint endpoint, List<String> imeis, Window w, String runKind,
+                       String checkpointKey, JsonObject state, Fence fence) {
     SliceJob job = jobs.get(endpoint);
     String stream = endpoint.stream();
     String account = source.account();
     Instant startedAt = clock.instant();
     long t0 = System.nanoTime();
     return job.prepare(source, imeis, w)
-        .compose(p -> pool.withTransaction(conn -> sinks.quarantine(conn, stream, p.rejected())
+        .compose(p -> pool.withTransaction(conn -> Fence.check(conn, fence, clock.instant())
+            .compose(f -> sinks.quarantine(conn, stream, p.rejected()))
             .compose(q -> p.write(conn))
             .map(c -> c.withFetched(p.fetched()).withRejected(p.rejected().size()))
             .compose(c -> sinks.log(conn, record(stream, account, runKind, w, c, startedAt, t0, "ok", null))
@@ -202,7 +236,7 @@ public final class PollRunner {
         .onSuccess(c -> {
           metrics.rows(stream, c);
           metrics.duration(stream, account, elapsed(t0));
-          if (!checkpointKey.startsWith("backfill:")) {
+          if (checkpointKey.equals(endpoint.key())) {
             metrics.checkpoint(stream, account, w.to());
           }
           log.debug("{} {} window {}..{}: {}", stream, account, w.from(), w.to(), c);
@@ -222,8 +256,13 @@ public final class PollRunner {
 
   IngestSinks.RunRecord record(String stream, String account, String runKind, Window w, Counts c, Instant startedAt,
                                long t0, String status, String error) {
+    return record(stream, account, runKind, w, c, startedAt, t0, status, error, null);
+  }
+
+  IngestSinks.RunRecord record(String stream, String account, String runKind, Window w, Counts c, Instant startedAt,
+                               long t0, String status, String error, JsonObject detail) {
     return new IngestSinks.RunRecord(stream, account, runKind, w, c, startedAt, clock.instant(),
-        elapsed(t0).toMillis(), status, error, instanceId);
+        elapsed(t0).toMillis(), status, error, instanceId, detail);
   }
 
   static java.time.Duration elapsed(long t0) {

@@ -29,7 +29,7 @@ public final class PollVerticle extends VerticleBase {
   private final String leaseName;
   private long timer = -1;
   private long renewTimer = -1;
-  private boolean held;
+  private volatile boolean held;
   private volatile boolean stopping;
   private Future<?> current = Future.succeededFuture();
 
@@ -82,7 +82,8 @@ public final class PollVerticle extends VerticleBase {
     return switch (endpoint) {
       case DEVICES -> DeviceSync.run(runner, source, "scheduled");
       case POSITIONS -> PositionPoll.run(runner, source);
-      default -> runner.scheduled(source, endpoint, () -> stopping);
+      // A lapsed lease cancels the run between slices; the fence stops a slice already under way.
+      default -> runner.scheduled(source, endpoint, () -> stopping || !held, new Fence(leaseName, leases.owner()));
     };
   }
 

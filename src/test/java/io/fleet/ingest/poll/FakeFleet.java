@@ -35,6 +35,12 @@ final class FakeFleet implements FleetSource {
   private volatile Predicate<String> failWhen = m -> false;
   final Set<String> failingTargets = ConcurrentHashMap.newKeySet();
   volatile boolean garbage;
+  /** Extra stops (listed once they end, like the rest) and alarms uploaded late (listed from visibleAt). */
+  final List<VendorRows.Stop> extraStops = new CopyOnWriteArrayList<>();
+  final List<Late> lateAlarms = new CopyOnWriteArrayList<>();
+
+  record Late(VendorRows.Alarm alarm, Instant visibleAt) {
+  }
 
   FakeFleet(String account, Map<String, List<String>> imeisByTarget, Clock clock) {
     this.account = account;
@@ -126,6 +132,12 @@ final class FakeFleet implements FleetSource {
       out.add(new VendorRows.Stop(imei, kind, start, end, dur, dur, -1.3, 36.8, "Some road",
           new JsonObject().put("imei", imei).put("startTime", start.toString()).put("acc", kind.accType())));
     }
+    for (VendorRows.Stop s : extraStops) {
+      if (s.imei().equals(imei) && s.kind() == kind && !s.startTime().isBefore(from) && s.startTime().isBefore(to)
+          && !s.endTime().isAfter(visible)) {
+        out.add(s);
+      }
+    }
     return out;
   }
 
@@ -139,6 +151,13 @@ final class FakeFleet implements FleetSource {
       String type = (t.getEpochSecond() / 7200) % 2 == 0 ? "6" : "ACC_ON";
       out.add(new VendorRows.Alarm(imei, type, t, "alarm " + type, "car " + imei, -1.3, 36.8, 50.0, t, null,
           new JsonObject().put("imei", imei).put("alertTypeId", type).put("alertTime", t.toString())));
+    }
+    for (Late l : lateAlarms) {
+      VendorRows.Alarm a = l.alarm();
+      if (a.imei().equals(imei) && !a.alarmTime().isBefore(from) && a.alarmTime().isBefore(to)
+          && !l.visibleAt().isAfter(visible)) {
+        out.add(a);
+      }
     }
     return out;
   }
