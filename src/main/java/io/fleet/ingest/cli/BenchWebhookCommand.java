@@ -84,6 +84,8 @@ public final class BenchWebhookCommand implements Callable<Integer> {
     env.put("JIMI_WEBHOOK_TOKEN", TOKEN);
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("HTTP_PORT", "0");
+    // The benchmark measures the push path alone: no geocoding, no polling.
+    env.put("GEOCODE_ENABLED", "false");
     AppConfig config = AppConfig.load(env, false);
     RunningService service = Service.start(config, Clock.systemUTC()).await();
     List<Scenario> results = new ArrayList<>();

@@ -56,7 +56,8 @@ public final class PollModule implements ServiceModule {
     }
     List<FleetSource> sources = sourceFactory.apply(ctx);
     if (sources.isEmpty()) {
-      log.warn("pollers enabled but no Tracksolid account is configured: nothing to poll");
+      // The Tracksolid module has already given the one warning an operator needs.
+      log.info("no Tracksolid account configured: pollers idle");
       return Future.succeededFuture();
     }
     Leases leases = new Leases(ctx.pool(), ctx.clock(), ctx.instanceId());
