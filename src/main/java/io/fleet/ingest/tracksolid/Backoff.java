@@ -18,7 +18,8 @@ public record Backoff(Duration base, Duration max, DoubleSupplier random) {
   public Duration delay(int retry, Optional<Duration> retryAfter) {
     double ceiling = Math.min(max.toMillis(), base.toMillis() * Math.pow(2, Math.max(0, retry - 1)));
     long jittered = (long) Math.floor(random.getAsDouble() * ceiling);
-    long floor = retryAfter.map(Duration::toMillis).orElse(0L);
+    // A Retry-After beyond what a Duration holds in millis is simply "as long as we wait at most".
+    long floor = retryAfter.map(d -> d.compareTo(max) > 0 ? max.toMillis() : d.toMillis()).orElse(0L);
     return Duration.ofMillis(Math.min(max.toMillis(), Math.max(jittered, floor)));
   }
 }

@@ -47,37 +47,55 @@ public final class CircuitBreaker {
     return state;
   }
 
-  /** True when a call may go out now; a half-open breaker admits a single probe. */
-  public boolean tryAcquire() {
+  /** What {@link #tryAcquire()} grants: nothing, an ordinary call, or the single half-open probe. */
+  public enum Permit {
+    REFUSED, CALL, PROBE
+  }
+
+  /** Asked when a call is about to go out (after any queueing); a half-open breaker admits one probe. */
+  public Permit tryAcquire() {
     State now = state();
     if (now == State.CLOSED) {
-      return true;
+      return Permit.CALL;
     }
     if (now == State.HALF_OPEN && !probeInFlight) {
       state = State.HALF_OPEN;
       probeInFlight = true;
-      return true;
+      return Permit.PROBE;
     }
-    return false;
+    return Permit.REFUSED;
   }
 
-  public void onSuccess() {
+  /** The vendor answered: it is up, whichever call proved it. */
+  public void onSuccess(Permit permit) {
     consecutiveFailures = 0;
-    probeInFlight = false;
-    state = State.CLOSED;
+    if (permit == Permit.PROBE || state == State.CLOSED) {
+      probeInFlight = false;
+    }
+    if (permit == Permit.PROBE || !probeInFlight) {
+      state = State.CLOSED;
+    }
   }
 
-  /** A probe that never reached the vendor (refused locally) frees the half-open slot. */
-  public void abandon() {
-    probeInFlight = false;
-  }
-
-  public void onFailure() {
+  /**
+   * A retryable failure. Only failures of calls made while closed count towards opening, and only
+   * the probe's own failure re-opens a half-open breaker: a slow call that was admitted before the
+   * breaker opened neither extends the open period nor frees the probe's slot.
+   */
+  public void onFailure(Permit permit) {
+    if (permit == Permit.PROBE) {
+      probeInFlight = false;
+      state = State.OPEN;
+      openedAt = clock.instant();
+      return;
+    }
+    if (state != State.CLOSED) {
+      return;
+    }
     consecutiveFailures++;
-    if (state == State.HALF_OPEN || consecutiveFailures >= threshold) {
+    if (consecutiveFailures >= threshold) {
       state = State.OPEN;
       openedAt = clock.instant();
     }
-    probeInFlight = false;
   }
 }

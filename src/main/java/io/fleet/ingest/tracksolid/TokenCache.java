@@ -20,6 +20,7 @@ public final class TokenCache {
   private final Clock clock;
   private final Duration margin;
   private Token current;
+  private java.time.Instant currentRefreshAt = java.time.Instant.MIN;
   private Future<Token> pending;
   private long logins;
 
@@ -30,19 +31,41 @@ public final class TokenCache {
   }
 
   public Future<String> get() {
-    if (current != null && clock.instant().isBefore(current.expiresAt().minus(margin))) {
+    if (current != null && clock.instant().isBefore(currentRefreshAt)) {
       return Future.succeededFuture(current.value());
     }
-    if (pending == null) {
+    Future<Token> inFlight = pending;
+    if (inFlight == null) {
       logins++;
-      pending = login.get().andThen(ar -> {
-        pending = null;
+      Future<Token> attempt = login.get();
+      // Assigned before the listener is added: a login refused on the spot (open breaker, full
+      // queue) completes the listener at once, and must not leave its failure cached for ever.
+      pending = attempt;
+      inFlight = attempt;
+      attempt.onComplete(ar -> {
+        if (pending == attempt) {
+          pending = null;
+        }
         if (ar.succeeded()) {
           current = ar.result();
+          currentRefreshAt = refreshAt(current);
         }
       });
     }
-    return pending.map(Token::value);
+    return inFlight.map(Token::value);
+  }
+
+  /**
+   * When to log in again, fixed when the token arrives: {@code margin} before expiry, but never
+   * more than half the token's life early, so a short-lived token does not mean a login per call.
+   */
+  private java.time.Instant refreshAt(Token token) {
+    Duration life = Duration.between(clock.instant(), token.expiresAt());
+    if (life.isNegative()) {
+      return token.expiresAt();
+    }
+    Duration half = life.dividedBy(2);
+    return token.expiresAt().minus(margin.compareTo(half) > 0 ? half : margin);
   }
 
   /** Drops {@code token} if it is still the cached one (a newer login may already have replaced it). */

@@ -61,7 +61,9 @@ public final class TracksolidClient {
     this.metrics = new IngestMetrics(registry);
     this.web = WebClient.create(vertx, new WebClientOptions()
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
-        .setUserAgent("tracksolid-ingest"));
+        .setUserAgent("tracksolid-ingest"),
+        // One connection per call the limiter lets through, so no call times out waiting for a socket.
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(Math.max(config.maxInflight(), 1)));
     this.backoff = new Backoff(config.retryBaseDelay(), config.retryMaxDelay());
     this.breaker = new CircuitBreaker(config.breakerThreshold(), config.breakerOpen(), clock);
     this.limiter = new InflightLimiter(config.maxInflight(), config.queueLimit());
@@ -124,30 +126,33 @@ public final class TracksolidClient {
   }
 
   private Future<JsonObject> guardedPost(String method, Map<String, String> params, String token) {
-    if (!breaker.tryAcquire()) {
-      return countAndFail(method, new UnavailableException(method, UnavailableException.Reason.CIRCUIT_OPEN,
-          "circuit open for account " + account.name()));
-    }
-    return limiter.run(() -> post(method, params, token),
+    // The breaker is asked when the call gets its slot, not when it joins the queue, so calls that
+    // queued before it opened fail fast instead of reaching a vendor that is down; and it hears the
+    // outcome before the slot is released, so the next queued call already sees the new state.
+    return limiter.run(() -> {
+          CircuitBreaker.Permit permit = breaker.tryAcquire();
+          if (permit == CircuitBreaker.Permit.REFUSED) {
+            return Future.<JsonObject>failedFuture(new UnavailableException(method,
+                UnavailableException.Reason.CIRCUIT_OPEN, "circuit open for account " + account.name()));
+          }
+          return post(method, params, token).andThen(ar -> {
+            if (ar.succeeded() || !(ar.cause() instanceof TracksolidException t && t.retryable())
+                && ar.cause() instanceof TracksolidException) {
+              // Success, or a permanent vendor answer: either proves the vendor is up.
+              breaker.onSuccess(permit);
+            } else {
+              breaker.onFailure(permit);
+            }
+          });
+        },
             () -> new UnavailableException(method, UnavailableException.Reason.QUEUE_FULL,
                 "wait queue full for account " + account.name()))
         .andThen(ar -> {
           String code = "0";
           if (ar.failed()) {
-            TracksolidException t = ar.cause() instanceof TracksolidException te ? te
+            code = ar.cause() instanceof TracksolidException t ? t.metricCode()
                 : new TransportException(method, TransportException.Kind.CONNECTION, 0, null,
-                    String.valueOf(ar.cause()), ar.cause());
-            code = t.metricCode();
-            if (t instanceof UnavailableException) {
-              breaker.abandon();
-            } else if (t.retryable()) {
-              breaker.onFailure();
-            } else {
-              // A permanent vendor answer still proves the vendor is up.
-              breaker.onSuccess();
-            }
-          } else {
-            breaker.onSuccess();
+                    String.valueOf(ar.cause()), ar.cause()).metricCode();
           }
           metrics.vendorCalls(account.name(), method, code).increment();
         });

@@ -160,6 +160,59 @@ class TracksolidClientTest {
   }
 
   @Test
+  void aLoginRefusedWhileTheBreakerIsOpenDoesNotStickAndTheAccountRecovers() {
+    MutableClock clock = new MutableClock(Instant.now());
+    h.close();
+    h = new SimHarness(SimulatorOptions.defaults(clock));
+    // One attempt per call and a breaker that opens on the first failure.
+    TracksolidClient client = h.client(SimHarness.config(2, 1, 1, Duration.ofSeconds(10)));
+    h.sim.faults().inject(TracksolidClient.LOGIN, Fault.http(500), 1);
+    assertThat(failure(devices(client))).isInstanceOf(TransportException.class);
+    assertThat(client.circuitState()).isEqualTo(CircuitBreaker.State.OPEN);
+    // The next login is refused on the spot; that refusal must not be cached as the token.
+    assertThat(failure(devices(client))).isInstanceOf(UnavailableException.class);
+    clock.advance(Duration.ofMillis(201));
+    await(devices(client));
+    assertThat(client.circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(2);
+  }
+
+  @Test
+  void callsQueuedBeforeTheBreakerOpenedFailFastInsteadOfReachingTheVendor() {
+    MutableClock clock = new MutableClock(Instant.now());
+    h.close();
+    h = new SimHarness(SimulatorOptions.defaults(clock));
+    TracksolidClient client = h.client(SimHarness.config(1, 1, 1, Duration.ofSeconds(10)));
+    await(devices(client));
+    long before = h.sim.calls(DEVICES);
+    h.sim.faults().inject(DEVICES, Fault.http(500), 1);
+    List<Future<JsonObject>> calls = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      calls.add(devices(client));
+    }
+    long refused = calls.stream().map(TracksolidClientTest::failure)
+        .filter(e -> e instanceof UnavailableException u && u.reason() == UnavailableException.Reason.CIRCUIT_OPEN)
+        .count();
+    assertThat(h.sim.calls(DEVICES) - before).as("only the first queued call reached the vendor").isEqualTo(1);
+    assertThat(refused).isEqualTo(5);
+  }
+
+  @Test
+  void aTokenShorterThanTheMarginIsStillReusedForHalfItsLife() {
+    MutableClock clock = new MutableClock(Instant.now());
+    h.close();
+    h = new SimHarness(SimulatorOptions.defaults(clock).withTokenLifetime(Duration.ofSeconds(60)));
+    TracksolidClient client = h.client();  // margin 60 s, as long as the token's whole life
+    await(devices(client));
+    clock.advance(Duration.ofSeconds(29));
+    await(devices(client));
+    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(2));
+    await(devices(client));
+    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(2);
+  }
+
+  @Test
   void theTokenIsReusedUntilExpiresInMinusTheMarginThenRenewed() {
     MutableClock clock = new MutableClock(Instant.now());
     h.close();
