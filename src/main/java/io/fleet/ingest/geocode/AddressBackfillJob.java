@@ -157,8 +157,10 @@ public final class AddressBackfillJob {
       Double lat = row.getDouble(base);
       Double lng = row.getDouble(base + 1);
       String existing = row.getString(base + 2);
-      lookups.add(existing != null || lat == null || lng == null
-          ? Future.succeededFuture(null)
+      // A point without coordinates yet (the reconcile pass may fill them later) is not settled:
+      // counting it as settled would stamp the row and never give that point its address.
+      lookups.add(existing != null ? Future.succeededFuture(null)
+          : lat == null || lng == null ? Future.succeededFuture(GeocodeResult.UNAVAILABLE)
           : geocoder.lookup(lat, lng, Priority.BACKFILL));
     }
     return Future.join(lookups).transform(ignored -> {
