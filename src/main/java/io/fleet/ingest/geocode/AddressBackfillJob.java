@@ -69,6 +69,13 @@ public final class AddressBackfillJob {
           .append("updated_at = CASE WHEN num_nonnulls(").append(String.join(", ", params)).append(") > 0 THEN $")
           .append(now).append("::timestamptz ELSE updated_at END WHERE ")
           .append(IntStream.range(0, n).mapToObj(i -> keys.get(i) + " = $" + (i + 1)).collect(Collectors.joining(" AND ")));
+      // Only while every point is still where it was when looked up: a poller that moved one in
+      // the meantime also cleared its address and reopened the row, which must stay so.
+      int coord = now + 1;
+      for (Point p : points) {
+        sql.append(" AND ").append(p.lat).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8")
+            .append(" AND ").append(p.lng).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8");
+      }
       return sql.toString();
     }
   }
@@ -191,10 +198,15 @@ public final class AddressBackfillJob {
       }
       Instant now = clock.instant();
       params.addValue(definite ? utc(now) : null).addValue(utc(now));
+      for (int i = 0; i < target.points().size(); i++) {
+        params.addValue(row.getDouble(n + 3 * i)).addValue(row.getDouble(n + 3 * i + 1));
+      }
       boolean filled = any;
       boolean settled = definite;
       return pool.preparedQuery(target.update()).execute(params)
-          .map(r -> new Summary(1, filled ? 1 : 0, settled ? 1 : 0, settled ? 0 : 1));
+          .map(r -> r.rowCount() == 0
+              ? new Summary(1, 0, 0, 1) // moved meanwhile: the next pass looks up the new point
+              : new Summary(1, filled ? 1 : 0, settled ? 1 : 0, settled ? 0 : 1));
     });
   }
 
