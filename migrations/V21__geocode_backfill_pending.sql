@@ -18,3 +18,14 @@ UPDATE tracksolid.trips SET address_attempted_at = NULL
  WHERE address_attempted_at IS NOT NULL AND start_time >= now() - interval '7 days'
    AND ((start_address IS NULL AND start_lat IS NOT NULL AND start_lng IS NOT NULL)
      OR (end_address IS NULL AND end_lat IS NOT NULL AND end_lng IS NOT NULL));
+
+-- A point whose lookup keeps failing (HTTP 5xx, malformed answer) would otherwise be the newest
+-- pending row on every pass and, once a batch of them exists, starve every older row. The
+-- backfill counts such tries and skips the row until address_retry_at (growing backoff); the
+-- writers clear both when a point moves. Nullable without defaults: instant on hypertables.
+ALTER TABLE tracksolid.trips   ADD COLUMN IF NOT EXISTS address_tries smallint;
+ALTER TABLE tracksolid.trips   ADD COLUMN IF NOT EXISTS address_retry_at timestamptz;
+ALTER TABLE tracksolid.parking ADD COLUMN IF NOT EXISTS address_tries smallint;
+ALTER TABLE tracksolid.parking ADD COLUMN IF NOT EXISTS address_retry_at timestamptz;
+ALTER TABLE tracksolid.alarms  ADD COLUMN IF NOT EXISTS address_tries smallint;
+ALTER TABLE tracksolid.alarms  ADD COLUMN IF NOT EXISTS address_retry_at timestamptz;

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * Gives rows stored without an address (lane paused, full, or on another replica) their address
  * later, through the lane at backfill priority. A row is done once every missing point got a
  * definite answer: {@code address_attempted_at} (V20) is then set and the row is never selected
- * again, so no row is looked up twice. Existing addresses are never overwritten. Each SELECT and
+ * again, so no row is looked up twice. A row not settled (a lookup failed, or a point has no
+ * coordinates yet) counts the try and waits out a growing backoff ({@code address_tries},
+ * {@code address_retry_at}, V21) so it cannot crowd older rows out of the batch; the writers
+ * reopen a row whose point moved. Existing addresses are never overwritten. Each SELECT and
  * UPDATE is a short statement of its own; nothing is held while lookups wait.
  */
 public final class AddressBackfillJob {
@@ -49,8 +52,9 @@ public final class AddressBackfillJob {
     String select() {
       String cols = String.join(", ", keys) + ", " + points.stream()
           .map(p -> p.lat + ", " + p.lng + ", " + p.address).collect(Collectors.joining(", "));
-      return "SELECT " + cols + " FROM tracksolid." + table + " WHERE " + pending() + " AND " + time
-          + " >= $1 ORDER BY " + time + " DESC LIMIT $2";
+      // Rows that failed lately wait out their backoff, so they never crowd older rows out of the batch.
+      return "SELECT " + cols + ", address_tries FROM tracksolid." + table + " WHERE " + pending() + " AND " + time
+          + " >= $1 AND (address_retry_at IS NULL OR address_retry_at <= $3) ORDER BY " + time + " DESC LIMIT $2";
     }
 
     String update() {
@@ -65,13 +69,16 @@ public final class AddressBackfillJob {
       }
       int attempted = n + points.size() + 1;
       int now = attempted + 1;
+      int tries = now + 1;
       sql.append("address_attempted_at = COALESCE($").append(attempted).append("::timestamptz, address_attempted_at), ")
+          .append("address_tries = COALESCE($").append(tries).append("::smallint, address_tries), ")
+          .append("address_retry_at = COALESCE($").append(tries + 1).append("::timestamptz, address_retry_at), ")
           .append("updated_at = CASE WHEN num_nonnulls(").append(String.join(", ", params)).append(") > 0 THEN $")
           .append(now).append("::timestamptz ELSE updated_at END WHERE ")
           .append(IntStream.range(0, n).mapToObj(i -> keys.get(i) + " = $" + (i + 1)).collect(Collectors.joining(" AND ")));
       // Only while every point is still where it was when looked up: a poller that moved one in
       // the meantime also cleared its address and reopened the row, which must stay so.
-      int coord = now + 1;
+      int coord = tries + 2;
       for (Point p : points) {
         sql.append(" AND ").append(p.lat).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8")
             .append(" AND ").append(p.lng).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8");
@@ -149,7 +156,7 @@ public final class AddressBackfillJob {
 
   private Future<Summary> runTarget(Target target, Instant cutoff) {
     return pool.preparedQuery(target.select())
-        .execute(Tuple.of(utc(cutoff), config.backfillBatch()))
+        .execute(Tuple.of(utc(cutoff), config.backfillBatch(), utc(clock.instant())))
         .compose(rows -> {
           List<Future<Summary>> done = new ArrayList<>();
           for (Row row : rows) {
@@ -193,11 +200,16 @@ public final class AddressBackfillJob {
         any |= address != null;
         params.addValue(address);
       }
-      if (!definite && !any) {
-        return Future.succeededFuture(new Summary(1, 0, 0, 1));
-      }
       Instant now = clock.instant();
       params.addValue(definite ? utc(now) : null).addValue(utc(now));
+      if (definite) {
+        params.addValue(null).addValue(null);
+      } else {
+        // Not settled (lookup failed, or a point has no coordinates yet): count the try and back off.
+        Short before = row.getShort(n + 3 * target.points().size());
+        int tries = Math.min(before == null ? 1 : before + 1, Short.MAX_VALUE);
+        params.addValue((short) tries).addValue(utc(now.plus(retryDelay(tries))));
+      }
       for (int i = 0; i < target.points().size(); i++) {
         params.addValue(row.getDouble(n + 3 * i)).addValue(row.getDouble(n + 3 * i + 1));
       }
@@ -208,6 +220,11 @@ public final class AddressBackfillJob {
               ? new Summary(1, 0, 0, 1) // moved meanwhile: the next pass looks up the new point
               : new Summary(1, filled ? 1 : 0, settled ? 1 : 0, settled ? 0 : 1));
     });
+  }
+
+  /** The backfill interval, doubled per failed try up to 64 times it. */
+  private java.time.Duration retryDelay(int tries) {
+    return config.backfillInterval().multipliedBy(1L << Math.min(tries - 1, 6));
   }
 
   private static OffsetDateTime utc(Instant instant) {

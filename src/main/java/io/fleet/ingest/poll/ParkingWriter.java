@@ -24,6 +24,10 @@ final class ParkingWriter {
                        THEN EXCLUDED.address ELSE COALESCE(EXCLUDED.address, p.address) END,
         address_attempted_at = CASE WHEN p.lat IS DISTINCT FROM EXCLUDED.lat OR p.lng IS DISTINCT FROM EXCLUDED.lng
                                     THEN NULL ELSE p.address_attempted_at END,
+        address_tries = CASE WHEN p.lat IS DISTINCT FROM EXCLUDED.lat OR p.lng IS DISTINCT FROM EXCLUDED.lng
+                             THEN NULL ELSE p.address_tries END,
+        address_retry_at = CASE WHEN p.lat IS DISTINCT FROM EXCLUDED.lat OR p.lng IS DISTINCT FROM EXCLUDED.lng
+                                THEN NULL ELSE p.address_retry_at END,
         updated_at = EXCLUDED.updated_at, raw = EXCLUDED.raw
       WHERE (p.end_time, p.account, p.duration_s, p.stop_s, p.lat, p.lng, p.vendor_address, p.raw)
             IS DISTINCT FROM

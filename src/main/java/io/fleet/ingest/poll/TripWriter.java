@@ -34,6 +34,14 @@ final class TripWriter {
                                          IS DISTINCT FROM (EXCLUDED.start_lat, EXCLUDED.start_lng,
                                                            EXCLUDED.end_lat, EXCLUDED.end_lng)
                                     THEN NULL ELSE t.address_attempted_at END,
+        address_tries = CASE WHEN (t.start_lat, t.start_lng, t.end_lat, t.end_lng)
+                                  IS DISTINCT FROM (EXCLUDED.start_lat, EXCLUDED.start_lng,
+                                                    EXCLUDED.end_lat, EXCLUDED.end_lng)
+                             THEN NULL ELSE t.address_tries END,
+        address_retry_at = CASE WHEN (t.start_lat, t.start_lng, t.end_lat, t.end_lng)
+                                     IS DISTINCT FROM (EXCLUDED.start_lat, EXCLUDED.start_lng,
+                                                       EXCLUDED.end_lat, EXCLUDED.end_lng)
+                                THEN NULL ELSE t.address_retry_at END,
         source_method = EXCLUDED.source_method, updated_at = EXCLUDED.updated_at, raw = EXCLUDED.raw
       WHERE (t.end_time, t.account, t.start_lat, t.start_lng, t.end_lat, t.end_lng, t.distance_m, t.duration_s,
              t.avg_speed_kmh, t.max_speed_kmh, t.source_method, t.raw)

@@ -90,8 +90,9 @@ class AddressBackfillJobTest {
       assertThat(trips(db).get("late")).as("the end has no point yet, so the row is not settled")
           .isEqualTo(java.util.Arrays.asList(addr(-1.4001, 36.4001), null, false));
 
-      // The reconcile pass fills the end point afterwards.
-      Sql.exec(db, "UPDATE tracksolid.trips SET end_lat = -1.4002, end_lng = 36.4002 WHERE imei = 'late'");
+      // The reconcile pass fills the end point afterwards; like TripWriter, that clears the retry backoff.
+      Sql.exec(db, "UPDATE tracksolid.trips SET end_lat = -1.4002, end_lng = 36.4002, address_tries = NULL,"
+          + " address_retry_at = NULL WHERE imei = 'late'");
       Futures.get(job.runOnce(), 60);
       assertThat(trips(db).get("late"))
           .isEqualTo(List.of(addr(-1.4001, 36.4001), addr(-1.4002, 36.4002), true));

@@ -90,6 +90,39 @@ class AddressBackfillStubTest {
         .containsEntry("end_address", at(-1.6, 36.6)).containsEntry("attempted", true);
   }
 
+  @Test
+  void pointsThatKeepFailingDoNotStarveOlderRowsAndAreRetriedLater() {
+    // Two newest alarms sit on a point the geocoder always fails on; the batch holds two rows.
+    Sql.exec(db, """
+        INSERT INTO tracksolid.alarms (imei, alarm_type, alarm_time, lat, lng, first_source) VALUES
+          ('bad1', 'sos', '2026-03-01T11:00:00Z', -9.0, 36.0, 'poll'),
+          ('bad2', 'sos', '2026-03-01T10:59:00Z', -9.0, 36.0, 'poll'),
+          ('good', 'sos', '2026-03-01T09:00:00Z', -1.5, 36.5, 'poll');
+        """);
+    AddressBackfillJob job = job(Map.of("GEOCODE_BACKFILL_BATCH", "2", "GEOCODE_BACKFILL_INTERVAL", "PT5M"),
+        (lat, lng) -> Future.succeededFuture(lat == -9.0 ? GeocodeResult.UNAVAILABLE
+            : GeocodeResult.found(at(lat, lng))));
+
+    assertThat(Futures.get(job.runOnce(), 30).left()).isEqualTo(2);
+    assertThat(calls.get()).isEqualTo(2);
+    AddressBackfillJob.Summary second = Futures.get(job.runOnce(), 30);
+    assertThat(second.filled()).as("the older row gets its turn").isEqualTo(1);
+    assertThat(calls.get()).isEqualTo(3);
+    assertThat(Sql.rows(db, "SELECT imei, address, address_tries FROM tracksolid.alarms ORDER BY imei"))
+        .extracting(r -> r.get("imei") + "|" + r.get("address") + "|" + r.get("address_tries"))
+        .containsExactly("bad1|null|1", "bad2|null|1", "good|" + at(-1.5, 36.5) + "|null");
+
+    assertThat(Futures.get(job.runOnce(), 30).selected()).as("within the backoff").isZero();
+    clock.advance(java.time.Duration.ofMinutes(5));
+    assertThat(Futures.get(job.runOnce(), 30).selected()).as("after the backoff").isEqualTo(2);
+    assertThat(Sql.rows(db, "SELECT address_tries FROM tracksolid.alarms WHERE imei LIKE 'bad%'"))
+        .extracting(r -> r.get("address_tries")).containsOnly(2);
+    clock.advance(java.time.Duration.ofMinutes(5));
+    assertThat(Futures.get(job.runOnce(), 30).selected()).as("the second backoff is twice as long").isZero();
+    clock.advance(java.time.Duration.ofMinutes(5));
+    assertThat(Futures.get(job.runOnce(), 30).selected()).isEqualTo(2);
+  }
+
   Map<String, Object> trip(String imei) {
     return Sql.one(db, "SELECT start_address, end_address, address_attempted_at IS NOT NULL AS attempted"
         + " FROM tracksolid.trips WHERE imei = '" + imei + "'");

@@ -67,10 +67,11 @@ class AddressResetWritersTest {
   void aMovedTripEndLosesItsOldAddressAndIsBackfilledAgain() {
     assertThat(trips(new Located<>(trip(null, null), "start a", null))).isEqualTo(Counts.written(1, 0));
     // The backfill settled it (as it did before end points counted), then the reconcile pass brings the end.
-    Sql.exec(db, "UPDATE tracksolid.trips SET address_attempted_at = now() WHERE imei = 'trip1'");
+    Sql.exec(db, "UPDATE tracksolid.trips SET address_attempted_at = now(), address_tries = 3,"
+        + " address_retry_at = now() WHERE imei = 'trip1'");
     assertThat(trips(new Located<>(trip(-1.6, 36.6), null, null))).isEqualTo(Counts.written(0, 1));
     assertThat(row("trips", "trip1")).containsEntry("start_address", "start a").containsEntry("end_address", null)
-        .containsEntry("attempted", false);
+        .containsEntry("attempted", false).containsEntry("address_tries", null).containsEntry("address_retry_at", null);
 
     Sql.exec(db, "UPDATE tracksolid.trips SET end_address = 'end b', address_attempted_at = now()"
         + " WHERE imei = 'trip1'");
@@ -88,13 +89,15 @@ class AddressResetWritersTest {
   @Test
   void aMovedStopLosesItsOldAddressAndIsBackfilledAgain() {
     assertThat(stops(new Located<>(stop(-1.5, 36.5), "old place", null))).isEqualTo(Counts.written(1, 0));
-    Sql.exec(db, "UPDATE tracksolid.parking SET address_attempted_at = now() WHERE imei = 'stop1'");
+    Sql.exec(db, "UPDATE tracksolid.parking SET address_attempted_at = now(), address_tries = 2 WHERE imei = 'stop1'");
     assertThat(stops(new Located<>(stop(-1.5, 36.5), null, null))).as("a re-poll is unchanged")
         .isEqualTo(Counts.written(0, 0));
-    assertThat(row("parking", "stop1")).containsEntry("address", "old place").containsEntry("attempted", true);
+    assertThat(row("parking", "stop1")).containsEntry("address", "old place").containsEntry("attempted", true)
+        .containsEntry("address_tries", 2);
 
     assertThat(stops(new Located<>(stop(-1.8, 36.8), null, null))).isEqualTo(Counts.written(0, 1));
-    assertThat(row("parking", "stop1")).containsEntry("address", null).containsEntry("attempted", false);
+    assertThat(row("parking", "stop1")).containsEntry("address", null).containsEntry("attempted", false)
+        .containsEntry("address_tries", null);
   }
 
   private static Map<String, Object> row(String table, String imei) {
