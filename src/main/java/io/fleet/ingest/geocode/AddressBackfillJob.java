@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * Gives rows stored without an address (lane paused, full, or on another replica) their address
  * later, through the lane at backfill priority. A row is done once every missing point got a
  * definite answer: {@code address_attempted_at} (V20) is then set and the row is never selected
- * again, so no row is looked up twice. Existing addresses are never overwritten. Each SELECT and
+ * again, so no row is looked up twice. A row not settled (a lookup failed, or a point has no
+ * coordinates yet) counts the try and waits out a growing backoff ({@code address_tries},
+ * {@code address_retry_at}, V21) so it cannot crowd older rows out of the batch; the writers
+ * reopen a row whose point moved. Existing addresses are never overwritten. Each SELECT and
  * UPDATE is a short statement of its own; nothing is held while lookups wait.
  */
 public final class AddressBackfillJob {
@@ -39,14 +42,19 @@ public final class AddressBackfillJob {
   }
 
   private record Target(String table, List<String> keys, String time, List<Point> points) {
+    /** Rows still owed an address: the predicate of the V21 partial index, word for word. */
+    String pending() {
+      return "address_attempted_at IS NULL AND (" + points.stream()
+          .map(p -> "(" + p.address + " IS NULL AND " + p.lat + " IS NOT NULL AND " + p.lng + " IS NOT NULL)")
+          .collect(Collectors.joining(" OR ")) + ")";
+    }
+
     String select() {
       String cols = String.join(", ", keys) + ", " + points.stream()
           .map(p -> p.lat + ", " + p.lng + ", " + p.address).collect(Collectors.joining(", "));
-      String missing = points.stream()
-          .map(p -> "(" + p.address + " IS NULL AND " + p.lat + " IS NOT NULL AND " + p.lng + " IS NOT NULL)")
-          .collect(Collectors.joining(" OR "));
-      return "SELECT " + cols + " FROM tracksolid." + table + " WHERE address_attempted_at IS NULL AND " + time
-          + " >= $1 AND (" + missing + ") ORDER BY " + time + " DESC LIMIT $2";
+      // Rows that failed lately wait out their backoff, so they never crowd older rows out of the batch.
+      return "SELECT " + cols + ", address_tries FROM tracksolid." + table + " WHERE " + pending() + " AND " + time
+          + " >= $1 AND (address_retry_at IS NULL OR address_retry_at <= $3) ORDER BY " + time + " DESC LIMIT $2";
     }
 
     String update() {
@@ -61,10 +69,20 @@ public final class AddressBackfillJob {
       }
       int attempted = n + points.size() + 1;
       int now = attempted + 1;
+      int tries = now + 1;
       sql.append("address_attempted_at = COALESCE($").append(attempted).append("::timestamptz, address_attempted_at), ")
+          .append("address_tries = COALESCE($").append(tries).append("::smallint, address_tries), ")
+          .append("address_retry_at = COALESCE($").append(tries + 1).append("::timestamptz, address_retry_at), ")
           .append("updated_at = CASE WHEN num_nonnulls(").append(String.join(", ", params)).append(") > 0 THEN $")
           .append(now).append("::timestamptz ELSE updated_at END WHERE ")
           .append(IntStream.range(0, n).mapToObj(i -> keys.get(i) + " = $" + (i + 1)).collect(Collectors.joining(" AND ")));
+      // Only while every point is still where it was when looked up: a poller that moved one in
+      // the meantime also cleared its address and reopened the row, which must stay so.
+      int coord = tries + 2;
+      for (Point p : points) {
+        sql.append(" AND ").append(p.lat).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8")
+            .append(" AND ").append(p.lng).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8");
+      }
       return sql.toString();
     }
   }
@@ -76,6 +94,11 @@ public final class AddressBackfillJob {
           List.of(new Point("address", "lat", "lng"))),
       new Target("alarms", List.of("imei", "alarm_type", "alarm_time"), "alarm_time",
           List.of(new Point("address", "lat", "lng"))));
+
+  /** The backfill's SELECT per table, for tests that check its plan. */
+  static List<String> selects() {
+    return TARGETS.stream().map(Target::select).toList();
+  }
 
   private final Vertx vertx;
   private final Pool pool;
@@ -133,7 +156,7 @@ public final class AddressBackfillJob {
 
   private Future<Summary> runTarget(Target target, Instant cutoff) {
     return pool.preparedQuery(target.select())
-        .execute(Tuple.of(utc(cutoff), config.backfillBatch()))
+        .execute(Tuple.of(utc(cutoff), config.backfillBatch(), utc(clock.instant())))
         .compose(rows -> {
           List<Future<Summary>> done = new ArrayList<>();
           for (Row row : rows) {
@@ -157,8 +180,10 @@ public final class AddressBackfillJob {
       Double lat = row.getDouble(base);
       Double lng = row.getDouble(base + 1);
       String existing = row.getString(base + 2);
-      lookups.add(existing != null || lat == null || lng == null
-          ? Future.succeededFuture(null)
+      // A point without coordinates yet (the reconcile pass may fill them later) is not settled:
+      // counting it as settled would stamp the row and never give that point its address.
+      lookups.add(existing != null ? Future.succeededFuture(null)
+          : lat == null || lng == null ? Future.succeededFuture(GeocodeResult.UNAVAILABLE)
           : geocoder.lookup(lat, lng, Priority.BACKFILL));
     }
     return Future.join(lookups).transform(ignored -> {
@@ -175,16 +200,31 @@ public final class AddressBackfillJob {
         any |= address != null;
         params.addValue(address);
       }
-      if (!definite && !any) {
-        return Future.succeededFuture(new Summary(1, 0, 0, 1));
-      }
       Instant now = clock.instant();
       params.addValue(definite ? utc(now) : null).addValue(utc(now));
+      if (definite) {
+        params.addValue(null).addValue(null);
+      } else {
+        // Not settled (lookup failed, or a point has no coordinates yet): count the try and back off.
+        Short before = row.getShort(n + 3 * target.points().size());
+        int tries = Math.min(before == null ? 1 : before + 1, Short.MAX_VALUE);
+        params.addValue((short) tries).addValue(utc(now.plus(retryDelay(tries))));
+      }
+      for (int i = 0; i < target.points().size(); i++) {
+        params.addValue(row.getDouble(n + 3 * i)).addValue(row.getDouble(n + 3 * i + 1));
+      }
       boolean filled = any;
       boolean settled = definite;
       return pool.preparedQuery(target.update()).execute(params)
-          .map(r -> new Summary(1, filled ? 1 : 0, settled ? 1 : 0, settled ? 0 : 1));
+          .map(r -> r.rowCount() == 0
+              ? new Summary(1, 0, 0, 1) // moved meanwhile: the next pass looks up the new point
+              : new Summary(1, filled ? 1 : 0, settled ? 1 : 0, settled ? 0 : 1));
     });
+  }
+
+  /** The backfill interval, doubled per failed try up to 64 times it. */
+  private java.time.Duration retryDelay(int tries) {
+    return config.backfillInterval().multipliedBy(1L << Math.min(tries - 1, 6));
   }
 
   private static OffsetDateTime utc(Instant instant) {

@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Upserts parking and idling periods on (imei, kind, start_time) inside the caller's transaction. */
+/**
+ * Upserts parking and idling periods on (imei, kind, start_time) inside the caller's transaction. A
+ * stop that moved loses the address of its old position and goes back to the address backfill.
+ */
 final class ParkingWriter {
   private static final String SQL = """
       INSERT INTO tracksolid.parking AS p (imei, kind, start_time, end_time, account, duration_s, stop_s, lat, lng,
@@ -17,7 +20,15 @@ final class ParkingWriter {
       ON CONFLICT (imei, kind, start_time) DO UPDATE SET
         end_time = EXCLUDED.end_time, account = EXCLUDED.account, duration_s = EXCLUDED.duration_s,
         stop_s = EXCLUDED.stop_s, lat = EXCLUDED.lat, lng = EXCLUDED.lng, vendor_address = EXCLUDED.vendor_address,
-        address = COALESCE(EXCLUDED.address, p.address), updated_at = EXCLUDED.updated_at, raw = EXCLUDED.raw
+        address = CASE WHEN p.lat IS DISTINCT FROM EXCLUDED.lat OR p.lng IS DISTINCT FROM EXCLUDED.lng
+                       THEN EXCLUDED.address ELSE COALESCE(EXCLUDED.address, p.address) END,
+        address_attempted_at = CASE WHEN p.lat IS DISTINCT FROM EXCLUDED.lat OR p.lng IS DISTINCT FROM EXCLUDED.lng
+                                    THEN NULL ELSE p.address_attempted_at END,
+        address_tries = CASE WHEN p.lat IS DISTINCT FROM EXCLUDED.lat OR p.lng IS DISTINCT FROM EXCLUDED.lng
+                             THEN NULL ELSE p.address_tries END,
+        address_retry_at = CASE WHEN p.lat IS DISTINCT FROM EXCLUDED.lat OR p.lng IS DISTINCT FROM EXCLUDED.lng
+                                THEN NULL ELSE p.address_retry_at END,
+        updated_at = EXCLUDED.updated_at, raw = EXCLUDED.raw
       WHERE (p.end_time, p.account, p.duration_s, p.stop_s, p.lat, p.lng, p.vendor_address, p.raw)
             IS DISTINCT FROM
             (EXCLUDED.end_time, EXCLUDED.account, EXCLUDED.duration_s, EXCLUDED.stop_s, EXCLUDED.lat, EXCLUDED.lng,

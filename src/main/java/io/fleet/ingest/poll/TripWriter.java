@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Upserts trips on (imei, start_time) inside the caller's transaction. */
+/**
+ * Upserts trips on (imei, start_time) inside the caller's transaction. A point that moved loses the
+ * address of its old position and the row goes back to the address backfill.
+ */
 final class TripWriter {
   private static final String SQL = """
       INSERT INTO tracksolid.trips AS t (imei, start_time, end_time, account, start_lat, start_lng, end_lat, end_lng,
@@ -21,8 +24,24 @@ final class TripWriter {
         end_lat = EXCLUDED.end_lat, end_lng = EXCLUDED.end_lng,
         distance_m = EXCLUDED.distance_m, duration_s = EXCLUDED.duration_s,
         avg_speed_kmh = EXCLUDED.avg_speed_kmh, max_speed_kmh = EXCLUDED.max_speed_kmh,
-        start_address = COALESCE(EXCLUDED.start_address, t.start_address),
-        end_address = COALESCE(EXCLUDED.end_address, t.end_address),
+        start_address = CASE WHEN t.start_lat IS DISTINCT FROM EXCLUDED.start_lat
+                               OR t.start_lng IS DISTINCT FROM EXCLUDED.start_lng
+                             THEN EXCLUDED.start_address ELSE COALESCE(EXCLUDED.start_address, t.start_address) END,
+        end_address = CASE WHEN t.end_lat IS DISTINCT FROM EXCLUDED.end_lat
+                             OR t.end_lng IS DISTINCT FROM EXCLUDED.end_lng
+                           THEN EXCLUDED.end_address ELSE COALESCE(EXCLUDED.end_address, t.end_address) END,
+        address_attempted_at = CASE WHEN (t.start_lat, t.start_lng, t.end_lat, t.end_lng)
+                                         IS DISTINCT FROM (EXCLUDED.start_lat, EXCLUDED.start_lng,
+                                                           EXCLUDED.end_lat, EXCLUDED.end_lng)
+                                    THEN NULL ELSE t.address_attempted_at END,
+        address_tries = CASE WHEN (t.start_lat, t.start_lng, t.end_lat, t.end_lng)
+                                  IS DISTINCT FROM (EXCLUDED.start_lat, EXCLUDED.start_lng,
+                                                    EXCLUDED.end_lat, EXCLUDED.end_lng)
+                             THEN NULL ELSE t.address_tries END,
+        address_retry_at = CASE WHEN (t.start_lat, t.start_lng, t.end_lat, t.end_lng)
+                                     IS DISTINCT FROM (EXCLUDED.start_lat, EXCLUDED.start_lng,
+                                                       EXCLUDED.end_lat, EXCLUDED.end_lng)
+                                THEN NULL ELSE t.address_retry_at END,
         source_method = EXCLUDED.source_method, updated_at = EXCLUDED.updated_at, raw = EXCLUDED.raw
       WHERE (t.end_time, t.account, t.start_lat, t.start_lng, t.end_lat, t.end_lng, t.distance_m, t.duration_s,
              t.avg_speed_kmh, t.max_speed_kmh, t.source_method, t.raw)

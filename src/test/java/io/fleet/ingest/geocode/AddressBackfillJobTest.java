@@ -76,6 +76,29 @@ class AddressBackfillJobTest {
     }
   }
 
+  @Test
+  void aPointWhoseCoordinatesArriveLaterStillGetsItsAddress() {
+    DatabaseTarget db = TestDatabases.fresh();
+    try (GeocoderHarness h = new GeocoderHarness(Options.defaults().withRate(40))) {
+      RunningService service = h.start(db, Map.of("GEOCODE_RATE_PER_SECOND", "40"));
+      Sql.exec(db, """
+          INSERT INTO tracksolid.trips (imei, start_time, start_lat, start_lng, end_lat, end_lng) VALUES
+            ('late', %s, -1.4001, 36.4001, NULL, NULL);
+          """.formatted(RECENT));
+      AddressBackfillJob job = service.context().lookup(AddressBackfillJob.class).orElseThrow();
+      Futures.get(job.runOnce(), 60);
+      assertThat(trips(db).get("late")).as("the end has no point yet, so the row is not settled")
+          .isEqualTo(java.util.Arrays.asList(addr(-1.4001, 36.4001), null, false));
+
+      // The reconcile pass fills the end point afterwards; like TripWriter, that clears the retry backoff.
+      Sql.exec(db, "UPDATE tracksolid.trips SET end_lat = -1.4002, end_lng = 36.4002, address_tries = NULL,"
+          + " address_retry_at = NULL WHERE imei = 'late'");
+      Futures.get(job.runOnce(), 60);
+      assertThat(trips(db).get("late"))
+          .isEqualTo(List.of(addr(-1.4001, 36.4001), addr(-1.4002, 36.4002), true));
+    }
+  }
+
   private static List<Object> nulls() {
     return java.util.Arrays.asList(null, null, false);
   }

@@ -63,6 +63,23 @@ class IngestWritersTest {
   }
 
   @Test
+  void anAlarmWhosePointArrivesLaterIsBackfilledAgain() {
+    AlarmWriter writer = new AlarmWriter();
+    assertThat(Futures.get(writer.write(pool, List.of(alarm("333", null, null)), Source.PUSH), 10))
+        .isEqualTo(new WriteResult(1, 0, 0));
+    Sql.exec(db, "UPDATE tracksolid.alarms SET address_attempted_at = now() WHERE imei = '333'");
+    assertThat(Futures.get(writer.write(pool, List.of(alarm("333", null, null)), Source.PUSH), 10))
+        .isEqualTo(new WriteResult(0, 0, 1));
+    assertThat(Sql.one(db, "SELECT address_attempted_at IS NOT NULL AS attempted FROM tracksolid.alarms"
+        + " WHERE imei = '333'")).containsEntry("attempted", true);
+
+    assertThat(Futures.get(writer.write(pool, List.of(alarm("333", null, -1.28)), Source.POLL), 10))
+        .isEqualTo(new WriteResult(0, 1, 0));
+    assertThat(Sql.one(db, "SELECT lat, address_attempted_at IS NOT NULL AS attempted FROM tracksolid.alarms"
+        + " WHERE imei = '333'")).containsEntry("lat", -1.28).containsEntry("attempted", false);
+  }
+
+  @Test
   void positionsUpsertOnImeiAndTime() {
     PositionWriter writer = new PositionWriter();
     PositionRecord p = new PositionRecord("222", Instant.parse("2024-05-01T09:15:00Z"), -1.2864, 36.8172, null, 180,
