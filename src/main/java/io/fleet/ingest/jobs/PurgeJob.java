@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,11 +26,22 @@ import org.slf4j.LoggerFactory;
  * (not released) after the run and renewed between batches, so a replica whose timer fires a
  * moment later finds it taken and the slot runs once. Each run leaves an ingestion_log row
  * (stream job.purge, run_kind job) and a log line.
+ *
+ * <p>A slot nobody was up for (every replica down across PURGE_AT, e.g. a nightly deploy) is
+ * caught up at start: when the service was already installed at the previous slot and no purge
+ * succeeded in the last 25 hours, the purge runs at once under the same lease. Not when the next
+ * slot is within the lease's hour anyway, so one start never purges twice in a row.
  */
 public final class PurgeJob {
   public static final String STREAM = "job.purge";
   static final String LEASE = "job.purge";
   private static final Duration LEASE_TTL = Duration.ofHours(1);
+  /** A day plus slack for a slow run or a DST day: older than this, the last slot was missed. */
+  static final Duration CATCH_UP_AFTER = Duration.ofHours(25);
+  private static final String RECENT_RUN = """
+      SELECT EXISTS (SELECT 1 FROM tracksolid.ingestion_log
+                      WHERE stream = $1 AND status = 'ok' AND finished_at > $2) AS recent,
+             (SELECT first_started_at FROM tracksolid.ingest_health_settings) AS first_started_at""";
   private static final Logger log = LoggerFactory.getLogger(PurgeJob.class);
   private static final String LOG_RUN = """
       INSERT INTO tracksolid.ingestion_log (stream, account, run_kind, rows_deleted, detail, started_at,
@@ -68,9 +80,34 @@ public final class PurgeJob {
   }
 
   public void start() {
-    Instant first = schedule.firstAtOrAfter(clock.instant());
+    Instant now = clock.instant();
+    Instant first = schedule.firstAtOrAfter(now);
     log.info("purge: next run at {} ({} {})", first, config.purgeAt(), config.purgeZone());
     arm(first);
+    if (Duration.between(now, first).compareTo(LEASE_TTL) > 0) {
+      running = catchUp(now, schedule.before(first));
+    }
+  }
+
+  /** Runs the purge now if {@code missedSlot} passed with the service installed and no purge since. */
+  private Future<Void> catchUp(Instant now, Instant missedSlot) {
+    return pool.preparedQuery(RECENT_RUN).execute(Tuple.of(STREAM, utc(now.minus(CATCH_UP_AFTER))))
+        .compose(rows -> {
+          Row r = rows.iterator().next();
+          OffsetDateTime firstStart = r.getOffsetDateTime("first_started_at");
+          // A database first started after the slot (a fresh install) has missed nothing.
+          boolean installedAtSlot = firstStart == null || !firstStart.toInstant().isAfter(missedSlot);
+          if (Boolean.TRUE.equals(r.getBoolean("recent")) || !installedAtSlot) {
+            return Future.<Void>succeededFuture();
+          }
+          log.warn("purge: no successful purge in the last {} hours; catching up the slot {} now",
+              CATCH_UP_AFTER.toHours(), missedSlot);
+          return runScheduled(missedSlot);
+        })
+        .recover(err -> {
+          log.error("purge: cannot check for a missed slot", err);
+          return Future.succeededFuture();
+        });
   }
 
   public Future<Void> stop(Duration grace) {

@@ -14,7 +14,10 @@ import java.util.Set;
 /**
  * Writes the configured health thresholds into {@code tracksolid.ingest_streams} and records the
  * first start, so the SQL function (and the analysts' view) judge with the operator's values.
- * The allow-list itself lives in the migration; config can only tune streams it lists.
+ * The allow-list itself lives in the migration; config can only tune streams it lists. It also
+ * writes the accounts this deployment polls into {@code tracksolid.ingest_accounts}: health judges
+ * the poll streams of exactly those, so an account dropped from config stops counting at once and
+ * a webhook-only deployment (no account, or POLL_ENABLED=false) has no poll streams to fail.
  */
 final class IngestHealthSettings {
   private static final String STREAMS = "SELECT stream FROM tracksolid.ingest_streams ORDER BY stream";
@@ -29,11 +32,22 @@ final class IngestHealthSettings {
       VALUES (true, $1, $2::bigint * interval '1 millisecond', $3::bigint * interval '1 millisecond', $1)
       ON CONFLICT (id) DO UPDATE
         SET grace = EXCLUDED.grace, rows_window = EXCLUDED.rows_window, updated_at = EXCLUDED.updated_at""";
+  /** Rows stay for accounts no longer polled (active = false), so the table says what was dropped and when. */
+  private static final String RETIRE_ACCOUNTS = """
+      UPDATE tracksolid.ingest_accounts SET active = false, updated_at = $1
+       WHERE active AND NOT (account = ANY($2::text[]))""";
+  private static final String UPSERT_ACCOUNT = """
+      INSERT INTO tracksolid.ingest_accounts (account, active, updated_at) VALUES ($1, true, $2)
+      ON CONFLICT (account) DO UPDATE SET active = true, updated_at = EXCLUDED.updated_at""";
 
   private IngestHealthSettings() {
   }
 
-  static Future<Void> apply(Pool pool, Clock clock, OpsConfig config) {
+  /**
+   * @param polledAccounts names of the Tracksolid accounts the pollers run for; empty when polling
+   *     is off or no account is configured
+   */
+  static Future<Void> apply(Pool pool, Clock clock, OpsConfig config, List<String> polledAccounts) {
     return pool.query(STREAMS).execute().compose(rows -> {
       Set<String> known = new HashSet<>();
       rows.forEach(r -> known.add(r.getString("stream")));
@@ -50,7 +64,12 @@ final class IngestHealthSettings {
       var now = clock.instant().atOffset(ZoneOffset.UTC);
       return pool.withTransaction(conn -> conn.preparedQuery(UPDATE_STREAM).executeBatch(updates)
           .compose(v -> conn.preparedQuery(UPSERT_SETTINGS)
-              .execute(Tuple.of(now, config.grace().toMillis(), config.window().toMillis()))))
+              .execute(Tuple.of(now, config.grace().toMillis(), config.window().toMillis())))
+          .compose(v -> conn.preparedQuery(RETIRE_ACCOUNTS)
+              .execute(Tuple.tuple().addOffsetDateTime(now).addArrayOfString(polledAccounts.toArray(new String[0]))))
+          .compose(v -> polledAccounts.isEmpty() ? Future.succeededFuture()
+              : conn.preparedQuery(UPSERT_ACCOUNT).executeBatch(
+                  polledAccounts.stream().map(a -> Tuple.of(a, now)).toList())))
           .mapEmpty();
     });
   }

@@ -2,12 +2,15 @@ package io.fleet.ingest.ops;
 
 import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
+import io.fleet.ingest.config.AppConfig;
 import io.fleet.ingest.config.OpsConfig;
+import io.fleet.ingest.config.TracksolidAccount;
 import io.fleet.ingest.jobs.PurgeJob;
 import io.fleet.ingest.jobs.ReportingRefreshJob;
 import io.fleet.ingest.lease.Leases;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Operations: /health/ingest, /metrics, the shared domain meters, the daily purge and the
@@ -29,7 +32,7 @@ public final class OpsModule implements ServiceModule {
     IngestMetrics meters = IngestMetrics.of(context);
     new IngestHealthRoute(context.pool(), context.clock()).mount(context.router());
     Leases leases = new Leases(context.pool(), context.clock(), context.instanceId());
-    return IngestHealthSettings.apply(context.pool(), context.clock(), config)
+    return IngestHealthSettings.apply(context.pool(), context.clock(), config, polledAccounts(context.config()))
         .compose(v -> MetricsServer.start(context, config))
         .map(server -> {
           metrics = server;
@@ -44,6 +47,14 @@ public final class OpsModule implements ServiceModule {
           refresh.start();
           return null;
         });
+  }
+
+  /** The accounts the pollers run for: none when polling is off or no Tracksolid account is configured. */
+  static List<String> polledAccounts(AppConfig config) {
+    if (!config.poll().enabled() || !config.tracksolid().enabled()) {
+      return List.of();
+    }
+    return config.tracksolid().accounts().stream().map(TracksolidAccount::name).toList();
   }
 
   @Override

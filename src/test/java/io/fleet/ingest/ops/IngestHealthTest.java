@@ -43,7 +43,10 @@ class IngestHealthTest {
     env.put("HEALTH_STALE_AFTER", "PT15M");
     env.put("HEALTH_FAILING_AFTER", "PT1H");
     env.put("HEALTH_THRESHOLDS", "poll.devices=PT3H/PT6H,webhook.*=PT20M/PT2H");
-    service = TestService.start(env, clock);
+    HealthAccounts.configure(env, "acct-a", "acct-b");
+    service = TestService.start(env, clock, HealthAccounts.OPS_ONLY);
+    HealthAccounts.device(db, "860000000000001", "acct-a", true);
+    HealthAccounts.device(db, "860000000000002", "acct-b", true);
   }
 
   @AfterAll
@@ -66,9 +69,10 @@ class IngestHealthTest {
     assertThat(body.getString("status")).isEqualTo("grace");
     assertThat(body.getBoolean("inGrace")).isTrue();
     Map<String, String> statuses = statuses(body);
-    POLL_STREAMS.forEach(s -> assertThat(statuses).containsEntry(s + "/", "grace"));
+    POLL_STREAMS.forEach(s -> assertThat(statuses).containsEntry(s + "/acct-a", "grace")
+        .containsEntry(s + "/acct-b", "grace"));
     assertThat(statuses).containsEntry("webhook.pushgps/", "idle").containsEntry("webhook.push/", "idle");
-    assertThat(statuses).hasSize(15);
+    assertThat(statuses).as("5 poll streams x 2 configured accounts + 10 webhook streams").hasSize(20);
   }
 
   @Test
@@ -77,7 +81,7 @@ class IngestHealthTest {
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.json().getString("status")).isEqualTo("failing");
     assertThat(r.json().getBoolean("inGrace")).isFalse();
-    assertThat(statuses(r.json())).containsEntry("poll.alarms/", "failing").containsEntry("webhook.pushalarm/", "idle");
+    assertThat(statuses(r.json())).containsEntry("poll.alarms/acct-a", "failing").containsEntry("webhook.pushalarm/", "idle");
   }
 
   @Test
@@ -86,6 +90,7 @@ class IngestHealthTest {
       IngestionLogRows.insert(db, s, "acct-a", "scheduled", "ok", AFTER_GRACE.minus(Duration.ofMinutes(2)), 4);
       IngestionLogRows.insert(db, s, "acct-a", "scheduled", "ok", AFTER_GRACE.minus(Duration.ofMinutes(30)), 6);
       IngestionLogRows.insert(db, s, "acct-a", "scheduled", "ok", AFTER_GRACE.minus(Duration.ofHours(3)), 100);
+      IngestionLogRows.insert(db, s, "acct-b", "scheduled", "ok", AFTER_GRACE.minus(Duration.ofMinutes(5)), 1);
     }
     Http.Response r = Http.get(service.httpPort(), "/health/ingest");
     assertThat(r.status()).isEqualTo(200);
@@ -138,6 +143,7 @@ class IngestHealthTest {
     IngestionLogRows.insert(db, "poll.alarms", "acct-a", "backfill", "error", AFTER_GRACE, 0);
     IngestionLogRows.insert(db, "poll.alarms", "acct-a", "manual", "error", AFTER_GRACE, 0);
     IngestionLogRows.insert(db, "job.purge", "", "job", "ok", AFTER_GRACE, 0);
+    IngestionLogRows.insert(db, "poll.trips", "acct-x", "backfill", "ok", AFTER_GRACE, 5);
 
     JsonObject body = Http.get(service.httpPort(), "/health/ingest").json();
     JsonObject trips = stream(body, "poll.trips", "acct-a");
@@ -149,12 +155,12 @@ class IngestHealthTest {
     assertThat(alarms.getString("lastErrorAt")).isNull();
     assertThat(statuses(body).keySet()).noneMatch(k -> k.startsWith("job."));
     assertThat(statuses(body).keySet()).as("backfill rows add no account rows")
-        .filteredOn(k -> k.startsWith("poll.trips")).containsExactly("poll.trips/acct-a");
+        .filteredOn(k -> k.startsWith("poll.trips")).containsExactlyInAnyOrder("poll.trips/acct-a", "poll.trips/acct-b");
   }
 
   @Test
   void accountsAreJudgedSeparately() {
-    allPollStreamsOkExcept("none");
+    allPollStreamsOkExcept("none-but-b-positions");
     IngestionLogRows.insert(db, "poll.positions", "acct-b", "scheduled", "ok", AFTER_GRACE.minus(Duration.ofMinutes(40)), 1);
     Http.Response r = Http.get(service.httpPort(), "/health/ingest");
     assertThat(r.status()).isEqualTo(503);
@@ -189,7 +195,7 @@ class IngestHealthTest {
     try (Connection c = Sql.connect(db); Statement st = c.createStatement()) {
       st.execute("SET ROLE tracksolid_reader");  // analysts read reporting.* only
       try (ResultSet rs = st.executeQuery("SELECT account, status, last_error_at FROM reporting.v_ingest_health "
-          + "WHERE stream = 'poll.alarms'")) {
+          + "WHERE stream = 'poll.alarms' AND account = 'acct-a'")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString("account")).isEqualTo("acct-a");
         assertThat(rs.getString("status")).isEqualTo("ok");
@@ -197,13 +203,17 @@ class IngestHealthTest {
         assertThat(rs.next()).isFalse();
       }
     }
-    assertThat(Sql.count(db, "SELECT count(*) FROM reporting.v_ingest_health")).isEqualTo(15);
+    assertThat(Sql.count(db, "SELECT count(*) FROM reporting.v_ingest_health")).isEqualTo(20);
   }
 
   private static void allPollStreamsOkExcept(String except) {
     for (String s : POLL_STREAMS) {
       if (!s.equals(except)) {
         IngestionLogRows.insert(db, s, "acct-a", "scheduled", "ok", AFTER_GRACE.minus(Duration.ofMinutes(1)), 1);
+      }
+      // acct-b is healthy throughout, unless a test judges its positions itself.
+      if (!(s.equals("poll.positions") && except.equals("none-but-b-positions"))) {
+        IngestionLogRows.insert(db, s, "acct-b", "scheduled", "ok", AFTER_GRACE.minus(Duration.ofMinutes(1)), 1);
       }
     }
   }

@@ -35,8 +35,9 @@ class TwoReplicasTest {
     RunningService a = null;
     RunningService b = null;
     try {
-      a = TestService.start(env(db, "replica-a"), clock);
-      b = TestService.start(env(db, "replica-b"), clock);
+      a = TestService.start(env(db, "replica-a"), clock, HealthAccounts.OPS_ONLY);
+      b = TestService.start(env(db, "replica-b"), clock, HealthAccounts.OPS_ONLY);
+      HealthAccounts.device(db, "860000000000001", "acct-a", true);
       RunningService first = a;
       RunningService second = b;
       // Both replicas' timers fire for the 02:30 slot and for the refresh at start.
@@ -77,6 +78,7 @@ class TwoReplicasTest {
     Map<String, String> env = TestService.baseEnv(db);
     env.put("INSTANCE_ID", instance);
     env.put("HEALTH_GRACE", "PT90M");
+    HealthAccounts.configure(env, "acct-a");
     return env;
   }
 
