@@ -28,6 +28,10 @@ public final class Migrator {
             "timescale_compress_after", compressAfter.map(Migrator::interval).orElse(""),
             "timescale_retention", retention.map(Migrator::interval).orElse("")))
         .connectRetries(10)
+        // Each concern numbers its migrations in its own range (V1-V3 core, V20s geocoding, V40s
+        // operations, V50s polling), so a new migration in a lower range must still apply to a
+        // database that already has a higher one.
+        .outOfOrder(true)
         .validateMigrationNaming(true)
         .load();
     MigrateResult result = flyway.migrate();
