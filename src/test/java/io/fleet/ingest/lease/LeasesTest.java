@@ -2,36 +2,29 @@ package io.fleet.ingest.lease;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleet.ingest.db.DatabaseTarget;
-import io.fleet.ingest.db.Migrator;
-import io.fleet.ingest.db.PoolFactory;
 import io.fleet.ingest.support.MutableClock;
-import io.fleet.ingest.support.TestDatabases;
+import io.fleet.ingest.support.RuntimePool;
 import io.fleet.ingest.support.TestService.Futures;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class LeasesTest {
-  static Vertx vertx;
+  static RuntimePool runtime;
   static Pool pool;
 
   @BeforeAll
   static void setUp() {
-    DatabaseTarget db = TestDatabases.fresh();
-    Migrator.migrate(db, Optional.empty(), Optional.empty());
-    vertx = Vertx.vertx();
-    pool = PoolFactory.create(vertx, db, 2, "tracksolid_ingest");
+    runtime = RuntimePool.onFreshDatabase();
+    pool = runtime.pool();
   }
 
   @AfterAll
   static void tearDown() {
-    Futures.get(vertx.close(), 10);
+    runtime.close();
   }
 
   @Test

@@ -3,11 +3,9 @@ package io.fleet.ingest.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleet.ingest.db.DatabaseTarget;
-import io.fleet.ingest.db.Migrator;
-import io.fleet.ingest.db.PoolFactory;
 import io.fleet.ingest.poll.VendorRows.StopKind;
+import io.fleet.ingest.support.RuntimePool;
 import io.fleet.ingest.support.Sql;
-import io.fleet.ingest.support.TestDatabases;
 import io.fleet.ingest.support.TestService.Futures;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +13,6 @@ import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,18 +28,19 @@ class AddressResetWritersTest {
   static Vertx vertx;
   static Pool pool;
 
+  static RuntimePool runtime;
+
   @BeforeAll
-  static void setUp() throws Exception {
-    db = TestDatabases.fresh();
-    Migrator.migrate(db, Optional.empty(), Optional.empty());
-    vertx = Vertx.vertx();
-    pool = PoolFactory.create(vertx, db, 2, "tracksolid_ingest");
+  static void setUp() {
+    runtime = RuntimePool.onFreshDatabase();
+    db = runtime.db();
+    vertx = runtime.vertx();
+    pool = runtime.pool();
   }
 
   @AfterAll
   static void tearDown() {
-    Futures.get(pool.close(), 10);
-    Futures.get(vertx.close(), 10);
+    runtime.close();
   }
 
   static VendorRows.Trip trip(Double endLat, Double endLng) {
