@@ -29,8 +29,8 @@ final class LegacyHistory {
 
   /** Version -> Flyway checksum of each file of the legacy layout, as its last commit shipped it. */
   static final Map<String, Integer> CHECKSUMS = Map.of(
-      "1", 0, "2", 0, "3", 0, "20", 0, "21", 0,
-      "40", 0, "41", 0, "42", 0, "43", 0, "50", 0);
+      "1", -1466580517, "2", 1349641394, "3", -272544774, "20", -239347624, "21", -1836135724,
+      "40", 690055250, "41", 586473283, "42", 1259496865, "43", 905547017, "50", 1882952887);
 
   private LegacyHistory() {
   }
