@@ -161,10 +161,10 @@ class MigrationTest {
     Migrator.migrate(db, Optional.empty(), Optional.empty());
     assertThat(Sql.count(db, """
         SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname IN ('tracksolid', 'reporting')""")).isEqualTo(2);
+        WHERE n.nspname IN ('tracksolid', 'reporting')""")).isGreaterThanOrEqualTo(2);
     assertThat(Sql.count(db, """
         SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname IN ('tracksolid', 'reporting') AND has_function_privilege('public', p.oid, 'EXECUTE')""")) 
+        WHERE n.nspname IN ('tracksolid', 'reporting') AND has_function_privilege('public', p.oid, 'EXECUTE')"""))
         .isZero();
     // A function a later migration adds, as the migrating login and without any REVOKE, is not
     // executable by PUBLIC either once migrate has run.
