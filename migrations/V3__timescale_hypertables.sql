@@ -28,7 +28,13 @@ BEGIN
       RAISE NOTICE 'timescaledb is installed but not in shared_preload_libraries: keeping plain tables';
       RETURN;
     END IF;
-    CREATE EXTENSION IF NOT EXISTS timescaledb;
+    BEGIN
+      CREATE EXTENSION IF NOT EXISTS timescaledb;
+    EXCEPTION WHEN insufficient_privilege THEN
+      -- Only a superuser (or the database owner on some managed servers) may create it.
+      RAISE NOTICE 'the migrating login may not create the timescaledb extension: keeping plain tables';
+      RETURN;
+    END;
   END IF;
   PERFORM create_hypertable('tracksolid.position_history', 'gps_time',
                             chunk_time_interval => interval '1 day', migrate_data => true, if_not_exists => true);

@@ -88,8 +88,9 @@ public record TimescaleStatus(boolean available, boolean installed, Optional<Boo
             + " time-series tables are plain PostgreSQL tables. Add timescaledb to shared_preload_libraries and"
             + " restart PostgreSQL to use it on a new database.");
       } else {
-        log.warn("TimescaleDB is loaded but this database was created without it: the time-series tables stay"
-            + " plain PostgreSQL tables.");
+        log.warn("TimescaleDB is loaded but the extension does not exist in this database (created before"
+            + " TimescaleDB was loaded, or the migrating login may not create it): the time-series tables are"
+            + " plain PostgreSQL tables. A new database, migrated by a superuser, gets hypertables.");
       }
       return;
     }

@@ -11,7 +11,9 @@ import io.fleet.ingest.support.Http;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestService;
 import io.vertx.pgclient.SslMode;
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,7 +33,11 @@ class TimescaleNotPreloadedTest {
 
   @Test
   void theServiceStartsOnPlainTablesAndWarnsOnceNamingSharedPreloadLibraries(@TempDir Path dir) throws Exception {
+    // A resolver of its own: zonky reuses binaries already extracted in this JVM per resolver, and
+    // the stand-in must go into this server's private copy, never into the shared one.
+    PgBinaryResolver own = (system, machine) -> DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machine);
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        .setPgBinaryResolver(own)
         .setOverrideWorkingDirectory(dir.resolve("binaries").toFile())
         .setDataDirectory(dir.resolve("data"))
         .setServerConfig("timezone", "UTC")
