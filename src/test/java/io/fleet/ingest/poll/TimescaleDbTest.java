@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleet.ingest.app.RunningService;
 import io.fleet.ingest.db.DatabaseTarget;
+import io.fleet.ingest.db.Migrator;
 import io.fleet.ingest.ops.OpsModule;
 import io.fleet.ingest.support.Http;
 import io.fleet.ingest.support.MutableClock;
@@ -24,6 +25,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -122,6 +124,18 @@ class TimescaleDbTest {
     } finally {
       TestService.stop(again);
     }
+    // Other settings replace the policies instead of stacking them; no setting removes them.
+    Migrator.migrate(db, Optional.of(Duration.ofDays(20)), Optional.of(Duration.ofDays(30)));
+    assertThat(Sql.count(db, "SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_schema = 'tracksolid'"
+        + " AND proc_name = 'policy_compression' AND (config ->> 'compress_after')::interval = interval '20 days'"))
+        .isEqualTo(4);
+    assertThat(Sql.count(db, "SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_schema = 'tracksolid'"
+        + " AND proc_name = 'policy_retention' AND (config ->> 'drop_after')::interval = interval '30 days'"))
+        .isEqualTo(4);
+    Migrator.migrate(db, Optional.empty(), Optional.empty());
+    assertThat(Sql.count(db, "SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_schema = 'tracksolid'"
+        + " AND proc_name IN ('policy_compression', 'policy_retention')")).isZero();
+
     try (Connection c = Sql.connect(db); Statement st = c.createStatement()) {
       st.execute("SET ROLE tracksolid_ingest");
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.execute("DELETE FROM tracksolid.trips"))
