@@ -3,14 +3,21 @@ package io.fleet.ingest.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleet.ingest.app.RunningService;
+import io.fleet.ingest.app.Service;
+import io.fleet.ingest.config.AppConfig;
+import io.fleet.ingest.support.Http;
 import io.fleet.ingest.support.Sql;
+import io.fleet.ingest.support.TestService;
 import io.fleet.ingest.support.TestDatabases;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A database created by the migration layout before the squash (an operator's ./data/pg demo database). */
@@ -42,6 +49,13 @@ class LegacyAdoptionTest {
     assertThat(squashed.minus(adopted)).isEmpty();
     assertThat(Migrator.migrate(db, Optional.empty(), Optional.empty()).migrationsExecuted).isZero();
 
+    RunningService service = TestService.start(TestService.baseEnv(db), Clock.systemUTC());
+    try {
+      assertThat(Http.get(service.httpPort(), "/health").status()).isEqualTo(200);
+    } finally {
+      TestService.stop(service);
+    }
+
     try (Connection c = Sql.connect(db); Statement st = c.createStatement()) {
       st.execute("SET ROLE tracksolid_ingest");
       assertThatThrownBy(() -> st.execute("DELETE FROM tracksolid.alarms")).isInstanceOf(SQLException.class)
@@ -50,12 +64,13 @@ class LegacyAdoptionTest {
   }
 
   @Test
-  void aLegacyDatabaseItCannotAdoptIsRefusedSayingWhatToDo() {
+  void aLegacyDatabaseItCannotAdoptIsRefusedAtStartupSayingWhatToDo() throws Exception {
     DatabaseTarget db = TestDatabases.fresh();
     // From an older build: the last legacy migration (V50) never ran.
     LegacyMigrations.build(db, "43");
-    assertThatThrownBy(() -> Migrator.migrate(db, Optional.empty(), Optional.empty()))
-        .isInstanceOf(IllegalStateException.class)
+    Throwable refused = Service.start(AppConfig.load(TestService.baseEnv(db), false), Clock.systemUTC())
+        .toCompletionStage().toCompletableFuture().handle((ok, err) -> err).get(60, TimeUnit.SECONDS);
+    assertThat(refused).as("startup refused")
         .hasMessageContaining("before the squash")
         .hasMessageContaining("point DATABASE_URL at a new database")
         .hasMessageContaining("move EMBEDDED_PG_DIR (default ./data/pg) aside");
