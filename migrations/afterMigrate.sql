@@ -37,7 +37,7 @@ BEGIN
     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname IN ('tracksolid', 'reporting') AND p.proowner <> owner_oid
   LOOP
-    EXECUTE format('ALTER FUNCTION %s OWNER TO tracksolid_owner', obj.sig);
+    EXECUTE format('ALTER ROUTINE %s OWNER TO tracksolid_owner', obj.sig);
   END LOOP;
 
   -- Nobody but the owner creates objects in the two schemas.
@@ -54,7 +54,7 @@ BEGIN
       AND EXISTS (SELECT 1 FROM aclexplode(COALESCE(p.proacl, acldefault('f', p.proowner))) a
                   WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE')
   LOOP
-    EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', obj.sig);
+    EXECUTE format('REVOKE EXECUTE ON ROUTINE %s FROM PUBLIC', obj.sig);
   END LOOP;
 
   -- The ingest writer: SELECT, INSERT, UPDATE on the raw tables, no DDL anywhere. DELETE only
@@ -96,7 +96,7 @@ BEGIN
     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname = 'reporting' AND NOT has_function_privilege('tracksolid_ingest', p.oid, 'EXECUTE')
   LOOP
-    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO tracksolid_ingest', obj.sig);
+    EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO tracksolid_ingest', obj.sig);
   END LOOP;
   IF NOT has_schema_privilege('tracksolid_reader', 'reporting', 'USAGE') THEN
     GRANT USAGE ON SCHEMA reporting TO tracksolid_reader;

@@ -169,7 +169,11 @@ class MigrationTest {
     // A function a later migration adds, as the migrating login and without any REVOKE, is not
     // executable by PUBLIC either once migrate has run.
     Sql.exec(db, "CREATE FUNCTION reporting.later_function() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+    Sql.exec(db, "CREATE PROCEDURE tracksolid.later_procedure() LANGUAGE sql AS 'SELECT 1'");
     Migrator.migrate(db, Optional.empty(), Optional.empty());
+    assertThat(Sql.one(db, "SELECT has_function_privilege('public', 'tracksolid.later_procedure()', 'EXECUTE') AS x,"
+        + " pg_get_userbyid(proowner) AS owner FROM pg_proc WHERE proname = 'later_procedure'"))
+        .containsEntry("x", false).containsEntry("owner", "tracksolid_owner");
     assertThat(Sql.one(db, "SELECT has_function_privilege('public', 'reporting.later_function()', 'EXECUTE') AS x")
         .get("x")).isEqualTo(false);
     assertThat(Sql.one(db, "SELECT has_function_privilege('tracksolid_reader', 'reporting.later_function()',"
