@@ -26,6 +26,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * default: hypertables, compression policies whose jobs run, retention when configured, and
  * polls and pushes that land in compressed chunks and are counted exactly.
  */
+@DisplayName("TimescaleDbTest (runs with TEST_TIMESCALE_URL or Docker; skipped without either)")
 class TimescaleDbTest {
   private static final int FLEET = 2;
   private static final List<String> HYPERTABLES = List.of("alarms", "parking", "position_history", "trips");
