@@ -6,6 +6,7 @@ import io.fleet.ingest.db.DatabaseTarget;
 import io.fleet.ingest.db.EmbeddedDatabase;
 import io.fleet.ingest.db.Migrator;
 import io.fleet.ingest.db.PoolFactory;
+import io.fleet.ingest.db.RoleSettings;
 import io.fleet.ingest.http.ErrorMapper;
 import io.fleet.ingest.ops.HealthRoute;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -85,6 +87,7 @@ public final class Service {
     private final List<ServiceModule> started = new ArrayList<>();
     private volatile EmbeddedDatabase embedded;
     private volatile DatabaseTarget target;
+    private volatile Map<String, String> roleSettings = Map.of();
     private Pool pool;
     private ServiceContext context;
     private HttpServer server;
@@ -115,10 +118,12 @@ public final class Service {
       } else {
         log.info("MIGRATE_ON_START=false: schema changes are left to the 'migrate' command");
       }
+      roleSettings = RoleSettings.read(target, db.runtimeRole());
     }
 
     Future<Void> startModules(Clock clock, List<ServiceModule> modules) {
-      pool = PoolFactory.create(vertx, target, config.database().poolSize(), config.database().runtimeRole());
+      pool = PoolFactory.create(vertx, target, config.database().poolSize(), config.database().runtimeRole(),
+          roleSettings);
       Router router = Router.router(vertx);
       ErrorMapper.install(router);
       new HealthRoute(pool, clock).mount(router);

@@ -3,6 +3,7 @@ package io.fleet.ingest.cli;
 import io.fleet.ingest.config.ConfigException;
 import io.fleet.ingest.config.ConfigSource;
 import io.fleet.ingest.config.DatabaseConfig;
+import io.fleet.ingest.config.PollConfig;
 import io.fleet.ingest.db.DatabaseTarget;
 import io.fleet.ingest.db.Migrator;
 import java.util.Optional;
@@ -21,6 +22,7 @@ public final class MigrateCommand implements Callable<Integer> {
   public Integer call() {
     ConfigSource source = ConfigSource.fromSystem();
     DatabaseConfig db = DatabaseConfig.from(source);
+    DatabaseConfig.checkCompressionAge(source, db, PollConfig.from(source));
     if (db.url().isEmpty()) {
       source.problem(DatabaseConfig.DATABASE_URL, "required by the migrate command");
     }

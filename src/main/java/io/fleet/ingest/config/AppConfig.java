@@ -51,6 +51,7 @@ public record AppConfig(
         PollConfig.from(source),
         IngestConfig.from(source),
         WebhookConfig.from(source, demo));
+    DatabaseConfig.checkCompressionAge(source, config.database(), config.poll());
     source.throwIfInvalid();
     return config;
   }

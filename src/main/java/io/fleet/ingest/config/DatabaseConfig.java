@@ -35,7 +35,7 @@ public record DatabaseConfig(
   public static final ConfigKey<Integer> EMBEDDED_PG_PORT = ConfigKey.of("EMBEDDED_PG_PORT", "0",
       "Port of the embedded PostgreSQL on loopback; 0 picks a free port.", ValueParser.integer(0, 65535));
   public static final ConfigKey<String> TIMESCALE_COMPRESS_AFTER = ConfigKey.of("TIMESCALE_COMPRESS_AFTER",
-      "P7D", "Compress hypertable chunks older than this (ISO-8601); empty disables. TimescaleDB only.",
+      "P10D", "Compress hypertable chunks older than this (ISO-8601); empty disables. At least POLL_RECONCILE_WINDOW + POLL_OVERLAP_STOPS. TimescaleDB only.",
       ValueParser.text());
   public static final ConfigKey<String> TIMESCALE_RETENTION = ConfigKey.of("TIMESCALE_RETENTION", "",
       "Drop hypertable chunks older than this (ISO-8601); empty keeps everything. TimescaleDB only.",
@@ -65,6 +65,23 @@ public record DatabaseConfig(
         source.get(DATABASE_POOL_SIZE), role, Path.of(source.get(EMBEDDED_PG_DIR)), source.get(EMBEDDED_PG_PORT),
         optionalDuration(source, TIMESCALE_COMPRESS_AFTER), optionalDuration(source, TIMESCALE_RETENTION),
         source.get(MIGRATE_ON_START));
+  }
+
+  /**
+   * The reconcile pass and the stop overlap upsert rows up to POLL_RECONCILE_WINDOW +
+   * POLL_OVERLAP_STOPS old; compressing chunks that young would make every such upsert rewrite a
+   * compressed batch. Upserts into compressed chunks still work, so this is a guard for the
+   * operator's intent rather than for correctness.
+   */
+  public static void checkCompressionAge(ConfigSource source, DatabaseConfig db, PollConfig poll) {
+    db.timescaleCompressAfter().ifPresent(after -> {
+      Duration upserted = poll.reconcileWindow().plus(poll.stopsOverlap());
+      if (after.compareTo(upserted) < 0) {
+        source.problem(TIMESCALE_COMPRESS_AFTER, after + " is shorter than " + PollConfig.POLL_RECONCILE_WINDOW.name()
+            + " + " + PollConfig.POLL_OVERLAP_STOPS.name() + " (" + upserted + "), the age up to which the pollers"
+            + " still upsert rows; set it to at least " + upserted + " or empty to disable compression");
+      }
+    });
   }
 
   public boolean embedded() {

@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives rows stored without an address (lane paused, full, or on another replica) their address
  * later, through the lane at backfill priority. A row is done once every missing point got a
- * definite answer: {@code address_attempted_at} (V20) is then set and the row is never selected
+ * definite answer: {@code address_attempted_at} (V2__raw_tables.sql) is then set and the row is never selected
  * again, so no row is looked up twice. A row not settled (a lookup failed, or a point has no
  * coordinates yet) counts the try and waits out a growing backoff ({@code address_tries},
- * {@code address_retry_at}, V21) so it cannot crowd older rows out of the batch; the writers
+ * {@code address_retry_at}) so it cannot crowd older rows out of the batch; the writers
  * reopen a row whose point moved. Existing addresses are never overwritten. Each SELECT and
  * UPDATE is a short statement of its own; nothing is held while lookups wait.
  */
@@ -42,7 +42,7 @@ public final class AddressBackfillJob {
   }
 
   private record Target(String table, List<String> keys, String time, List<Point> points) {
-    /** Rows still owed an address: the predicate of the V21 partial index, word for word. */
+    /** Rows still owed an address: the predicate of the partial pending indexes (V2), word for word. */
     String pending() {
       return "address_attempted_at IS NULL AND (" + points.stream()
           .map(p -> "(" + p.address + " IS NULL AND " + p.lat + " IS NOT NULL AND " + p.lng + " IS NOT NULL)")

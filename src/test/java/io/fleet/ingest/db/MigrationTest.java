@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestDatabases;
+import io.fleet.ingest.support.TestService;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -65,8 +70,9 @@ class MigrationTest {
       Future<MigrateResult> a = pool.submit(migrator);
       Future<MigrateResult> b = pool.submit(migrator);
       int executed = a.get().migrationsExecuted + b.get().migrationsExecuted;
-      long versions = Sql.count(db, "SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL");
-      assertThat(executed).isEqualTo((int) versions);
+      // Versioned and repeatable migrations, each applied by one of the two.
+      long applied = Sql.count(db, "SELECT count(*) FROM flyway_schema_history WHERE type = 'SQL'");
+      assertThat(executed).isEqualTo((int) applied);
       assertThat(Sql.count(db, "SELECT count(*) FROM flyway_schema_history WHERE NOT success")).isZero();
       assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'tracksolid' AND tablename = 'alarms'"))
           .isEqualTo(1);
@@ -92,6 +98,14 @@ class MigrationTest {
       assertDenied(st, "CREATE TABLE reporting.evil (id int)");
       assertDenied(st, "CREATE TABLE public.evil (id int)");
       st.execute("DELETE FROM tracksolid.checkpoints WHERE account = 'a'");
+      st.execute("DELETE FROM tracksolid.leases WHERE name = 'none'");
+      st.execute("DELETE FROM tracksolid.ingestion_log WHERE id < 0");
+      st.execute("DELETE FROM reporting.refresh_log WHERE id < 0");
+      // Telemetry and devices are never deleted by the service, so its role cannot.
+      for (String raw : List.of("alarms", "position_history", "trips", "parking", "devices", "quarantine",
+          "push_messages", "geocode_cache")) {
+        assertDenied(st, "DELETE FROM tracksolid." + raw);
+      }
       st.execute("RESET ROLE");
 
       st.execute("SET ROLE tracksolid_reader");
@@ -138,6 +152,54 @@ class MigrationTest {
         pool.shutdownNow();
       }
       writer.rollback();
+    }
+  }
+
+  @Test
+  void functionsAreNotExecutableByPublicAndTheRuntimeRoleHasSessionLimits() throws Exception {
+    DatabaseTarget db = TestDatabases.fresh();
+    Migrator.migrate(db, Optional.empty(), Optional.empty());
+    assertThat(Sql.count(db, """
+        SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname IN ('tracksolid', 'reporting')""")).isGreaterThanOrEqualTo(2);
+    assertThat(Sql.count(db, """
+        SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname IN ('tracksolid', 'reporting') AND has_function_privilege('public', p.oid, 'EXECUTE')"""))
+        .isZero();
+    // A function a later migration adds, as the migrating login and without any REVOKE, is not
+    // executable by PUBLIC either once migrate has run.
+    Sql.exec(db, "CREATE FUNCTION reporting.later_function() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+    Sql.exec(db, "CREATE PROCEDURE tracksolid.later_procedure() LANGUAGE sql AS 'SELECT 1'");
+    Migrator.migrate(db, Optional.empty(), Optional.empty());
+    assertThat(Sql.one(db, "SELECT has_function_privilege('public', 'tracksolid.later_procedure()', 'EXECUTE') AS x,"
+        + " pg_get_userbyid(proowner) AS owner FROM pg_proc WHERE proname = 'later_procedure'"))
+        .containsEntry("x", false).containsEntry("owner", "tracksolid_owner");
+    assertThat(Sql.one(db, "SELECT has_function_privilege('public', 'reporting.later_function()', 'EXECUTE') AS x")
+        .get("x")).isEqualTo(false);
+    assertThat(Sql.one(db, "SELECT has_function_privilege('tracksolid_reader', 'reporting.later_function()',"
+        + " 'EXECUTE') AS x").get("x")).isEqualTo(false);
+
+    // Read as the service reads them: through a login that holds only the runtime role.
+    String login = "app_" + ProcessHandle.current().pid();
+    Sql.exec(db, "DROP ROLE IF EXISTS " + login);
+    Sql.exec(db, "CREATE ROLE " + login + " LOGIN IN ROLE tracksolid_ingest");
+    DatabaseTarget asApp = new DatabaseTarget(db.host(), db.port(), db.database(), login, "", db.sslMode());
+    Map<String, String> limits = RoleSettings.read(asApp, "tracksolid_ingest");
+    assertThat(limits).containsEntry("statement_timeout", "5min")
+        .containsEntry("idle_in_transaction_session_timeout", "1min");
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = PoolFactory.create(vertx, asApp, 1, "tracksolid_ingest", limits);
+      Row row = TestService.Futures.get(pool.query("SELECT current_user, current_setting('statement_timeout'),"
+          + " current_setting('idle_in_transaction_session_timeout')").execute(), 10).iterator().next();
+      assertThat(row.getString(0)).isEqualTo("tracksolid_ingest");
+      assertThat(row.getString(1)).isEqualTo("5min");
+      assertThat(row.getString(2)).isEqualTo("1min");
+      TestService.Futures.get(pool.close(), 10);
+    } finally {
+      TestService.Futures.get(vertx.close(), 10);
+      Sql.exec(db, "DROP OWNED BY " + login);
+      Sql.exec(db, "DROP ROLE " + login);
     }
   }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With most rows already given their addresses at ingest (address_attempted_at stays NULL for
- * them), the backfill SELECT reads only the pending rows through the V21 partial indexes.
+ * them), the backfill SELECT reads only the pending rows through the partial pending indexes.
  */
 class BackfillQueryPlanTest {
 

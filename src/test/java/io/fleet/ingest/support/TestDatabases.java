@@ -9,26 +9,26 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.postgresql.PostgreSQLContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
- * Gives each test class a fresh database on one server per JVM, chosen in this order:
- * TEST_DATABASE_URL when set; Testcontainers TimescaleDB when Docker is available; otherwise an
- * embedded PostgreSQL 17.
+ * Gives each test a fresh database on one plain PostgreSQL server per JVM: TEST_DATABASE_URL when
+ * set, otherwise an embedded PostgreSQL 17. The TimescaleDB tests get their own server from
+ * {@link TimescaleDatabases}; the main suite never switches flavour because Docker happens to exist.
  */
 public final class TestDatabases {
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static DatabaseTarget admin;
-  private static String flavour;
 
   private TestDatabases() {
   }
 
   /** A new, empty database; nothing else in the JVM uses it. */
   public static DatabaseTarget fresh() {
-    DatabaseTarget server = server();
+    return freshOn(server());
+  }
+
+  /** A new, empty database on the given server (a superuser URL). */
+  public static DatabaseTarget freshOn(DatabaseTarget server) {
     String name = "t_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
     try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.jdbcProperties());
          Statement st = c.createStatement()) {
@@ -39,20 +39,6 @@ public final class TestDatabases {
     return server.withDatabase(name);
   }
 
-  /** Which server the tests use: "url", "timescaledb" or "embedded". */
-  public static synchronized String flavour() {
-    server();
-    return flavour;
-  }
-
-  public static boolean dockerAvailable() {
-    try {
-      return DockerClientFactory.instance().isDockerAvailable();
-    } catch (Throwable e) {
-      return false;
-    }
-  }
-
   private static synchronized DatabaseTarget server() {
     if (admin != null) {
       return admin;
@@ -60,18 +46,8 @@ public final class TestDatabases {
     String url = System.getenv("TEST_DATABASE_URL");
     if (url != null && !url.isBlank()) {
       admin = DatabaseTarget.fromUri(url, Optional.empty());
-      flavour = "url";
-    } else if (dockerAvailable()) {
-      PostgreSQLContainer container = new PostgreSQLContainer(
-          DockerImageName.parse("timescale/timescaledb:latest-pg17").asCompatibleSubstituteFor("postgres"));
-      container.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-      admin = new DatabaseTarget(container.getHost(), container.getMappedPort(5432), container.getDatabaseName(),
-          container.getUsername(), container.getPassword(), SslMode.DISABLE);
-      flavour = "timescaledb";
     } else {
       admin = startEmbedded();
-      flavour = "embedded";
     }
     return admin;
   }
