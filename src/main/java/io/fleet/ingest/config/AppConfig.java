@@ -34,7 +34,8 @@ public record AppConfig(
       GeocodeConfig.KEYS,
       PollConfig.KEYS,
       IngestConfig.KEYS,
-      WebhookConfig.KEYS);
+      WebhookConfig.KEYS,
+      BackupConfig.KEYS);
 
   public static AppConfig load(Map<String, String> env, boolean demoFlag) {
     ConfigSource source = new ConfigSource(env);
