@@ -16,20 +16,20 @@ import org.junit.jupiter.api.Assumptions;
  * holds only tracksolid_backup: every backup in these tests runs as that login, so they also
  * prove the role can dump.
  */
-final class BackupFixture {
+public final class BackupFixture {
   static final String BACKUP_LOGIN = "drill_backup_login";
   private static DatabaseTarget source;
 
   private BackupFixture() {
   }
 
-  static void assumeCluster() {
+  public static void assumeCluster() {
     Assumptions.assumeTrue(Pg15Cluster.available(),
         "skipped: Debian postgresql-15 (pg_dump/pg_restore in " + Pg15Cluster.BIN + ") is not installed");
   }
 
   /** The source database as its superuser. */
-  static synchronized DatabaseTarget sourceAdmin() {
+  public static synchronized DatabaseTarget sourceAdmin() {
     if (source == null) {
       DatabaseTarget db = Pg15Cluster.fresh("drill_src");
       Migrator.migrate(db, Optional.empty(), Optional.empty());
@@ -62,12 +62,12 @@ final class BackupFixture {
   }
 
   /** The source database as the backup login. */
-  static DatabaseTarget sourceAsBackupRole() {
+  public static DatabaseTarget sourceAsBackupRole() {
     DatabaseTarget db = sourceAdmin();
     return new DatabaseTarget(db.host(), db.port(), db.database(), BACKUP_LOGIN, "drill-backup-pw", db.sslMode());
   }
 
-  static BackupConfig config(Path dir, List<String> recipients) {
+  public static BackupConfig config(Path dir, List<String> recipients) {
     return new BackupConfig(dir, LocalTime.of(3, 30), ZoneOffset.UTC, 7, 4, recipients, Optional.of(Pg15Cluster.BIN),
         "127.0.0.1", 0);
   }
