@@ -63,7 +63,7 @@ public final class TestDatabases {
       flavour = "url";
     } else if (dockerAvailable()) {
       PostgreSQLContainer container = new PostgreSQLContainer(
-          DockerImageName.parse("timescale/timescaledb:latest-pg17").asCompatibleSubstituteFor("postgres"));
+          DockerImageName.parse("timescale/timescaledb:2.28.3-pg17").asCompatibleSubstituteFor("postgres"));
       container.start();
       Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
       admin = new DatabaseTarget(container.getHost(), container.getMappedPort(5432), container.getDatabaseName(),
