@@ -94,7 +94,9 @@ public final class RestoreRun {
       checkVersions(manifest, c, before);
       checkEmpty(c);
       if (timescale) {
-        exec(c, "CREATE EXTENSION IF NOT EXISTS timescaledb");
+        // The backup's own version: pg_restore's CREATE EXTENSION IF NOT EXISTS then finds it in place.
+        exec(c, "CREATE EXTENSION IF NOT EXISTS timescaledb VERSION '"
+            + manifest.extensions().get("timescaledb").replace("'", "''") + "'");
         exec(c, "SELECT timescaledb_pre_restore()");
         out.println("timescaledb_pre_restore() done");
       }
@@ -139,28 +141,32 @@ public final class RestoreRun {
     }
     for (Map.Entry<String, String> ext : manifest.extensions().entrySet()) {
       String installed = target.extensions().get(ext.getKey());
-      String available = installed != null ? installed : availableVersion(c, ext.getKey());
-      if (!Objects.equals(available, ext.getValue())) {
+      if (installed != null && !installed.equals(ext.getValue())) {
         throw BackupException.refused("version mismatch: the backup has extension " + ext.getKey() + " "
-            + ext.getValue() + " but the target " + (available == null ? "does not offer it"
-            : (installed != null ? "has " : "offers ") + available) + "; restore into a server with "
+            + ext.getValue() + " but the target has " + installed + "; restore into a database with "
             + ext.getKey() + " " + ext.getValue() + ", then update the extension");
+      }
+      List<String> offered = installed != null ? List.of(installed) : availableVersions(c, ext.getKey());
+      if (!offered.contains(ext.getValue())) {
+        throw BackupException.refused("version mismatch: the backup has extension " + ext.getKey() + " "
+            + ext.getValue() + " but the target server " + (offered.isEmpty() ? "does not offer it"
+            : "offers only " + String.join(", ", offered)) + "; restore into a server with " + ext.getKey() + " "
+            + ext.getValue() + ", then update the extension");
       }
     }
   }
 
-  private static String availableVersion(Connection c, String extension) throws SQLException {
+  private static List<String> availableVersions(Connection c, String extension) throws SQLException {
     try (var ps = c.prepareStatement("SELECT version FROM pg_available_extension_versions WHERE name = ? "
-        + "ORDER BY version = (SELECT default_version FROM pg_available_extensions WHERE name = ?) DESC")) {
+        + "ORDER BY version")) {
       ps.setString(1, extension);
-      ps.setString(2, extension);
       List<String> versions = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           versions.add(rs.getString(1));
         }
       }
-      return versions.isEmpty() ? null : versions.get(0);
+      return versions;
     }
   }
 
