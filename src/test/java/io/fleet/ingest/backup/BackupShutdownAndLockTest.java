@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleet.ingest.db.DatabaseTarget;
+import io.fleet.ingest.support.Http;
 import io.fleet.ingest.support.Pg15Cluster;
 import io.fleet.ingest.support.Sql;
 import java.io.ByteArrayOutputStream;
@@ -88,6 +89,45 @@ class BackupShutdownAndLockTest {
     assertThat(m.tables()).containsEntry("tracksolid.alarms", 5L);
   }
 
+  @Test
+  void theSidecarBacksUpAtFirstStartServesHealthReadyAndMetricsAndStopsCleanly(@TempDir Path dir) throws Exception {
+    Path store = dir.resolve("backups");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Launched p = launch(dir, store, "PT30S", Map.of("BACKUP_HTTP_PORT", String.valueOf(port)), "backup");
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      String metrics = "";
+      while (System.nanoTime() < deadline && !metrics.contains("backup_runs_total{outcome=\"success\"} 1.0")) {
+        if (!p.process.isAlive()) {
+          throw new AssertionError("sidecar exited: " + p.output());
+        }
+        try {
+          metrics = Http.get(port, "/metrics").body();
+        } catch (IllegalStateException notListening) {
+          metrics = "";
+        }
+        Thread.sleep(100);
+      }
+      assertThat(metrics).as(p.output()).contains("backup_runs_total{outcome=\"success\"} 1.0")
+          .contains("backup_last_verify_success 1.0");
+      assertThat(Http.get(port, "/health").status()).isEqualTo(200);
+      Http.Response ready = Http.get(port, "/ready");
+      assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+      Http.Response unknown = Http.get(port, "/nope");
+      assertThat(unknown.status()).isEqualTo(404);
+      assertThat(unknown.body()).contains("\"error\":\"not_found\"");
+      assertThat(Files.readAllLines(store.resolve(Catalog.FILE))).hasSize(1);
+      assertThat(p.output()).contains("next backup at");
+    } finally {
+      p.process.destroy();  // SIGTERM while waiting for the next slot
+    }
+    assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.process.exitValue()).as(p.output()).isZero();
+  }
+
   private static Connection holdBlockerLock() throws Exception {
     Connection c = Sql.connect(BackupFixture.sourceAdmin());
     c.setAutoCommit(false);
@@ -131,15 +171,22 @@ class BackupShutdownAndLockTest {
   }
 
   static Launched launch(Path dir, Path store, String grace) throws Exception {
+    return launch(dir, store, grace, Map.of(), "backup", "--once");
+  }
+
+  static Launched launch(Path dir, Path store, String grace, Map<String, String> extra, String... args)
+      throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "io.fleet.ingest.Main", "backup", "--once"));
+        "io.fleet.ingest.Main"));
+    cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("DATABASE_") || k.startsWith("BACKUP_")
         || k.startsWith("LOG_") || k.startsWith("PG"));
     pb.environment().putAll(Map.of("DATABASE_URL", BackupFixture.sourceAsBackupRole().uri(),
         "BACKUP_DIR", store.toString(), "BACKUP_PG_BIN", Pg15Cluster.BIN.toString(), "SHUTDOWN_GRACE", grace,
         "LOG_FORMAT", "json"));
+    pb.environment().putAll(extra);
     Path log = Files.createTempFile(dir, "backup", ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     return new Launched(pb.start(), log);
