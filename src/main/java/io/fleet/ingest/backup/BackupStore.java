@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class BackupStore {
   private static final Logger log = LoggerFactory.getLogger(BackupStore.class);
   static final String PARTIAL = ".partial-";
+  static final String RESTORE = ".restore-";
   private final Path dir;
   private final Catalog catalog;
 
@@ -42,14 +43,24 @@ public final class BackupStore {
     return Durable.privateDir(dir.resolve(PARTIAL + id));
   }
 
-  /** Work directories a killed run left behind hold no complete backup: removed. */
+  /** A private directory for a restore's decrypted copy; removed by the restore when done. */
+  Path restoreWork() throws IOException {
+    removeLeftovers();
+    return Durable.privateDir(dir.resolve(RESTORE + java.util.UUID.randomUUID()));
+  }
+
+  /**
+   * Work directories a killed run left behind: an unfinished backup, or a restore's decrypted
+   * copy, which must not outlive its run. Called under the lock, so none belongs to a live run.
+   */
   void removeLeftovers() throws IOException {
     if (!Files.isDirectory(dir)) {
       return;
     }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, PARTIAL + "*")) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+        p -> p.getFileName().toString().startsWith(PARTIAL) || p.getFileName().toString().startsWith(RESTORE))) {
       for (Path p : entries) {
-        log.warn("removing unfinished backup {} left by an interrupted run", p.getFileName());
+        log.warn("removing {} left by an interrupted run", p.getFileName());
         Durable.deleteTree(p);
       }
     }

@@ -59,7 +59,8 @@ public final class RestoreRun {
       Path stored = dir.resolve(dumpEntry.name());
       checksum(stored, dumpEntry.sha256(), "stored");
       out.println("checksum ok: " + stored.getFileName() + " sha256 " + dumpEntry.sha256());
-      Path work = Files.createTempDirectory("restore-");  // created 0700 by the JDK on POSIX
+      // Decrypted data stays beside the backups (same disk, mode 0700), never in a tmpfs /tmp.
+      Path work = new BackupStore(config.dir()).restoreWork();
       try {
         Path dump = decrypt(stored, dumpEntry, work);
         return restore(manifest, dump);

@@ -88,6 +88,13 @@ class BackupRestoreDrillTest {
     }
   }
 
+  private static void assertNoWorkDirectoriesLeft(Path store) throws Exception {
+    try (Stream<Path> left = Files.list(store)) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.startsWith(".partial") || n.startsWith(".restore"));
+    }
+  }
+
   @Test
   void aBackupWithOneByteChangedIsRefused(@TempDir Path copy) throws Exception {
     Path dir = copyOf(backups.resolve(plain.id()), copy);
@@ -162,6 +169,7 @@ class BackupRestoreDrillTest {
     RestoreRun.Result result = restore(backup.resolve("database.dump.age"), scratch, Optional.of(key), false,
         new ByteArrayOutputStream());
     assertThat(result.mismatches()).isEmpty();
+    assertNoWorkDirectoriesLeft(backups);  // the decrypted copy is gone
     assertThat(Sql.count(scratch, "SELECT count(*) FROM tracksolid.position_history")).isEqualTo(50);
   }
 

@@ -88,6 +88,19 @@ class RetentionTest {
     }
   }
 
+  @Test
+  void aRunIsRefusedWhenTheDiskCannotHoldAnotherBackupTheSizeOfTheLast(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve(Catalog.FILE), "{\"event\":\"backup\",\"id\":\"20260901T033000Z\","
+        + "\"finishedAt\":\"2026-09-01T03:30:00Z\",\"bytes\":" + (Long.MAX_VALUE / 4) + "}\n");
+    BackupConfig config = new BackupConfig(dir, LocalTime.of(3, 30), ZONE, 7, 4, List.of(), Optional.empty(),
+        "127.0.0.1", 0);
+    DatabaseTarget unused = new DatabaseTarget("127.0.0.1", 1, "nowhere", "nobody", "", SslMode.DISABLE);
+    BackupService.Outcome outcome = new BackupService(config, unused, new MutableClock(Instant.now()),
+        new BackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).runOnce();
+    assertThat(outcome.ok()).isFalse();
+    assertThat(outcome.message()).startsWith("not enough free space in " + dir);
+  }
+
   private static void commitSyntheticBackup(BackupStore store, Instant at) throws Exception {
     String id = BackupRun.ID.format(at);
     Path partial = store.partial(id);
