@@ -79,4 +79,21 @@ class ComposePolicyTest {
     assertThat(ComposePolicy.violations(undocumentedBuilt, envExample))
         .containsExactly("migrate: environment variable MIGRATE_TURBO is not in .env.example");
   }
+
+  @Test
+  void theImagesRunAsAFixedNonRootUidWithARootOwnedJarAndASmallProbe() throws Exception {
+    for (String file : List.of("Dockerfile", "deploy/backup/Dockerfile")) {
+      List<String> lines = Files.readAllLines(Path.of(file));
+      List<String> users = lines.stream().filter(l -> l.startsWith("USER ")).toList();
+      assertThat(users).as(file + ": one fixed non-root uid").singleElement()
+          .satisfies(u -> assertThat(u).matches("USER [1-9][0-9]*:[1-9][0-9]*"));
+      assertThat(lines).as(file + ": jar owned by root")
+          .anyMatch(l -> l.contains("--chown=root:root") && l.contains("tracksolid-ingest.jar"));
+      assertThat(String.join("\n", lines)).as(file + ": a small probe JVM")
+          .containsPattern("HEALTHCHECK[^\\n]*\\\\\\n\\s*CMD \\[\"java\", \"-Xmx16m\"");
+      assertThat(lines).as(file + ": pinned base images").filteredOn(l -> l.startsWith("FROM "))
+          .allMatch(l -> l.matches("FROM \\S+:\\S*\\d+\\.\\d+\\S*( AS \\w+)?"));
+    }
+    assertThat(Files.readString(Path.of("deploy/backup/Dockerfile"))).contains("FROM timescale/timescaledb:2.28.3-pg17");
+  }
 }
