@@ -48,10 +48,13 @@ public final class Service {
   public static Future<RunningService> start(AppConfig config, Clock clock,
                                              Function<AppConfig, List<ServiceModule>> moduleFactory) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    io.fleet.ingest.ops.PrometheusNames.install(registry);
     // Vert.x keeps backend registries in a static map by name: a unique name keeps each service's
     // meters in its own registry when one JVM runs several (tests, the two-replica test).
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            // The matched route (e.g. /pushgps), so alerts can tell webhook 401s and 5xx from the rest.
+            .addLabels(io.vertx.micrometer.Label.HTTP_ROUTE)
             .setRegistryName("tracksolid-" + java.util.UUID.randomUUID())
             .setJvmMetricsEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))

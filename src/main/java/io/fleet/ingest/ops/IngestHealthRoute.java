@@ -29,7 +29,7 @@ public final class IngestHealthRoute {
   private static final long DB_TIMEOUT_MS = 5_000;
   /** Worst first: the overall status is the worst stream status; an idle optional stream counts as ok. */
   private static final List<String> SEVERITY = List.of("failing", "stale", "grace", "ok");
-  private static final String QUERY = """
+  static final String QUERY = """
       SELECT stream, kind, account, status, optional, in_grace, last_success_at, last_error_at, age_seconds,
              rows_in_window, runs_in_window,
              extract(epoch FROM stale_after)::bigint AS stale_after_s,
@@ -39,10 +39,17 @@ public final class IngestHealthRoute {
 
   private final Pool pool;
   private final Clock clock;
+  private final java.util.function.Consumer<Iterable<Row>> listener;
 
   public IngestHealthRoute(Pool pool, Clock clock) {
+    this(pool, clock, rows -> { });
+  }
+
+  /** {@code listener} sees every answer's rows, so the stream-status gauge mirrors this endpoint. */
+  public IngestHealthRoute(Pool pool, Clock clock, java.util.function.Consumer<Iterable<Row>> listener) {
     this.pool = pool;
     this.clock = clock;
+    this.listener = listener;
   }
 
   public void mount(Router router) {
@@ -58,6 +65,7 @@ public final class IngestHealthRoute {
           ctx.fail(new HttpFailure(503, "unavailable", "Pipeline health cannot be read from the database."));
         })
         .onSuccess(rows -> {
+          listener.accept(rows);
           JsonArray streams = new JsonArray();
           String overall = "ok";
           boolean inGrace = false;

@@ -41,6 +41,10 @@ public final class IngestMetrics {
   public static final String POLL_DURATION = "tracksolid.poll.duration";
   public static final String CHECKPOINT_LAG = "tracksolid.checkpoint.lag.seconds";
   public static final String JOB_RUNS = "tracksolid.job.runs";
+  public static final String INGEST_STREAM_STATUS = "tracksolid.ingest.stream.status";
+  public static final String DB_UP = "tracksolid.db.up";
+  public static final String SPOOL_LIMIT_BYTES = "tracksolid.spool.limit.bytes";
+  public static final String SPOOL_DEAD_LETTERS = "tracksolid.spool.dead.letters";
 
   private final MeterRegistry registry;
   private final Map<Meter.Id, GaugeValue> gauges = new ConcurrentHashMap<>();
@@ -172,6 +176,31 @@ public final class IngestMetrics {
   public Counter jobRuns(String job, String outcome) {
     return Counter.builder(JOB_RUNS).description("Scheduled job slots on this replica by outcome")
         .tags("job", job, "outcome", outcome).register(registry);
+  }
+
+  /**
+   * 1 for the status /health/ingest reports for the stream, 0 for the others (ok, idle, grace,
+   * stale, failing): a state set, so an alert selects {@code status="failing"}.
+   */
+  public GaugeValue ingestStreamStatus(String stream, String account, String status) {
+    return gauge(INGEST_STREAM_STATUS, "1 for the stream's current /health/ingest status, 0 for the others",
+        Tags.of("stream", stream, "account", account, "status", status));
+  }
+
+  /** 1 while the database answers, 0 when the last probe failed. */
+  public GaugeValue dbUp() {
+    return gauge(DB_UP, "1 when the last database probe succeeded, 0 when it failed", Tags.empty());
+  }
+
+  public GaugeValue spoolLimitBytes() {
+    return gauge(SPOOL_LIMIT_BYTES, "Size limit of the webhook spool in bytes (WEBHOOK_SPOOL_MAX_BYTES)",
+        Tags.empty());
+  }
+
+  /** Spooled pushes the database refused for good, kept in the spool's rejected.log. */
+  public Counter spoolDeadLetters() {
+    return Counter.builder(SPOOL_DEAD_LETTERS).description("Spooled pushes moved to rejected.log")
+        .register(registry);
   }
 
   private GaugeValue gauge(String name, String description, Tags tags) {

@@ -20,6 +20,7 @@ public final class OpsModule implements ServiceModule {
   private MetricsServer metrics;
   private PurgeJob purge;
   private ReportingRefreshJob refresh;
+  private OpsGauges gauges;
 
   @Override
   public String name() {
@@ -30,7 +31,9 @@ public final class OpsModule implements ServiceModule {
   public Future<Void> start(ServiceContext context) {
     OpsConfig config = context.config().ops();
     IngestMetrics meters = IngestMetrics.of(context);
-    new IngestHealthRoute(context.pool(), context.clock()).mount(context.router());
+    meters.spoolLimitBytes().set(context.config().webhook().spoolMaxBytes());
+    gauges = new OpsGauges(context.vertx(), context.pool(), context.clock(), meters);
+    new IngestHealthRoute(context.pool(), context.clock(), gauges::streams).mount(context.router());
     Leases leases = new Leases(context.pool(), context.clock(), context.instanceId());
     return IngestHealthSettings.apply(context.pool(), context.clock(), config, polledAccounts(context.config()))
         .compose(v -> MetricsServer.start(context, config))
@@ -46,7 +49,8 @@ public final class OpsModule implements ServiceModule {
           purge.start();
           refresh.start();
           return null;
-        });
+        })
+        .compose(v -> gauges.start());
   }
 
   /** The accounts the pollers run for: none when polling is off or no Tracksolid account is configured. */
@@ -59,6 +63,9 @@ public final class OpsModule implements ServiceModule {
 
   @Override
   public Future<Void> stop(Duration grace) {
+    if (gauges != null) {
+      gauges.stop();
+    }
     Future<Void> jobs = Future.all(
         purge == null ? Future.succeededFuture() : purge.stop(grace),
         refresh == null ? Future.succeededFuture() : refresh.stop(grace)).mapEmpty();

@@ -47,6 +47,7 @@ final class SpoolLane {
   // Replay failures since the last WARN, and when that was: a stalled spool logs once a minute.
   private int stalls;
   private Instant lastStallLog;
+  private final Counter deadLetters;
 
   SpoolLane(Vertx vertx, Pool pool, Path dir, long maxBytes, PushIngestor ingestor, Duration interval,
             MeterRegistry registry, Clock clock) {
@@ -62,6 +63,7 @@ final class SpoolLane {
         .description("Bytes of acknowledged pushes waiting in the spool").register(registry);
     Gauge.builder(IngestMetrics.SPOOL_DEPTH_REQUESTS, spool, Spool::requests)
         .description("Acknowledged push requests waiting in the spool").register(registry);
+    deadLetters = new IngestMetrics(registry).spoolDeadLetters();
   }
 
   Future<Void> start() {
@@ -198,6 +200,7 @@ final class SpoolLane {
   private Future<Void> deadLetter(JsonObject record, String why) {
     return worker.executeBlocking(() -> {
       spool.deadLetter(record, why);
+      deadLetters.increment();
       return null;
     }, true);
   }

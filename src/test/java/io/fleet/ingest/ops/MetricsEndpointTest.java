@@ -43,7 +43,7 @@ class MetricsEndpointTest {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
     String text = r.body();
-    assertThat(text).containsPattern("vertx_http_server_requests_total\\{code=\"200\",method=\"GET\"} [1-9]")
+    assertThat(text).containsPattern("vertx_http_server_requests_total\\{code=\"200\",method=\"GET\",route=\"/health\"} [1-9]")
         .contains("vertx_pool_in_use")
         .contains("vertx_sql_processing_time_seconds_count");
     assertThat(text).contains("tracksolid_rows_ingested_total{outcome=\"inserted\",stream=\"poll.alarms\"} 5.0")
