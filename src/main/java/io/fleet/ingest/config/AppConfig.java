@@ -18,7 +18,8 @@ public record AppConfig(
     GeocodeConfig geocode,
     PollConfig poll,
     IngestConfig ingest,
-    WebhookConfig webhook) {
+    WebhookConfig webhook,
+    ReportingConfig reporting) {
 
   public static final ConfigKey<Boolean> DEMO_MODE = ConfigKey.of("DEMO_MODE", "false",
       "Run against the built-in Tracksolid and Nominatim simulator (same as --demo).", ValueParser.bool());
@@ -34,7 +35,8 @@ public record AppConfig(
       GeocodeConfig.KEYS,
       PollConfig.KEYS,
       IngestConfig.KEYS,
-      WebhookConfig.KEYS);
+      WebhookConfig.KEYS,
+      ReportingConfig.KEYS);
 
   public static AppConfig load(Map<String, String> env, boolean demoFlag) {
     ConfigSource source = new ConfigSource(env);
@@ -50,7 +52,8 @@ public record AppConfig(
         GeocodeConfig.from(source, demo),
         PollConfig.from(source),
         IngestConfig.from(source),
-        WebhookConfig.from(source, demo));
+        WebhookConfig.from(source, demo),
+        ReportingConfig.from(source));
     source.throwIfInvalid();
     return config;
   }
