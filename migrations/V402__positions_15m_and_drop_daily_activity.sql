@@ -37,6 +37,9 @@ BEGIN
       FROM tracksolid.position_history p
       GROUP BY p.imei, time_bucket(interval '15 minutes', p.gps_time)
       WITH NO DATA$cagg$;
+    -- Owned like every other object; the policy job runs as the owner (TimescaleDB 2.x supports
+    -- OWNER TO on a continuous aggregate through ALTER MATERIALIZED VIEW, not ALTER VIEW).
+    ALTER MATERIALIZED VIEW reporting.positions_15m OWNER TO tracksolid_owner;
     PERFORM add_continuous_aggregate_policy('reporting.positions_15m',
         start_offset => interval '10 days', end_offset => interval '15 minutes',
         schedule_interval => interval '15 minutes', if_not_exists => true);
