@@ -215,3 +215,11 @@ BEGIN
     ORDER BY p.gps_time;
 END
 $$;
+
+-- Definer functions read raw data: only the reporting roles may call them, not every login.
+REVOKE ALL ON FUNCTION reporting.overspeed_episodes(timestamptz, timestamptz),
+  reporting.geofence_visits(timestamptz, timestamptz), reporting.vehicle_timeline(text, timestamptz, timestamptz),
+  reporting.route(text, timestamptz, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION reporting.overspeed_episodes(timestamptz, timestamptz),
+  reporting.geofence_visits(timestamptz, timestamptz), reporting.vehicle_timeline(text, timestamptz, timestamptz),
+  reporting.route(text, timestamptz, timestamptz) TO tracksolid_reader, tracksolid_ingest;

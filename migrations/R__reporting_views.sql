@@ -249,3 +249,8 @@ FROM flags f
 CROSS JOIN s
 LEFT JOIN backlog b ON b.day = f.day
 LEFT JOIN reporting.rollup_state st ON st.id;
+
+-- Definer functions read raw data: only the reporting roles may call them, not every login.
+REVOKE ALL ON FUNCTION reporting.assignment_at(text, timestamptz), reporting.vehicle_summary(date, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION reporting.assignment_at(text, timestamptz), reporting.vehicle_summary(date, date)
+  TO tracksolid_reader, tracksolid_ingest;

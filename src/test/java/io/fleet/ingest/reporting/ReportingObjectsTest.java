@@ -74,6 +74,14 @@ class ReportingObjectsTest {
           .hasMessageContaining("permission denied");
       assertThatThrownBy(() -> Sql.rows(reader, "SELECT reporting.rebuild_rollups()"))
           .hasMessageContaining("permission denied");
+      // A login without the reader role cannot reach raw data through the definer functions.
+      String nobody = "nobody_" + rt.db().database();
+      Sql.exec(rt.db(), "CREATE ROLE " + nobody + " LOGIN PASSWORD 'nobody-pw'; GRANT USAGE ON SCHEMA reporting TO "
+          + nobody);
+      DatabaseTarget stranger = new DatabaseTarget(rt.db().host(), rt.db().port(), rt.db().database(), nobody,
+          "nobody-pw", rt.db().sslMode());
+      assertThatThrownBy(() -> Sql.rows(stranger, "SELECT * FROM reporting.route('x', now() - interval '1 day', now())"))
+          .hasMessageContaining("permission denied for function route");
 
       // The analysts' functions, as the reader.
       String from = "'" + start + "'";

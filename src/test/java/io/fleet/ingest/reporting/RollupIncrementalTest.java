@@ -119,6 +119,36 @@ class RollupIncrementalTest {
     }
   }
 
+  @Test
+  void changingTheZoneNeedsOnlyARebuild() throws Exception {
+    try (RuntimePool rt = RuntimePool.onFreshDatabase()) {
+      Sql.exec(rt.db(), "INSERT INTO tracksolid.devices (imei, account) VALUES ('860000000000001', 'acme'); "
+          + "INSERT INTO tracksolid.trips (imei, start_time, end_time, distance_m) VALUES "
+          + "('860000000000001', '2026-03-08T22:30Z', '2026-03-08T23:00Z', 12000)");
+      MutableClock clock = new MutableClock(Instant.parse("2026-03-10T09:00:00Z"));
+      ReportingRefreshJob job = new ReportingRefreshJob(rt.vertx(), rt.pool(), clock,
+          new Leases(rt.pool(), clock, "test"), Duration.ofMinutes(15), new IngestMetrics(new SimpleMeterRegistry()));
+      Futures.get(ReportingSettings.apply(rt.pool(), clock, ReportingConfig.from(new ConfigSource(Map.of()))), 30);
+      tick(job);
+      assertThat(Sql.one(rt.db(), "SELECT day::text AS day FROM reporting.daily_vehicle_summary WHERE trips = 1"))
+          .containsEntry("day", "2026-03-08");
+
+      Futures.get(ReportingSettings.apply(rt.pool(), clock,
+          ReportingConfig.from(new ConfigSource(Map.of("REPORTING_TIME_ZONE", "Africa/Nairobi")))), 30);
+      assertThat(Sql.count(rt.db(), "SELECT count(*) FROM reporting.v_data_quality_daily WHERE rollup_zone_differs"))
+          .isPositive();
+      Sql.one(rt.db(), "SELECT reporting.rebuild_rollups('2026-02-20', '2026-03-10')");
+      // 22:30 UTC is 01:30 the next day in Nairobi; every row now starts at a Nairobi midnight.
+      assertThat(Sql.one(rt.db(), "SELECT day::text AS day, day_start = '2026-03-08T21:00Z' AS nairobi "
+          + "FROM reporting.daily_vehicle_summary WHERE trips = 1"))
+          .containsEntry("day", "2026-03-09").containsEntry("nairobi", true);
+      assertThat(Sql.count(rt.db(), "SELECT count(*) FROM reporting.daily_vehicle_summary "
+          + "WHERE day_start <> day::timestamp AT TIME ZONE 'Africa/Nairobi'")).isZero();
+      assertThat(Sql.count(rt.db(), "SELECT count(*) FROM reporting.v_data_quality_daily WHERE rollup_zone_differs"))
+          .isZero();
+    }
+  }
+
   private static void tick(ReportingRefreshJob job) {
     assertThat(Futures.get(job.runOnce(), 120)).allMatch(ReportingRefreshJob.Outcome::ok);
   }
