@@ -29,6 +29,9 @@ class ReportingRefreshJobTest {
     Sql.exec(db, "INSERT INTO tracksolid.trips (imei, start_time, end_time, distance_m, duration_s, max_speed_kmh) "
         + "VALUES ('860000000000001', '2026-03-08T22:30Z', '2026-03-08T23:00Z', 12000, 1800, 80), "
         + "('860000000000001', '2026-03-09T12:00Z', '2026-03-09T12:10Z', 3000, 600, 60)");
+    // A stop not yet ended (since 15:00 local on the 7th) counts as parked up to the tick (12:00 local on the 10th).
+    Sql.exec(db, "INSERT INTO tracksolid.parking (imei, kind, start_time) VALUES "
+        + "('860000000000002', 'parking', '2026-03-07T12:00Z')");
     Map<String, String> env = TestService.baseEnv(db);
     env.put("REPORTING_TIME_ZONE", "Africa/Nairobi");
     env.put("REPORTING_ROLLUP_WINDOW", "P3D");
@@ -48,6 +51,9 @@ class ReportingRefreshJobTest {
       assertThat(Sql.one(db, "SELECT trips, distance_m, driving_s FROM reporting.daily_vehicle_summary "
           + "WHERE imei = '860000000000001' AND day = '2026-03-09'"))
           .containsEntry("trips", 2).containsEntry("distance_m", 15000.0).containsEntry("driving_s", 2400);
+      assertThat(Sql.rows(db, "SELECT day::text AS day, parked_s FROM reporting.daily_vehicle_summary "
+          + "WHERE imei = '860000000000002' ORDER BY day")).extracting(r -> r.get("day") + "=" + r.get("parked_s"))
+          .containsExactly("2026-03-07=32400", "2026-03-08=86400", "2026-03-09=86400", "2026-03-10=43200");
       assertThat(Sql.one(db, "SELECT trips, flags FROM reporting.daily_vehicle_summary "
           + "WHERE imei = '860000000000001' AND day = '2026-03-08'").get("trips")).isEqualTo(0);
 

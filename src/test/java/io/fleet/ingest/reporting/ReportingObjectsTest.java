@@ -3,20 +3,28 @@ package io.fleet.ingest.reporting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleet.ingest.app.RunningService;
 import io.fleet.ingest.config.ConfigSource;
 import io.fleet.ingest.config.ReportingConfig;
 import io.fleet.ingest.db.DatabaseTarget;
 import io.fleet.ingest.jobs.ReportingRefreshJob;
 import io.fleet.ingest.lease.Leases;
 import io.fleet.ingest.ops.IngestMetrics;
+import io.fleet.ingest.support.Http;
 import io.fleet.ingest.support.MutableClock;
 import io.fleet.ingest.support.RuntimePool;
 import io.fleet.ingest.support.Sql;
+import io.fleet.ingest.support.TestService;
 import io.fleet.ingest.support.TestService.Futures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -117,28 +125,37 @@ class ReportingObjectsTest {
     try (RuntimePool rt = RuntimePool.onFreshDatabase()) {
       DatabaseTarget db = rt.db();
       Sql.exec(db, "INSERT INTO tracksolid.devices (imei, account, driver_name, vehicle_number, active, updated_at) VALUES "
-          + "('m', 'x', 'Ann', 'KAA 1', true, now() - interval '3 days'), ('p', 'x', 'Bob', 'KAA 2', true, now()), "
+          + "('m', 'x', 'Ann', 'KAA 1', true, now() - interval '3 days'), ('860000000000777', 'x', 'Bob', 'KAA 2', true, now()), "
           + "('o', 'x', null, null, true, now()), ('n', 'x', null, null, true, now()), "
           + "('s', 'x', null, null, true, now()), ('i', 'x', null, null, false, now())");
       Sql.exec(db, "INSERT INTO tracksolid.position_history (imei, gps_time, lat, lng, speed_kmh, acc, source) VALUES "
           + "('m', now() - interval '1 minute', 1, 36, 50, true, 'poll'), "
-          + "('p', now() - interval '3 days', 1, 36, 0, false, 'poll'), "
+          + "('860000000000777', now() - interval '3 days', 1, 36, 0, false, 'poll'), "
           + "('o', now() - interval '3 days', 1, 36, 0, false, 'poll'), "
           + "('s', now() - interval '2 hours', 1, 36, 40, true, 'poll')");
-      // The parked tracker still sends heartbeats: through the location poll's hook and /pushhb.
-      Sql.exec(db, "SET ROLE tracksolid_ingest; SELECT tracksolid.record_device_contact(ARRAY['p'], "
-          + "ARRAY[now() - interval '3 days'], ARRAY[now() - interval '2 hours'], ARRAY[true], 'poll', now()); "
-          + "INSERT INTO tracksolid.push_messages (msg_type, imei, event_time, item, item_hash) VALUES "
-          + "('pushhb', 'p', now() - interval '5 minutes', '{}', 'h1')");
+      // The parked tracker still sends heartbeats: through the location poll's hook, and a push
+      // to /pushhb of the running service.
+      Sql.exec(db, "SET ROLE tracksolid_ingest; SELECT tracksolid.record_device_contact(ARRAY['860000000000777'], "
+          + "ARRAY[now() - interval '3 days'], ARRAY[now() - interval '2 hours'], ARRAY[true], 'poll', now())");
+      RunningService service = TestService.start(TestService.baseEnv(db), Clock.systemUTC());
+      try {
+        String gate = LocalDateTime.now(ZoneOffset.UTC).minusMinutes(5).withNano(0).toString().replace('T', ' ');
+        String items = "[{\"deviceImei\":\"860000000000777\",\"gateTime\":\"" + gate + "\",\"acc\":0}]";
+        Http.Response r = Http.post(service.httpPort(), "/pushhb", "application/x-www-form-urlencoded",
+            "token=test-webhook-token&data_list=" + URLEncoder.encode(items, StandardCharsets.UTF_8));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+      } finally {
+        TestService.stop(service);
+      }
       DatabaseTarget reader = ReaderLogin.create(db);
       Map<String, String> status = new HashMap<>();
       for (Map<String, Object> r : Sql.rows(reader, "SELECT imei, status FROM reporting.v_fleet_status")) {
-        status.put((String) r.get("imei"), (String) r.get("status"));
+        status.put(((String) r.get("imei")).replace("860000000000777", "p"), (String) r.get("status"));
       }
       assertThat(status).containsEntry("m", "moving").containsEntry("p", "parked").containsEntry("o", "offline")
           .containsEntry("n", "never_reported").containsEntry("s", "stale").containsEntry("i", "inactive");
       assertThat(Sql.one(db, "SELECT last_contact_source, last_heartbeat_at > now() - interval '10 minutes' AS fresh "
-          + "FROM tracksolid.device_state WHERE imei = 'p'")).containsEntry("last_contact_source", "push_heartbeat")
+          + "FROM tracksolid.device_state WHERE imei = '860000000000777'")).containsEntry("last_contact_source", "push_heartbeat")
           .containsEntry("fresh", true);
 
       // The device sync changes the driver: the old assignment closes, a new one opens.
