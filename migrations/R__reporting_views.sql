@@ -36,8 +36,10 @@ SELECT d.imei, d.device_name, d.vehicle_number, d.vehicle_name, d.driver_name, d
          WHEN c.last_contact_at IS NULL THEN 'never_reported'
          WHEN now() - c.last_contact_at > COALESCE(s.offline_after, interval '24 hours') THEN 'offline'
          WHEN c.running AND now() - c.last_contact_at > COALESCE(s.stale_after, interval '30 minutes') THEN 'stale'
-         WHEN lf.speed_kmh > 3 THEN 'moving'
-         WHEN c.running THEN 'idling'
+         -- A fix that says moving or idling holds only while it is recent; after that the
+         -- heartbeats of a stopped tracker say it is parked.
+         WHEN lf.speed_kmh > 3 AND now() - lf.gps_time <= s.stale_after THEN 'moving'
+         WHEN c.running AND now() - lf.gps_time <= s.stale_after THEN 'idling'
          ELSE 'parked'
        END AS status,
        cs.kind AS current_stop, cs.start_time AS current_stop_since,

@@ -127,16 +127,19 @@ class ReportingObjectsTest {
       Sql.exec(db, "INSERT INTO tracksolid.devices (imei, account, driver_name, vehicle_number, active, updated_at) VALUES "
           + "('m', 'x', 'Ann', 'KAA 1', true, now() - interval '3 days'), ('860000000000777', 'x', 'Bob', 'KAA 2', true, now()), "
           + "('o', 'x', null, null, true, now()), ('n', 'x', null, null, true, now()), "
-          + "('s', 'x', null, null, true, now()), ('i', 'x', null, null, false, now())");
+          + "('s', 'x', null, null, true, now()), ('i', 'x', null, null, false, now()), ('h', 'x', null, null, true, now())");
       Sql.exec(db, "INSERT INTO tracksolid.position_history (imei, gps_time, lat, lng, speed_kmh, acc, source) VALUES "
           + "('m', now() - interval '1 minute', 1, 36, 50, true, 'poll'), "
           + "('860000000000777', now() - interval '3 days', 1, 36, 0, false, 'poll'), "
           + "('o', now() - interval '3 days', 1, 36, 0, false, 'poll'), "
-          + "('s', now() - interval '2 hours', 1, 36, 40, true, 'poll')");
+          + "('s', now() - interval '2 hours', 1, 36, 40, true, 'poll'), "
+          + "('h', now() - interval '2 hours', 1, 36, 40, true, 'poll')");
       // The parked tracker still sends heartbeats: through the location poll's hook, and a push
       // to /pushhb of the running service.
       Sql.exec(db, "SET ROLE tracksolid_ingest; SELECT tracksolid.record_device_contact(ARRAY['860000000000777'], "
-          + "ARRAY[now() - interval '3 days'], ARRAY[now() - interval '2 hours'], ARRAY[true], 'poll', now())");
+          + "ARRAY[now() - interval '3 days'], ARRAY[now() - interval '2 hours'], ARRAY[true], 'poll', now()); "
+          + "SELECT tracksolid.record_device_contact(ARRAY['h'], ARRAY[now() - interval '2 hours'], "
+          + "ARRAY[now() - interval '1 minute'], ARRAY[true], 'poll', now())");
       RunningService service = TestService.start(TestService.baseEnv(db), Clock.systemUTC());
       try {
         String gate = LocalDateTime.now(ZoneOffset.UTC).minusMinutes(5).withNano(0).toString().replace('T', ' ');
@@ -153,7 +156,9 @@ class ReportingObjectsTest {
         status.put(((String) r.get("imei")).replace("860000000000777", "p"), (String) r.get("status"));
       }
       assertThat(status).containsEntry("m", "moving").containsEntry("p", "parked").containsEntry("o", "offline")
-          .containsEntry("n", "never_reported").containsEntry("s", "stale").containsEntry("i", "inactive");
+          .containsEntry("n", "never_reported").containsEntry("s", "stale").containsEntry("i", "inactive")
+          // Its last fix was moving, but it has gone on sending heartbeats without fixes: stopped.
+          .containsEntry("h", "parked");
       assertThat(Sql.one(db, "SELECT last_contact_source, last_heartbeat_at > now() - interval '10 minutes' AS fresh "
           + "FROM tracksolid.device_state WHERE imei = '860000000000777'")).containsEntry("last_contact_source", "push_heartbeat")
           .containsEntry("fresh", true);
