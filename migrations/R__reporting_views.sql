@@ -219,8 +219,8 @@ FROM (
 WHERE x.received_at > now() - interval '7 days'
 GROUP BY 1, 2;
 
--- Per local day of the rollup: how many vehicle days carry each flag, rows still waiting for an
--- address, and (the same on every row) the checkpoint lag and the rollups' freshness.
+-- Per local day of the rollup: how many vehicle days carry each flag, rows of the last 31 days
+-- still waiting for an address, and (the same on every row) the checkpoint lag and the rollups' freshness.
 CREATE VIEW reporting.v_data_quality_daily AS
 WITH s AS (SELECT * FROM reporting.settings WHERE id),
 flags AS (
@@ -237,9 +237,12 @@ flags AS (
 backlog AS (
   SELECT (x.t AT TIME ZONE s.time_zone)::date AS day, count(*) AS geocode_backlog
   FROM s CROSS JOIN LATERAL (
-    SELECT t.start_time FROM tracksolid.trips t WHERE t.start_address IS NULL OR t.end_address IS NULL
-    UNION ALL SELECT p.start_time FROM tracksolid.parking p WHERE p.address IS NULL
-    UNION ALL SELECT a.alarm_time FROM tracksolid.alarms a WHERE a.address IS NULL AND a.lat IS NOT NULL) x(t)
+    SELECT t.start_time FROM tracksolid.trips t
+    WHERE (t.start_address IS NULL OR t.end_address IS NULL) AND t.start_time > now() - interval '31 days'
+    UNION ALL SELECT p.start_time FROM tracksolid.parking p
+    WHERE p.address IS NULL AND p.start_time > now() - interval '31 days'
+    UNION ALL SELECT a.alarm_time FROM tracksolid.alarms a
+    WHERE a.address IS NULL AND a.lat IS NOT NULL AND a.alarm_time > now() - interval '31 days') x(t)
   GROUP BY 1
 )
 SELECT f.*, COALESCE(b.geocode_backlog, 0) AS geocode_backlog,

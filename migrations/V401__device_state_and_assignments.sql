@@ -103,9 +103,10 @@ INSERT INTO tracksolid.device_assignments (imei, valid_from, driver_name, driver
 SELECT imei, '-infinity', driver_name, driver_phone, vehicle_number, vehicle_name, now() FROM tracksolid.devices;
 
 -- Indexes the reports need: a vehicle's latest alarms (timeline, fleet status), stops by end
--- (rollups find the stops overlapping a window), a vehicle's open stop.
+-- (rollups find the stops overlapping a window), a vehicle's open and latest stop.
 CREATE INDEX alarms_imei_time_idx ON tracksolid.alarms (imei, alarm_time DESC);
 CREATE INDEX parking_imei_end_idx ON tracksolid.parking (imei, end_time);
 CREATE INDEX parking_end_idx ON tracksolid.parking (end_time);
 CREATE INDEX parking_open_idx ON tracksolid.parking (imei, start_time DESC) WHERE end_time IS NULL;
+CREATE INDEX parking_imei_start_idx ON tracksolid.parking (imei, start_time DESC);
 CREATE INDEX trips_imei_end_idx ON tracksolid.trips (imei, end_time DESC);
