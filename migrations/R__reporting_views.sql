@@ -162,23 +162,26 @@ CROSS JOIN LATERAL reporting.overspeed_episodes(
   (((now() - s.rollup_window) AT TIME ZONE s.time_zone)::date)::timestamp AT TIME ZONE s.time_zone, now()) o
 LEFT JOIN tracksolid.devices d ON d.imei = o.imei;
 
--- Local day x device group, plus a 'total' row per day: vehicles with a row that day, reporting
--- (any data), used, silent (no data); utilisation by days (used / vehicles) and by engine hours
--- (engine-on / planned work of every vehicle), and the idle share of engine-on time.
+-- Local day x device group, plus a 'total' row per day: active vehicles (enabled that day), of
+-- them reporting (any data), used and silent (no data); utilisation by days (used / active) and by
+-- engine hours (engine-on / planned work of every active vehicle), and the idle share of engine-on.
 CREATE VIEW reporting.v_fleet_utilisation_daily AS
 WITH s AS (SELECT * FROM reporting.settings WHERE id),
 r AS (
-  SELECT x.*, COALESCE(NULLIF(d.device_group, ''), '(none)') AS grp
+  SELECT x.*, COALESCE(NULLIF(d.device_group, ''), '(none)') AS grp,
+         COALESCE(d.active OR d.disabled_at >= x.day_start, true) AS active
   FROM reporting.daily_vehicle_summary x LEFT JOIN tracksolid.devices d ON d.imei = x.imei
 )
 SELECT r.day, r.day_start, r.day_end, r.day_seconds,
        CASE WHEN GROUPING(r.grp) = 1 THEN 'total' ELSE r.grp END AS device_group,
-       count(*) AS vehicles,
-       count(*) FILTER (WHERE NOT 'no_data' = ANY (r.flags)) AS reporting_vehicles,
-       count(*) FILTER (WHERE r.used) AS used_vehicles,
-       count(*) FILTER (WHERE 'no_data' = ANY (r.flags)) AS silent_vehicles,
-       round(count(*) FILTER (WHERE r.used)::numeric / count(*), 4) AS utilisation_by_days,
-       round(sum(r.engine_on_s)::numeric / (count(*) * max(EXTRACT(epoch FROM s.planned_work))), 4)
+       count(*) FILTER (WHERE r.active) AS active_vehicles,
+       count(*) FILTER (WHERE r.active AND NOT 'no_data' = ANY (r.flags)) AS reporting_vehicles,
+       count(*) FILTER (WHERE r.active AND r.used) AS used_vehicles,
+       count(*) FILTER (WHERE r.active AND 'no_data' = ANY (r.flags)) AS silent_vehicles,
+       round(count(*) FILTER (WHERE r.active AND r.used)::numeric
+             / NULLIF(count(*) FILTER (WHERE r.active), 0), 4) AS utilisation_by_days,
+       round(sum(r.engine_on_s) FILTER (WHERE r.active)::numeric
+             / NULLIF(count(*) FILTER (WHERE r.active) * max(EXTRACT(epoch FROM s.planned_work)), 0), 4)
          AS utilisation_by_engine_hours,
        round(sum(r.idle_s)::numeric / NULLIF(sum(r.engine_on_s), 0), 4) AS idle_share,
        sum(r.distance_m) AS distance_m, sum(r.engine_on_s) AS engine_on_s
