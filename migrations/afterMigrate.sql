@@ -131,7 +131,9 @@ BEGIN
       current_setting('timescaledb.license', true);
     RETURN;
   END IF;
-  IF (compress_after IS NOT NULL OR retention IS NOT NULL)
+  -- The continuous aggregate reporting.positions_15m (V8) has a refresh policy of its own.
+  IF (compress_after IS NOT NULL OR retention IS NOT NULL
+      OR EXISTS (SELECT 1 FROM timescaledb_information.continuous_aggregates WHERE view_schema = 'reporting'))
      AND NOT (SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tracksolid_owner') THEN
     BEGIN
       ALTER ROLE tracksolid_owner LOGIN PASSWORD NULL;

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "tracksolid-ingest", mixinStandardHelpOptions = true, versionProvider = ServeCommand.Version.class,
     description = "Keeps Tracksolid Pro fleet telemetry flowing into PostgreSQL/TimescaleDB.",
     subcommands = {MigrateCommand.class, SimulatorCommand.class, BenchWebhookCommand.class, BackfillCommand.class, BenchPollCommand.class,
-        BackupCommand.class, RestoreCommand.class})
+        BackupCommand.class, RestoreCommand.class, BenchRollupsCommand.class})
 public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--demo", description = "Run against the built-in Tracksolid and Nominatim simulator.")

@@ -19,7 +19,8 @@ public record AppConfig(
     PollConfig poll,
     IngestConfig ingest,
     WebhookConfig webhook,
-    BackupConfig backup) {
+    BackupConfig backup,
+    ReportingConfig reporting) {
 
   public static final ConfigKey<Boolean> DEMO_MODE = ConfigKey.of("DEMO_MODE", "false",
       "Run against the built-in Tracksolid and Nominatim simulator (same as --demo).", ValueParser.bool());
@@ -36,7 +37,8 @@ public record AppConfig(
       PollConfig.KEYS,
       IngestConfig.KEYS,
       WebhookConfig.KEYS,
-      BackupConfig.KEYS);
+      BackupConfig.KEYS,
+      ReportingConfig.KEYS);
 
   public static AppConfig load(Map<String, String> env, boolean demoFlag) {
     ConfigSource source = new ConfigSource(env);
@@ -53,7 +55,8 @@ public record AppConfig(
         PollConfig.from(source),
         IngestConfig.from(source),
         WebhookConfig.from(source, demo),
-        BackupConfig.from(source));
+        BackupConfig.from(source),
+        ReportingConfig.from(source));
     DatabaseConfig.checkCompressionAge(source, config.database(), config.poll());
     source.throwIfInvalid();
     return config;

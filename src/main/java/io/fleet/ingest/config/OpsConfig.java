@@ -78,7 +78,7 @@ public record OpsConfig(
   public static final ConfigKey<Integer> PURGE_BATCH_SIZE = ConfigKey.of("PURGE_BATCH_SIZE", "5000",
       "Rows the purge deletes per statement, so no table is locked for long.", ValueParser.integer(1, 1_000_000));
   public static final ConfigKey<Duration> REPORTING_REFRESH_INTERVAL = ConfigKey.of("REPORTING_REFRESH_INTERVAL",
-      "PT15M", "How often the materialised reporting views are refreshed (also once at start).",
+      "PT15M", "How often the reporting rollups are brought up to date (also once at start).",
       ValueParser.duration(Duration.ofSeconds(1), Duration.ofDays(1)));
 
   public static final List<ConfigKey<?>> KEYS = List.of(METRICS_ENABLED, METRICS_PORT, METRICS_HOST,

@@ -8,6 +8,7 @@ import io.fleet.ingest.config.TracksolidAccount;
 import io.fleet.ingest.jobs.PurgeJob;
 import io.fleet.ingest.jobs.ReportingRefreshJob;
 import io.fleet.ingest.lease.Leases;
+import io.fleet.ingest.reporting.ReportingSettings;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class OpsModule implements ServiceModule {
     new IngestHealthRoute(context.pool(), context.clock(), gauges::streams).mount(context.router());
     Leases leases = new Leases(context.pool(), context.clock(), context.instanceId());
     return IngestHealthSettings.apply(context.pool(), context.clock(), config, polledAccounts(context.config()))
+        .compose(v -> ReportingSettings.apply(context.pool(), context.clock(), context.config().reporting()))
         .compose(v -> MetricsServer.start(context, config))
         .map(server -> {
           metrics = server;

@@ -48,6 +48,7 @@ final class PositionPoll {
           .min(Instant::compareTo).orElseThrow(), newest);
       return runner.pool().withTransaction(conn -> runner.sinks().quarantine(conn, stream, rejected)
           .compose(q -> runner.sinks().positions(conn, ok))
+          .compose(c -> DeviceContacts.record(conn, g.accepted(), runner.clock().instant()).map(c))
           .map(c -> c.withFetched(all.size()).withRejected(rejected.size()))
           .compose(c -> runner.sinks().log(conn, runner.record(stream, account, "scheduled", w, c, startedAt, t0,
                   failures.isEmpty() ? "ok" : "error", failures.isEmpty() ? null : String.join("; ", failures)))

@@ -50,7 +50,7 @@ public final class BackupFixture {
           "INSERT INTO tracksolid.position_history (imei, gps_time, lat, lng, speed_kmh, source) "
               + "SELECT '86000000000000' || (1 + i % 3), timestamptz '2026-11-01 00:00Z' + i * interval '1 minute', "
               + "-1.28 + i / 10000.0, 36.81, i % 90, 'poll' FROM generate_series(1, 50) i",
-          "REFRESH MATERIALIZED VIEW reporting.mv_daily_device_activity",
+          "SELECT reporting.rebuild_rollups(date '2026-10-31', date '2026-11-06')",
           // Outside the backed-up schemas: lets a test hold pg_dump at a lock without holding the count.
           "CREATE TABLE public.drill_blocker (id int)",
           "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + BACKUP_LOGIN + "') THEN "

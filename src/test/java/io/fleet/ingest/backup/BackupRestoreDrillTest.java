@@ -36,7 +36,7 @@ class BackupRestoreDrillTest {
       "SELECT * FROM reporting.v_alarms ORDER BY alarm_time",
       "SELECT * FROM reporting.v_stops ORDER BY start_time",
       "SELECT * FROM reporting.v_latest_positions ORDER BY imei",
-      "SELECT * FROM reporting.mv_daily_device_activity ORDER BY day_utc, imei"};
+      "SELECT to_jsonb(v)::text AS row FROM reporting.v_daily_vehicle_summary v ORDER BY day, imei"};
 
   @TempDir
   static Path backups;
@@ -54,7 +54,7 @@ class BackupRestoreDrillTest {
   void restoredScratchDatabaseMatchesTheManifestAndTheSource() throws Exception {
     assertThat(plain.tables()).containsEntry("tracksolid.alarms", 5L).containsEntry("tracksolid.trips", 4L)
         .containsEntry("tracksolid.position_history", 50L).containsEntry("tracksolid.devices", 3L);
-    assertThat(plain.views()).containsEntry("reporting.v_trips", 4L).containsKey("reporting.mv_daily_device_activity");
+    assertThat(plain.views()).containsEntry("reporting.v_trips", 4L).containsKey("reporting.v_daily_vehicle_summary");
     assertThat(plain.serverVersionNum() / 10000).isEqualTo(15);
     assertThat(plain.extensions()).containsKey("plpgsql");
 

@@ -31,4 +31,13 @@ class BenchCommandsSmokeTest {
     assertThat(exit).isZero();
     assertThat(Files.readString(report)).contains("## Polling").contains("cache warm");
   }
+
+  @Test
+  void benchRollupsRunsAndWritesItsSection(@TempDir Path dir) throws Exception {
+    Path report = dir.resolve("benchmarks.md");
+    int exit = new CommandLine(new ServeCommand()).execute("bench-rollups", "--devices", "2", "--months", "1",
+        "--ticks", "1", "--report", report.toString());
+    assertThat(exit).isZero();
+    assertThat(Files.readString(report)).contains("## Reporting rollups").contains("| 1 month(s) |");
+  }
 }

@@ -58,11 +58,11 @@ class ComposePolicyTest {
   @Test
   void aServiceWithoutLoggingOrLimitsFails() {
     // A service added later (a dashboard, say) is held to the same rules.
-    String added = compose.replace("\nnetworks:\n", "\n  grafana:\n    image: grafana/grafana:11.3.0\n"
+    String added = compose.replace("\nnetworks:\n", "\n  dashboards:\n    image: grafana/grafana:11.3.0\n"
         + "    networks: [internal]\n\nnetworks:\n");
     assertThat(ComposePolicy.violations(added, envExample)).containsExactlyInAnyOrder(
-        "grafana: no log rotation (logging: *logging, json-file with max-size and max-file)",
-        "grafana: no memory limit (deploy.resources.limits)");
+        "dashboards: no log rotation (logging: *logging, json-file with max-size and max-file)",
+        "dashboards: no memory limit (deploy.resources.limits)");
   }
 
   @Test

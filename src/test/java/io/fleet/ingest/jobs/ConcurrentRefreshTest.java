@@ -14,14 +14,29 @@ import java.sql.Statement;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** reporting.refresh_materialized_view: plain on a fresh install, then without locking analysts out. */
+/**
+ * reporting.refresh_materialized_view: plain on a fresh install, then without locking analysts out.
+ * The schema ships no materialised view any more (the rollups are tables), so the test adds one as
+ * an operator would.
+ */
 class ConcurrentRefreshTest {
-  static final String VIEW = "reporting.mv_daily_device_activity";
+  static final String NAME = "mv_test_activity";
+  static final String VIEW = "reporting." + NAME;
+
+  private static DatabaseTarget migratedWithView() {
+    DatabaseTarget db = TestDatabases.fresh();
+    Migrator.migrate(db, Optional.empty(), Optional.empty());
+    Sql.exec(db, "CREATE MATERIALIZED VIEW " + VIEW + " AS SELECT (start_time AT TIME ZONE 'UTC')::date AS day_utc, "
+        + "imei, count(*) AS trips FROM tracksolid.trips GROUP BY 1, 2 WITH NO DATA; "
+        + "CREATE UNIQUE INDEX mv_test_activity_key ON " + VIEW + " (day_utc, imei); "
+        + "ALTER MATERIALIZED VIEW " + VIEW + " OWNER TO tracksolid_owner; "
+        + "GRANT SELECT ON " + VIEW + " TO tracksolid_reader");
+    return db;
+  }
 
   @Test
   void aPopulatedViewIsRefreshedWhileAnAnalystReadsIt() throws Exception {
-    DatabaseTarget db = TestDatabases.fresh();
-    Migrator.migrate(db, Optional.empty(), Optional.empty());
+    DatabaseTarget db = migratedWithView();
     Sql.exec(db, "INSERT INTO tracksolid.trips (imei, start_time, distance_m) VALUES "
         + "('860000000000001', '2026-03-09T08:00Z', 100)");
     assertThat(populated(db)).as("created WITH NO DATA").isFalse();
@@ -29,7 +44,7 @@ class ConcurrentRefreshTest {
     try (Connection ingest = Sql.connect(db); Statement st = ingest.createStatement()) {
       st.execute("SET ROLE tracksolid_ingest");
       // First refresh of a fresh install: CONCURRENTLY would fail on an unpopulated view.
-      st.execute("SELECT reporting.refresh_materialized_view('mv_daily_device_activity')");
+      st.execute("SELECT reporting.refresh_materialized_view('" + NAME + "')");
       assertThat(populated(db)).isTrue();
       assertThat(Sql.count(db, "SELECT count(*) FROM " + VIEW)).isEqualTo(1);
 
@@ -45,7 +60,7 @@ class ConcurrentRefreshTest {
         }
         // A plain refresh would queue behind it; lock_timeout turns that wait into an error.
         st.execute("SET lock_timeout = '3s'");
-        st.execute("SELECT reporting.refresh_materialized_view('mv_daily_device_activity')");
+        st.execute("SELECT reporting.refresh_materialized_view('" + NAME + "')");
         st.execute("RESET ROLE");  // the owner's plain refresh, as the function did before
         assertThatThrownBy(() -> st.execute("REFRESH MATERIALIZED VIEW " + VIEW))
             .isInstanceOf(SQLException.class)
@@ -58,13 +73,12 @@ class ConcurrentRefreshTest {
 
   @Test
   void theRefreshWorksInsideATransactionBlock() throws Exception {
-    DatabaseTarget db = TestDatabases.fresh();
-    Migrator.migrate(db, Optional.empty(), Optional.empty());
+    DatabaseTarget db = migratedWithView();
     try (Connection c = Sql.connect(db); Statement st = c.createStatement()) {
       st.execute("SET ROLE tracksolid_ingest");
-      st.execute("SELECT reporting.refresh_materialized_view('mv_daily_device_activity')");
+      st.execute("SELECT reporting.refresh_materialized_view('" + NAME + "')");
       c.setAutoCommit(false);
-      st.execute("SELECT reporting.refresh_materialized_view('mv_daily_device_activity')");
+      st.execute("SELECT reporting.refresh_materialized_view('" + NAME + "')");
       c.commit();
     }
     assertThat(populated(db)).isTrue();
@@ -72,6 +86,6 @@ class ConcurrentRefreshTest {
 
   private static boolean populated(DatabaseTarget db) {
     return Boolean.TRUE.equals(Sql.one(db, "SELECT ispopulated FROM pg_matviews "
-        + "WHERE schemaname = 'reporting' AND matviewname = 'mv_daily_device_activity'").get("ispopulated"));
+        + "WHERE schemaname = 'reporting' AND matviewname = '" + NAME + "'").get("ispopulated"));
   }
 }

@@ -61,6 +61,13 @@ class PollerTest {
       PollFixture.assertExact(db, fleet, from, clock);
       assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(FLEET);
       assertThat(Sql.count(db, "SELECT count(DISTINCT imei) FROM tracksolid.position_history")).isEqualTo(FLEET);
+      // The position poll records each device's contact for the fleet status.
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.device_state d WHERE last_contact_source = 'poll' "
+          + "AND last_fix_at = (SELECT max(gps_time) FROM tracksolid.position_history p WHERE p.imei = d.imei)"))
+          .isEqualTo(FLEET);
+      // The device sync's upserts opened each device's assignment history.
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.device_assignments WHERE valid_to IS NULL"))
+          .isEqualTo(FLEET);
       // The second replica may have finished the catch-up already: wait for this one's own runs.
       await("trip runs on the restarted service", () -> third.context().registry().scrape()
           .contains("tracksolid_poll_duration_seconds_count{account=\"acme\",stream=\"poll.trips\"}"));
