@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Operations: /health/ingest, /metrics, the shared domain meters, the daily purge and the
+ * Operations: /health/ingest, /metrics, the status page, the shared domain meters, the daily purge and the
  * reporting refresh. Every replica serves health and metrics; the jobs run once through leases.
  */
 public final class OpsModule implements ServiceModule {
@@ -30,10 +30,13 @@ public final class OpsModule implements ServiceModule {
   public Future<Void> start(ServiceContext context) {
     OpsConfig config = context.config().ops();
     IngestMetrics meters = IngestMetrics.of(context);
-    new IngestHealthRoute(context.pool(), context.clock()).mount(context.router());
+    IngestHealthRoute health = new IngestHealthRoute(context.pool(), context.clock());
+    health.mount(context.router());
+    StatusApi status = new StatusApi(context.pool(), context.clock(), context.registry(), health,
+        context.instanceId());
     Leases leases = new Leases(context.pool(), context.clock(), context.instanceId());
     return IngestHealthSettings.apply(context.pool(), context.clock(), config, polledAccounts(context.config()))
-        .compose(v -> MetricsServer.start(context, config))
+        .compose(v -> MetricsServer.start(context, config, status))
         .map(server -> {
           metrics = server;
           context.provide(MetricsServer.class, server);
