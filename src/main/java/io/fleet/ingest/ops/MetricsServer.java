@@ -21,9 +21,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MetricsServer {
   private final HttpServer server;
+  private final Router router;
 
-  private MetricsServer(HttpServer server) {
+  private MetricsServer(HttpServer server, Router router) {
     this.server = server;
+    this.router = router;
   }
 
   static Future<MetricsServer> start(ServiceContext context, OpsConfig config, StatusApi status) {
@@ -32,7 +34,7 @@ public final class MetricsServer {
       if (config.metricsEnabled()) {
         context.router().get("/metrics").handler(handler);
       }
-      return Future.succeededFuture(new MetricsServer(null));
+      return Future.succeededFuture(new MetricsServer(null, null));
     }
     return StatusPage.load(context.vertx()).compose(page -> {
       Router router = Router.router(context.vertx());
@@ -50,8 +52,13 @@ public final class MetricsServer {
               .setIdleTimeoutUnit(TimeUnit.SECONDS))
           .requestHandler(router)
           .listen()
-          .map(MetricsServer::new);
+          .map(server -> new MetricsServer(server, router));
     });
+  }
+
+  /** The management server's routes (for the route-coverage test), empty without one. */
+  public java.util.Optional<Router> router() {
+    return java.util.Optional.ofNullable(router);
   }
 
   /** The separate management server's port, empty when /metrics is on the public server or off. */
