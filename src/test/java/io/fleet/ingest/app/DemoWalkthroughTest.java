@@ -189,6 +189,10 @@ class DemoWalkthroughTest {
       Files.write(SCREENSHOT, Base64.getDecoder().decode(png));
       assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
       assertThat(browser.errors()).as("console errors").isEmpty();
+      // The check above can fail: an error the page logs now is seen.
+      browser.evaluate("console.error('probe-7f3a')");
+      await("the probe error is seen", Duration.ofSeconds(10),
+          () -> browser.errors().stream().anyMatch(e -> e.contains("probe-7f3a")) ? true : null);
     }
   }
 

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client: no driver, no extra dependency. One page; every protocol event is kept for the test.
  */
 public final class Chromium implements AutoCloseable {
-  public static final Path BINARY = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+  /** CHROMIUM names the binary; else Debian's chromium on the PATH or in /usr/bin. */
+  public static final Path BINARY = System.getenv("CHROMIUM") != null ? Path.of(System.getenv("CHROMIUM"))
+      : Tools.find("chromium", Path.of("/usr/bin")).orElse(Path.of("/usr/bin/chromium"));
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
   private final Process process;
@@ -198,7 +200,8 @@ public final class Chromium implements AutoCloseable {
 
   /** For a test's skip message. */
   public static String absentReason() {
-    return "chromium is absent (" + BINARY + "; set CHROMIUM or install Debian's chromium): browser test skipped";
+    return "chromium is absent (" + BINARY + "; Debian package chromium, installed by ./tracksolid-ingest test as root,"
+        + " or set CHROMIUM): browser test skipped";
   }
 
 }
