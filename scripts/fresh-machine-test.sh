@@ -102,7 +102,7 @@ EOF
 done
 say "demo healthy $(( $(date +%s) - ready_at ))s after startup; /health/ingest:"
 python3 -c 'import json,sys; [print("   ", s["stream"], s["account"] or "-", s["status"], s["rowsInWindow"]) for s in json.loads(sys.argv[1])["streams"]]' "$ingest"
-grep -A8 "demo is running" "$WORK/demo.log" | sed 's/^/    /' || true
+grep -A7 "demo is running" "$WORK/demo.log" | sed 's/^/    /' || true
 
 kill "$DEMO_PID"
 wait "$DEMO_PID" || fail "the demo did not stop cleanly"

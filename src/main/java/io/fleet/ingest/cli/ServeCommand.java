@@ -50,6 +50,10 @@ public final class ServeCommand implements Callable<Integer> {
       env = new java.util.HashMap<>(DemoEnvironment.overlay(env, simulator));
       // So the startup summary shows the mode the service really runs in, --demo included.
       env.put(AppConfig.DEMO_MODE.name(), "true");
+      // The status page lives on the loopback management listener: the demo gives it a free port.
+      if (env.getOrDefault(io.fleet.ingest.config.OpsConfig.METRICS_PORT.name(), "").isEmpty()) {
+        env.put(io.fleet.ingest.config.OpsConfig.METRICS_PORT.name(), "0");
+      }
     }
     AppConfig config;
     try {

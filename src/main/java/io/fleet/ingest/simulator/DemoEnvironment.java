@@ -1,7 +1,6 @@
 package io.fleet.ingest.simulator;
 
 import io.fleet.ingest.config.GeocodeConfig;
-import io.fleet.ingest.config.OpsConfig;
 import io.fleet.ingest.config.TracksolidConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,8 +30,6 @@ public final class DemoEnvironment {
     // The Nominatim stand-in is mounted on the same server (see ServeCommand); its policy checks stay on.
     putIfUnset(out, GeocodeConfig.NOMINATIM_URL.name(), server.baseUrl());
     putIfUnset(out, GeocodeConfig.NOMINATIM_USER_AGENT.name(), "tracksolid-ingest-demo/1.0 (demo@example.invalid)");
-    // The status page lives on the loopback management listener: the demo gives it a free port.
-    putIfUnset(out, OpsConfig.METRICS_PORT.name(), "0");
     return out;
   }
 

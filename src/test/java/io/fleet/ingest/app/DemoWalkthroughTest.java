@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a newcomer sees: `--demo` started as its own process in an empty working directory, with
@@ -47,6 +48,9 @@ class DemoWalkthroughTest {
   private static final Pattern STATUS_URL = Pattern.compile("status page\\s+(http://127\\.0\\.0\\.1:(\\d+)/)");
   private static final Path SCREENSHOT = Path.of("docs/reports/status-page.png");
 
+  /** Deleted after the class, once the demo has stopped. */
+  @TempDir
+  static Path tmp;
   private Path workDir;
   private Path stdout;
   private Path stderr;
@@ -56,8 +60,8 @@ class DemoWalkthroughTest {
 
   @BeforeAll
   void startDemo() throws Exception {
-    workDir = Files.createTempDirectory("demo-walkthrough");
-    Path logs = Files.createTempDirectory("demo-walkthrough-logs");
+    workDir = Files.createDirectory(tmp.resolve("work"));
+    Path logs = Files.createDirectory(tmp.resolve("logs"));
     stdout = logs.resolve("stdout.log");
     stderr = logs.resolve("stderr.log");
     httpPort = freePort();
@@ -158,7 +162,7 @@ class DemoWalkthroughTest {
     List<String> streams = Http.get(httpPort, "/health/ingest").json().getJsonArray("streams").stream()
         .map(JsonObject.class::cast).map(s -> s.getString("stream")).toList();
 
-    Path profile = Files.createTempDirectory("chromium-profile");
+    Path profile = Files.createDirectory(tmp.resolve("chromium-profile"));
     try (Chromium browser = Chromium.launch(profile, 1400, 1000)) {
       browser.call("Runtime.enable");
       browser.call("Log.enable");
