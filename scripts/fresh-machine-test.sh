@@ -100,7 +100,7 @@ EOF
   fi
   sleep 2
 done
-say "demo healthy $(( $(date +%s) - ready_at ))s after startup; /health/ingest:"
+say "demo healthy $(( $(date +%s) - ready_at ))s after the service started ($(( $(date +%s) - started ))s after the command, build included); /health/ingest:"
 python3 -c 'import json,sys; [print("   ", s["stream"], s["account"] or "-", s["status"], s["rowsInWindow"]) for s in json.loads(sys.argv[1])["streams"]]' "$ingest"
 grep -A7 "demo is running" "$WORK/demo.log" | sed 's/^/    /' || true
 
