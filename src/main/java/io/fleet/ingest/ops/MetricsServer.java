@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * drops only the /metrics route, which then answers 404.
  */
 public final class MetricsServer {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MetricsServer.class);
   private final HttpServer server;
   private final Router router;
 
@@ -34,6 +35,7 @@ public final class MetricsServer {
       if (config.metricsEnabled()) {
         context.router().get("/metrics").handler(handler);
       }
+      log.info("status page: off; it is served only on the management listener, which METRICS_PORT starts");
       return Future.succeededFuture(new MetricsServer(null, null));
     }
     return StatusPage.load(context.vertx()).compose(page -> {
@@ -52,6 +54,10 @@ public final class MetricsServer {
               .setIdleTimeoutUnit(TimeUnit.SECONDS))
           .requestHandler(router)
           .listen()
+          .onSuccess(server -> log.info("management listener on {}:{}: /metrics and the status page at / ({})",
+              config.metricsHost(), server.actualPort(), StatusPage.isLoopback(config.metricsHost()) ? "loopback, open"
+                  : config.statusPassword().isPresent() ? "needs STATUS_PASSWORD"
+                  : "refused: METRICS_HOST is not loopback and STATUS_PASSWORD is unset"))
           .map(server -> new MetricsServer(server, router));
     });
   }
