@@ -6,6 +6,8 @@ import io.fleet.ingest.config.AppConfig;
 import io.fleet.ingest.config.ConfigException;
 import io.fleet.ingest.config.ConfigSource;
 import io.fleet.ingest.simulator.DemoEnvironment;
+import io.fleet.ingest.simulator.JimiPushSimulator;
+import io.fleet.ingest.webhook.DemoToken;
 import io.fleet.ingest.simulator.SimulatorOptions;
 import io.fleet.ingest.simulator.SimulatorServer;
 import io.fleet.ingest.simulator.nominatim.NominatimSimulator;
@@ -29,6 +31,8 @@ import picocli.CommandLine.Option;
     subcommands = {MigrateCommand.class, SimulatorCommand.class, BenchWebhookCommand.class, BackfillCommand.class, BenchPollCommand.class,
         BackupCommand.class, RestoreCommand.class, BenchRollupsCommand.class})
 public final class ServeCommand implements Callable<Integer> {
+  /** Well inside the webhook streams' stale threshold, so every one of them stays ok. */
+  private static final java.time.Duration PUSH_INTERVAL = java.time.Duration.ofSeconds(20);
 
   @Option(names = "--demo", description = "Run against the built-in Tracksolid and Nominatim simulator.")
   boolean demo;
@@ -39,13 +43,18 @@ public final class ServeCommand implements Callable<Integer> {
     // Demo mode: the simulator listens before the config is read, so its URL and credentials fill in.
     boolean demoMode = demo || Boolean.TRUE.equals(new ConfigSource(env).get(AppConfig.DEMO_MODE));
     Vertx simulatorVertx = null;
+    SimulatorServer simulator = null;
     if (demoMode) {
       simulatorVertx = Vertx.vertx();
-      SimulatorServer simulator = SimulatorServer.start(simulatorVertx,
+      simulator = SimulatorServer.start(simulatorVertx,
           SimulatorOptions.defaults(Clock.systemUTC()), List.of(new NominatimSimulator()::mount)).await();
       env = new java.util.HashMap<>(DemoEnvironment.overlay(env, simulator));
       // So the startup summary shows the mode the service really runs in, --demo included.
       env.put(AppConfig.DEMO_MODE.name(), "true");
+      // The status page lives on the loopback management listener: the demo gives it a free port.
+      if (env.getOrDefault(io.fleet.ingest.config.OpsConfig.METRICS_PORT.name(), "").isEmpty()) {
+        env.put(io.fleet.ingest.config.OpsConfig.METRICS_PORT.name(), "0");
+      }
     }
     AppConfig config;
     try {
@@ -67,11 +76,21 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
 
+    JimiPushSimulator pusher = null;
+    if (demoMode) {
+      pusher = startPushes(simulatorVertx, simulator, config, service);
+      System.err.print(DemoBanner.text(config, service, pusher != null));
+    }
+
     Vertx demoVertx = simulatorVertx;
+    JimiPushSimulator demoPusher = pusher;
     CountDownLatch stopped = new CountDownLatch(1);
     long graceMs = config.service().shutdownGrace().toMillis();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutdown signal received");
+      if (demoPusher != null) {
+        demoVertx.runOnContext(v -> demoPusher.stop());
+      }
       service.stop()
           .compose(v -> demoVertx == null ? io.vertx.core.Future.<Void>succeededFuture() : demoVertx.close())
           .onComplete(ar -> stopped.countDown());
@@ -86,6 +105,20 @@ public final class ServeCommand implements Callable<Integer> {
     }, "shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** The demo's Jimi pushes to the service's own webhook, with the token the webhook checks. */
+  private static JimiPushSimulator startPushes(Vertx vertx, SimulatorServer simulator, AppConfig config,
+                                               RunningService service) throws java.io.IOException {
+    String token = config.webhook().token().orElse(null);
+    if (token == null && config.webhook().requireToken()) {
+      // Written by the webhook module at its start; read here, off the event loop.
+      token = DemoToken.loadOrCreate(DemoToken.file(config.webhook().spoolDir()));
+    }
+    JimiPushSimulator pusher = new JimiPushSimulator(vertx, simulator.tracksolid().fleet(), Clock.systemUTC(),
+        "http://127.0.0.1:" + service.httpPort(), token == null ? "" : token, PUSH_INTERVAL);
+    pusher.start();
+    return pusher;
   }
 
   static void flushLogs() {

@@ -21,6 +21,7 @@ public record OpsConfig(
     boolean metricsEnabled,
     Optional<Integer> metricsPort,
     String metricsHost,
+    Optional<String> statusPassword,
     Duration staleAfter,
     Duration failingAfter,
     Map<String, Thresholds> thresholds,
@@ -41,10 +42,14 @@ public record OpsConfig(
   public static final ConfigKey<Boolean> METRICS_ENABLED = ConfigKey.of("METRICS_ENABLED", "true",
       "Serve Prometheus metrics at /metrics; false answers 404.", ValueParser.bool());
   public static final ConfigKey<String> METRICS_PORT = ConfigKey.of("METRICS_PORT", "",
-      "Port of /metrics; unset serves it on HTTP_PORT, another value starts a separate management server (0 picks a free port).",
+      "Port of the management server (/metrics and the status page at /); unset serves /metrics on HTTP_PORT and no status page (0 picks a free port).",
       ValueParser.text());
   public static final ConfigKey<String> METRICS_HOST = ConfigKey.of("METRICS_HOST", "127.0.0.1",
-      "Address the separate metrics server binds to (only with METRICS_PORT).", ValueParser.nonEmptyText());
+      "Address the management server (metrics and status page) binds to (only with METRICS_PORT).",
+      ValueParser.nonEmptyText());
+  public static final ConfigKey<String> STATUS_PASSWORD = ConfigKey.secret("STATUS_PASSWORD",
+      "Password (HTTP Basic) of the status page when METRICS_HOST is not loopback; unset it is then refused.",
+      ValueParser.text());
   public static final ConfigKey<Duration> HEALTH_STALE_AFTER = ConfigKey.of("HEALTH_STALE_AFTER", "PT15M",
       "A stream without a successful run for this long is stale (default for streams not in HEALTH_THRESHOLDS).",
       ValueParser.duration(Duration.ofSeconds(1), Duration.ofDays(30)));
@@ -81,7 +86,7 @@ public record OpsConfig(
       "PT15M", "How often the reporting rollups are brought up to date (also once at start).",
       ValueParser.duration(Duration.ofSeconds(1), Duration.ofDays(1)));
 
-  public static final List<ConfigKey<?>> KEYS = List.of(METRICS_ENABLED, METRICS_PORT, METRICS_HOST,
+  public static final List<ConfigKey<?>> KEYS = List.of(METRICS_ENABLED, METRICS_PORT, METRICS_HOST, STATUS_PASSWORD,
       HEALTH_STALE_AFTER, HEALTH_FAILING_AFTER, HEALTH_THRESHOLDS, HEALTH_REQUIRED_STREAMS, HEALTH_GRACE,
       HEALTH_WINDOW, PURGE_AT, PURGE_ZONE, INGESTION_LOG_RETENTION_DAYS, REFRESH_LOG_RETENTION_DAYS,
       PURGE_BATCH_SIZE, REPORTING_REFRESH_INTERVAL);
@@ -108,7 +113,9 @@ public record OpsConfig(
         source.problem(HEALTH_REQUIRED_STREAMS, "'" + stream + "' is not a stream name such as poll.alarms");
       }
     }
-    return new OpsConfig(source.get(METRICS_ENABLED), port, source.get(METRICS_HOST), stale, failing,
+    String statusPassword = source.get(STATUS_PASSWORD);
+    return new OpsConfig(source.get(METRICS_ENABLED), port, source.get(METRICS_HOST),
+        statusPassword == null || statusPassword.isEmpty() ? Optional.empty() : Optional.of(statusPassword), stale, failing,
         thresholds == null ? Map.of() : thresholds, required, source.get(HEALTH_GRACE), source.get(HEALTH_WINDOW),
         source.get(PURGE_AT), source.get(PURGE_ZONE), source.get(INGESTION_LOG_RETENTION_DAYS),
         source.get(REFRESH_LOG_RETENTION_DAYS), source.get(PURGE_BATCH_SIZE),

@@ -7,8 +7,9 @@ import java.util.Optional;
 /** Process-wide settings: logging, shutdown, identity. */
 public record ServiceConfig(String logFormat, String logLevel, Duration shutdownGrace, Optional<String> instanceId) {
 
-  public static final ConfigKey<String> LOG_FORMAT = ConfigKey.of("LOG_FORMAT", "json",
-      "json for one JSON object per line on stdout, text for people.", ValueParser.oneOf("json", "text"));
+  public static final ConfigKey<String> LOG_FORMAT = ConfigKey.of("LOG_FORMAT", "auto",
+      "json for one JSON object per line on stdout, text for people, auto for text on a terminal and json otherwise.",
+      ValueParser.oneOf("auto", "json", "text"));
   public static final ConfigKey<String> LOG_LEVEL = ConfigKey.of("LOG_LEVEL", "INFO",
       "Root log level: TRACE, DEBUG, INFO, WARN or ERROR.", raw -> ValueParser
           .oneOf("trace", "debug", "info", "warn", "error").parse(raw).toUpperCase(java.util.Locale.ROOT));

@@ -31,8 +31,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
     Path dir = dataDir.toAbsolutePath().normalize();
     Files.createDirectories(dir);
     boolean fresh = !Files.exists(dir.resolve("PG_VERSION"));
+    Path runtime = dir.resolveSibling(dir.getFileName() + "-runtime");
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setDataDirectory(dir)
+        // The binaries are unpacked beside the data (./data/pg-runtime), not into the shared temp directory.
+        .setOverrideWorkingDirectory(runtime.toFile())
         .setCleanDataDirectory(false)
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("timezone", "UTC")
@@ -41,6 +44,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
       builder.setPort(port);
     }
     EmbeddedPostgres postgres = builder.start();
+    ownerOnlyWrites(runtime);
     try (Connection c = postgres.getPostgresDatabase().getConnection();
          Statement st = c.createStatement()) {
       boolean exists;
@@ -56,6 +60,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
     DatabaseTarget target = new DatabaseTarget("127.0.0.1", postgres.getPort(), DATABASE, "postgres", "",
         io.vertx.pgclient.SslMode.DISABLE);
     return new EmbeddedDatabase(postgres, target);
+  }
+
+  /** zonky makes its directory world-writable (it expects a shared temp dir); binaries we run must not be. */
+  private static void ownerOnlyWrites(Path runtime) {
+    try {
+      Files.setPosixFilePermissions(runtime, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (UnsupportedOperationException | IOException notPosix) {
+      log.debug("cannot restrict {}", runtime, notPosix);
+    }
   }
 
   public DatabaseTarget target() {

@@ -1,6 +1,7 @@
 package io.fleet.ingest.ops;
 
 import io.fleet.ingest.http.HttpFailure;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -45,7 +46,7 @@ public final class IngestHealthRoute {
     this(pool, clock, rows -> { });
   }
 
-  /** {@code listener} sees every answer's rows, so the stream-status gauge mirrors this endpoint. */
+  /** {@code listener} sees every judgement's rows, so the stream-status gauge mirrors this endpoint. */
   public IngestHealthRoute(Pool pool, Clock clock, java.util.function.Consumer<Iterable<Row>> listener) {
     this.pool = pool;
     this.clock = clock;
@@ -57,14 +58,27 @@ public final class IngestHealthRoute {
   }
 
   private void handle(RoutingContext ctx) {
-    Instant now = clock.instant();
-    pool.preparedQuery(QUERY).execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
-        .timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+    judge(clock.instant())
         .onFailure(err -> {
           log.warn("health/ingest: cannot read pipeline health", err);
           ctx.fail(new HttpFailure(503, "unavailable", "Pipeline health cannot be read from the database."));
         })
-        .onSuccess(rows -> {
+        .onSuccess(body -> {
+          String overall = body.getString("status");
+          boolean healthy = !overall.equals("stale") && !overall.equals("failing");
+          ctx.response()
+              .setStatusCode(healthy ? 200 : 503)
+              .putHeader("Content-Type", "application/json")
+              .putHeader("Cache-Control", "no-store")
+              .end(body.encode());
+        });
+  }
+
+  /** The body of /health/ingest as of {@code now}; the status page shows the same judgement. */
+  public Future<JsonObject> judge(Instant now) {
+    return pool.preparedQuery(QUERY).execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
+        .timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .map(rows -> {
           listener.accept(rows);
           JsonArray streams = new JsonArray();
           String overall = "ok";
@@ -93,18 +107,12 @@ public final class IngestHealthRoute {
                     .put("staleAfter", Duration.ofSeconds(r.getLong("stale_after_s")).toString())
                     .put("failingAfter", Duration.ofSeconds(r.getLong("failing_after_s")).toString())));
           }
-          boolean healthy = !overall.equals("stale") && !overall.equals("failing");
-          JsonObject body = new JsonObject()
+          return new JsonObject()
               .put("status", overall)
               .put("checkedAt", now.toString())
               .put("inGrace", inGrace)
               .put("window", Duration.ofSeconds(windowSeconds).toString())
               .put("streams", streams);
-          ctx.response()
-              .setStatusCode(healthy ? 200 : 503)
-              .putHeader("Content-Type", "application/json")
-              .putHeader("Cache-Control", "no-store")
-              .end(body.encode());
         });
   }
 

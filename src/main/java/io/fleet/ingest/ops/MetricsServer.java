@@ -13,36 +13,58 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * GET /metrics in Prometheus text: on the public router by default, or on a separate management
- * server (METRICS_PORT, bound to METRICS_HOST) so metrics need not be public. Disabled, the route
- * is simply absent and the public router answers 404.
+ * The management listener. GET /metrics in Prometheus text is on the public router by default;
+ * with METRICS_PORT a separate server bound to METRICS_HOST (loopback by default) serves it
+ * instead, together with the status page (GET /, /api/status, /api/fleet). Without METRICS_PORT
+ * there is no status page at all: it is never put on the public listener. METRICS_ENABLED=false
+ * drops only the /metrics route, which then answers 404.
  */
 public final class MetricsServer {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MetricsServer.class);
   private final HttpServer server;
+  private final Router router;
 
-  private MetricsServer(HttpServer server) {
+  private MetricsServer(HttpServer server, Router router) {
     this.server = server;
+    this.router = router;
   }
 
-  static Future<MetricsServer> start(ServiceContext context, OpsConfig config) {
-    if (!config.metricsEnabled()) {
-      return Future.succeededFuture(new MetricsServer(null));
-    }
+  static Future<MetricsServer> start(ServiceContext context, OpsConfig config, StatusApi status) {
     var handler = PrometheusScrapingHandler.create(context.registry());
     if (!config.separateMetricsServer(context.config().http().port())) {
-      context.router().get("/metrics").handler(handler);
-      return Future.succeededFuture(new MetricsServer(null));
+      if (config.metricsEnabled()) {
+        context.router().get("/metrics").handler(handler);
+      }
+      log.info("status page: off; it is served only on the management listener, which METRICS_PORT starts");
+      return Future.succeededFuture(new MetricsServer(null, null));
     }
-    Router router = Router.router(context.vertx());
-    ErrorMapper.install(router);
-    router.get("/metrics").handler(handler);
-    return context.vertx().createHttpServer(new HttpServerOptions()
-            .setHost(config.metricsHost())
-            .setPort(config.metricsPort().orElseThrow())
-            .setCompressionSupported(true))
-        .requestHandler(router)
-        .listen()
-        .map(MetricsServer::new);
+    return StatusPage.load(context.vertx()).compose(page -> {
+      Router router = Router.router(context.vertx());
+      ErrorMapper.install(router);
+      if (config.metricsEnabled()) {
+        router.get("/metrics").handler(handler);
+      }
+      page.mount(router, StatusPage.access(config.metricsHost(), config.statusPassword()));
+      status.mount(router);
+      return context.vertx().createHttpServer(new HttpServerOptions()
+              .setHost(config.metricsHost())
+              .setPort(config.metricsPort().orElseThrow())
+              .setCompressionSupported(true)
+              .setIdleTimeout(120)
+              .setIdleTimeoutUnit(TimeUnit.SECONDS))
+          .requestHandler(router)
+          .listen()
+          .onSuccess(server -> log.info("management listener on {}:{}: /metrics and the status page at / ({})",
+              config.metricsHost(), server.actualPort(), StatusPage.isLoopback(config.metricsHost()) ? "loopback, open"
+                  : config.statusPassword().isPresent() ? "needs STATUS_PASSWORD"
+                  : "refused: METRICS_HOST is not loopback and STATUS_PASSWORD is unset"))
+          .map(server -> new MetricsServer(server, router));
+    });
+  }
+
+  /** The management server's routes (for the route-coverage test), empty without one. */
+  public java.util.Optional<Router> router() {
+    return java.util.Optional.ofNullable(router);
   }
 
   /** The separate management server's port, empty when /metrics is on the public server or off. */

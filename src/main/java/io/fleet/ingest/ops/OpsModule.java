@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Operations: /health/ingest, /metrics, the shared domain meters, the daily purge and the
+ * Operations: /health/ingest, /metrics, the status page, the shared domain meters, the daily purge and the
  * reporting refresh. Every replica serves health and metrics; the jobs run once through leases.
  */
 public final class OpsModule implements ServiceModule {
@@ -34,11 +34,14 @@ public final class OpsModule implements ServiceModule {
     IngestMetrics meters = IngestMetrics.of(context);
     meters.spoolLimitBytes().set(context.config().webhook().spoolMaxBytes());
     gauges = new OpsGauges(context.vertx(), context.pool(), context.clock(), meters);
-    new IngestHealthRoute(context.pool(), context.clock(), gauges::streams).mount(context.router());
+    IngestHealthRoute health = new IngestHealthRoute(context.pool(), context.clock(), gauges::streams);
+    health.mount(context.router());
+    StatusApi status = new StatusApi(context.pool(), context.clock(), context.registry(), health,
+        context.instanceId());
     Leases leases = new Leases(context.pool(), context.clock(), context.instanceId());
     return IngestHealthSettings.apply(context.pool(), context.clock(), config, polledAccounts(context.config()))
         .compose(v -> ReportingSettings.apply(context.pool(), context.clock(), context.config().reporting()))
-        .compose(v -> MetricsServer.start(context, config))
+        .compose(v -> MetricsServer.start(context, config, status))
         .map(server -> {
           metrics = server;
           context.provide(MetricsServer.class, server);

@@ -53,7 +53,8 @@ public final class TracksolidSimulator {
   }
 
   public void mount(Router router) {
-    router.route(PATH).handler(BodyHandler.create().setBodyLimit(1 << 20));
+    // No file uploads: the default handler would create ./file-uploads in the working directory.
+    router.route(PATH).handler(BodyHandler.create(false).setBodyLimit(1 << 20));
     router.route(PATH).handler(this::handle);
   }
 

@@ -13,16 +13,16 @@ import java.util.HexFormat;
  * kept in a 0600 file beside the spool directory (./data/demo-webhook-token by default), so a
  * restart keeps it. Blocking; startup only.
  */
-final class DemoToken {
+public final class DemoToken {
   private DemoToken() {
   }
 
-  static Path file(Path spoolDir) {
+  public static Path file(Path spoolDir) {
     Path parent = spoolDir.toAbsolutePath().normalize().getParent();
     return (parent == null ? Path.of("data").toAbsolutePath() : parent).resolve("demo-webhook-token");
   }
 
-  static String loadOrCreate(Path file) throws IOException {
+  public static String loadOrCreate(Path file) throws IOException {
     if (Files.exists(file)) {
       String existing = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (!existing.isEmpty()) {

@@ -21,7 +21,7 @@ class AppConfigTest {
     assertThat(config.database().embedded()).isTrue();
     assertThat(config.database().embeddedDir()).isEqualTo(Path.of("./data/pg"));
     assertThat(config.service().shutdownGrace()).isEqualTo(Duration.ofSeconds(20));
-    assertThat(config.service().logFormat()).isEqualTo("json");
+    assertThat(config.service().logFormat()).isEqualTo("auto");
   }
 
   @Test
