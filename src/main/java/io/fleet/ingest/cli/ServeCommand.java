@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 /** Runs the service until SIGTERM or SIGINT, then stops gracefully and exits 0. */
 @Command(name = "tracksolid-ingest", mixinStandardHelpOptions = true, versionProvider = ServeCommand.Version.class,
     description = "Keeps Tracksolid Pro fleet telemetry flowing into PostgreSQL/TimescaleDB.",
-    subcommands = {MigrateCommand.class, SimulatorCommand.class, BenchWebhookCommand.class, BackfillCommand.class, BenchPollCommand.class})
+    subcommands = {MigrateCommand.class, SimulatorCommand.class, BenchWebhookCommand.class, BackfillCommand.class, BenchPollCommand.class,
+        WebhookQueueCommand.class})
 public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--demo", description = "Run against the built-in Tracksolid and Nominatim simulator.")

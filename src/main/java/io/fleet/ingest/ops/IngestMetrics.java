@@ -139,7 +139,7 @@ public final class IngestMetrics {
     return gauge(GEOCODER_PAUSED, "1 while the geocoder is paused", Tags.empty());
   }
 
-  /** outcome: accepted, rejected or quarantined. */
+  /** outcome: accepted, quarantined, rejected (503 answered) or dead_lettered (kept in rejected_pushes). */
   public Counter webhookItems(String path, String outcome) {
     return Counter.builder(WEBHOOK_ITEMS).description("Pushed items by webhook path and outcome")
         .tags("path", path, "outcome", outcome).register(registry);
