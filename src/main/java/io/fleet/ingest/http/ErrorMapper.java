@@ -13,6 +13,9 @@ public final class ErrorMapper implements Handler<RoutingContext> {
 
   public static void install(Router router) {
     ErrorMapper mapper = new ErrorMapper();
+    // Any failure on any route, whatever its status, ends in a JSON answer; the status handlers
+    // below cover requests no route matched (404, 405) and the rest.
+    router.route().failureHandler(mapper);
     for (int status : new int[] {400, 401, 403, 404, 405, 408, 413, 414, 415, 431, 500, 501, 503}) {
       router.errorHandler(status, mapper);
     }

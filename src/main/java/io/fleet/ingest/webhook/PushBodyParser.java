@@ -147,6 +147,10 @@ final class PushBodyParser {
     if (problem == null && JsonDepth.exceeds(body, maxDepth)) {
       problem = tooDeep(maxDepth);
     }
+    if (problem == null && !utf8(body)) {
+      // The parser lets some invalid sequences through (encoded surrogates); they would be stored altered.
+      problem = new HttpFailure(400, "not_utf8", "The body is not valid UTF-8.");
+    }
     return new Envelope(Format.JSON, tokens, problem, Map.of(), body);
   }
 

@@ -274,10 +274,14 @@ final class WebhookHandler implements Handler<RoutingContext> {
         "The push body is larger than WEBHOOK_MAX_BODY_BYTES (" + limits.maxBodyBytes() + " bytes)."));
   }
 
-  /** The rest of the request is not worth reading; HTTP/2 resets the stream instead. */
+  /**
+   * The rest of the request is not worth reading: the connection closes once the answer is out
+   * (a sender that stalls mid-body would otherwise keep it). HTTP/2 resets the stream instead.
+   */
   private static void closeAfter(RoutingContext ctx) {
     if (ctx.request().version() != HttpVersion.HTTP_2 && !ctx.response().headWritten()) {
       ctx.response().putHeader("Connection", "close");
+      ctx.addEndHandler(v -> ctx.request().connection().close());
     }
   }
 

@@ -103,7 +103,7 @@ class ProcessLifecycleTest {
         "HTTP_PORT", String.valueOf(port), "HTTP_HOST", "127.0.0.1", "JIMI_WEBHOOK_TOKEN", "least-privilege-token-0123456789abcdef",
         "WEBHOOK_SPOOL_DIR", dir.resolve("spool").toString()));
     awaitHealth(service, port);
-    Http.Response push = Http.post(port, "/pushgps?token=least-privilege-token", "application/json",
+    Http.Response push = Http.post(port, "/pushgps?token=least-privilege-token-0123456789abcdef", "application/json",
         "{\"data_list\":[{\"deviceImei\":\"868120145233604\",\"gpsTime\":\"2024-05-01 09:15:00\","
             + "\"lat\":-1.2864,\"lng\":36.8172,\"gpsSpeed\":0}]}");
     assertThat(push.status()).as(push.body()).isEqualTo(200);
