@@ -9,6 +9,7 @@ import io.fleet.ingest.db.PoolFactory;
 import io.fleet.ingest.db.RoleSettings;
 import io.fleet.ingest.http.ErrorMapper;
 import io.fleet.ingest.ops.HealthRoute;
+import io.fleet.ingest.ops.HttpMetricsFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -48,6 +49,8 @@ public final class Service {
   public static Future<RunningService> start(AppConfig config, Clock clock,
                                              Function<AppConfig, List<ServiceModule>> moduleFactory) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Before any meter exists: labels a client chooses (the method) must not add series.
+    HttpMetricsFilter.install(registry);
     io.fleet.ingest.ops.PrometheusNames.install(registry);
     // Vert.x keeps backend registries in a static map by name: a unique name keeps each service's
     // meters in its own registry when one JVM runs several (tests, the two-replica test).
@@ -59,6 +62,10 @@ public final class Service {
             .setJvmMetricsEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
+    // An exception no handler caught is logged by class and place only: its message may quote a
+    // body, a query string or a token. Requests never depend on this: every route answers itself.
+    vertx.exceptionHandler(e -> log.error("unhandled {} at {}", e.getClass().getName(),
+        e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0]));
     String instanceId = InstanceId.resolve(config.service().instanceId());
     State state = new State(vertx, config, registry, instanceId);
     // Not bound to a context: after a failed start Vert.x is closed, and a context-bound future
@@ -129,8 +136,10 @@ public final class Service {
           roleSettings);
       Router router = Router.router(vertx);
       ErrorMapper.install(router);
-      new HealthRoute(pool, clock).mount(router);
+      HealthRoute health = new HealthRoute(pool, clock);
+      health.mount(router);
       context = new ServiceContext(vertx, config, pool, clock, registry, router, instanceId);
+      context.provide(HealthRoute.class, health);
       // Prove the runtime role works before anything depends on it.
       Future<Void> chain = pool.query("SELECT 1").execute().mapEmpty();
       for (ServiceModule module : modules) {
@@ -148,6 +157,8 @@ public final class Service {
           .setHost(config.http().host())
           .setPort(config.http().port())
           .setCompressionSupported(true)
+          // Cleartext HTTP/2 multiplies what one connection can ask for; off unless configured.
+          .setHttp2ClearTextEnabled(config.http().h2cEnabled())
           // A client that opens a connection and goes quiet does not hold it for ever.
           .setIdleTimeout(120)
           .setIdleTimeoutUnit(TimeUnit.SECONDS));

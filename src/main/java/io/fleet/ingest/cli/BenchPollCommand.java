@@ -99,7 +99,7 @@ public final class BenchPollCommand implements Callable<Integer> {
     env.put("HTTP_PORT", "0");
     env.put("HTTP_HOST", "127.0.0.1");
     env.putIfAbsent("LOG_LEVEL", "WARN");
-    env.put("JIMI_WEBHOOK_TOKEN", "bench-poll-token");
+    env.put("JIMI_WEBHOOK_TOKEN", "bench-poll-token-0123456789abcdef");
     env.put("WEBHOOK_SPOOL_DIR", pgDir.resolveSibling(pgDir.getFileName() + "-spool").toString());
     env.put("GEOCODE_ENABLED", Boolean.toString(geocode));
     env.put("GEOCODE_RATE_PER_SECOND", Double.toString(geocodeRate));

@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
     description = "Benchmark the push webhook against an embedded PostgreSQL and write docs/reports/benchmarks.md.")
 public final class BenchWebhookCommand implements Callable<Integer> {
   private static final DateTimeFormatter VENDOR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
-  private static final String TOKEN = "bench-token";
+  private static final String TOKEN = "bench-webhook-token-0123456789abcdef";
 
   @Option(names = "--items", defaultValue = "20000", description = "Items pushed per scenario (default ${DEFAULT-VALUE}).")
   int itemsPerScenario;

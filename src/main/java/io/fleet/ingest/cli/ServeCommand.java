@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "tracksolid-ingest", mixinStandardHelpOptions = true, versionProvider = ServeCommand.Version.class,
     description = "Keeps Tracksolid Pro fleet telemetry flowing into PostgreSQL/TimescaleDB.",
     subcommands = {MigrateCommand.class, SimulatorCommand.class, BenchWebhookCommand.class, BackfillCommand.class, BenchPollCommand.class,
-        BackupCommand.class, RestoreCommand.class, BenchRollupsCommand.class})
+        BackupCommand.class, RestoreCommand.class, BenchRollupsCommand.class, WebhookQueueCommand.class})
 public final class ServeCommand implements Callable<Integer> {
   /** Well inside the webhook streams' stale threshold, so every one of them stays ok. */
   private static final java.time.Duration PUSH_INTERVAL = java.time.Duration.ofSeconds(20);

@@ -4,10 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Upserts alarms into tracksolid.alarms on (imei, alarm_type, alarm_time) in ONE round trip per
@@ -68,15 +70,20 @@ public final class AlarmWriter {
       RETURNING (xmax = 0) AS inserted
       """;
 
+  private static final Comparator<AlarmRecord> KEY_ORDER = Comparator.comparing(AlarmRecord::imei)
+      .thenComparing(AlarmRecord::alarmType)
+      .thenComparing((AlarmRecord r) -> r.alarmTime().truncatedTo(ChronoUnit.MICROS));
+
   /**
    * Writes the batch; an empty batch makes no round trip. Repeats of one key within the batch
    * keep the first and count the rest as unchanged (PostgreSQL refuses to upsert one row twice
    * in a statement).
    */
   public Future<WriteResult> write(SqlClient client, Collection<AlarmRecord> alarms, Source source) {
-    Map<Object, AlarmRecord> unique = new LinkedHashMap<>();
+    // Sorted by key, so two batches that share keys lock them in the same order and cannot deadlock.
+    Map<AlarmRecord, AlarmRecord> unique = new TreeMap<>(KEY_ORDER);
     for (AlarmRecord alarm : alarms) {
-      unique.putIfAbsent(alarm.key(), alarm);
+      unique.putIfAbsent(alarm, alarm);
     }
     if (unique.isEmpty()) {
       return Future.succeededFuture(WriteResult.NONE);

@@ -126,12 +126,39 @@ public final class Fields {
     return new Absent();
   }
 
-  /** Vendor text time (UTC when no zone is given), ISO-8601 instant, or epoch millis/seconds. */
+  /** The earliest and latest instant a time may be: PostgreSQL's timestamptz and any report can hold them. */
+  static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
+  static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59Z");
+
+  /**
+   * Vendor text time (UTC when no zone is given), ISO-8601 instant, or epoch millis/seconds, cut to
+   * whole microseconds (what timestamptz keeps, so two items apart by less are one row). Empty for
+   * anything unreadable or outside years 1 to 9999, never an exception.
+   */
   public static Optional<Instant> parseTime(Object value) {
+    try {
+      return parse(value).filter(t -> !t.isBefore(MIN_TIME) && !t.isAfter(MAX_TIME))
+          .map(t -> t.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    } catch (java.time.DateTimeException | ArithmeticException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Instant> parse(Object value) {
     if (value instanceof Number n) {
+      double d = n.doubleValue();
+      if (!Double.isFinite(d) || Math.abs(d) >= 9.0e18) {
+        return Optional.empty();
+      }
       return epoch(n.longValue());
     }
+    if (!(value instanceof CharSequence)) {
+      return Optional.empty();
+    }
     String s = value.toString().trim();
+    if (s.length() > 64) {
+      return Optional.empty();
+    }
     if (s.matches("\\d{9,13}")) {
       return epoch(Long.parseLong(s));
     }
@@ -149,7 +176,7 @@ public final class Fields {
 
   private static Optional<Instant> epoch(long v) {
     // Ten digits or fewer are seconds; more are milliseconds.
-    return Optional.of(v < 100_000_000_000L ? Instant.ofEpochSecond(v) : Instant.ofEpochMilli(v));
+    return Optional.of(Math.abs(v) < 100_000_000_000L ? Instant.ofEpochSecond(v) : Instant.ofEpochMilli(v));
   }
 
   private static String plain(Number n) {

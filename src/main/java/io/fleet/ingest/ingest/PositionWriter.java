@@ -4,10 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Upserts fixes into tracksolid.position_history on (imei, gps_time) in ONE round trip per batch.
@@ -38,11 +40,15 @@ public final class PositionWriter {
       RETURNING (xmax = 0) AS inserted
       """;
 
+  private static final Comparator<PositionRecord> KEY_ORDER = Comparator.comparing(PositionRecord::imei)
+      .thenComparing((PositionRecord r) -> r.gpsTime().truncatedTo(ChronoUnit.MICROS));
+
   /** Writes the batch; an empty batch makes no round trip. Repeats of a key keep the first. */
   public Future<WriteResult> write(SqlClient client, Collection<PositionRecord> positions) {
-    Map<Object, PositionRecord> unique = new LinkedHashMap<>();
+    // Sorted by key, so two batches that share keys lock them in the same order and cannot deadlock.
+    Map<PositionRecord, PositionRecord> unique = new TreeMap<>(KEY_ORDER);
     for (PositionRecord p : positions) {
-      unique.putIfAbsent(p.key(), p);
+      unique.putIfAbsent(p, p);
     }
     if (unique.isEmpty()) {
       return Future.succeededFuture(WriteResult.NONE);

@@ -5,6 +5,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Keeps pushed items without a typed table whole in tracksolid.push_messages, in ONE round trip
@@ -24,19 +26,25 @@ public final class PushMessageWriter {
     if (messages.isEmpty()) {
       return Future.succeededFuture(WriteResult.NONE);
     }
-    int n = messages.size();
+    // Sorted by key, so two batches that share keys lock them in the same order and cannot deadlock.
+    record Hashed(String hash, RawPushMessage message) {
+    }
+    List<Hashed> sorted = messages.stream().map(m -> new Hashed(m.itemHash(), m))
+        .sorted(Comparator.comparing(Hashed::hash)).toList();
+    int n = sorted.size();
     String[] type = new String[n];
     String[] imei = new String[n];
     OffsetDateTime[] time = new OffsetDateTime[n];
     String[] item = new String[n];
     String[] hash = new String[n];
     int i = 0;
-    for (RawPushMessage m : messages) {
+    for (Hashed h : sorted) {
+      RawPushMessage m = h.message();
       type[i] = Sql.text(m.msgType());
       imei[i] = Sql.text(m.imei());
       time[i] = Sql.utc(m.eventTime());
       item[i] = Sql.jsonb(m.item());
-      hash[i] = m.itemHash();
+      hash[i] = h.hash();
       i++;
     }
     Tuple params = Tuple.tuple().addValue(type).addValue(imei).addValue(time).addValue(item).addValue(hash);

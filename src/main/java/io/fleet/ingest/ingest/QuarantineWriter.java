@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,7 +54,13 @@ public final class QuarantineWriter {
     if (items.isEmpty()) {
       return Future.succeededFuture(Result.NONE);
     }
-    int n = items.size();
+    // Sorted by key, so two batches that share keys lock them in the same order and cannot deadlock.
+    record Hashed(String hash, QuarantineItem item) {
+    }
+    List<Hashed> sorted = items.stream().map(q -> new Hashed(q.itemHash(), q))
+        .sorted(Comparator.comparing((Hashed h) -> h.item().stream()).thenComparing(h -> h.item().reason())
+            .thenComparing(Hashed::hash)).toList();
+    int n = sorted.size();
     String[] stream = new String[n];
     String[] reason = new String[n];
     String[] detail = new String[n];
@@ -61,13 +68,14 @@ public final class QuarantineWriter {
     String[] item = new String[n];
     String[] hash = new String[n];
     int i = 0;
-    for (QuarantineItem q : items) {
+    for (Hashed h : sorted) {
+      QuarantineItem q = h.item();
       stream[i] = Sql.text(q.stream());
       reason[i] = Sql.text(q.reason());
       detail[i] = Sql.detail(q.detail());
       imei[i] = Sql.text(q.imei());
       item[i] = Sql.jsonb(q.item());
-      hash[i] = q.itemHash();
+      hash[i] = h.hash();
       i++;
     }
     Tuple params = Tuple.tuple().addValue(stream).addValue(reason).addValue(detail).addValue(imei).addValue(item)

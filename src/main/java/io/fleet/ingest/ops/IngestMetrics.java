@@ -44,7 +44,7 @@ public final class IngestMetrics {
   public static final String INGEST_STREAM_STATUS = "tracksolid.ingest.stream.status";
   public static final String DB_UP = "tracksolid.db.up";
   public static final String SPOOL_LIMIT_BYTES = "tracksolid.spool.limit.bytes";
-  public static final String SPOOL_DEAD_LETTERS = "tracksolid.spool.dead.letters";
+  public static final String WEBHOOK_DEAD_LETTERS = "tracksolid.webhook.dead.letters";
 
   private final MeterRegistry registry;
   private final Map<Meter.Id, GaugeValue> gauges = new ConcurrentHashMap<>();
@@ -143,7 +143,7 @@ public final class IngestMetrics {
     return gauge(GEOCODER_PAUSED, "1 while the geocoder is paused", Tags.empty());
   }
 
-  /** outcome: accepted, rejected or quarantined. */
+  /** outcome: accepted, quarantined, rejected (503 answered) or dead_lettered (kept in rejected_pushes). */
   public Counter webhookItems(String path, String outcome) {
     return Counter.builder(WEBHOOK_ITEMS).description("Pushed items by webhook path and outcome")
         .tags("path", path, "outcome", outcome).register(registry);
@@ -197,10 +197,10 @@ public final class IngestMetrics {
         Tags.empty());
   }
 
-  /** Spooled pushes the database refused for good, kept in the spool's rejected.log. */
-  public Counter spoolDeadLetters() {
-    return Counter.builder(SPOOL_DEAD_LETTERS).description("Spooled pushes moved to rejected.log")
-        .register(registry);
+  /** Push requests waiting in tracksolid.rejected_pushes for an operator (replay removes them). */
+  public GaugeValue webhookDeadLetters() {
+    return gauge(WEBHOOK_DEAD_LETTERS, "Push requests kept in tracksolid.rejected_pushes, waiting for an operator",
+        Tags.empty());
   }
 
   private GaugeValue gauge(String name, String description, Tags tags) {

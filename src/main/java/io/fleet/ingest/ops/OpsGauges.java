@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Gauges the alert rules need that no request path sets: tracksolid_db_up from a periodic probe,
- * and tracksolid_ingest_stream_status, read with the same query as /health/ingest, so the gauge
- * and the endpoint judge every stream alike. Non-blocking: reactive pool, a Vert.x timer.
+ * tracksolid_ingest_stream_status, read with the same query as /health/ingest, so the gauge
+ * and the endpoint judge every stream alike, and tracksolid_webhook_dead_letters, the requests
+ * waiting in tracksolid.rejected_pushes (one table for every replica, so each reports the same). Non-blocking: reactive pool, a Vert.x timer.
  */
 final class OpsGauges {
   static final Duration INTERVAL = Duration.ofSeconds(15);
@@ -36,6 +37,7 @@ final class OpsGauges {
 
   Future<Void> start() {
     metrics.dbUp();
+    metrics.webhookDeadLetters();
     timer = vertx.setPeriodic(INTERVAL.toMillis(), id -> refresh());
     return refresh();
   }
@@ -50,6 +52,12 @@ final class OpsGauges {
           streams(rows);
           return (Void) null;
         })
+        .compose(v -> pool.query("SELECT count(*) AS n FROM tracksolid.rejected_pushes").execute()
+            .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .map(rows -> {
+              metrics.webhookDeadLetters().set(rows.iterator().next().getLong("n"));
+              return (Void) null;
+            }))
         .recover(err -> {
           // The health query fails too when only its function is missing; the probe tells them apart.
           return pool.query("SELECT 1").execute().timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)

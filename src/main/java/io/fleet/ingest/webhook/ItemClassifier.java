@@ -23,13 +23,29 @@ final class ItemClassifier {
   static final String MISSING_TIME = "missing_time";
   static final String UNPARSEABLE_TIME = "unparseable_time";
   static final String BAD_COORDINATES = "bad_coordinates";
+  static final String INVALID_IMEI = "invalid_imei";
+  static final String INVALID_ALARM_TYPE = "invalid_alarm_type";
+  static final String INVALID_MSG_TYPE = "invalid_msg_type";
+
+  /** Every reason this classifier gives, so their counters can be exported at zero from the start. */
+  static final java.util.List<String> REASONS = java.util.List.of(NOT_AN_OBJECT, MISSING_IMEI, MISSING_ALARM_TYPE,
+      MISSING_TIME, UNPARSEABLE_TIME, BAD_COORDINATES, INVALID_IMEI, INVALID_ALARM_TYPE, INVALID_MSG_TYPE,
+      TimestampGuard.BEFORE_EPOCH, TimestampGuard.TOO_FAR_IN_FUTURE);
+
+  // Longest values the keys may hold: PostgreSQL refuses an index entry over ~2.7 kB (SQLSTATE
+  // 54000) and no real device id, alarm type or message type comes near these.
+  static final int MAX_IMEI = 32;
+  static final int MAX_ALARM_TYPE = 64;
+  static final int MAX_MSG_TYPE = 128;
 
   private static final String[] IMEI = {"imei", "deviceImei", "device_imei", "IMEI"};
 
   private final TimestampGuard guard;
+  private final int maxDepth;
 
-  ItemClassifier(TimestampGuard guard) {
+  ItemClassifier(TimestampGuard guard, int maxDepth) {
     this.guard = guard;
+    this.maxDepth = maxDepth;
   }
 
   PushBatch classify(PushRequest request) {
@@ -38,11 +54,17 @@ final class ItemClassifier {
     String stream = request.stream();
     // Judged as of receipt: a replay hours later must not turn a refused future time into a fix.
     Instant now = request.receivedAt();
+    String badMsgType = kind == PushKind.RAW || request.path().equals("push")
+        ? invalid(request.msgType(), MAX_MSG_TYPE, "msgType", false) : null;
     for (Object value : request.items()) {
-      JsonObject item = asObject(value);
+      JsonObject item = asObject(value, maxDepth);
       if (item == null) {
         batch.quarantine().add(new QuarantineItem(stream, NOT_AN_OBJECT, "item is not a JSON object", null,
             value == null ? "null" : value));
+        continue;
+      }
+      if (badMsgType != null) {
+        batch.quarantine().add(new QuarantineItem(stream, INVALID_MSG_TYPE, badMsgType, null, item));
         continue;
       }
       switch (kind) {
@@ -59,7 +81,7 @@ final class ItemClassifier {
   private void alarm(String stream, JsonObject original, PushBatch batch, Instant now) {
     // IoT-Hub alarms wrap the alarm in msg{...}; the envelope adds gateTime and msgClass.
     JsonObject item = original;
-    JsonObject msg = asObject(original.getValue("msg"));
+    JsonObject msg = asObject(original.getValue("msg"), maxDepth);
     if (msg != null) {
       item = original.copy();
       item.remove("msg");
@@ -70,10 +92,18 @@ final class ItemClassifier {
       batch.quarantine().add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, original));
       return;
     }
+    if (badImei(stream, imei.get(), original, batch)) {
+      return;
+    }
     Optional<String> type = Fields.text(item, "alarmType", "alertTypeId", "alertType", "alarmCode");
     if (type.isEmpty()) {
       batch.quarantine().add(new QuarantineItem(stream, MISSING_ALARM_TYPE, "no alarmType or alertTypeId",
           imei.get(), original));
+      return;
+    }
+    String badType = invalid(type.get(), MAX_ALARM_TYPE, "alarm type", false);
+    if (badType != null) {
+      batch.quarantine().add(new QuarantineItem(stream, INVALID_ALARM_TYPE, badType, imei.get(), original));
       return;
     }
     Instant time = guardedTime(stream, imei.get(), original, item, batch, now, "alarmTime", "alertTime");
@@ -110,6 +140,9 @@ final class ItemClassifier {
       batch.quarantine().add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, item));
       return;
     }
+    if (badImei(stream, imei.get(), item, batch)) {
+      return;
+    }
     Instant time = lbs
         ? guardedTime(stream, imei.get(), item, item, batch, now, "gpsTime", "lbsTime", "gateTime", "time")
         : guardedTime(stream, imei.get(), item, item, batch, now, "gpsTime", "gps_time", "positioningTime", "time");
@@ -133,6 +166,9 @@ final class ItemClassifier {
 
   private void raw(String stream, String msgType, JsonObject item, PushBatch batch, Instant now) {
     String imei = Fields.text(item, IMEI).orElse(null);
+    if (imei != null && badImei(stream, imei, item, batch)) {
+      return;
+    }
     Instant time = null;
     Fields.TimeValue t = Fields.time(item, "gateTime", "gpsTime", "eventTime", "time", "createTime");
     if (t instanceof Fields.Parsed p) {
@@ -172,8 +208,45 @@ final class ItemClassifier {
     return instant;
   }
 
-  /** An object, or a JSON string holding one (some senders double-encode each item). */
-  static JsonObject asObject(Object value) {
+  /** True after quarantining the item when its IMEI is not a plausible device id. */
+  private static boolean badImei(String stream, String imei, JsonObject item, PushBatch batch) {
+    String why = invalid(imei, MAX_IMEI, "imei", true);
+    if (why == null) {
+      return false;
+    }
+    // The IMEI itself is not kept in the column: it is what is wrong, and it stays in the item.
+    batch.quarantine().add(new QuarantineItem(stream, INVALID_IMEI, why, null, item));
+    return true;
+  }
+
+  /**
+   * Null when the value is at most {@code max} characters (all printable ASCII when asked), else
+   * why it is not, without quoting it.
+   */
+  static String invalid(String value, int max, String what, boolean printable) {
+    if (value == null) {
+      return null;
+    }
+    if (value.length() > max) {
+      return what + " is " + value.length() + " characters long; at most " + max + " are allowed";
+    }
+    if (!printable) {
+      return null;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return what + " holds a character that is not printable ASCII (at " + i + ")";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * An object, or a JSON string holding one (some senders double-encode each item); a string that
+   * nests deeper than {@code maxDepth} is not decoded at all.
+   */
+  static JsonObject asObject(Object value, int maxDepth) {
     if (value instanceof JsonObject o) {
       return o;
     }
@@ -182,7 +255,7 @@ final class ItemClassifier {
       java.util.Map<String, Object> map = (java.util.Map<String, Object>) m;
       return new JsonObject(map);
     }
-    if (value instanceof String s && s.trim().startsWith("{")) {
+    if (value instanceof String s && s.trim().startsWith("{") && !JsonDepth.exceeds(s, maxDepth)) {
       try {
         return new JsonObject(s);
       } catch (DecodeException e) {

@@ -1,13 +1,22 @@
 package io.fleet.ingest.webhook;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.fleet.ingest.http.HttpFailure;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,14 +25,30 @@ import java.util.Optional;
 /**
  * Reads a push body, form-encoded or JSON, as {@code {token, data_list}} (IoT Hub) or
  * {@code {msgType, data}} (OpenAPI), where data and data_list may be JSON text or JSON values.
- * Only a body that cannot be read at all is a problem; items are judged later, one by one.
+ *
+ * <p>In two steps, so an unauthenticated sender costs little: {@link #envelope} finds the tokens
+ * the body presents without decoding the item list, and only after they are checked does
+ * {@link #request} decode the items. Problems are HTTP answers that never quote the input;
+ * items are judged later, one by one.
  */
 final class PushBodyParser {
+  private static final JsonFactory JSON = new JsonFactory();
+  /** Stands for a token field that is not text: it can match no configured token. */
+  static final String NOT_TEXT = "\u0000not-text";
+  private static final int MAX_FORM_FIELDS = 256;
 
   enum Format { FORM, JSON }
 
-  /** Either a request or a problem sentence; the token is read even when the rest is unusable. */
-  record Parsed(Optional<String> token, PushRequest request, String problem) {
+  /**
+   * What the body says before its items are read: every token it presents, the first problem
+   * found (or null), and what {@link #request} needs.
+   */
+  record Envelope(Format format, List<String> tokens, HttpFailure problem, Map<String, String> formFields,
+                  byte[] body) {
+  }
+
+  /** Either a request or a problem to answer with. */
+  record Parsed(PushRequest request, HttpFailure problem) {
   }
 
   private PushBodyParser() {
@@ -44,68 +69,189 @@ final class PushBodyParser {
     return Optional.empty();
   }
 
-  static Parsed parse(String path, Format format, Buffer body, Instant receivedAt) {
-    Map<String, Object> fields;
-    if (format == Format.FORM) {
-      fields = new java.util.HashMap<>();
-      QueryStringDecoder decoder = new QueryStringDecoder(body.toString(StandardCharsets.UTF_8),
-          StandardCharsets.UTF_8, false, 64);
-      for (Map.Entry<String, List<String>> e : decoder.parameters().entrySet()) {
-        fields.put(e.getKey(), e.getValue().isEmpty() ? null : e.getValue().get(0));
+  static Envelope envelope(Format format, byte[] body, int maxDepth) {
+    return format == Format.FORM ? formEnvelope(body) : jsonEnvelope(body, maxDepth);
+  }
+
+  /** Splits on '&' only (';' is an ordinary character); decodes names and tokens, keeps other values encoded. */
+  private static Envelope formEnvelope(byte[] body) {
+    List<String> tokens = new ArrayList<>(2);
+    Map<String, String> fields = new HashMap<>();
+    HttpFailure problem = utf8(body) ? null
+        : new HttpFailure(400, "not_utf8", "The body is not valid UTF-8.");
+    String text = new String(body, StandardCharsets.UTF_8);
+    int count = 0;
+    for (String pair : text.split("&", -1)) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      if (++count > MAX_FORM_FIELDS && problem == null) {
+        problem = new HttpFailure(400, "too_many_fields", "The form body has more than " + MAX_FORM_FIELDS
+            + " fields.");
+      }
+      int eq = pair.indexOf('=');
+      String rawName = eq < 0 ? pair : pair.substring(0, eq);
+      String rawValue = eq < 0 ? "" : pair.substring(eq + 1);
+      String name;
+      String value;
+      try {
+        name = decode(rawName);
+        // Every value must decode, though only the token is decoded now: the item list waits for the token.
+        value = name.equals("token") ? decode(rawValue) : rawValue;
+        if (!name.equals("token") && !isDataField(name)) {
+          decode(rawValue);
+        }
+      } catch (IllegalArgumentException bad) {
+        if (problem == null) {
+          problem = new HttpFailure(400, "bad_encoding",
+              "The form body has a malformed percent escape; encode '%' as %25.");
+        }
+        continue;
+      }
+      if (name.equals("token")) {
+        tokens.add(value.trim());
+      } else if (isDataField(name) || name.equals("msgType")) {
+        String earlier = fields.putIfAbsent(name, rawValue);
+        if (earlier != null && !earlier.equals(rawValue) && problem == null) {
+          problem = new HttpFailure(400, "duplicate_field", "The form body gives " + name + " more than once.");
+        }
+      }
+    }
+    return new Envelope(Format.FORM, tokens, problem, fields, body);
+  }
+
+  /**
+   * Streams over the top level for the token fields; nested values are skipped without building
+   * them. The whole body is decoded only in {@link #request}.
+   */
+  private static Envelope jsonEnvelope(byte[] body, int maxDepth) {
+    List<String> tokens = new ArrayList<>(2);
+    HttpFailure problem = null;
+    try (JsonParser p = JSON.createParser(body)) {
+      JsonToken first = p.nextToken();
+      if (first == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken value = p.nextToken();
+          if (name.equals("token")) {
+            tokens.add(value.isScalarValue() && value != JsonToken.VALUE_NULL ? p.getText().trim() : NOT_TEXT);
+          }
+          p.skipChildren();
+        }
+      } else if (first != JsonToken.START_ARRAY) {
+        problem = HttpFailure.badRequest("The JSON body must be an object such as {token, data_list}, or an array.");
+      }
+    } catch (IOException | RuntimeException e) {
+      problem = new HttpFailure(400, "bad_json", "The body is not valid JSON (or not valid UTF-8).");
+    }
+    if (problem == null && JsonDepth.exceeds(body, maxDepth)) {
+      problem = tooDeep(maxDepth);
+    }
+    if (problem == null && !utf8(body)) {
+      // The parser lets some invalid sequences through (encoded surrogates); they would be stored altered.
+      problem = new HttpFailure(400, "not_utf8", "The body is not valid UTF-8.");
+    }
+    return new Envelope(Format.JSON, tokens, problem, Map.of(), body);
+  }
+
+  /** The request in an envelope without a problem; call only once its tokens are accepted. */
+  static Parsed request(String path, Envelope envelope, Instant receivedAt, int maxDepth, int maxItems) {
+    Object data;
+    Object msgTypeValue;
+    boolean openApi = path.equals("push");
+    String listField = openApi ? "data" : "data_list";
+    String otherField = openApi ? "data_list" : "data";
+    if (envelope.format() == Format.FORM) {
+      Map<String, String> f = envelope.formFields();
+      try {
+        msgTypeValue = f.containsKey("msgType") ? decode(f.get("msgType")) : null;
+        String raw = f.containsKey(listField) ? f.get(listField) : f.get(otherField);
+        data = raw == null ? null : decode(raw);
+      } catch (IllegalArgumentException bad) {
+        return problem(new HttpFailure(400, "bad_encoding",
+            "The form body has a malformed percent escape; encode '%' as %25."));
       }
     } else {
       Object json;
       try {
-        json = Json.decodeValue(body);
-      } catch (DecodeException e) {
-        return new Parsed(Optional.empty(), null, "the body is not valid JSON");
+        json = Json.decodeValue(io.vertx.core.buffer.Buffer.buffer(envelope.body()));
+      } catch (DecodeException | IllegalStateException e) {
+        return problem(new HttpFailure(400, "bad_json", "The body is not valid JSON."));
       }
       if (json instanceof JsonArray array) {
         // A bare array is the item list itself.
-        return new Parsed(Optional.empty(), new PushRequest(path, path, array, receivedAt), null);
+        return items(path, path, array, receivedAt, maxItems);
       }
       if (!(json instanceof JsonObject object)) {
-        return new Parsed(Optional.empty(), null, "the JSON body must be an object such as {token, data_list}");
+        return problem(HttpFailure.badRequest("The JSON body must be an object such as {token, data_list}."));
       }
-      fields = object.getMap();
+      msgTypeValue = object.getValue("msgType");
+      data = object.containsKey(listField) ? object.getValue(listField) : object.getValue(otherField);
     }
-    Optional<String> token = text(fields.get("token"));
-    Optional<String> msgType = text(fields.get("msgType"));
-    boolean openApi = path.equals("push");
-    if (openApi && msgType.isEmpty()) {
-      return new Parsed(token, null, "/push needs msgType (e.g. jimi.push.device.alarm) and data");
+    if (msgTypeValue != null && !(msgTypeValue instanceof String)) {
+      return problem(HttpFailure.badRequest("msgType must be text."));
     }
-    String listField = openApi ? "data" : "data_list";
-    Object data = fields.containsKey(listField) ? fields.get(listField)
-        : fields.get(openApi ? "data_list" : "data");
+    String msgType = msgTypeValue == null || ((String) msgTypeValue).isBlank() ? null
+        : ((String) msgTypeValue).trim();
+    if (openApi && msgType == null) {
+      return problem(HttpFailure.badRequest("/push needs msgType (e.g. jimi.push.device.alarm) and data."));
+    }
     if (data == null || (data instanceof String s && s.isBlank())) {
-      return new Parsed(token, null, "the body has no " + listField);
+      return problem(HttpFailure.badRequest("The body has no " + listField + "."));
     }
-    JsonArray items;
-    Object value = data instanceof String s ? decode(s) : Json.decodeValue(Json.encode(data));
+    Object value = data;
+    if (data instanceof String s) {
+      if (JsonDepth.exceeds(s, maxDepth)) {
+        return problem(tooDeep(maxDepth));
+      }
+      try {
+        value = Json.decodeValue(s);
+      } catch (DecodeException | IllegalStateException e) {
+        value = null;
+      }
+    }
     if (value instanceof JsonArray a) {
-      items = a;
-    } else if (value instanceof JsonObject o) {
-      items = new JsonArray().add(o);
-    } else {
-      return new Parsed(token, null, listField + " must be a JSON array or object (or JSON text of one)");
+      return items(path, msgType == null ? path : msgType, a, receivedAt, maxItems);
     }
-    return new Parsed(token, new PushRequest(path, msgType.orElse(path), items, receivedAt), null);
+    if (value instanceof JsonObject o) {
+      return items(path, msgType == null ? path : msgType, new JsonArray().add(o), receivedAt, maxItems);
+    }
+    return problem(HttpFailure.badRequest(listField + " must be a JSON array or object (or JSON text of one)."));
   }
 
-  private static Object decode(String text) {
+  private static Parsed items(String path, String msgType, JsonArray items, Instant receivedAt, int maxItems) {
+    if (items.size() > maxItems) {
+      return problem(new HttpFailure(413, "too_many_items", "The push carries more than WEBHOOK_MAX_ITEMS ("
+          + maxItems + ") items; send them in smaller pushes."));
+    }
+    return new Parsed(new PushRequest(path, msgType, items, receivedAt), null);
+  }
+
+  private static Parsed problem(HttpFailure failure) {
+    return new Parsed(null, failure);
+  }
+
+  private static HttpFailure tooDeep(int maxDepth) {
+    return new HttpFailure(400, "nesting_too_deep", "The body nests arrays and objects deeper than "
+        + "WEBHOOK_MAX_DEPTH (" + maxDepth + ") levels.");
+  }
+
+  private static boolean isDataField(String name) {
+    return name.equals("data_list") || name.equals("data");
+  }
+
+  /** Percent-decoding with '+' as space; a malformed escape throws IllegalArgumentException. */
+  private static String decode(String component) {
+    return QueryStringDecoder.decodeComponent(component, StandardCharsets.UTF_8);
+  }
+
+  private static boolean utf8(byte[] body) {
     try {
-      return Json.decodeValue(text);
-    } catch (DecodeException e) {
-      return null;
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
     }
-  }
-
-  private static Optional<String> text(Object value) {
-    if (value == null) {
-      return Optional.empty();
-    }
-    String s = value.toString().trim();
-    return s.isEmpty() ? Optional.empty() : Optional.of(s);
   }
 }

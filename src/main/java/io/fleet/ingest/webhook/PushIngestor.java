@@ -11,8 +11,10 @@ import io.fleet.ingest.ingest.WriteResult;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * Writes one push request in one transaction: one round trip per table that has rows, plus its
@@ -45,12 +47,22 @@ final class PushIngestor {
   }
 
   Future<Outcome> ingest(PushRequest request) {
+    return ingest(request, conn -> Future.succeededFuture());
+  }
+
+  /**
+   * As {@link #ingest(PushRequest)}, with {@code alsoInTransaction} run in the same transaction
+   * (a dead-letter replay deletes its row there, so it is replayed exactly once).
+   */
+  Future<Outcome> ingest(PushRequest request, Function<SqlConnection, Future<Void>> alsoInTransaction) {
     Instant started = clock.instant();
     PushBatch batch;
     try {
       batch = classifier.classify(request);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(new DbFailures.UnusableRequest("the push items could not be judged: " + e, e));
+    } catch (RuntimeException | StackOverflowError e) {
+      // The class only: the message may quote an item.
+      return Future.failedFuture(new DbFailures.UnusableRequest("the push items could not be judged: "
+          + e.getClass().getName(), e));
     }
     record Written(WriteResult typed, QuarantineWriter.Result quarantined) {
     }
@@ -60,7 +72,8 @@ final class PushIngestor {
             .compose(typed -> quarantine.write(conn, batch.quarantine()).map(q -> new Written(typed, q)))
             .compose(w -> log.write(conn, new IngestionLogEntry(request.stream(), "", "push", null, null,
                 batch.size(), w.typed().inserted(), w.typed().updated(), batch.quarantine().size(), started,
-                clock.instant(), "ok", null, instanceId)).map(id -> w)))
+                clock.instant(), "ok", null, instanceId)).map(id -> w))
+            .compose(w -> alsoInTransaction.apply(conn).map(v -> w)))
         .map(w -> {
           quarantine.countCommitted(w.quarantined());
           metrics.committed(request.stream(), w.typed(), batch.quarantine().size());

@@ -223,14 +223,8 @@ final class Spool {
     requests.addAndGet(-(c == null ? segment.records().size() : c[1]));
   }
 
-  /** Keeps a record the database refused for good beside the spool, for an operator to inspect. */
-  void deadLetter(JsonObject record, String why) throws IOException {
-    Path file = dir.resolve("rejected.log");
-    String line = new JsonObject().put("error", why).put("record", record).encode() + "\n";
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-      ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
-      ch.force(false);
-    }
+  Path dir() {
+    return dir;
   }
 
   void close() throws IOException {
@@ -260,6 +254,16 @@ final class Spool {
       d.force(true);
     } catch (IOException ignored) {
       // Some file systems cannot fsync a directory; the data itself is still forced.
+    }
+  }
+
+  /** The segments waiting, oldest first (for the operator's listing, which only reads them). */
+  static List<Path> segments(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches()).sorted().toList();
     }
   }
 

@@ -31,7 +31,7 @@ final class SpoolLane {
   private final Vertx vertx;
   private final Pool pool;
   private final Spool spool;
-  private final PushIngestor ingestor;
+  private final PushDelivery delivery;
   private final Duration interval;
   private final WorkerExecutor worker;
   private final AtomicBoolean dbAvailable = new AtomicBoolean(true);
@@ -47,30 +47,33 @@ final class SpoolLane {
   // Replay failures since the last WARN, and when that was: a stalled spool logs once a minute.
   private int stalls;
   private Instant lastStallLog;
-  private final Counter deadLetters;
 
-  SpoolLane(Vertx vertx, Pool pool, Path dir, long maxBytes, PushIngestor ingestor, Duration interval,
+  SpoolLane(Vertx vertx, Pool pool, Path dir, long maxBytes, PushDelivery delivery, Duration interval,
             MeterRegistry registry, Clock clock) {
     this.vertx = vertx;
     this.clock = clock;
     this.registry = registry;
     this.pool = pool;
     this.spool = new Spool(dir, maxBytes);
-    this.ingestor = ingestor;
+    this.delivery = delivery;
     this.interval = interval;
     this.worker = vertx.createSharedWorkerExecutor("webhook-spool-" + System.identityHashCode(this), 1);
     Gauge.builder(IngestMetrics.SPOOL_DEPTH_BYTES, spool, Spool::bytes)
         .description("Bytes of acknowledged pushes waiting in the spool").register(registry);
     Gauge.builder(IngestMetrics.SPOOL_DEPTH_REQUESTS, spool, Spool::requests)
         .description("Acknowledged push requests waiting in the spool").register(registry);
-    deadLetters = new IngestMetrics(registry).spoolDeadLetters();
   }
 
+  /**
+   * Opens the spool and checks it belongs to this database: a spool left by a run against another
+   * database is never replayed here (startup fails with what to do).
+   */
   Future<Void> start() {
-    return worker.<Void>executeBlocking(() -> {
+    return SpoolIdentity.of(pool).compose(identity -> worker.<Void>executeBlocking(() -> {
       spool.open();
+      SpoolIdentity.claim(spool.dir(), identity, spool.requests());
       return null;
-    }, true).onSuccess(v -> {
+    }, true)).onSuccess(v -> {
       if (!spool.isEmpty()) {
         log.warn("webhook spool holds {} request(s) ({} bytes) from an earlier run: replaying",
             spool.requests(), spool.bytes());
@@ -88,8 +91,8 @@ final class SpoolLane {
 
   void databaseUnavailable(Throwable why) {
     if (dbAvailable.compareAndSet(true, false)) {
-      log.warn("database unavailable or refusing writes (SQLSTATE {}: {}): spooling pushes to disk until it "
-          + "takes them", DbFailures.code(why), why.getMessage());
+      log.warn("database unavailable or refusing writes (SQLSTATE {}): spooling pushes to disk until it "
+          + "takes them", DbFailures.code(why));
     }
   }
 
@@ -157,33 +160,24 @@ final class SpoolLane {
     try {
       request = PushRequest.fromJson(record);
     } catch (RuntimeException e) {
-      log.error("unreadable spool record moved to rejected.log: {}", e.toString());
-      return deadLetter(record, "unreadable spool record: " + e);
+      return delivery.deadLetterUnreadable(record, clock.instant(), "unreadable spool record: "
+          + e.getClass().getSimpleName()).onFailure(err -> stalled("unknown", err));
     }
-    return ingestor.ingest(request).<Void>mapEmpty().recover(err -> {
-      if (!DbFailures.permanent(err)) {
-        // Acknowledged data never leaves the database path for a reason an operator can fix:
-        // the spool waits (and says so) and the next interval tries the same record again.
-        stalled(request, err);
-        return Future.failedFuture(err);
-      }
-      // A data error (SQLSTATE class 22/23): retrying cannot help; keep it beside the spool.
-      log.error("spooled push to /{} refused by the database (SQLSTATE {}), moved to rejected.log: {}",
-          request.path(), DbFailures.code(err), err.getMessage());
-      return deadLetter(record, String.valueOf(err.getMessage()));
-    });
+    // A record refused for its own content goes to the dead-letter table and the ones behind it
+    // replay; acknowledged data never leaves the database path for a reason an operator can fix:
+    // then the spool waits (and says so) and the next interval tries the same record again.
+    return delivery.deliver(request).<Void>mapEmpty().onFailure(err -> stalled(request.path(), err));
   }
 
-  private void stalled(PushRequest request, Throwable err) {
+  private void stalled(String path, Throwable err) {
     String code = DbFailures.code(err);
     Counter.builder(REPLAY_FAILURES).tag("code", code)
         .description("Spool replay attempts that failed and will be retried").register(registry).increment();
     stalls++;
     Instant now = clock.instant();
     if (lastStallLog == null || !now.isBefore(lastStallLog.plus(STALL_LOG_EVERY))) {
-      log.warn("webhook spool stalled: spooled push to /{} failed with SQLSTATE {} ({}); {} failure(s) since the "
-          + "last report, {} request(s) waiting; retrying every {}", request.path(), code, err.getMessage(), stalls,
-          spool.requests(), interval);
+      log.warn("webhook spool stalled: spooled push to /{} failed with SQLSTATE {}; {} failure(s) since the "
+          + "last report, {} request(s) waiting; retrying every {}", path, code, stalls, spool.requests(), interval);
       lastStallLog = now;
       stalls = 0;
     }
@@ -197,16 +191,12 @@ final class SpoolLane {
     }
   }
 
-  private Future<Void> deadLetter(JsonObject record, String why) {
-    return worker.executeBlocking(() -> {
-      spool.deadLetter(record, why);
-      deadLetters.increment();
-      return null;
-    }, true);
-  }
-
   long depthRequests() {
     return spool.requests();
+  }
+
+  long depthBytes() {
+    return spool.bytes();
   }
 
   Future<Void> stop(Duration grace) {

@@ -4,45 +4,67 @@ import io.fleet.ingest.http.HttpFailure;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One push request: content type (415), size (413), a header or query token (401, before the
- * body is read), body (400), the body's token (401), then durable
- * storage, and only then {@code {"code":0,"msg":"success"}}. Storage is the database when it
- * answers, else the fsync'd spool; a full spool answers 503 with Retry-After.
+ * body is read), room among the bytes in flight (503), the body within WEBHOOK_REQUEST_TIMEOUT
+ * (408), the body's token (401, before the item list is decoded), the body (400, 413), then
+ * durable storage, and only then {@code {"code":0,"msg":"success"}}. Storage is the database
+ * when it answers (or its dead-letter table when it refuses this request for good), else the
+ * fsync'd spool; a full spool answers 503 with Retry-After. Every path ends in an answer.
  */
 final class WebhookHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
   static final String SUCCESS = new JsonObject().put("code", 0).put("msg", "success").encode();
   static final String RETRY_AFTER_SECONDS = "30";
+  static final String BUSY_RETRY_AFTER_SECONDS = "1";
+
+  /** What one push may use and take. */
+  record Limits(int maxBodyBytes, int maxItems, int maxDepth, Duration timeout) {
+  }
 
   private final String path;
-  private final int maxBodyBytes;
+  private final Limits limits;
   private final TokenCheck tokens;
+  private final PushDelivery delivery;
   private final PushIngestor ingestor;
   private final SpoolLane spool;
+  private final InFlightBytes inFlight;
   private final Clock clock;
 
-  WebhookHandler(String path, int maxBodyBytes, TokenCheck tokens, PushIngestor ingestor, SpoolLane spool,
-                 Clock clock) {
+  WebhookHandler(String path, Limits limits, TokenCheck tokens, PushDelivery delivery, PushIngestor ingestor,
+                 SpoolLane spool, InFlightBytes inFlight, Clock clock) {
     this.path = path;
-    this.maxBodyBytes = maxBodyBytes;
+    this.limits = limits;
     this.tokens = tokens;
+    this.delivery = delivery;
     this.ingestor = ingestor;
     this.spool = spool;
+    this.inFlight = inFlight;
     this.clock = clock;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    try {
+      start(ctx);
+    } catch (RuntimeException | StackOverflowError e) {
+      unexpected(ctx, e);
+    }
+  }
+
+  private void start(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     Optional<PushBodyParser.Format> format = PushBodyParser.format(req.getHeader("Content-Type"));
     if (format.isEmpty()) {
@@ -50,36 +72,50 @@ final class WebhookHandler implements Handler<RoutingContext> {
           "Push bodies must be application/x-www-form-urlencoded or application/json."));
       return;
     }
-    String length = req.getHeader("Content-Length");
-    if (length != null && parseLength(length) > maxBodyBytes) {
+    long length = parseLength(req.getHeader("Content-Length"));
+    if (length > limits.maxBodyBytes()) {
       tooLarge(ctx);
       return;
     }
-    List<String> outside = presentedTokens(ctx, Optional.empty());
+    List<String> outside;
+    try {
+      outside = presentedTokens(ctx);
+    } catch (IllegalArgumentException badQuery) {
+      closeAfter(ctx);
+      ctx.fail(new HttpFailure(400, "bad_query", "The query string has a malformed percent escape."));
+      return;
+    }
     if (!outside.isEmpty() && !tokens.accepts(outside)) {
       // A header or query token is known before the body: a wrong one costs no body read or parse.
-      if (req.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-        ctx.response().putHeader("Connection", "close");
-      }
+      closeAfter(ctx);
       unauthorized(ctx);
       return;
     }
-    readBody(ctx, body -> handleBody(ctx, format.get(), body));
+    readBody(ctx, Math.max(0, length), body -> handleBody(ctx, format.get(), body, outside));
   }
 
   private static void unauthorized(RoutingContext ctx) {
-    ctx.fail(new HttpFailure(401, "unauthorized",
-        "A valid token is required (token field, token query parameter, X-Jimi-Token or Bearer header)."));
+    ctx.fail(new HttpFailure(401, "unauthorized", "A valid token is required (token field, token query parameter, "
+        + "X-Jimi-Token or Bearer header); tokens presented together must agree."));
   }
 
-  private void handleBody(RoutingContext ctx, PushBodyParser.Format format, Buffer body) {
-    PushBodyParser.Parsed parsed = PushBodyParser.parse(path, format, body, clock.instant());
-    if (!tokens.accepts(presentedTokens(ctx, parsed.token()))) {
+  private void handleBody(RoutingContext ctx, PushBodyParser.Format format, Buffer body, List<String> outside) {
+    byte[] bytes = body.getBytes();
+    PushBodyParser.Envelope envelope = PushBodyParser.envelope(format, bytes, limits.maxDepth());
+    List<String> presented = new ArrayList<>(envelope.tokens());
+    presented.addAll(outside);
+    if (!tokens.accepts(presented)) {
       unauthorized(ctx);
       return;
     }
-    if (parsed.request() == null) {
-      ctx.fail(HttpFailure.badRequest(parsed.problem()));
+    if (envelope.problem() != null) {
+      ctx.fail(envelope.problem());
+      return;
+    }
+    PushBodyParser.Parsed parsed = PushBodyParser.request(path, envelope, clock.instant(), limits.maxDepth(),
+        limits.maxItems());
+    if (parsed.problem() != null) {
+      ctx.fail(parsed.problem());
       return;
     }
     PushRequest request = parsed.request();
@@ -87,17 +123,13 @@ final class WebhookHandler implements Handler<RoutingContext> {
       toSpool(ctx, request);
       return;
     }
-    ingestor.ingest(request).onComplete(ar -> {
+    delivery.deliver(request).onComplete(ar -> {
       if (ar.succeeded()) {
         ack(ctx);
-      } else if (!DbFailures.permanent(ar.cause())) {
-        // Anything but a data error will pass once an operator or the database recovers: keep it.
+      } else {
+        // The database did not answer: keep the request until it does.
         spool.databaseUnavailable(ar.cause());
         toSpool(ctx, request);
-      } else {
-        log.error("push to /{} could not be stored", path, ar.cause());
-        ingestor.count(path, "rejected", request.items().size());
-        ctx.fail(new HttpFailure(500, "internal_error", "The push could not be stored; it has been logged."));
       }
     });
   }
@@ -109,7 +141,7 @@ final class WebhookHandler implements Handler<RoutingContext> {
         return;
       }
       if (ar.failed()) {
-        log.error("push to /{} could not be spooled", path, ar.cause());
+        log.error("push to /{} could not be spooled: {}", path, ar.cause().getClass().getName());
       }
       ingestor.count(path, "rejected", request.items().size());
       ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
@@ -126,63 +158,137 @@ final class WebhookHandler implements Handler<RoutingContext> {
     }
   }
 
-  private static List<String> presentedTokens(RoutingContext ctx, Optional<String> bodyToken) {
+  /** Query and header tokens; a malformed query string throws IllegalArgumentException. */
+  private static List<String> presentedTokens(RoutingContext ctx) {
     List<String> presented = new ArrayList<>(3);
-    bodyToken.ifPresent(presented::add);
-    String query = ctx.request().getParam("token");
-    if (query != null && !query.isEmpty()) {
-      presented.add(query);
+    for (String query : ctx.request().params().getAll("token")) {
+      presented.add(query.trim());
     }
-    String header = ctx.request().getHeader("X-Jimi-Token");
-    if (header != null && !header.isEmpty()) {
+    for (String header : ctx.request().headers().getAll("X-Jimi-Token")) {
       presented.add(header.trim());
     }
     String auth = ctx.request().getHeader("Authorization");
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       presented.add(auth.substring(7).trim());
     }
+    presented.removeIf(String::isEmpty);
     return presented;
   }
 
-  /** Collects the body up to the limit; the 413 goes out as soon as the limit is passed. */
-  private void readBody(RoutingContext ctx, Handler<Buffer> then) {
+  /**
+   * Collects the body up to the limit, within the in-flight cap and the request deadline; the
+   * answer goes out as soon as a limit is passed. The reserved bytes are given back when the
+   * exchange ends, however it ends.
+   */
+  private void readBody(RoutingContext ctx, long announced, Handler<Buffer> then) {
     HttpServerRequest req = ctx.request();
-    Buffer body = Buffer.buffer();
-    boolean[] over = {false};
-    req.handler(chunk -> {
-      if (over[0]) {
+    long[] reserved = {0};
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release = () -> {
+      if (released.compareAndSet(false, true)) {
+        inFlight.release(reserved[0]);
+      }
+    };
+    // Called when the response ends or the connection closes before it does.
+    ctx.addEndHandler(v -> release.run());
+    if (announced > 0) {
+      if (!inFlight.tryReserve(announced)) {
+        busy(ctx);
         return;
       }
-      if (body.length() + chunk.length() > maxBodyBytes) {
-        over[0] = true;
-        tooLarge(ctx);
-      } else {
-        body.appendBuffer(chunk);
+      reserved[0] = announced;
+    }
+    Buffer body = Buffer.buffer((int) Math.min(announced, limits.maxBodyBytes()));
+    boolean[] stopped = {false};
+    long timer = ctx.vertx().setTimer(limits.timeout().toMillis(), id -> {
+      if (!stopped[0]) {
+        stopped[0] = true;
+        closeAfter(ctx);
+        ctx.fail(new HttpFailure(408, "request_timeout", "The push body did not arrive within "
+            + "WEBHOOK_REQUEST_TIMEOUT (" + limits.timeout() + ")."));
       }
     });
+    req.handler(chunk -> {
+      if (stopped[0]) {
+        return;
+      }
+      if (body.length() + chunk.length() > limits.maxBodyBytes()) {
+        stopped[0] = true;
+        ctx.vertx().cancelTimer(timer);
+        tooLarge(ctx);
+        return;
+      }
+      long more = body.length() + chunk.length() - reserved[0];
+      if (more > 0) {
+        if (!inFlight.tryReserve(more)) {
+          stopped[0] = true;
+          ctx.vertx().cancelTimer(timer);
+          busy(ctx);
+          return;
+        }
+        reserved[0] += more;
+      }
+      body.appendBuffer(chunk);
+    });
     req.exceptionHandler(err -> {
-      if (!ctx.response().ended()) {
+      if (!stopped[0]) {
+        stopped[0] = true;
+        ctx.vertx().cancelTimer(timer);
         ctx.fail(HttpFailure.badRequest("The request body could not be read."));
       }
     });
     req.endHandler(v -> {
-      if (!over[0]) {
+      if (stopped[0]) {
+        return;
+      }
+      stopped[0] = true;
+      ctx.vertx().cancelTimer(timer);
+      try {
         then.handle(body);
+      } catch (RuntimeException | StackOverflowError e) {
+        unexpected(ctx, e);
       }
     });
     req.resume();
   }
 
-  private void tooLarge(RoutingContext ctx) {
-    if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-      // The rest of an oversized body is not worth reading; HTTP/2 resets the stream instead.
-      ctx.response().putHeader("Connection", "close");
+  /** Whatever went wrong, the sender gets an answer; the log gets the class and place, never the input. */
+  private void unexpected(RoutingContext ctx, Throwable e) {
+    log.error("push to /{} failed unexpectedly: {} at {}", path, e.getClass().getName(),
+        e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0]);
+    if (!ctx.response().ended()) {
+      ctx.fail(new HttpFailure(500, "internal_error", "The push failed on our side; it has been logged."));
     }
+  }
+
+  private void busy(RoutingContext ctx) {
+    closeAfter(ctx);
+    ctx.response().putHeader("Retry-After", BUSY_RETRY_AFTER_SECONDS);
+    ctx.fail(new HttpFailure(503, "busy", "Too many push bytes are in flight (WEBHOOK_MAX_BYTES_IN_FLIGHT); "
+        + "retry shortly."));
+  }
+
+  private void tooLarge(RoutingContext ctx) {
+    closeAfter(ctx);
     ctx.fail(new HttpFailure(413, "payload_too_large",
-        "The push body is larger than WEBHOOK_MAX_BODY_BYTES (" + maxBodyBytes + " bytes)."));
+        "The push body is larger than WEBHOOK_MAX_BODY_BYTES (" + limits.maxBodyBytes() + " bytes)."));
+  }
+
+  /**
+   * The rest of the request is not worth reading: the connection closes once the answer is out
+   * (a sender that stalls mid-body would otherwise keep it). HTTP/2 resets the stream instead.
+   */
+  private static void closeAfter(RoutingContext ctx) {
+    if (ctx.request().version() != HttpVersion.HTTP_2 && !ctx.response().headWritten()) {
+      ctx.response().putHeader("Connection", "close");
+      ctx.addEndHandler(v -> ctx.request().connection().close());
+    }
   }
 
   private static long parseLength(String header) {
+    if (header == null) {
+      return 0;
+    }
     try {
       return Long.parseLong(header.trim());
     } catch (NumberFormatException e) {

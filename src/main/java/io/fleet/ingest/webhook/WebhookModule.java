@@ -4,7 +4,9 @@ import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
 import io.fleet.ingest.config.WebhookConfig;
 import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.ops.HealthRoute;
 import io.fleet.ingest.ops.IngestMetrics;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,10 @@ import org.slf4j.LoggerFactory;
 public final class WebhookModule implements ServiceModule {
   private static final Logger log = LoggerFactory.getLogger(WebhookModule.class);
 
+  /** Outcomes of tracksolid_webhook_items_total. */
+  static final java.util.List<String> OUTCOMES = java.util.List.of("accepted", "quarantined", "rejected",
+      "dead_lettered");
+
   private SpoolLane spool;
 
   @Override
@@ -30,24 +36,55 @@ public final class WebhookModule implements ServiceModule {
   public Future<Void> start(ServiceContext context) {
     WebhookConfig config = context.config().webhook();
     return resolveToken(context, config).compose(token -> {
-      TokenCheck tokens = new TokenCheck(token);
+      TokenCheck tokens = new TokenCheck(token, config.previousToken());
       if (tokens.open()) {
         log.error("CRITICAL: the webhook is running OPEN: WEBHOOK_REQUIRE_TOKEN=false and no JIMI_WEBHOOK_TOKEN, "
             + "so anyone who can reach it can write data. Set JIMI_WEBHOOK_TOKEN.");
       }
       TimestampGuard guard = new TimestampGuard(context.config().ingest(), context.clock());
-      PushIngestor ingestor = new PushIngestor(context.pool(), context.clock(), new ItemClassifier(guard),
-          context.instanceId(), IngestMetrics.of(context));
-      spool = new SpoolLane(context.vertx(), context.pool(), config.spoolDir(), config.spoolMaxBytes(), ingestor,
+      IngestMetrics metrics = IngestMetrics.of(context);
+      PushIngestor ingestor = new PushIngestor(context.pool(), context.clock(),
+          new ItemClassifier(guard, config.maxDepth()), context.instanceId(), metrics);
+      PushDelivery delivery = new PushDelivery(context.pool(), ingestor);
+      spool = new SpoolLane(context.vertx(), context.pool(), config.spoolDir(), config.spoolMaxBytes(), delivery,
           config.replayInterval(), context.registry(), context.clock());
+      InFlightBytes inFlight = new InFlightBytes(config.maxBytesInFlight());
+      WebhookHandler.Limits limits = new WebhookHandler.Limits(config.maxBodyBytes(), config.maxItems(),
+          config.maxDepth(), config.requestTimeout());
       return spool.start().onSuccess(v -> {
+        exportAtZero(metrics);
         for (String path : PushKind.PATHS) {
-          context.router().post("/" + path).handler(new WebhookHandler(path, config.maxBodyBytes(), tokens, ingestor,
-              spool, context.clock()));
+          context.router().post("/" + path).handler(new WebhookHandler(path, limits, tokens, delivery, ingestor,
+              spool, inFlight, context.clock()));
         }
+        context.lookup(HealthRoute.class).ifPresent(health -> health.addDetail("webhook", () -> status(context)));
         log.info("webhook listening on /push and /push* paths; spool in {}", config.spoolDir().toAbsolutePath());
       });
     });
+  }
+
+  /**
+   * Every outcome and quarantine reason of every path exists from the start at zero, so an alert
+   * can use rate() before the first event.
+   */
+  private static void exportAtZero(IngestMetrics metrics) {
+    for (String path : PushKind.PATHS) {
+      for (String outcome : OUTCOMES) {
+        metrics.webhookItems(path, outcome);
+      }
+      for (String reason : ItemClassifier.REASONS) {
+        metrics.quarantined("webhook." + path, reason);
+      }
+    }
+  }
+
+  /** What /health shows of the webhook: what waits in the spool and in the dead-letter table. */
+  private Future<JsonObject> status(ServiceContext context) {
+    JsonObject status = new JsonObject().put("spooledRequests", spool.depthRequests())
+        .put("spooledBytes", spool.depthBytes());
+    return DeadLetters.count(context.pool())
+        .map(n -> status.put("deadLetters", n))
+        .recover(e -> Future.succeededFuture(status.putNull("deadLetters")));
   }
 
   private static Future<Optional<String>> resolveToken(ServiceContext context, WebhookConfig config) {

@@ -130,7 +130,7 @@ class PollerCrashRecoveryProcessTest {
     env.put("HTTP_PORT", String.valueOf(freePortQuietly()));
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("INSTANCE_ID", instance);
-    env.put("JIMI_WEBHOOK_TOKEN", "crash-test-token");
+    env.put("JIMI_WEBHOOK_TOKEN", "crash-test-token-0123456789abcdef");
     env.put("WEBHOOK_SPOOL_DIR", dir.resolve("spool-" + instance).toString());
     env.put("GEOCODE_ENABLED", "false");
     env.put("POLL_INTERVAL_ALARMS", "PT0.2S");

@@ -45,7 +45,7 @@ class ProcessLifecycleTest {
   void embeddedDefaultServesHealthKeepsDataAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
     Map<String, String> env = Map.of("EMBEDDED_PG_DIR", dir.resolve("pg").toString(),
         "HTTP_PORT", String.valueOf(freePort()), "HTTP_HOST", "127.0.0.1",
-        "JIMI_WEBHOOK_TOKEN", "process-test-token", "WEBHOOK_SPOOL_DIR", dir.resolve("spool").toString());
+        "JIMI_WEBHOOK_TOKEN", "process-test-token-0123456789abcdef", "WEBHOOK_SPOOL_DIR", dir.resolve("spool").toString());
     Launched first = launch(dir, env);
     int port = Integer.parseInt(env.get("HTTP_PORT"));
     awaitHealth(first, port);
@@ -76,7 +76,7 @@ class ProcessLifecycleTest {
     env.put("LOG_LEVEL", "DEBUG");
     env.put("TRACKSOLID_APP_SECRET", vendorSecret);
     env.put("TRACKSOLID_PASSWORD", vendorSecret + "-pw");
-    env.put("JIMI_WEBHOOK_TOKEN", "webhook-token-0c9d");
+    env.put("JIMI_WEBHOOK_TOKEN", "webhook-token-0c9d-0123456789abcdef");
     env.put("WEBHOOK_SPOOL_DIR", dir.resolve("spool").toString());
     Launched p = launch(dir, env);
     awaitHealth(p, Integer.parseInt(env.get("HTTP_PORT")));
@@ -85,7 +85,7 @@ class ProcessLifecycleTest {
     assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String out = p.output();
     assertThat(out).contains("DATABASE_URL=(set)");
-    assertThat(out).doesNotContain(dbPassword).doesNotContain(vendorSecret).doesNotContain("webhook-token-0c9d");
+    assertThat(out).doesNotContain(dbPassword).doesNotContain(vendorSecret).doesNotContain("webhook-token-0c9d-0123456789abcdef");
   }
 
   @Test
@@ -100,10 +100,10 @@ class ProcessLifecycleTest {
     DatabaseTarget app = new DatabaseTarget(db.host(), db.port(), db.database(), login, "app-pw-1", db.sslMode());
     int port = freePort();
     Launched service = launch(dir, Map.of("DATABASE_URL", app.uri(), "MIGRATE_ON_START", "false",
-        "HTTP_PORT", String.valueOf(port), "HTTP_HOST", "127.0.0.1", "JIMI_WEBHOOK_TOKEN", "least-privilege-token",
+        "HTTP_PORT", String.valueOf(port), "HTTP_HOST", "127.0.0.1", "JIMI_WEBHOOK_TOKEN", "least-privilege-token-0123456789abcdef",
         "WEBHOOK_SPOOL_DIR", dir.resolve("spool").toString()));
     awaitHealth(service, port);
-    Http.Response push = Http.post(port, "/pushgps?token=least-privilege-token", "application/json",
+    Http.Response push = Http.post(port, "/pushgps?token=least-privilege-token-0123456789abcdef", "application/json",
         "{\"data_list\":[{\"deviceImei\":\"868120145233604\",\"gpsTime\":\"2024-05-01 09:15:00\","
             + "\"lat\":-1.2864,\"lng\":36.8172,\"gpsSpeed\":0}]}");
     assertThat(push.status()).as(push.body()).isEqualTo(200);

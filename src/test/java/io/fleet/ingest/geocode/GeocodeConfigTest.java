@@ -22,24 +22,24 @@ class GeocodeConfigTest {
         .hasMessageContaining("NOMINATIM_USER_AGENT");
     assertThatThrownBy(() -> AppConfig.load(Map.of("NOMINATIM_USER_AGENT", "Java-http-client/21 (x@y.org)"), false))
         .hasMessageContaining("NOMINATIM_USER_AGENT").hasMessageContaining("stock");
-    GeocodeConfig ok = AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "t", "NOMINATIM_USER_AGENT", AGENT), false).geocode();
+    GeocodeConfig ok = AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "config-test-token-0123456789abcdef", "NOMINATIM_USER_AGENT", AGENT), false).geocode();
     assertThat(ok.publicHost()).isTrue();
     assertThat(ok.ratePerSecond()).isEqualTo(1.0);
     assertThat(ok.precision()).isEqualTo(4);
     assertThat(ok.effectiveUserAgent()).isEqualTo(AGENT);
-    assertThat(AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "t", "NOMINATIM_USER_AGENT", "acme/2 (+https://acme.example/contact)"), false)
+    assertThat(AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "config-test-token-0123456789abcdef", "NOMINATIM_USER_AGENT", "acme/2 (+https://acme.example/contact)"), false)
         .geocode().publicHost()).isTrue();
   }
 
   @Test
   void publicHostAllowsAtMostOneRequestPerSecond() {
-    assertThatThrownBy(() -> AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "t", "NOMINATIM_USER_AGENT", AGENT, "GEOCODE_RATE_PER_SECOND", "2"),
+    assertThatThrownBy(() -> AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "config-test-token-0123456789abcdef", "NOMINATIM_USER_AGENT", AGENT, "GEOCODE_RATE_PER_SECOND", "2"),
         false)).hasMessageContaining("GEOCODE_RATE_PER_SECOND");
   }
 
   @Test
   void selfHostedMayGoFasterAndDefaultsTheAgent() {
-    GeocodeConfig config = AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "t", "NOMINATIM_URL", "http://nominatim.internal:8080",
+    GeocodeConfig config = AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "config-test-token-0123456789abcdef", "NOMINATIM_URL", "http://nominatim.internal:8080",
         "GEOCODE_RATE_PER_SECOND", "20"), false).geocode();
     assertThat(config.publicHost()).isFalse();
     assertThat(config.ratePerSecond()).isEqualTo(20.0);
@@ -49,7 +49,7 @@ class GeocodeConfigTest {
 
   @Test
   void disabledOrDemoStartsWithoutAnAgentButTheModuleChecksTheRealUrl() {
-    assertThat(AppConfig.load(Map.of("GEOCODE_ENABLED", "false", "JIMI_WEBHOOK_TOKEN", "t"), false).geocode().enabled()).isFalse();
+    assertThat(AppConfig.load(Map.of("GEOCODE_ENABLED", "false", "JIMI_WEBHOOK_TOKEN", "config-test-token-0123456789abcdef"), false).geocode().enabled()).isFalse();
     GeocodeConfig demo = AppConfig.load(Map.of(), true).geocode();
     assertThat(demo.publicHostProblem()).hasValueSatisfying(p -> assertThat(p).contains("NOMINATIM_USER_AGENT"));
     assertThat(demo.withUrl(URI.create("http://127.0.0.1:9999")).publicHostProblem()).isEmpty();

@@ -31,11 +31,11 @@ class TimestampGuardTest {
   @Test
   void configIsReadAndValidated() {
     AppConfig config = AppConfig.load(Map.of("EVENT_EPOCH", "2023-06-01T00:00:00Z", "EVENT_MAX_FUTURE", "PT1H",
-        "JIMI_WEBHOOK_TOKEN", "t", "GEOCODE_ENABLED", "false"), false);
+        "JIMI_WEBHOOK_TOKEN", "config-test-token-0123456789abcdef", "GEOCODE_ENABLED", "false"), false);
     assertThat(config.ingest().eventEpoch()).isEqualTo(Instant.parse("2023-06-01T00:00:00Z"));
     assertThat(config.ingest().eventMaxFuture()).isEqualTo(Duration.ofHours(1));
     Assertions.assertThatThrownBy(() -> AppConfig.load(Map.of("EVENT_EPOCH", "yesterday",
-        "JIMI_WEBHOOK_TOKEN", "t"), false)).isInstanceOf(ConfigException.class).hasMessageContaining("EVENT_EPOCH");
+        "JIMI_WEBHOOK_TOKEN", "config-test-token-0123456789abcdef"), false)).isInstanceOf(ConfigException.class).hasMessageContaining("EVENT_EPOCH");
   }
 
   @Test

@@ -107,7 +107,7 @@ class DomainMetricsScrapeTest {
           .add(alarm(PUSH_IMEI, "2026-03-01 11:00:00"))
           .add(alarm(PUSH_IMEI, "2019-06-01 08:00:00"));
       Http.Response push = Http.post(service.httpPort(), "/pushalarm", "application/x-www-form-urlencoded",
-          "token=" + enc("test-webhook-token") + "&data_list=" + enc(items.encode()));
+          "token=" + enc("test-webhook-token-0123456789abcdef") + "&data_list=" + enc(items.encode()));
       assertThat(push.status()).as(push.body()).isEqualTo(200);
 
       Http.Response r = Http.get(service.httpPort(), "/metrics");

@@ -28,7 +28,7 @@ public final class TestService {
     // No test reaches the public Nominatim; tests that geocode point NOMINATIM_URL at the simulator.
     env.put("GEOCODE_ENABLED", "false");
     // The webhook is fail-closed: without a token the service would refuse to start.
-    env.put("JIMI_WEBHOOK_TOKEN", "test-webhook-token");
+    env.put("JIMI_WEBHOOK_TOKEN", "test-webhook-token-0123456789abcdef");
     try {
       env.put("WEBHOOK_SPOOL_DIR", java.nio.file.Files.createTempDirectory("spool").toString());
     } catch (java.io.IOException e) {

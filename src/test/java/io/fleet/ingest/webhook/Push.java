@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 /** Builds push requests as Jimi sends them. */
 final class Push {
-  static final String TOKEN = "test-webhook-token";
+  static final String TOKEN = "test-webhook-token-0123456789abcdef";
 
   private Push() {
   }

@@ -68,16 +68,27 @@ class WebhookDurabilityTest {
     try (RestartablePostgres pg = new RestartablePostgres(dir.resolve("pg"))) {
       Map<String, String> env = env(pg, dir.resolve("spool"));
       RunningService service = TestService.start(env, CLOCK);
+      // Every seventh request carries an item PostgreSQL refuses: it must be dead-lettered whole,
+      // directly or from the spool, and never block or duplicate the others.
+      WebhookDeadLetterTest.refuse(pg.target());
       Set<String> acked = ConcurrentHashMap.newKeySet();
+      Set<Integer> ackedRefused = ConcurrentHashMap.newKeySet();
       List<Integer> statuses = new CopyOnWriteArrayList<>();
       AtomicBoolean run = new AtomicBoolean(true);
       int port = service.httpPort();
       Thread pusher = new Thread(() -> {
         for (int i = 0; run.get(); i++) {
           JsonArray items = items(i, 5);
+          boolean refused = i % 7 == 3;
+          if (refused) {
+            items.add(Push.gps(WebhookDeadLetterTest.POISON, String.format("2024-05-01 11:%02d:%02d", i / 60 % 60,
+                i % 60)));
+          }
           Http.Response r = Push.form(port, "/pushgps", Push.TOKEN, items);
           statuses.add(r.status());
-          if (r.status() == 200) {
+          if (r.status() == 200 && refused) {
+            ackedRefused.add(i);
+          } else if (r.status() == 200) {
             items.forEach(o -> acked.add(((io.vertx.core.json.JsonObject) o).getString("deviceImei") + "@"
                 + ((io.vertx.core.json.JsonObject) o).getString("gpsTime")));
           }
@@ -103,6 +114,12 @@ class WebhookDurabilityTest {
       assertThat(stored).containsAll(acked);
       assertThat(Sql.count(pg.target(), "SELECT count(*) FROM tracksolid.position_history")).isEqualTo(stored.size());
       assertThat(acked).hasSize(stored.size());
+      // The refused requests, counted apart: each acknowledged one is one dead letter, whole (6 items).
+      assertThat(ackedRefused).isNotEmpty();
+      assertThat(Sql.one(pg.target(), "SELECT count(*) AS letters, count(DISTINCT request_id) AS ids, "
+          + "sum(items) AS items FROM tracksolid.rejected_pushes"))
+          .containsEntry("letters", (long) ackedRefused.size()).containsEntry("ids", (long) ackedRefused.size())
+          .containsEntry("items", (long) ackedRefused.size() * 6);
 
       // Down again, then the service itself restarts: the spool on disk is replayed at startup.
       pg.stop();
@@ -120,6 +137,8 @@ class WebhookDurabilityTest {
       try {
         await("spool replayed after restart", () -> spoolDepth(restarted) == 0);
         assertThat(dbKeys(pg)).containsAll(spooled).hasSize(stored.size() + spooled.size());
+        assertThat(Sql.count(pg.target(), "SELECT count(*) FROM tracksolid.rejected_pushes"))
+            .isEqualTo(ackedRefused.size());
         try (var files = Files.list(dir.resolve("spool"))) {
           assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("spool-") && n.endsWith(
               ".log") && sizeOf(dir.resolve("spool").resolve(n)) > 0);

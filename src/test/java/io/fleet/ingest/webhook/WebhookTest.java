@@ -177,8 +177,11 @@ class WebhookTest {
     assertThat(big.status()).isEqualTo(413);
     assertThat(big.json().getString("error")).isEqualTo("payload_too_large");
 
-    Http.Response notJson = Http.post(port, "/pushgps", "application/json", "{\"token\":\"" + Push.TOKEN + "\",");
-    assertThat(notJson.status()).isEqualTo(401);  // no readable token: never tell an unknown sender more
+    Http.Response notJson = Http.post(port, "/pushgps", "application/json", "{\"token\":\"wrong\",");
+    assertThat(notJson.status()).isEqualTo(401);  // no valid token: never tell an unknown sender more
+    Http.Response brokenAfterToken = Http.post(port, "/pushgps", "application/json",
+        "{\"token\":\"" + Push.TOKEN + "\",");
+    assertThat(brokenAfterToken.status()).isEqualTo(400);  // the token was readable and right
     Http.Response badJson = Push.withHeader(port, "/pushgps", "X-Jimi-Token", Push.TOKEN, "application/json", "{,");
     assertThat(badJson.status()).isEqualTo(400);
     assertThat(badJson.json().getString("message")).contains("not valid JSON");
@@ -263,7 +266,7 @@ class WebhookTest {
 
   @Test
   void aSpoolNoLargerThanTheLargestBodyStopsStartupNamingTheVariable() {
-    Map<String, String> env = Map.of("JIMI_WEBHOOK_TOKEN", "t", "GEOCODE_ENABLED", "false",
+    Map<String, String> env = Map.of("JIMI_WEBHOOK_TOKEN", "config-test-token-0123456789abcdef", "GEOCODE_ENABLED", "false",
         "WEBHOOK_MAX_BODY_BYTES", "1048576", "WEBHOOK_SPOOL_MAX_BYTES", "1048576");
     assertThatThrownBy(() -> AppConfig.load(env, false)).isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).problems())
@@ -282,7 +285,7 @@ class WebhookTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("JIMI_WEBHOOK_TOKEN");
     assertThat(AppConfig.load(Map.of("WEBHOOK_REQUIRE_TOKEN", "false", "GEOCODE_ENABLED", "false"), false).webhook().token()).isEmpty();
     assertThat(AppConfig.load(Map.of(), true).webhook().token()).as("demo generates one at start").isEmpty();
-    assertThat(AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "s3cret", "GEOCODE_ENABLED", "false"), false).webhook().toString())
-        .doesNotContain("s3cret");
+    assertThat(AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", "s3cret-s3cret-s3cret-s3cret", "GEOCODE_ENABLED", "false"), false).webhook().toString())
+        .doesNotContain("s3cret-s3cret");
   }
 }
