@@ -107,7 +107,7 @@ class PrometheusRulesTest {
       service = TestService.start(DemoEnvironment.overlay(env, sim), clock);
       Waits.until("one alarm poll committed", () -> Sql.count(db,
           "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms' AND status = 'ok'") > 0);
-      Http.Response push = Http.post(service.httpPort(), "/pushgps?token=test-webhook-token", "application/json",
+      Http.Response push = Http.post(service.httpPort(), "/pushgps?token=" + TestService.WEBHOOK_TOKEN, "application/json",
           "{\"data_list\":[{\"deviceImei\":\"868120145233604\",\"gpsTime\":\"2026-03-01 11:15:00\","
               + "\"lat\":-1.2864,\"lng\":36.8172,\"gpsSpeed\":0}]}");
       assertThat(push.status()).as(push.body()).isEqualTo(200);

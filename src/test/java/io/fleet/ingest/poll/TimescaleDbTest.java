@@ -98,7 +98,7 @@ class TimescaleDbTest {
       long positions = Sql.count(db, "SELECT count(*) FROM tracksolid.position_history");
       JsonArray items = new JsonArray().add(gps(imei, storedAt)).add(gps(imei, storedAt.plusSeconds(7)));
       Http.Response response = Http.post(service.httpPort(), "/pushgps", "application/x-www-form-urlencoded",
-          "token=test-webhook-token&data_list=" + URLEncoder.encode(items.encode(), StandardCharsets.UTF_8));
+          "token=" + TestService.WEBHOOK_TOKEN + "&data_list=" + URLEncoder.encode(items.encode(), StandardCharsets.UTF_8));
       assertThat(response.status()).as(response.body()).isEqualTo(200);
       assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history")).isEqualTo(positions + 1);
       assertThat(Sql.one(db, "SELECT rows_fetched, rows_inserted FROM tracksolid.ingestion_log"

@@ -145,7 +145,7 @@ class ReportingObjectsTest {
         String gate = LocalDateTime.now(ZoneOffset.UTC).minusMinutes(5).withNano(0).toString().replace('T', ' ');
         String items = "[{\"deviceImei\":\"860000000000777\",\"gateTime\":\"" + gate + "\",\"acc\":0}]";
         Http.Response r = Http.post(service.httpPort(), "/pushhb", "application/x-www-form-urlencoded",
-            "token=test-webhook-token&data_list=" + URLEncoder.encode(items, StandardCharsets.UTF_8));
+            "token=" + TestService.WEBHOOK_TOKEN + "&data_list=" + URLEncoder.encode(items, StandardCharsets.UTF_8));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
       } finally {
         TestService.stop(service);

@@ -14,6 +14,8 @@ import java.util.function.Function;
 
 /** Starts the real service, as Main does, on a given database with a random port. */
 public final class TestService {
+  /** The webhook token every test service is started with. */
+  public static final String WEBHOOK_TOKEN = "test-webhook-token-0123456789abcdef";
   private TestService() {
   }
 
@@ -28,7 +30,7 @@ public final class TestService {
     // No test reaches the public Nominatim; tests that geocode point NOMINATIM_URL at the simulator.
     env.put("GEOCODE_ENABLED", "false");
     // The webhook is fail-closed: without a token the service would refuse to start.
-    env.put("JIMI_WEBHOOK_TOKEN", "test-webhook-token-0123456789abcdef");
+    env.put("JIMI_WEBHOOK_TOKEN", WEBHOOK_TOKEN);
     try {
       env.put("WEBHOOK_SPOOL_DIR", java.nio.file.Files.createTempDirectory("spool").toString());
     } catch (java.io.IOException e) {
