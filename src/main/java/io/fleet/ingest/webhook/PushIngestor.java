@@ -35,6 +35,8 @@ final class PushIngestor {
   private final IngestionLogWriter log = new IngestionLogWriter();
   private final IngestMetrics metrics;
   private final io.micrometer.core.instrument.Counter commits;
+  private final java.util.Map<String, io.micrometer.core.instrument.Counter> itemCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
   static final String COMMITS = "tracksolid.webhook.commits";
 
   /** What a committed request did. */
@@ -127,6 +129,8 @@ final class PushIngestor {
   }
 
   void count(String path, String outcome, int n) {
-    IngestMetrics.add(metrics.webhookItems(path, outcome), n);
+    // Looked up once per series: this runs for every request.
+    IngestMetrics.add(itemCounters.computeIfAbsent(path + "\0" + outcome, k -> metrics.webhookItems(path, outcome)),
+        n);
   }
 }

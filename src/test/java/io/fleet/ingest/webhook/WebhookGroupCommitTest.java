@@ -159,6 +159,49 @@ class WebhookGroupCommitTest {
   }
 
   @Test
+  void duplicatesAcrossTheRequestsOfOneCommitAreOneRowWithExactCounts() throws Exception {
+    DatabaseTarget db = TestDatabases.fresh();
+    Map<String, String> env = TestService.baseEnv(db);
+    env.put("WEBHOOK_COMMITS_IN_FLIGHT", "1");
+    RunningService service = TestService.start(env, CLOCK);
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    try (Connection lock = Sql.connect(db)) {
+      int port = service.httpPort();
+      lock.setAutoCommit(false);
+      try (Statement st = lock.createStatement()) {
+        st.execute("LOCK TABLE tracksolid.position_history IN SHARE ROW EXCLUSIVE MODE");
+      }
+      List<Future<Http.Response>> answers = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        String own = String.valueOf(370_000_000_000_100L + i);
+        // Every request repeats the same two fixes (a re-delivery) and brings one of its own.
+        answers.add(pool.submit(() -> Push.json(port, "/pushgps", Push.TOKEN, new JsonArray()
+            .add(Push.gps("370000000000001", "2024-05-01 10:00:00"))
+            .add(Push.gps("370000000000001", "2024-05-01 10:00:30"))
+            .add(Push.gps(own, "2024-05-01 10:00:00")))));
+      }
+      WebhookDurabilityTest.await("the requests queued", () -> queued(service) >= 27);
+      lock.commit();
+      for (Future<Http.Response> a : answers) {
+        assertThat(a.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
+      }
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history")).isEqualTo(12);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.rejected_pushes")).isZero();
+      // At most the first request alone, then one commit for the nine queued behind it.
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'webhook.pushgps'"))
+          .isLessThanOrEqualTo(2);
+      assertThat(Sql.one(db, "SELECT sum(rows_fetched) AS fetched, sum(rows_inserted) AS inserted, "
+          + "sum(rows_updated) AS updated, sum((detail->>'requests')::int) AS requests FROM tracksolid.ingestion_log "
+          + "WHERE stream = 'webhook.pushgps'"))
+          .containsEntry("fetched", 30L).containsEntry("inserted", 12L).containsEntry("updated", 0L)
+          .containsEntry("requests", 10L);
+    } finally {
+      pool.shutdownNow();
+      TestService.stop(service);
+    }
+  }
+
+  @Test
   void aFullQueueAnswers503WithRetryAfterAndLosesNothingAccepted() throws Exception {
     DatabaseTarget db = TestDatabases.fresh();
     Map<String, String> env = TestService.baseEnv(db);
