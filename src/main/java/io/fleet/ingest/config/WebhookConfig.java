@@ -20,6 +20,10 @@ public record WebhookConfig(
     int maxDepth,
     long maxBytesInFlight,
     Duration requestTimeout,
+    int batchMaxItems,
+    long batchMaxBytes,
+    int commitsInFlight,
+    int queueMaxItems,
     Path spoolDir,
     long spoolMaxBytes,
     Duration replayInterval) {
@@ -48,6 +52,17 @@ public record WebhookConfig(
   public static final ConfigKey<Duration> WEBHOOK_REQUEST_TIMEOUT = ConfigKey.of("WEBHOOK_REQUEST_TIMEOUT", "PT30S",
       "Longest a sender may take to deliver a push body; slower gets 408 and the connection is closed (ISO-8601).",
       ValueParser.duration(Duration.ofMillis(100), Duration.ofMinutes(10)));
+  public static final ConfigKey<Integer> WEBHOOK_BATCH_MAX_ITEMS = ConfigKey.of("WEBHOOK_BATCH_MAX_ITEMS", "5000",
+      "Most items one group commit writes; more wait for the next.", ValueParser.integer(1, 1_000_000));
+  public static final ConfigKey<Long> WEBHOOK_BATCH_MAX_BYTES = ConfigKey.of("WEBHOOK_BATCH_MAX_BYTES", "8388608",
+      "Most push body bytes one group commit writes; more wait for the next.",
+      ValueParser.longInteger(1024, Long.MAX_VALUE / 2));
+  public static final ConfigKey<Integer> WEBHOOK_COMMITS_IN_FLIGHT = ConfigKey.of("WEBHOOK_COMMITS_IN_FLIGHT", "2",
+      "Group commits running at once (each holds a pool connection; at most DATABASE_POOL_SIZE - 1 are used).",
+      ValueParser.integer(1, 64));
+  public static final ConfigKey<Integer> WEBHOOK_QUEUE_MAX_ITEMS = ConfigKey.of("WEBHOOK_QUEUE_MAX_ITEMS", "20000",
+      "Most pushed items waiting for a commit; past it, new pushes get 503 with Retry-After.",
+      ValueParser.integer(1, 10_000_000));
   public static final ConfigKey<String> WEBHOOK_SPOOL_DIR = ConfigKey.of("WEBHOOK_SPOOL_DIR", "./data/spool",
       "Directory of the fsync'd spool that keeps acknowledged pushes while the database is unavailable.",
       ValueParser.nonEmptyText());
@@ -61,7 +76,8 @@ public record WebhookConfig(
 
   public static final List<ConfigKey<?>> KEYS = List.of(JIMI_WEBHOOK_TOKEN, JIMI_WEBHOOK_TOKEN_PREVIOUS,
       WEBHOOK_REQUIRE_TOKEN, WEBHOOK_MAX_BODY_BYTES, WEBHOOK_MAX_ITEMS, WEBHOOK_MAX_DEPTH,
-      WEBHOOK_MAX_BYTES_IN_FLIGHT, WEBHOOK_REQUEST_TIMEOUT, WEBHOOK_SPOOL_DIR, WEBHOOK_SPOOL_MAX_BYTES,
+      WEBHOOK_MAX_BYTES_IN_FLIGHT, WEBHOOK_REQUEST_TIMEOUT, WEBHOOK_BATCH_MAX_ITEMS, WEBHOOK_BATCH_MAX_BYTES,
+      WEBHOOK_COMMITS_IN_FLIGHT, WEBHOOK_QUEUE_MAX_ITEMS, WEBHOOK_SPOOL_DIR, WEBHOOK_SPOOL_MAX_BYTES,
       WEBHOOK_SPOOL_REPLAY_INTERVAL);
 
   /** In demo mode a missing token is not a problem: the webhook module generates one. */
@@ -92,7 +108,8 @@ public record WebhookConfig(
     }
     return new WebhookConfig(token, previous, require, maxBody, source.get(WEBHOOK_MAX_ITEMS),
         source.get(WEBHOOK_MAX_DEPTH), inFlight, source.get(WEBHOOK_REQUEST_TIMEOUT),
-        Path.of(source.get(WEBHOOK_SPOOL_DIR)), spoolMax, source.get(WEBHOOK_SPOOL_REPLAY_INTERVAL));
+        source.get(WEBHOOK_BATCH_MAX_ITEMS), source.get(WEBHOOK_BATCH_MAX_BYTES), source.get(WEBHOOK_COMMITS_IN_FLIGHT),
+        source.get(WEBHOOK_QUEUE_MAX_ITEMS), Path.of(source.get(WEBHOOK_SPOOL_DIR)), spoolMax, source.get(WEBHOOK_SPOOL_REPLAY_INTERVAL));
   }
 
   /** The token, refused (naming the variable) when it is short enough to guess or a placeholder. */
@@ -120,7 +137,8 @@ public record WebhookConfig(
 
   public WebhookConfig withToken(String newToken) {
     return new WebhookConfig(Optional.of(newToken), previousToken, requireToken, maxBodyBytes, maxItems, maxDepth,
-        maxBytesInFlight, requestTimeout, spoolDir, spoolMaxBytes, replayInterval);
+        maxBytesInFlight, requestTimeout, batchMaxItems, batchMaxBytes, commitsInFlight, queueMaxItems, spoolDir,
+        spoolMaxBytes, replayInterval);
   }
 
   @Override
@@ -128,7 +146,9 @@ public record WebhookConfig(
     return "WebhookConfig[token=" + token.map(t -> "(set)").orElse("(unset)") + ", previousToken="
         + previousToken.map(t -> "(set)").orElse("(unset)") + ", requireToken=" + requireToken
         + ", maxBodyBytes=" + maxBodyBytes + ", maxItems=" + maxItems + ", maxDepth=" + maxDepth
-        + ", maxBytesInFlight=" + maxBytesInFlight + ", requestTimeout=" + requestTimeout + ", spoolDir=" + spoolDir
+        + ", maxBytesInFlight=" + maxBytesInFlight + ", requestTimeout=" + requestTimeout + ", batchMaxItems="
+        + batchMaxItems + ", batchMaxBytes=" + batchMaxBytes + ", commitsInFlight=" + commitsInFlight
+        + ", queueMaxItems=" + queueMaxItems + ", spoolDir=" + spoolDir
         + ", spoolMaxBytes=" + spoolMaxBytes + "]";
   }
 }

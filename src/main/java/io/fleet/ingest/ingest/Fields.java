@@ -27,6 +27,8 @@ public final class Fields {
       .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
       .toFormatter(Locale.ROOT);
 
+  private static final java.util.regex.Pattern EPOCH_DIGITS = java.util.regex.Pattern.compile("\\d{9,13}");
+
   private Fields() {
   }
 
@@ -159,13 +161,17 @@ public final class Fields {
     if (s.length() > 64) {
       return Optional.empty();
     }
-    if (s.matches("\\d{9,13}")) {
+    if (EPOCH_DIGITS.matcher(s).matches()) {
       return epoch(Long.parseLong(s));
     }
-    try {
-      return Optional.of(OffsetDateTime.parse(s).toInstant());
-    } catch (DateTimeParseException ignored) {
-      // not ISO with an offset
+    // Only text that can carry an offset is tried as ISO: a failed parse costs an exception, and
+    // the vendor's own format ("2024-05-01 10:00:00") is by far the most common.
+    if (s.endsWith("Z") || s.endsWith("z") || s.indexOf('+') > 0 || s.lastIndexOf('-') > 10) {
+      try {
+        return Optional.of(OffsetDateTime.parse(s).toInstant());
+      } catch (DateTimeParseException ignored) {
+        // not ISO with an offset
+      }
     }
     try {
       return Optional.of(LocalDateTime.parse(s, VENDOR).toInstant(ZoneOffset.UTC));

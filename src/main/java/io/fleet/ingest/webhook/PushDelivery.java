@@ -6,7 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores one push request, direct or from the spool, and decides whose fault a refusal is. A
+ * Stores one push request on its own (a spool replay, or a request a group commit isolated) and
+ * decides whose fault a refusal is. A
  * failure that repeats for this request while the database answers other statements is the
  * request's own: it goes whole to the dead-letter table (tracksolid.rejected_pushes) and counts as
  * handled, so it never blocks the requests behind it. Only a database that does not answer fails

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * body is read), room among the bytes in flight (503), the body within WEBHOOK_REQUEST_TIMEOUT
  * (408), the body's token (401, before the item list is decoded), the body (400, 413), then
  * durable storage, and only then {@code {"code":0,"msg":"success"}}. Storage is the database
- * when it answers (or its dead-letter table when it refuses this request for good), else the
- * fsync'd spool; a full spool answers 503 with Retry-After. Every path ends in an answer.
+ * through the group commit when it answers (or its dead-letter table when it refuses this request
+ * for good), else the fsync'd spool; a full queue or spool answers 503 with Retry-After. Every
+ * path ends in an answer.
  */
 final class WebhookHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
@@ -37,18 +38,18 @@ final class WebhookHandler implements Handler<RoutingContext> {
   private final String path;
   private final Limits limits;
   private final TokenCheck tokens;
-  private final PushDelivery delivery;
+  private final GroupCommitter committer;
   private final PushIngestor ingestor;
   private final SpoolLane spool;
   private final InFlightBytes inFlight;
   private final Clock clock;
 
-  WebhookHandler(String path, Limits limits, TokenCheck tokens, PushDelivery delivery, PushIngestor ingestor,
+  WebhookHandler(String path, Limits limits, TokenCheck tokens, GroupCommitter committer, PushIngestor ingestor,
                  SpoolLane spool, InFlightBytes inFlight, Clock clock) {
     this.path = path;
     this.limits = limits;
     this.tokens = tokens;
-    this.delivery = delivery;
+    this.committer = committer;
     this.ingestor = ingestor;
     this.spool = spool;
     this.inFlight = inFlight;
@@ -123,9 +124,14 @@ final class WebhookHandler implements Handler<RoutingContext> {
       toSpool(ctx, request);
       return;
     }
-    delivery.deliver(request).onComplete(ar -> {
+    committer.submit(request, bytes.length).onComplete(ar -> {
       if (ar.succeeded()) {
         ack(ctx);
+      } else if (ar.cause() instanceof GroupCommitter.Backpressure) {
+        ingestor.count(path, "rejected", request.items().size());
+        ctx.response().putHeader("Retry-After", BUSY_RETRY_AFTER_SECONDS);
+        ctx.fail(new HttpFailure(503, "busy", "More push items wait for the database than WEBHOOK_QUEUE_MAX_ITEMS; "
+            + "retry shortly."));
       } else {
         // The database did not answer: keep the request until it does.
         spool.databaseUnavailable(ar.cause());

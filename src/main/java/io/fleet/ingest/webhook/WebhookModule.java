@@ -49,12 +49,16 @@ public final class WebhookModule implements ServiceModule {
       spool = new SpoolLane(context.vertx(), context.pool(), config.spoolDir(), config.spoolMaxBytes(), delivery,
           config.replayInterval(), context.registry(), context.clock());
       InFlightBytes inFlight = new InFlightBytes(config.maxBytesInFlight());
+      // Leave a connection of the pool to the pollers and health checks.
+      int commits = Math.max(1, Math.min(config.commitsInFlight(), context.config().database().poolSize() - 1));
+      GroupCommitter committer = new GroupCommitter(ingestor, delivery, new GroupCommitter.Limits(
+          config.batchMaxItems(), config.batchMaxBytes(), commits, config.queueMaxItems()), context.registry());
       WebhookHandler.Limits limits = new WebhookHandler.Limits(config.maxBodyBytes(), config.maxItems(),
           config.maxDepth(), config.requestTimeout());
       return spool.start().onSuccess(v -> {
         exportAtZero(metrics);
         for (String path : PushKind.PATHS) {
-          context.router().post("/" + path).handler(new WebhookHandler(path, limits, tokens, delivery, ingestor,
+          context.router().post("/" + path).handler(new WebhookHandler(path, limits, tokens, committer, ingestor,
               spool, inFlight, context.clock()));
         }
         context.lookup(HealthRoute.class).ifPresent(health -> health.addDetail("webhook", () -> status(context)));
