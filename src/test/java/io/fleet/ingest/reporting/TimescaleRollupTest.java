@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * and answers the same as the table form on plain PostgreSQL for the same fleet. Skipped without
  * TEST_TIMESCALE_URL.
  */
+@DisplayName("TimescaleRollupTest (runs with TEST_TIMESCALE_URL; skipped without it)")
 class TimescaleRollupTest {
   private static final String ROWS = "SELECT imei, bucket, fixes, moving_fixes, max_speed_kmh, first_fix_at, "
       + "last_fix_at, round(avg_ingest_lag_s, 6) AS avg_lag, round(max_ingest_lag_s, 6) AS max_lag "
