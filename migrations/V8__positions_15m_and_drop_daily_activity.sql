@@ -13,7 +13,7 @@ DECLARE
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')
      AND COALESCE(current_setting('timescaledb.license', true), 'timescale') = 'timescale' THEN
-    -- Only a hypertable can carry a continuous aggregate (V2 makes position_history one).
+    -- Only a hypertable can carry a continuous aggregate (V3 makes position_history one).
     IF EXISTS (SELECT 1 FROM timescaledb_information.hypertables
                WHERE hypertable_schema = 'tracksolid' AND hypertable_name = 'position_history') THEN
       continuous := true;
