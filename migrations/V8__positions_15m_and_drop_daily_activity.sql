@@ -13,11 +13,24 @@ DECLARE
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')
      AND COALESCE(current_setting('timescaledb.license', true), 'timescale') = 'timescale' THEN
-    -- Only a hypertable can carry a continuous aggregate (V2 makes position_history one).
+    -- Only a hypertable can carry a continuous aggregate (V3 makes position_history one).
     IF EXISTS (SELECT 1 FROM timescaledb_information.hypertables
                WHERE hypertable_schema = 'tracksolid' AND hypertable_name = 'position_history') THEN
       continuous := true;
     END IF;
+  END IF;
+  -- add_continuous_aggregate_policy refuses an owner that cannot log in ("permission denied to
+  -- start background process as role ..."), and on a fresh cluster tracksolid_owner is still
+  -- NOLOGIN here (afterMigrate.sql grants LOGIN only after all migrations). So it gets LOGIN now,
+  -- without a password as in afterMigrate.sql; a login that may not grant it keeps the table form,
+  -- since an aggregate without its refresh policy would never fill.
+  IF continuous AND NOT (SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tracksolid_owner') THEN
+    BEGIN
+      ALTER ROLE tracksolid_owner LOGIN PASSWORD NULL;
+    EXCEPTION WHEN insufficient_privilege THEN
+      RAISE NOTICE 'cannot give tracksolid_owner LOGIN: reporting.positions_15m is a table';
+      continuous := false;
+    END;
   END IF;
   IF continuous THEN
     -- WITH NO DATA: a continuous aggregate created WITH DATA cannot be created inside the

@@ -2,6 +2,12 @@ package io.fleet.ingest.support;
 
 import io.fleet.ingest.db.DatabaseTarget;
 import io.vertx.pgclient.SslMode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -19,6 +25,8 @@ public final class TimescaleDatabases {
   public static final String IMAGE = "timescale/timescaledb:2.28.3-pg17";
   private static DatabaseTarget server;
   private static String unavailable;
+  /** Databases made on a TEST_TIMESCALE_URL server, dropped when the test JVM exits. */
+  private static final List<String> created = new ArrayList<>();
 
   private TimescaleDatabases() {
   }
@@ -27,7 +35,11 @@ public final class TimescaleDatabases {
   public static DatabaseTarget freshOrSkip() {
     DatabaseTarget admin = server();
     Assumptions.assumeTrue(admin != null, unavailable);
-    return TestDatabases.freshOn(admin);
+    DatabaseTarget db = TestDatabases.freshOn(admin);
+    synchronized (TimescaleDatabases.class) {
+      created.add(db.database());
+    }
+    return db;
   }
 
   private static synchronized DatabaseTarget server() {
@@ -37,6 +49,10 @@ public final class TimescaleDatabases {
     String url = System.getenv("TEST_TIMESCALE_URL");
     if (url != null && !url.isBlank()) {
       server = DatabaseTarget.fromUri(url, Optional.empty());
+      // A server that outlives the run: each database with the extension keeps a TimescaleDB
+      // scheduler (a background worker) busy, so leftovers would pile up run after run.
+      DatabaseTarget admin = server;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> dropCreated(admin)));
     } else if (dockerAvailable()) {
       PostgreSQLContainer container = new PostgreSQLContainer(
           DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("postgres"));
@@ -50,6 +66,17 @@ public final class TimescaleDatabases {
       System.out.println(unavailable);
     }
     return server;
+  }
+
+  private static synchronized void dropCreated(DatabaseTarget admin) {
+    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties());
+         Statement st = c.createStatement()) {
+      for (String name : created) {
+        st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      }
+    } catch (SQLException e) {
+      System.err.println("could not drop the TimescaleDB test databases " + created + ": " + e.getMessage());
+    }
   }
 
   private static boolean dockerAvailable() {
