@@ -50,7 +50,7 @@ public record TracksolidConfig(
       "Where trips come from: mileage (jimi.device.track.mileage) or report (jimi.open.platform.report.trips).",
       ValueParser.oneOf(TracksolidAccount.TRIPS_MILEAGE, TracksolidAccount.TRIPS_REPORT));
   public static final ConfigKey<Integer> TRACKSOLID_MAX_INFLIGHT = ConfigKey.of("TRACKSOLID_MAX_INFLIGHT", "2",
-      "Vendor calls in flight per account; more wait in a bounded queue.", ValueParser.integer(1, 64));
+      "Vendor calls in flight per account, across all replicas; more wait in a bounded queue.", ValueParser.integer(1, 64));
   public static final ConfigKey<Integer> TRACKSOLID_QUEUE_LIMIT = ConfigKey.of("TRACKSOLID_QUEUE_LIMIT", "1000",
       "Calls that may wait for a slot per account before new ones are refused.", ValueParser.integer(1, 100000));
   public static final ConfigKey<String> TRACKSOLID_ACCOUNTS_FILE = ConfigKey.of("TRACKSOLID_ACCOUNTS_FILE", "",

@@ -2,6 +2,7 @@ package io.fleet.ingest.tracksolid;
 
 import io.fleet.ingest.config.TracksolidAccount;
 import io.fleet.ingest.config.TracksolidConfig;
+import io.fleet.ingest.lease.VendorSlots;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * token, retries with backoff for transient failures, a circuit breaker and an in-flight cap.
  * All state lives on one Vert.x context (the client's), so nothing is locked and nothing blocks;
  * results are handed back on the caller's context.
+ *
+ * <p>The cap is kept twice: a local limiter queues this replica's calls without touching the
+ * database, and, when {@link VendorSlots} are given (the service always gives them), each call
+ * also holds one of the account's slots shared by every replica, so the account sees at most
+ * {@code maxInflight} calls in flight whichever replicas make them. The breaker stays local to
+ * the replica: it judges the outcomes this replica saw.
  */
 public final class TracksolidClient {
   private static final Logger log = LoggerFactory.getLogger(TracksolidClient.class);
@@ -50,10 +57,23 @@ public final class TracksolidClient {
   private final CircuitBreaker breaker;
   private final InflightLimiter limiter;
   private final TokenCache tokens;
+  private final Optional<VendorSlots> shared;
+  private final Duration slotTtl;
+  private Future<Void> slotsReady;
 
+  /** A client whose cap holds in this process only (tools and tests without a database). */
   public TracksolidClient(Vertx vertx, TracksolidAccount account, TracksolidConfig config, Clock clock,
                           MeterRegistry registry) {
+    this(vertx, account, config, clock, registry, Optional.empty());
+  }
+
+  public TracksolidClient(Vertx vertx, TracksolidAccount account, TracksolidConfig config, Clock clock,
+                          MeterRegistry registry, Optional<VendorSlots> shared) {
     this.vertx = vertx;
+    this.shared = shared;
+    // Long enough for any call (the request timeout bounds it), short enough that a replica that
+    // died holding slots gives them back soon.
+    this.slotTtl = config.requestTimeout().multipliedBy(2).plusSeconds(30);
     this.context = vertx.getOrCreateContext();
     this.account = account;
     this.config = config;
@@ -130,19 +150,26 @@ public final class TracksolidClient {
     // queued before it opened fail fast instead of reaching a vendor that is down; and it hears the
     // outcome before the slot is released, so the next queued call already sees the new state.
     return limiter.run(() -> {
-          CircuitBreaker.Permit permit = breaker.tryAcquire();
-          if (permit == CircuitBreaker.Permit.REFUSED) {
-            return Future.<JsonObject>failedFuture(new UnavailableException(method,
-                UnavailableException.Reason.CIRCUIT_OPEN, "circuit open for account " + account.name()));
+          if (breaker.state() == CircuitBreaker.State.OPEN) {
+            return Future.<JsonObject>failedFuture(circuitOpen(method));
           }
-          return post(method, params, token).andThen(ar -> {
-            if (ar.succeeded() || !(ar.cause() instanceof TracksolidException t && t.retryable())
-                && ar.cause() instanceof TracksolidException) {
-              // Success, or a permanent vendor answer: either proves the vendor is up.
-              breaker.onSuccess(permit);
-            } else {
-              breaker.onFailure(permit);
+          return sharedSlot(method).compose(slot -> {
+            CircuitBreaker.Permit permit = breaker.tryAcquire();
+            if (permit == CircuitBreaker.Permit.REFUSED) {
+              return releaseShared(slot, Future.failedFuture(circuitOpen(method)));
             }
+            Future<JsonObject> outcome = post(method, params, token).andThen(ar -> {
+              if (ar.succeeded() || !(ar.cause() instanceof TracksolidException t && t.retryable())
+                  && ar.cause() instanceof TracksolidException) {
+                // Success, or a permanent vendor answer: either proves the vendor is up.
+                breaker.onSuccess(permit);
+              } else {
+                breaker.onFailure(permit);
+              }
+            });
+            // The shared slot is freed before the local one, so the next local call finds it free.
+            return outcome.transform(ar -> releaseShared(slot, ar.succeeded() ? Future.succeededFuture(ar.result())
+                : Future.failedFuture(ar.cause())));
           });
         },
             () -> new UnavailableException(method, UnavailableException.Reason.QUEUE_FULL,
@@ -156,6 +183,53 @@ public final class TracksolidClient {
           }
           metrics.vendorCalls(account.name(), method, code).increment();
         });
+  }
+
+  private UnavailableException circuitOpen(String method) {
+    return new UnavailableException(method, UnavailableException.Reason.CIRCUIT_OPEN,
+        "circuit open for account " + account.name());
+  }
+
+  /** One of the account's slots shared across replicas, or null without shared slots. */
+  private Future<VendorSlots.Slot> sharedSlot(String method) {
+    if (shared.isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    if (slotsReady == null || slotsReady.failed()) {
+      slotsReady = shared.get().ensure(account.name(), config.maxInflight());
+    }
+    Instant deadline = clock.instant().plus(slotTtl);
+    long startNanos = System.nanoTime();
+    return slotsReady.compose(v -> claim(method, deadline, startNanos, 10))
+        .recover(err -> Future.failedFuture(err instanceof UnavailableException ? err
+            : new UnavailableException(method, UnavailableException.Reason.NO_SHARED_SLOT,
+                "shared slots of account " + account.name() + " unavailable: " + err.getClass().getSimpleName())));
+  }
+
+  private Future<VendorSlots.Slot> claim(String method, Instant deadline, long startNanos, long pauseMs) {
+    return shared.get().tryClaim(account.name(), config.maxInflight(), slotTtl).compose(slot -> {
+      if (slot.isPresent()) {
+        return Future.succeededFuture(slot.get());
+      }
+      // Both the held clock and the elapsed time bound the wait, so a frozen test clock cannot hang it.
+      if (!clock.instant().isBefore(deadline) || System.nanoTime() - startNanos > slotTtl.toNanos()) {
+        return Future.failedFuture(new UnavailableException(method, UnavailableException.Reason.NO_SHARED_SLOT,
+            "no shared slot of account " + account.name() + " freed within " + slotTtl.toSeconds() + " s"));
+      }
+      // Other replicas' calls hold every slot: ask again shortly, less often the longer it lasts.
+      return timer(Duration.ofMillis(pauseMs)).compose(x -> claim(method, deadline, startNanos,
+          Math.min(pauseMs * 2, 200)));
+    });
+  }
+
+  private <T> Future<T> releaseShared(VendorSlots.Slot slot, Future<T> outcome) {
+    if (slot == null) {
+      return outcome;
+    }
+    return shared.get().release(slot)
+        .onFailure(err -> log.warn("tracksolid {}: could not free shared slot {} ({}); it expires in {} s",
+            account.name(), slot.slot(), err.getClass().getSimpleName(), slotTtl.toSeconds()))
+        .transform(ar -> outcome);
   }
 
   private Future<JsonObject> countAndFail(String method, TracksolidException e) {
