@@ -267,7 +267,7 @@ public final class TracksolidClient {
     int status = response.statusCode();
     if (status < 200 || status > 299) {
       return Future.failedFuture(new TransportException(method, TransportException.Kind.HTTP_STATUS, status,
-          retryAfter(response.getHeader("Retry-After")).orElse(null), "HTTP " + status, null));
+          retryAfter(response.getHeader("Retry-After"), clock).orElse(null), "HTTP " + status, null));
     }
     String body = response.bodyAsString();
     JsonObject json;
@@ -313,8 +313,8 @@ public final class TracksolidClient {
         cause);
   }
 
-  /** Retry-After as delta-seconds or an HTTP date. */
-  static Optional<Duration> retryAfter(String header) {
+  /** Retry-After as delta-seconds or an HTTP date; a date is read against the injected clock. */
+  static Optional<Duration> retryAfter(String header, Clock clock) {
     if (header == null || header.isBlank()) {
       return Optional.empty();
     }
@@ -324,8 +324,8 @@ public final class TracksolidClient {
     }
     try {
       Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      return Optional.of(Duration.between(Instant.now(), at).isNegative() ? Duration.ZERO
-          : Duration.between(Instant.now(), at));
+      Duration wait = Duration.between(clock.instant(), at);
+      return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
     } catch (RuntimeException e) {
       return Optional.empty();
     }
