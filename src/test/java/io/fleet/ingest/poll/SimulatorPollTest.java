@@ -76,8 +76,8 @@ class SimulatorPollTest {
     env.put("TRACKSOLID_RETRY_ATTEMPTS", "4");
     env.put("TRACKSOLID_RETRY_BASE_DELAY", "PT0.001S");
     env.put("TRACKSOLID_RETRY_MAX_DELAY", "PT0.005S");
-    // The breaker times itself on the injected clock, which these tests hold still.
-    env.put("TRACKSOLID_BREAKER_THRESHOLD", "1000");
+    // The breaker is on as deployed (TRACKSOLID_BREAKER_THRESHOLD 5, open for 60 s on the held
+    // clock): tests whose storms may open it wait with awaitCaughtUpThroughTheBreaker.
     return DemoEnvironment.overlay(env, sim);
   }
 
@@ -90,10 +90,10 @@ class SimulatorPollTest {
     faults.inject("jimi.device.alarm.list", Fault.garbageTimestamps(), 1);
     RunningService service = TestService.start(env(db), clock);
     try {
-      awaitCaughtUp(db);
+      awaitCaughtUpThroughTheBreaker(db, service);
       clock.advance(Duration.ofHours(7));
       faults.inject("jimi.device.track.mileage", Fault.vendorCode("1006"), 12);
-      awaitCaughtUp(db);
+      awaitCaughtUpThroughTheBreaker(db, service);
       Instant from = NOW.minus(Duration.ofDays(3));
       Instant settled = clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1));
       assertMatchesGroundTruth(db, from, settled);
@@ -211,10 +211,8 @@ class SimulatorPollTest {
   @Test
   void aServerErrorStormOpensTheBreakerTheProbeClosesItAndTheTablesEndAtGroundTruth() {
     DatabaseTarget db = TestDatabases.fresh();
-    Map<String, String> env = env(db);
     // The breaker as deployed: the default threshold and open period, timed on the held clock.
-    env.remove("TRACKSOLID_BREAKER_THRESHOLD");
-    RunningService service = TestService.start(env, clock);
+    RunningService service = TestService.start(env(db), clock);
     try {
       awaitCaughtUp(db);
       assertThat(circuitState(service)).as("closed before the storm").isEqualTo(0.0);
@@ -382,6 +380,21 @@ class SimulatorPollTest {
   private static double vendorCallsOf(RunningService service, String method) {
     return service.context().registry().find("tracksolid.vendor.calls").tag("method", method).counters().stream()
         .mapToDouble(c -> c.count()).sum();
+  }
+
+  /**
+   * As {@link #awaitCaughtUp}, for storms that may open the breaker: while the circuit is open the
+   * held clock moves past TRACKSOLID_BREAKER_OPEN, so the probe goes out, as time would let it.
+   */
+  private void awaitCaughtUpThroughTheBreaker(DatabaseTarget db, RunningService service) {
+    Instant target = clock.instant().minus(PollFixture.SETTLE);
+    TracksolidClients clients = service.context().lookup(TracksolidClients.class).orElseThrow();
+    await("trips, parking and alarms caught up through the breaker", () -> {
+      if (clients.circuits().get("demo") == io.fleet.ingest.tracksolid.CircuitBreaker.State.OPEN) {
+        clock.advance(Duration.ofSeconds(61));
+      }
+      return List.of("alarms", "trips", "parking").stream().noneMatch(ep -> checkpoint(db, "demo", ep).isBefore(target));
+    });
   }
 
   private void awaitCaughtUp(DatabaseTarget db) {
