@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * call in flight would hold a pool connection for the whole vendor round trip (seconds, up to the
  * request timeout), and a few slow calls could starve the ingest writes of connections. A slot row
  * is claimed and freed by two short autocommit statements; between them no connection is held.
- * A replica that dies holding a slot loses it when {@code expires_at} passes.
+ * A claim is short-lived and renewed while its call runs, so a replica that dies holding a slot
+ * loses it within one time-to-live, however long its call could have run.
  */
 public final class VendorSlots {
   private static final String CREATE = """
@@ -35,6 +36,9 @@ public final class VendorSlots {
         WHERE f.account = $1 AND f.slot < $2 AND f.expires_at <= $4
         ORDER BY f.slot LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING s.slot""";
+  private static final String RENEW = """
+      UPDATE tracksolid.vendor_slots SET expires_at = $4
+      WHERE account = $1 AND slot = $2 AND holder = $3""";
   // Only the claim that holds the row frees it: a late release after expiry frees nobody else's.
   private static final String RELEASE = """
       UPDATE tracksolid.vendor_slots SET holder = NULL, expires_at = '-infinity'
@@ -68,6 +72,13 @@ public final class VendorSlots {
         .execute(Tuple.of(account, max, holder, utc(now), utc(now.plus(ttl))))
         .map(rows -> rows.size() == 0 ? Optional.<Slot>empty()
             : Optional.of(new Slot(account, rows.iterator().next().getInteger("slot"), holder)));
+  }
+
+  /** Extends a claim still held by {@code slot}; false when it was lost (expired and claimed again). */
+  public Future<Boolean> renew(Slot slot, Duration ttl) {
+    return pool.preparedQuery(RENEW)
+        .execute(Tuple.of(slot.account(), slot.slot(), slot.holder(), utc(clock.instant().plus(ttl))))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   public Future<Void> release(Slot slot) {

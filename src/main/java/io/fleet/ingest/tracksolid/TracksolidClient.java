@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
 public final class TracksolidClient {
   private static final Logger log = LoggerFactory.getLogger(TracksolidClient.class);
   static final String LOGIN = "jimi.oauth.token.get";
+  // A claimed shared slot lives this long unless renewed; renewed well before, while its call runs.
+  // A replica that dies mid-call frees its slots within SLOT_TTL.
+  private static final Duration SLOT_TTL = Duration.ofSeconds(10);
+  private static final Duration SLOT_RENEW = Duration.ofSeconds(3);
 
   private final Vertx vertx;
   private final Context context;
@@ -58,7 +62,7 @@ public final class TracksolidClient {
   private final InflightLimiter limiter;
   private final TokenCache tokens;
   private final Optional<VendorSlots> shared;
-  private final Duration slotTtl;
+  private final Duration claimWait;
   private Future<Void> slotsReady;
 
   /** A client whose cap holds in this process only (tools and tests without a database). */
@@ -71,9 +75,9 @@ public final class TracksolidClient {
                           MeterRegistry registry, Optional<VendorSlots> shared) {
     this.vertx = vertx;
     this.shared = shared;
-    // Long enough for any call (the request timeout bounds it), short enough that a replica that
-    // died holding slots gives them back soon.
-    this.slotTtl = config.requestTimeout().multipliedBy(2).plusSeconds(30);
+    // The longest other replicas may legitimately hold every slot: a call runs at most the request
+    // timeout, whose retries wait outside the slot.
+    this.claimWait = config.requestTimeout().multipliedBy(2).plusSeconds(30);
     this.context = vertx.getOrCreateContext();
     this.account = account;
     this.config = config;
@@ -158,7 +162,9 @@ public final class TracksolidClient {
             if (permit == CircuitBreaker.Permit.REFUSED) {
               return releaseShared(slot, Future.failedFuture(circuitOpen(method)));
             }
+            long renewal = renewWhileRunning(slot);
             Future<JsonObject> outcome = post(method, params, token).andThen(ar -> {
+              vertx.cancelTimer(renewal);
               if (ar.succeeded() || !(ar.cause() instanceof TracksolidException t && t.retryable())
                   && ar.cause() instanceof TracksolidException) {
                 // Success, or a permanent vendor answer: either proves the vendor is up.
@@ -198,7 +204,7 @@ public final class TracksolidClient {
     if (slotsReady == null || slotsReady.failed()) {
       slotsReady = shared.get().ensure(account.name(), config.maxInflight());
     }
-    Instant deadline = clock.instant().plus(slotTtl);
+    Instant deadline = clock.instant().plus(claimWait);
     long startNanos = System.nanoTime();
     return slotsReady.compose(v -> claim(method, deadline, startNanos, 10))
         .recover(err -> Future.failedFuture(err instanceof UnavailableException ? err
@@ -207,19 +213,33 @@ public final class TracksolidClient {
   }
 
   private Future<VendorSlots.Slot> claim(String method, Instant deadline, long startNanos, long pauseMs) {
-    return shared.get().tryClaim(account.name(), config.maxInflight(), slotTtl).compose(slot -> {
+    return shared.get().tryClaim(account.name(), config.maxInflight(), SLOT_TTL).compose(slot -> {
       if (slot.isPresent()) {
         return Future.succeededFuture(slot.get());
       }
       // Both the held clock and the elapsed time bound the wait, so a frozen test clock cannot hang it.
-      if (!clock.instant().isBefore(deadline) || System.nanoTime() - startNanos > slotTtl.toNanos()) {
+      if (!clock.instant().isBefore(deadline) || System.nanoTime() - startNanos > claimWait.toNanos()) {
         return Future.failedFuture(new UnavailableException(method, UnavailableException.Reason.NO_SHARED_SLOT,
-            "no shared slot of account " + account.name() + " freed within " + slotTtl.toSeconds() + " s"));
+            "no shared slot of account " + account.name() + " freed within " + claimWait.toSeconds() + " s"));
       }
       // Other replicas' calls hold every slot: ask again shortly, less often the longer it lasts.
       return timer(Duration.ofMillis(pauseMs)).compose(x -> claim(method, deadline, startNanos,
           Math.min(pauseMs * 2, 200)));
     });
+  }
+
+  /** Keeps {@code slot} claimed while its call runs; the returned timer id is cancelled on release. */
+  private long renewWhileRunning(VendorSlots.Slot slot) {
+    if (slot == null) {
+      return -1;
+    }
+    return vertx.setPeriodic(SLOT_RENEW.toMillis(), id -> shared.get().renew(slot, SLOT_TTL)
+        .onComplete(ar -> {
+          if (ar.failed() || !ar.result()) {
+            log.warn("tracksolid {}: shared slot {} could not be renewed ({})", account.name(), slot.slot(),
+                ar.failed() ? ar.cause().getClass().getSimpleName() : "lost");
+          }
+        }));
   }
 
   private <T> Future<T> releaseShared(VendorSlots.Slot slot, Future<T> outcome) {
@@ -228,7 +248,7 @@ public final class TracksolidClient {
     }
     return shared.get().release(slot)
         .onFailure(err -> log.warn("tracksolid {}: could not free shared slot {} ({}); it expires in {} s",
-            account.name(), slot.slot(), err.getClass().getSimpleName(), slotTtl.toSeconds()))
+            account.name(), slot.slot(), err.getClass().getSimpleName(), SLOT_TTL.toSeconds()))
         .transform(ar -> outcome);
   }
 
