@@ -1,6 +1,5 @@
 package io.fleet.ingest.config;
 
-import io.fleet.ingest.tracksolid.Signer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -168,7 +167,7 @@ public record TracksolidConfig(
       return Optional.empty();
     }
     if (hasPassword) {
-      return Optional.of(Signer.md5Hex(password));
+      return Optional.of(TracksolidAccount.md5Hex(password));
     }
     if (md5.matches("[0-9a-f]{32}")) {
       return Optional.of(md5);
@@ -202,7 +201,7 @@ public record TracksolidConfig(
       String md5 = a.getString("passwordMd5", "").trim().toLowerCase(java.util.Locale.ROOT);
       String password = a.getString("password", "");
       if (md5.isEmpty() && !password.isEmpty()) {
-        md5 = Signer.md5Hex(password);
+        md5 = TracksolidAccount.md5Hex(password);
       }
       if (appKey.isEmpty() || secret.isEmpty() || userId.isEmpty() || !md5.matches("[0-9a-f]{32}")) {
         source.problem(TRACKSOLID_ACCOUNTS_FILE, where + " needs appKey, appSecret, userId and password or passwordMd5");

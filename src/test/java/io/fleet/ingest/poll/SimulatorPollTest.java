@@ -5,10 +5,10 @@ import static io.fleet.ingest.poll.PollFixture.checkpoint;
 import static io.fleet.ingest.poll.PollFixture.instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleet.ingest.app.Modules;
 import io.fleet.ingest.app.RunningService;
 import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
+import io.fleet.ingest.cli.Modules;
 import io.fleet.ingest.db.DatabaseTarget;
 import io.fleet.ingest.simulator.DemoEnvironment;
 import io.fleet.ingest.simulator.Fault;
