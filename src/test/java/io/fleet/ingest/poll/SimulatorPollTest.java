@@ -177,6 +177,8 @@ class SimulatorPollTest {
     envA.put("INSTANCE_ID", "replica-a");
     Map<String, String> envB = env(db);
     envB.put("INSTANCE_ID", "replica-b");
+    envA.put("TRACKSOLID_MAX_INFLIGHT", "2");
+    envB.put("TRACKSOLID_MAX_INFLIGHT", "2");
     io.vertx.core.Promise<Void> gate = io.vertx.core.Promise.promise();
     RunningService a = PollFixture.startGated(envA, clock, gate.future(), sources(envA));
     RunningService b = PollFixture.startGated(envB, clock, gate.future(), sources(envB));
@@ -191,6 +193,8 @@ class SimulatorPollTest {
       }
       Instant from = NOW.minus(Duration.ofDays(3));
       assertMatchesGroundTruth(db, from, clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
+      assertThat(sim.tracksolid().maxConcurrency(sim.tracksolid().options().appKey()))
+          .as("calls in flight for the account, both replicas' pollers together").isBetween(1, 2);
 
       // Past the lease TTL without a renewal, as after a crash: whoever asks next takes the job over
       // and carries on from the committed checkpoint.
