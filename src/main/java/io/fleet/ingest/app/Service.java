@@ -8,8 +8,6 @@ import io.fleet.ingest.db.Migrator;
 import io.fleet.ingest.db.PoolFactory;
 import io.fleet.ingest.db.RoleSettings;
 import io.fleet.ingest.http.ErrorMapper;
-import io.fleet.ingest.ops.HealthRoute;
-import io.fleet.ingest.ops.HttpMetricsFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -42,16 +40,12 @@ public final class Service {
   private Service() {
   }
 
-  public static Future<RunningService> start(AppConfig config, Clock clock) {
-    return start(config, clock, Modules::forConfig);
-  }
-
   public static Future<RunningService> start(AppConfig config, Clock clock,
                                              Function<AppConfig, List<ServiceModule>> moduleFactory) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Before any meter exists: labels a client chooses (the method) must not add series.
     HttpMetricsFilter.install(registry);
-    io.fleet.ingest.ops.PrometheusNames.install(registry);
+    PrometheusNames.install(registry);
     // Vert.x keeps backend registries in a static map by name: a unique name keeps each service's
     // meters in its own registry when one JVM runs several (tests, the two-replica test).
     Vertx vertx = Vertx.builder()

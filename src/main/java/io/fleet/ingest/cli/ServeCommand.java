@@ -13,7 +13,7 @@ import io.fleet.ingest.simulator.SimulatorServer;
 import io.fleet.ingest.simulator.nominatim.NominatimSimulator;
 import io.vertx.core.Vertx;
 import io.fleet.ingest.config.ConfigSummary;
-import io.fleet.ingest.ops.BuildInfo;
+import io.fleet.ingest.config.BuildInfo;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +70,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     RunningService service;
     try {
-      service = Service.start(config, Clock.systemUTC()).await();
+      service = Service.start(config, Clock.systemUTC(), Modules::forConfig).await();
     } catch (Exception e) {
       log.error("startup failed: {}", e.getMessage(), e);
       return 1;

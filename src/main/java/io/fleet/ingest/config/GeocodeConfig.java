@@ -1,6 +1,5 @@
 package io.fleet.ingest.config;
 
-import io.fleet.ingest.ops.BuildInfo;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,10 @@
 package io.fleet.ingest.config;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -27,6 +31,16 @@ public record TracksolidAccount(String name, URI baseUrl, String appKey, String 
   public TracksolidAccount(String name, URI baseUrl, String appKey, String appSecret, String userId,
                            String passwordMd5, List<String> targets) {
     this(name, baseUrl, appKey, appSecret, userId, passwordMd5, targets, TRIPS_MILEAGE);
+  }
+
+  /** Lower-case hex MD5 of the UTF-8 bytes, as {@code user_pwd_md5} (and the request signature) want it. */
+  public static String md5Hex(String text) {
+    try {
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
+      return HexFormat.of().formatHex(md5.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is mandatory in every JDK", e);
+    }
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.fleet.ingest.config;
 
-import io.fleet.ingest.tracksolid.Signer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -50,7 +49,7 @@ public record TracksolidConfig(
       "Where trips come from: mileage (jimi.device.track.mileage) or report (jimi.open.platform.report.trips).",
       ValueParser.oneOf(TracksolidAccount.TRIPS_MILEAGE, TracksolidAccount.TRIPS_REPORT));
   public static final ConfigKey<Integer> TRACKSOLID_MAX_INFLIGHT = ConfigKey.of("TRACKSOLID_MAX_INFLIGHT", "2",
-      "Vendor calls in flight per account; more wait in a bounded queue.", ValueParser.integer(1, 64));
+      "Vendor calls in flight per account, across all replicas; more wait in a bounded queue.", ValueParser.integer(1, 64));
   public static final ConfigKey<Integer> TRACKSOLID_QUEUE_LIMIT = ConfigKey.of("TRACKSOLID_QUEUE_LIMIT", "1000",
       "Calls that may wait for a slot per account before new ones are refused.", ValueParser.integer(1, 100000));
   public static final ConfigKey<String> TRACKSOLID_ACCOUNTS_FILE = ConfigKey.of("TRACKSOLID_ACCOUNTS_FILE", "",
@@ -168,7 +167,7 @@ public record TracksolidConfig(
       return Optional.empty();
     }
     if (hasPassword) {
-      return Optional.of(Signer.md5Hex(password));
+      return Optional.of(TracksolidAccount.md5Hex(password));
     }
     if (md5.matches("[0-9a-f]{32}")) {
       return Optional.of(md5);
@@ -202,7 +201,7 @@ public record TracksolidConfig(
       String md5 = a.getString("passwordMd5", "").trim().toLowerCase(java.util.Locale.ROOT);
       String password = a.getString("password", "");
       if (md5.isEmpty() && !password.isEmpty()) {
-        md5 = Signer.md5Hex(password);
+        md5 = TracksolidAccount.md5Hex(password);
       }
       if (appKey.isEmpty() || secret.isEmpty() || userId.isEmpty() || !md5.matches("[0-9a-f]{32}")) {
         source.problem(TRACKSOLID_ACCOUNTS_FILE, where + " needs appKey, appSecret, userId and password or passwordMd5");

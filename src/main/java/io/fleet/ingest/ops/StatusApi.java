@@ -1,5 +1,6 @@
 package io.fleet.ingest.ops;
 
+import io.fleet.ingest.config.BuildInfo;
 import io.fleet.ingest.http.HttpFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

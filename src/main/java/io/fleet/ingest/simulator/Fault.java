@@ -12,6 +12,9 @@ import java.time.Duration;
  * answers normally: queued first, it lets a later fault hit e.g. the second page only.
  */
 public record Fault(Kind kind, String code, int status, Duration duration) {
+  /** The {@code code} of an HTTP status fault whose Retry-After is an HTTP date, not delta-seconds. */
+  public static final String HTTP_DATE = "http-date";
+
   public enum Kind { VENDOR_CODE, HTTP_STATUS, DELAY, MALFORMED_JSON, REPEAT_PAGE, GARBAGE_TIMESTAMPS, INVALIDATE_TOKENS, NONE }
 
   public static Fault vendorCode(String code) {
@@ -25,6 +28,11 @@ public record Fault(Kind kind, String code, int status, Duration duration) {
   /** HTTP 429 with a Retry-After of {@code retryAfter} (whole seconds). */
   public static Fault tooManyRequests(Duration retryAfter) {
     return new Fault(Kind.HTTP_STATUS, "", 429, retryAfter);
+  }
+
+  /** HTTP 429 with a Retry-After given as an HTTP date {@code retryAfter} after now on the simulator's clock. */
+  public static Fault tooManyRequestsUntil(Duration retryAfter) {
+    return new Fault(Kind.HTTP_STATUS, HTTP_DATE, 429, retryAfter);
   }
 
   public static Fault delay(Duration delay) {

@@ -10,10 +10,14 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,6 +44,7 @@ public final class TracksolidSimulator {
   private final FaultPlan faults = new FaultPlan();
   private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+  private final Map<String, List<Instant>> arrivals = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> inflight = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> maxInflight = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> inflightByMethod = new ConcurrentHashMap<>();
@@ -86,6 +91,11 @@ public final class TracksolidSimulator {
     return c == null ? 0 : c.get();
   }
 
+  /** When each request for {@code method} arrived, on the simulator's clock, in arrival order. */
+  public List<Instant> arrivals(String method) {
+    return List.copyOf(arrivals.getOrDefault(method, List.of()));
+  }
+
   /** Highest number of requests carrying {@code appKey} handled at the same time. */
   public int maxConcurrency(String appKey) {
     AtomicInteger m = maxInflight.get(appKey);
@@ -100,6 +110,7 @@ public final class TracksolidSimulator {
 
   public void resetCounters() {
     calls.clear();
+    arrivals.clear();
     maxInflight.clear();
   }
 
@@ -110,6 +121,7 @@ public final class TracksolidSimulator {
     String method = p.getOrDefault("method", "");
     String appKey = p.getOrDefault("app_key", "");
     calls.computeIfAbsent(method, m -> new AtomicLong()).incrementAndGet();
+    arrivals.computeIfAbsent(method, m -> new CopyOnWriteArrayList<>()).add(options.clock().instant());
     int now = inflight.computeIfAbsent(appKey, k -> new AtomicInteger()).incrementAndGet();
     maxInflight.computeIfAbsent(appKey, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
     inflightByMethod.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
@@ -130,7 +142,10 @@ public final class TracksolidSimulator {
     if (fault.isPresent() && fault.get().kind() == Fault.Kind.HTTP_STATUS) {
       status = fault.get().status();
       if (!fault.get().duration().isZero()) {
-        retryAfter = Long.toString(fault.get().duration().toSeconds());
+        retryAfter = Fault.HTTP_DATE.equals(fault.get().code())
+            ? DateTimeFormatter.RFC_1123_DATE_TIME.format(options.clock().instant().plus(fault.get().duration())
+                .atOffset(ZoneOffset.UTC))
+            : Long.toString(fault.get().duration().toSeconds());
       }
       body = "<html><body>" + status + "</body></html>";
     } else if (fault.isPresent() && fault.get().kind() == Fault.Kind.MALFORMED_JSON) {

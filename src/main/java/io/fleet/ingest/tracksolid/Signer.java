@@ -1,9 +1,6 @@
 package io.fleet.ingest.tracksolid;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.fleet.ingest.config.TracksolidAccount;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -31,11 +28,6 @@ public final class Signer {
 
   /** Lower-case hex MD5 of the UTF-8 bytes, as {@code user_pwd_md5} wants it. */
   public static String md5Hex(String text) {
-    try {
-      MessageDigest md5 = MessageDigest.getInstance("MD5");
-      return HexFormat.of().formatHex(md5.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is mandatory in every JDK", e);
-    }
+    return TracksolidAccount.md5Hex(text);
   }
 }

@@ -2,6 +2,7 @@ package io.fleet.ingest.tracksolid;
 
 import io.fleet.ingest.config.TracksolidAccount;
 import io.fleet.ingest.config.TracksolidConfig;
+import io.fleet.ingest.lease.VendorSlots;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,10 +35,20 @@ import org.slf4j.LoggerFactory;
  * token, retries with backoff for transient failures, a circuit breaker and an in-flight cap.
  * All state lives on one Vert.x context (the client's), so nothing is locked and nothing blocks;
  * results are handed back on the caller's context.
+ *
+ * <p>The cap is kept twice: a local limiter queues this replica's calls without touching the
+ * database, and, when {@link VendorSlots} are given (the service always gives them), each call
+ * also holds one of the account's slots shared by every replica, so the account sees at most
+ * {@code maxInflight} calls in flight whichever replicas make them. The breaker stays local to
+ * the replica: it judges the outcomes this replica saw.
  */
 public final class TracksolidClient {
   private static final Logger log = LoggerFactory.getLogger(TracksolidClient.class);
   static final String LOGIN = "jimi.oauth.token.get";
+  // A claimed shared slot lives this long unless renewed; renewed well before, while its call runs.
+  // A replica that dies mid-call frees its slots within SLOT_TTL.
+  private static final Duration SLOT_TTL = Duration.ofSeconds(10);
+  private static final Duration SLOT_RENEW = Duration.ofSeconds(3);
 
   private final Vertx vertx;
   private final Context context;
@@ -50,10 +61,23 @@ public final class TracksolidClient {
   private final CircuitBreaker breaker;
   private final InflightLimiter limiter;
   private final TokenCache tokens;
+  private final Optional<VendorSlots> shared;
+  private final Duration claimWait;
+  private Future<Void> slotsReady;
 
+  /** A client whose cap holds in this process only (tools and tests without a database). */
   public TracksolidClient(Vertx vertx, TracksolidAccount account, TracksolidConfig config, Clock clock,
                           MeterRegistry registry) {
+    this(vertx, account, config, clock, registry, Optional.empty());
+  }
+
+  public TracksolidClient(Vertx vertx, TracksolidAccount account, TracksolidConfig config, Clock clock,
+                          MeterRegistry registry, Optional<VendorSlots> shared) {
     this.vertx = vertx;
+    this.shared = shared;
+    // The longest other replicas may legitimately hold every slot: a call runs at most the request
+    // timeout, whose retries wait outside the slot.
+    this.claimWait = config.requestTimeout().multipliedBy(2).plusSeconds(30);
     this.context = vertx.getOrCreateContext();
     this.account = account;
     this.config = config;
@@ -130,19 +154,28 @@ public final class TracksolidClient {
     // queued before it opened fail fast instead of reaching a vendor that is down; and it hears the
     // outcome before the slot is released, so the next queued call already sees the new state.
     return limiter.run(() -> {
-          CircuitBreaker.Permit permit = breaker.tryAcquire();
-          if (permit == CircuitBreaker.Permit.REFUSED) {
-            return Future.<JsonObject>failedFuture(new UnavailableException(method,
-                UnavailableException.Reason.CIRCUIT_OPEN, "circuit open for account " + account.name()));
+          if (breaker.state() == CircuitBreaker.State.OPEN) {
+            return Future.<JsonObject>failedFuture(circuitOpen(method));
           }
-          return post(method, params, token).andThen(ar -> {
-            if (ar.succeeded() || !(ar.cause() instanceof TracksolidException t && t.retryable())
-                && ar.cause() instanceof TracksolidException) {
-              // Success, or a permanent vendor answer: either proves the vendor is up.
-              breaker.onSuccess(permit);
-            } else {
-              breaker.onFailure(permit);
+          return sharedSlot(method).compose(slot -> {
+            CircuitBreaker.Permit permit = breaker.tryAcquire();
+            if (permit == CircuitBreaker.Permit.REFUSED) {
+              return releaseShared(slot, Future.failedFuture(circuitOpen(method)));
             }
+            long renewal = renewWhileRunning(slot);
+            Future<JsonObject> outcome = post(method, params, token).andThen(ar -> {
+              vertx.cancelTimer(renewal);
+              if (ar.succeeded() || !(ar.cause() instanceof TracksolidException t && t.retryable())
+                  && ar.cause() instanceof TracksolidException) {
+                // Success, or a permanent vendor answer: either proves the vendor is up.
+                breaker.onSuccess(permit);
+              } else {
+                breaker.onFailure(permit);
+              }
+            });
+            // The shared slot is freed before the local one, so the next local call finds it free.
+            return outcome.transform(ar -> releaseShared(slot, ar.succeeded() ? Future.succeededFuture(ar.result())
+                : Future.failedFuture(ar.cause())));
           });
         },
             () -> new UnavailableException(method, UnavailableException.Reason.QUEUE_FULL,
@@ -156,6 +189,67 @@ public final class TracksolidClient {
           }
           metrics.vendorCalls(account.name(), method, code).increment();
         });
+  }
+
+  private UnavailableException circuitOpen(String method) {
+    return new UnavailableException(method, UnavailableException.Reason.CIRCUIT_OPEN,
+        "circuit open for account " + account.name());
+  }
+
+  /** One of the account's slots shared across replicas, or null without shared slots. */
+  private Future<VendorSlots.Slot> sharedSlot(String method) {
+    if (shared.isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    if (slotsReady == null || slotsReady.failed()) {
+      slotsReady = shared.get().ensure(account.name(), config.maxInflight());
+    }
+    Instant deadline = clock.instant().plus(claimWait);
+    long startNanos = System.nanoTime();
+    return slotsReady.compose(v -> claim(method, deadline, startNanos, 10))
+        .recover(err -> Future.failedFuture(err instanceof UnavailableException ? err
+            : new UnavailableException(method, UnavailableException.Reason.NO_SHARED_SLOT,
+                "shared slots of account " + account.name() + " unavailable: " + err.getClass().getSimpleName())));
+  }
+
+  private Future<VendorSlots.Slot> claim(String method, Instant deadline, long startNanos, long pauseMs) {
+    return shared.get().tryClaim(account.name(), config.maxInflight(), SLOT_TTL).compose(slot -> {
+      if (slot.isPresent()) {
+        return Future.succeededFuture(slot.get());
+      }
+      // Both the held clock and the elapsed time bound the wait, so a frozen test clock cannot hang it.
+      if (!clock.instant().isBefore(deadline) || System.nanoTime() - startNanos > claimWait.toNanos()) {
+        return Future.failedFuture(new UnavailableException(method, UnavailableException.Reason.NO_SHARED_SLOT,
+            "no shared slot of account " + account.name() + " freed within " + claimWait.toSeconds() + " s"));
+      }
+      // Other replicas' calls hold every slot: ask again shortly, less often the longer it lasts.
+      return timer(Duration.ofMillis(pauseMs)).compose(x -> claim(method, deadline, startNanos,
+          Math.min(pauseMs * 2, 200)));
+    });
+  }
+
+  /** Keeps {@code slot} claimed while its call runs; the returned timer id is cancelled on release. */
+  private long renewWhileRunning(VendorSlots.Slot slot) {
+    if (slot == null) {
+      return -1;
+    }
+    return vertx.setPeriodic(SLOT_RENEW.toMillis(), id -> shared.get().renew(slot, SLOT_TTL)
+        .onComplete(ar -> {
+          if (ar.failed() || !ar.result()) {
+            log.warn("tracksolid {}: shared slot {} could not be renewed ({})", account.name(), slot.slot(),
+                ar.failed() ? ar.cause().getClass().getSimpleName() : "lost");
+          }
+        }));
+  }
+
+  private <T> Future<T> releaseShared(VendorSlots.Slot slot, Future<T> outcome) {
+    if (slot == null) {
+      return outcome;
+    }
+    return shared.get().release(slot)
+        .onFailure(err -> log.warn("tracksolid {}: could not free shared slot {} ({}); it expires in {} s",
+            account.name(), slot.slot(), err.getClass().getSimpleName(), SLOT_TTL.toSeconds()))
+        .transform(ar -> outcome);
   }
 
   private Future<JsonObject> countAndFail(String method, TracksolidException e) {
@@ -193,7 +287,7 @@ public final class TracksolidClient {
     int status = response.statusCode();
     if (status < 200 || status > 299) {
       return Future.failedFuture(new TransportException(method, TransportException.Kind.HTTP_STATUS, status,
-          retryAfter(response.getHeader("Retry-After")).orElse(null), "HTTP " + status, null));
+          retryAfter(response.getHeader("Retry-After"), clock).orElse(null), "HTTP " + status, null));
     }
     String body = response.bodyAsString();
     JsonObject json;
@@ -239,8 +333,8 @@ public final class TracksolidClient {
         cause);
   }
 
-  /** Retry-After as delta-seconds or an HTTP date. */
-  static Optional<Duration> retryAfter(String header) {
+  /** Retry-After as delta-seconds or an HTTP date; a date is read against the injected clock. */
+  static Optional<Duration> retryAfter(String header, Clock clock) {
     if (header == null || header.isBlank()) {
       return Optional.empty();
     }
@@ -250,8 +344,8 @@ public final class TracksolidClient {
     }
     try {
       Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      return Optional.of(Duration.between(Instant.now(), at).isNegative() ? Duration.ZERO
-          : Duration.between(Instant.now(), at));
+      Duration wait = Duration.between(clock.instant(), at);
+      return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
     } catch (RuntimeException e) {
       return Optional.empty();
     }

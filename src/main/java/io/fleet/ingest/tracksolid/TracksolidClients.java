@@ -2,6 +2,7 @@ package io.fleet.ingest.tracksolid;
 
 import io.fleet.ingest.config.TracksolidAccount;
 import io.fleet.ingest.config.TracksolidConfig;
+import io.fleet.ingest.lease.VendorSlots;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -17,9 +18,12 @@ import java.util.Optional;
 public final class TracksolidClients {
   private final Map<String, TracksolidApi> byAccount = new LinkedHashMap<>();
 
-  public TracksolidClients(Vertx vertx, TracksolidConfig config, Clock clock, MeterRegistry registry) {
+  /** {@code shared} keeps each account's cap across replicas (see {@link VendorSlots}). */
+  public TracksolidClients(Vertx vertx, TracksolidConfig config, Clock clock, MeterRegistry registry,
+                           Optional<VendorSlots> shared) {
     for (TracksolidAccount account : config.accounts()) {
-      byAccount.put(account.name(), new TracksolidApi(new TracksolidClient(vertx, account, config, clock, registry)));
+      byAccount.put(account.name(), new TracksolidApi(new TracksolidClient(vertx, account, config, clock, registry,
+          shared)));
     }
   }
 

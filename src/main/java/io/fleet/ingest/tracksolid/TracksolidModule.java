@@ -2,8 +2,10 @@ package io.fleet.ingest.tracksolid;
 
 import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
+import io.fleet.ingest.lease.VendorSlots;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,8 @@ public final class TracksolidModule implements ServiceModule {
     if (!config.enabled()) {
       log.warn(config.disabledReason());
     }
-    clients = new TracksolidClients(context.vertx(), config, context.clock(), context.registry());
+    clients = new TracksolidClients(context.vertx(), config, context.clock(), context.registry(),
+        Optional.of(new VendorSlots(context.pool(), context.clock(), context.instanceId())));
     context.provide(TracksolidClients.class, clients);
     clients.all().forEach(api -> log.info("tracksolid account {} at {} (targets {})", api.client().account().name(),
         api.client().account().baseUrl(), api.client().account().targets()));

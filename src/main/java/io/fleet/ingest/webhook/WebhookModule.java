@@ -4,7 +4,7 @@ import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
 import io.fleet.ingest.config.WebhookConfig;
 import io.fleet.ingest.ingest.TimestampGuard;
-import io.fleet.ingest.ops.HealthRoute;
+import io.fleet.ingest.app.HealthRoute;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;

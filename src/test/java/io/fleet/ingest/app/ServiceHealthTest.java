@@ -57,13 +57,14 @@ class ServiceHealthTest {
   }
 
   @Test
-  void runtimeConnectionsUseTheLeastPrivilegeRole() {
+  void runtimeConnectionsUseTheLeastPrivilegeRole() throws Exception {
     Row row = TestService.Futures.get(service.context().pool()
         .query("SELECT current_user AS u, current_setting('TimeZone') AS tz").execute(), 10).iterator().next();
     assertThat(row.getString("u")).isEqualTo("tracksolid_ingest");
     assertThat(row.getString("tz")).isEqualTo("UTC");
     Throwable ddl = service.context().pool().query("CREATE TABLE tracksolid.nope (id int)").execute()
-        .toCompletionStage().toCompletableFuture().handle((ok, err) -> err).join();
+        .toCompletionStage().toCompletableFuture().handle((ok, err) -> err)
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(ddl).isNotNull().hasMessageContaining("permission denied");
   }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.Test;
 
@@ -62,14 +63,15 @@ class MigrationTest {
     DatabaseTarget db = TestDatabases.fresh();
     CyclicBarrier start = new CyclicBarrier(2);
     Callable<MigrateResult> migrator = () -> {
-      start.await();
+      start.await(60, TimeUnit.SECONDS);
       return Migrator.migrate(db, Optional.empty(), Optional.empty());
     };
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<MigrateResult> a = pool.submit(migrator);
       Future<MigrateResult> b = pool.submit(migrator);
-      int executed = a.get().migrationsExecuted + b.get().migrationsExecuted;
+      int executed = a.get(120, TimeUnit.SECONDS).migrationsExecuted
+          + b.get(120, TimeUnit.SECONDS).migrationsExecuted;
       // Versioned and repeatable migrations, each applied by one of the two.
       long applied = Sql.count(db, "SELECT count(*) FROM flyway_schema_history WHERE type = 'SQL'");
       assertThat(executed).isEqualTo((int) applied);

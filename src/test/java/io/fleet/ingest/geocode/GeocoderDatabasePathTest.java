@@ -32,9 +32,8 @@ class GeocoderDatabasePathTest {
       for (int i = 0; i < 20; i++) {
         lookups.add(geocoder.lookup(-1.3 - i * 0.01, 36.9, Priority.BACKFILL));
       }
-      while (h.simulator.totalCalls() == 0) {
-        GeocoderHarness.sleep(5);
-      }
+      io.fleet.ingest.support.Waits.until("the first Nominatim call", java.time.Duration.ofSeconds(30),
+          java.time.Duration.ofMillis(5), () -> h.simulator.totalCalls() > 0);
 
       Pool pool = service.context().pool();
       for (int i = 0; i < 100; i++) {

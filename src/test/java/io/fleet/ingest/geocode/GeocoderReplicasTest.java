@@ -13,8 +13,10 @@ import io.fleet.ingest.simulator.nominatim.NominatimSimulator.Options;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestDatabases;
 import io.fleet.ingest.support.TestService.Futures;
+import io.fleet.ingest.support.Waits;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -166,15 +168,13 @@ class GeocoderReplicasTest {
       // Hand-over under load: A is busy with 45..59, B's callers keep asking for 30..44.
       List<Future<GeocodeResult>> busyA = ask(ga, range(45, 60));
       long before = sim.totalCalls();
-      while (sim.totalCalls() < before + 2) {
-        GeocoderHarness.sleep(10);
-      }
+      Waits.until("A is calling Nominatim", Duration.ofSeconds(30), Duration.ofMillis(10),
+          () -> sim.totalCalls() >= before + 2);
       try (Feeder feeder = new Feeder(gb, range(30, 45))) {
         h.stop(a);
         awaitActive(gb);
-        while (laneCalls(b) < 3) {
-          GeocoderHarness.sleep(10);
-        }
+        Waits.until("B geocodes after the hand-over", Duration.ofSeconds(30), Duration.ofMillis(10),
+            () -> laneCalls(b) >= 3);
       }
       assertThat(all(busyA, 30)).as("A's queued lookups were answered, not left hanging").hasSize(15);
       List<GeocodeResult> afterHandOver = all(ask(gb, range(30, 45)), 60);

@@ -79,8 +79,6 @@ class DomainMetricsScrapeTest {
     env.put("POLL_GEOCODE_WAIT", "PT0.1S");
     env.put("GEOCODE_ENABLED", "true");
     env.put("GEOCODE_BACKFILL_INTERVAL", "PT1H");
-    // The breaker times itself on the injected clock, which this test holds still.
-    env.put("TRACKSOLID_BREAKER_THRESHOLD", "1000");
     return DemoEnvironment.overlay(env, sim);
   }
 

@@ -16,7 +16,7 @@ import java.util.function.Function;
 
 /** Configured Tracksolid accounts for health tests, with only the ops module running (no poller calls anything). */
 final class HealthAccounts {
-  static final Function<AppConfig, List<ServiceModule>> OPS_ONLY = c -> List.of(new OpsModule());
+  static final Function<AppConfig, List<ServiceModule>> OPS_ONLY = c -> List.of(new OpsModule(), new io.fleet.ingest.jobs.JobsModule());
 
   private HealthAccounts() {
   }

@@ -103,7 +103,6 @@ class PrometheusRulesTest {
         env.put("POLL_INTERVAL_" + ep, "PT1H");
       }
       env.put("POLL_LOOKBACK", "P1D");
-      env.put("TRACKSOLID_BREAKER_THRESHOLD", "1000");
       service = TestService.start(DemoEnvironment.overlay(env, sim), clock);
       Waits.until("one alarm poll committed", () -> Sql.count(db,
           "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms' AND status = 'ok'") > 0);

@@ -6,25 +6,39 @@ import static io.fleet.ingest.poll.PollFixture.instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleet.ingest.app.RunningService;
+import io.fleet.ingest.app.ServiceContext;
+import io.fleet.ingest.app.ServiceModule;
+import io.fleet.ingest.cli.Modules;
 import io.fleet.ingest.db.DatabaseTarget;
 import io.fleet.ingest.simulator.DemoEnvironment;
 import io.fleet.ingest.simulator.Fault;
 import io.fleet.ingest.simulator.SimulatorOptions;
 import io.fleet.ingest.simulator.SimulatorServer;
 import io.fleet.ingest.simulator.SyntheticFleet;
+import io.fleet.ingest.support.Http;
 import io.fleet.ingest.support.MutableClock;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestDatabases;
 import io.fleet.ingest.support.TestService;
 import io.fleet.ingest.support.TestService.Futures;
 import io.fleet.ingest.tracksolid.TracksolidClients;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,8 +76,8 @@ class SimulatorPollTest {
     env.put("TRACKSOLID_RETRY_ATTEMPTS", "4");
     env.put("TRACKSOLID_RETRY_BASE_DELAY", "PT0.001S");
     env.put("TRACKSOLID_RETRY_MAX_DELAY", "PT0.005S");
-    // The breaker times itself on the injected clock, which these tests hold still.
-    env.put("TRACKSOLID_BREAKER_THRESHOLD", "1000");
+    // The breaker is on as deployed (TRACKSOLID_BREAKER_THRESHOLD 5, open for 60 s on the held
+    // clock): tests whose storms may open it wait with awaitCaughtUpThroughTheBreaker.
     return DemoEnvironment.overlay(env, sim);
   }
 
@@ -76,10 +90,10 @@ class SimulatorPollTest {
     faults.inject("jimi.device.alarm.list", Fault.garbageTimestamps(), 1);
     RunningService service = TestService.start(env(db), clock);
     try {
-      awaitCaughtUp(db);
+      awaitCaughtUpThroughTheBreaker(db, service);
       clock.advance(Duration.ofHours(7));
       faults.inject("jimi.device.track.mileage", Fault.vendorCode("1006"), 12);
-      awaitCaughtUp(db);
+      awaitCaughtUpThroughTheBreaker(db, service);
       Instant from = NOW.minus(Duration.ofDays(3));
       Instant settled = clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1));
       assertMatchesGroundTruth(db, from, settled);
@@ -163,6 +177,8 @@ class SimulatorPollTest {
     envA.put("INSTANCE_ID", "replica-a");
     Map<String, String> envB = env(db);
     envB.put("INSTANCE_ID", "replica-b");
+    envA.put("TRACKSOLID_MAX_INFLIGHT", "2");
+    envB.put("TRACKSOLID_MAX_INFLIGHT", "2");
     io.vertx.core.Promise<Void> gate = io.vertx.core.Promise.promise();
     RunningService a = PollFixture.startGated(envA, clock, gate.future(), sources(envA));
     RunningService b = PollFixture.startGated(envB, clock, gate.future(), sources(envB));
@@ -170,13 +186,15 @@ class SimulatorPollTest {
       gate.complete();
       awaitCaughtUp(db);
       for (String method : VENDOR_METHODS) {
-        double byA = vendorCalls(a, method);
-        double byB = vendorCalls(b, method);
+        double byA = vendorCallsOf(a, method);
+        double byB = vendorCallsOf(b, method);
         assertThat(byA == 0 || byB == 0).as("%s called by one replica only: a=%s b=%s", method, byA, byB).isTrue();
         assertThat(byA + byB).as(method).isPositive();
       }
       Instant from = NOW.minus(Duration.ofDays(3));
       assertMatchesGroundTruth(db, from, clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
+      assertThat(sim.tracksolid().maxConcurrency(sim.tracksolid().options().appKey()))
+          .as("calls in flight for the account, both replicas' pollers together").isBetween(1, 2);
 
       // Past the lease TTL without a renewal, as after a crash: whoever asks next takes the job over
       // and carries on from the committed checkpoint.
@@ -194,6 +212,161 @@ class SimulatorPollTest {
     }
   }
 
+  @Test
+  void aServerErrorStormOpensTheBreakerTheProbeClosesItAndTheTablesEndAtGroundTruth() {
+    DatabaseTarget db = TestDatabases.fresh();
+    // The breaker as deployed: the default threshold and open period, timed on the held clock.
+    RunningService service = TestService.start(env(db), clock);
+    try {
+      awaitCaughtUp(db);
+      assertThat(circuitState(service)).as("closed before the storm").isEqualTo(0.0);
+      var faults = sim.tracksolid().faults();
+      VENDOR_METHODS.forEach(m -> faults.inject(m, Fault.http(500), 10_000));
+      clock.advance(Duration.ofMinutes(30));
+      await("the storm opened the circuit (/metrics)", () -> circuitState(service) == 2.0);
+      assertThat(Http.get(service.httpPort(), "/health").status()).as("the process itself stays healthy")
+          .isEqualTo(200);
+      await("calls refused while open", () -> vendorCalls(service, "circuit_open") > 0);
+
+      faults.clear();  // the vendor is back; the breaker does not know until its probe
+      assertThat(circuitState(service)).isEqualTo(2.0);
+      clock.advance(Duration.ofSeconds(61));  // past TRACKSOLID_BREAKER_OPEN: the next call is the probe
+      await("the probe closed the circuit (/metrics)", () -> circuitState(service) == 0.0);
+      awaitCaughtUp(db);
+      assertMatchesGroundTruth(db, NOW.minus(Duration.ofDays(3)),
+          clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error'"))
+          .as("the storm failed runs, later runs redid them").isPositive();
+    } finally {
+      TestService.stop(service);
+    }
+  }
+
+  @Test
+  void aTokenExpiringMidRunAndA1004ThroughThePollersEachCostExactlyOneLogin() {
+    DatabaseTarget db = TestDatabases.fresh();
+    RunningService service = TestService.start(env(db), clock);
+    try {
+      awaitCaughtUp(db);
+      var vendor = sim.tracksolid();
+      assertThat(vendor.calls(LOGIN)).isEqualTo(1);
+
+      // The simulator's tokens live two hours on the shared clock: the pollers' next calls need a new one.
+      clock.advance(vendor.options().tokenLifetime().plusMinutes(5));
+      awaitCaughtUp(db);
+      assertThat(vendor.calls(LOGIN)).as("one login for the expired token").isEqualTo(2);
+
+      // The vendor revokes every token just before it checks an alarm call: that call (and any
+      // other call in flight with the old token) is answered 1004.
+      vendor.faults().inject("jimi.device.alarm.list", Fault.invalidateTokens(), 1);
+      clock.advance(Duration.ofMinutes(10));
+      awaitCaughtUp(db);
+      assertThat(vendorCalls(service, "1004")).as("the revoked token was used").isPositive();
+      assertThat(vendor.calls(LOGIN)).as("one login for the 1004").isEqualTo(3);
+
+      assertMatchesGroundTruth(db, NOW.minus(Duration.ofDays(3)),
+          clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
+      // A jump of the held clock past POLL_LEASE_TTL may roll back a slice under way (its lease
+      // lapsed); no run failed over the token: the re-logins happened inside the calls.
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error'"
+          + " AND (error LIKE '%1004%' OR error ILIKE '%token%' OR error LIKE '%" + LOGIN + "%')")).isZero();
+    } finally {
+      TestService.stop(service);
+    }
+  }
+
+  @Test
+  void anAlarmPushedThenPolledIsOneRowSeenByBothAndHealthReadsTheRealRuns() {
+    DatabaseTarget db = TestDatabases.fresh();
+    io.vertx.core.Promise<Void> gate = io.vertx.core.Promise.promise();
+    RunningService service = TestService.start(env(db), clock, cfg -> withGatedPollers(cfg, gate.future()));
+    try {
+      SyntheticFleet fleet = sim.tracksolid().fleet();
+      List<String> imeis = fleet.devices("demo").stream().map(d -> d.imei()).toList();
+      var alarm = fleet.alarms(imeis, NOW.minus(Duration.ofDays(2)), NOW.minus(Duration.ofDays(1))).stream()
+          .filter(a -> a.alertTime().getNano() == 0).findFirst().orElseThrow();
+      JsonArray items = new JsonArray().add(new JsonObject().put("imei", alarm.imei())
+          .put("alarmType", alarm.alertTypeId()).put("alarmName", alarm.alertTypeName())
+          .put("alarmTime", PUSH_TIME.format(alarm.alertTime().atOffset(ZoneOffset.UTC)))
+          .put("lat", String.valueOf(alarm.lat())).put("lng", String.valueOf(alarm.lng())));
+      Http.Response pushed = Http.post(service.httpPort(), "/pushalarm", "application/x-www-form-urlencoded",
+          "token=test-webhook-token&data_list=" + URLEncoder.encode(items.encode(), StandardCharsets.UTF_8));
+      assertThat(pushed.status()).isEqualTo(200);
+      String row = "SELECT count(*) OVER () AS n, first_source, seen_by_push, seen_by_poll FROM tracksolid.alarms"
+          + " WHERE imei = '" + alarm.imei() + "' AND alarm_type = '" + alarm.alertTypeId() + "' AND alarm_time = '"
+          + alarm.alertTime() + "'";
+      assertThat(Sql.one(db, row)).containsEntry("n", 1L).containsEntry("seen_by_push", true)
+          .containsEntry("seen_by_poll", false);
+
+      gate.complete();  // now the pollers fetch the same alarm through the real client and mapping
+      awaitCaughtUp(db);
+      assertThat(Sql.one(db, row)).containsEntry("n", 1L).containsEntry("first_source", "push")
+          .containsEntry("seen_by_push", true).containsEntry("seen_by_poll", true);
+      assertMatchesGroundTruth(db, NOW.minus(Duration.ofDays(3)),
+          clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
+
+      // /health/ingest judged on what these polls and this push logged, not on rows made up by hand.
+      await("every poll stream ran", () -> Sql.count(db, "SELECT count(DISTINCT stream) FROM tracksolid.ingestion_log"
+          + " WHERE stream LIKE 'poll.%' AND status = 'ok'") == 5);
+      Http.Response health = Http.get(service.httpPort(), "/health/ingest");
+      Map<String, String> statuses = healthStatuses(health.json());
+      assertThat(statuses).containsEntry("poll.alarms/demo", "ok").containsEntry("poll.trips/demo", "ok")
+          .containsEntry("poll.parking/demo", "ok").containsEntry("poll.devices/demo", "ok")
+          .containsEntry("poll.positions/demo", "ok").containsEntry("webhook.pushalarm/", "ok");
+      JsonObject pushStream = health.json().getJsonArray("streams").stream().map(JsonObject.class::cast)
+          .filter(o -> o.getString("stream").equals("webhook.pushalarm")).findFirst().orElseThrow();
+      assertThat(pushStream.getInteger("rowsInWindow")).as("the one pushed alarm").isEqualTo(1);
+      assertThat(health.status()).isEqualTo(200);
+      assertThat(health.json().getString("status")).isEqualTo("ok");
+    } finally {
+      TestService.stop(service);
+    }
+  }
+
+  private static final DateTimeFormatter PUSH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final String LOGIN = io.fleet.ingest.simulator.TracksolidSimulator.LOGIN;
+
+  /** The service's own modules, with the pollers held until {@code gate} completes. */
+  private static List<ServiceModule> withGatedPollers(io.fleet.ingest.config.AppConfig cfg, Future<Void> gate) {
+    List<ServiceModule> modules = new ArrayList<>(Modules.forConfig(cfg));
+    modules.replaceAll(m -> !(m instanceof PollModule) ? m : new ServiceModule() {
+      @Override
+      public String name() {
+        return m.name();
+      }
+
+      @Override
+      public Future<Void> start(ServiceContext ctx) {
+        gate.onSuccess(v -> ctx.vertx().runOnContext(x -> m.start(ctx)));
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> stop(Duration grace) {
+        return m.stop(grace);
+      }
+    });
+    return modules;
+  }
+
+  /** stream/account to status, from a /health/ingest body. */
+  private static Map<String, String> healthStatuses(JsonObject body) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    body.getJsonArray("streams").stream().map(JsonObject.class::cast)
+        .forEach(o -> out.put(o.getString("stream") + "/" + o.getString("account"), o.getString("status")));
+    return out;
+  }
+
+  /** tracksolid_vendor_circuit_state of the demo account, as /metrics shows it. */
+  private static double circuitState(RunningService service) {
+    Matcher m = Pattern.compile("(?m)^tracksolid_vendor_circuit_state\\{[^}]*account=\"demo\"[^}]*} (\\S+)$")
+        .matcher(Http.get(service.httpPort(), "/metrics").body());
+    if (!m.find()) {
+      throw new AssertionError("no tracksolid_vendor_circuit_state for demo in /metrics");
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
   private static final List<String> VENDOR_METHODS = List.of("jimi.device.alarm.list", "jimi.device.track.mileage",
       "jimi.open.platform.report.parking", "jimi.user.device.list", "jimi.user.device.location.list");
 
@@ -203,9 +376,29 @@ class SimulatorPollTest {
     return ctx -> ctx.lookup(TracksolidClients.class).map(TracksolidFleetSource::all).orElseThrow();
   }
 
-  private static double vendorCalls(RunningService service, String method) {
+  private static double vendorCalls(RunningService service, String code) {
+    return service.context().registry().find("tracksolid.vendor.calls").tag("code", code).counters().stream()
+        .mapToDouble(c -> c.count()).sum();
+  }
+
+  private static double vendorCallsOf(RunningService service, String method) {
     return service.context().registry().find("tracksolid.vendor.calls").tag("method", method).counters().stream()
         .mapToDouble(c -> c.count()).sum();
+  }
+
+  /**
+   * As {@link #awaitCaughtUp}, for storms that may open the breaker: while the circuit is open the
+   * held clock moves past TRACKSOLID_BREAKER_OPEN, so the probe goes out, as time would let it.
+   */
+  private void awaitCaughtUpThroughTheBreaker(DatabaseTarget db, RunningService service) {
+    Instant target = clock.instant().minus(PollFixture.SETTLE);
+    TracksolidClients clients = service.context().lookup(TracksolidClients.class).orElseThrow();
+    await("trips, parking and alarms caught up through the breaker", () -> {
+      if (clients.circuits().get("demo") == io.fleet.ingest.tracksolid.CircuitBreaker.State.OPEN) {
+        clock.advance(Duration.ofSeconds(61));
+      }
+      return List.of("alarms", "trips", "parking").stream().noneMatch(ep -> checkpoint(db, "demo", ep).isBefore(target));
+    });
   }
 
   private void awaitCaughtUp(DatabaseTarget db) {

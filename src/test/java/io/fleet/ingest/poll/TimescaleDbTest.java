@@ -147,7 +147,7 @@ class TimescaleDbTest {
   }
 
   private static RunningService start(Map<String, String> env, MutableClock clock, FakeFleet fleet) {
-    return TestService.start(env, clock, cfg -> List.of(new OpsModule(), new WebhookModule(),
+    return TestService.start(env, clock, cfg -> List.of(new OpsModule(), new io.fleet.ingest.jobs.JobsModule(), new WebhookModule(),
         new PollModule(ctx -> List.of(fleet))));
   }
 

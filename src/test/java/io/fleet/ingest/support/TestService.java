@@ -3,6 +3,7 @@ package io.fleet.ingest.support;
 import io.fleet.ingest.app.RunningService;
 import io.fleet.ingest.app.Service;
 import io.fleet.ingest.app.ServiceModule;
+import io.fleet.ingest.cli.Modules;
 import io.fleet.ingest.config.AppConfig;
 import io.fleet.ingest.db.DatabaseTarget;
 import java.time.Clock;
@@ -46,7 +47,8 @@ public final class TestService {
   public static RunningService start(Map<String, String> env, Clock clock,
                                      Function<AppConfig, List<ServiceModule>> modules) {
     AppConfig config = AppConfig.load(env, false);
-    var future = modules == null ? Service.start(config, clock) : Service.start(config, clock, modules);
+    var future = modules == null ? Service.start(config, clock, Modules::forConfig)
+        : Service.start(config, clock, modules);
     return Futures.get(future, 120);
   }
 

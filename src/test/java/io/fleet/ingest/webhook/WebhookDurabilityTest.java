@@ -106,7 +106,8 @@ class WebhookDurabilityTest {
         await("load after the restart", () -> acked.size() >= afterOutage + 100);
       } finally {
         run.set(false);
-        pusher.join();
+        pusher.join(60_000);
+        assertThat(pusher.isAlive()).as("the pusher stopped").isFalse();
       }
       await("spool drained", () -> spoolDepth(service) == 0);
       assertThat(statuses).containsOnly(200);

@@ -1,5 +1,6 @@
-package io.fleet.ingest.ops;
+package io.fleet.ingest.app;
 
+import io.fleet.ingest.config.BuildInfo;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

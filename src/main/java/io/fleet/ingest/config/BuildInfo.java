@@ -1,4 +1,4 @@
-package io.fleet.ingest.ops;
+package io.fleet.ingest.config;
 
 /** The running build's version, from the jar manifest ("dev" when run from classes). */
 public final class BuildInfo {

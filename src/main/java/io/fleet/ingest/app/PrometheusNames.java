@@ -1,4 +1,4 @@
-package io.fleet.ingest.ops;
+package io.fleet.ingest.app;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
