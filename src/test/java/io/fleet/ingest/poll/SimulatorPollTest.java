@@ -290,7 +290,7 @@ class SimulatorPollTest {
           .put("alarmTime", PUSH_TIME.format(alarm.alertTime().atOffset(ZoneOffset.UTC)))
           .put("lat", String.valueOf(alarm.lat())).put("lng", String.valueOf(alarm.lng())));
       Http.Response pushed = Http.post(service.httpPort(), "/pushalarm", "application/x-www-form-urlencoded",
-          "token=test-webhook-token&data_list=" + URLEncoder.encode(items.encode(), StandardCharsets.UTF_8));
+          "token=" + TestService.WEBHOOK_TOKEN + "&data_list=" + URLEncoder.encode(items.encode(), StandardCharsets.UTF_8));
       assertThat(pushed.status()).isEqualTo(200);
       String row = "SELECT count(*) OVER () AS n, first_source, seen_by_push, seen_by_poll FROM tracksolid.alarms"
           + " WHERE imei = '" + alarm.imei() + "' AND alarm_type = '" + alarm.alertTypeId() + "' AND alarm_time = '"
