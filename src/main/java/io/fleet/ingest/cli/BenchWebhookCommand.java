@@ -218,8 +218,9 @@ public final class BenchWebhookCommand implements Callable<Integer> {
         maxRequests));
     s.append("Measured ").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
         .append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" CPU(s), Java ")
-        .append(System.getProperty("java.version")).append(". Every push is one transaction committed before ")
-        .append("the 200 (position_history upsert plus one ingestion_log row). The load generator shares the ")
+        .append(System.getProperty("java.version")).append(". Pushes arriving together share a group commit (one ")
+        .append("transaction per stream, one ingestion_log row per commit); each is answered 200 only after the ")
+        .append("commit that holds its items. The load generator shares the ")
         .append("JVM and CPUs with the service and the database, so read these as lower bounds; the 100-per-push ")
         .append("runs last about a second each and are the noisiest.\n\n");
     s.append("| body | items/push | requests | items/s | p50 ms | p99 ms | failures |\n");
