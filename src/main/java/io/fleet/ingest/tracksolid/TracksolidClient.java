@@ -2,6 +2,7 @@ package io.fleet.ingest.tracksolid;
 
 import io.fleet.ingest.config.TracksolidAccount;
 import io.fleet.ingest.config.TracksolidConfig;
+import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.lease.VendorSlots;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Gauge;
