@@ -1,6 +1,5 @@
 package io.fleet.ingest.ops;
 
-import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.ingest.WriteResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Micrometer's own: registering the same name and tags again returns the same meter, so code
  * that registers its own with these names adds to the same series. Gauges need a value holder
  * that outlives the caller (Micrometer keeps only a weak reference), so this class keeps one per
- * series; take the instance from {@link #of(ServiceContext)} so every module shares it.
+ * series; the composition root ({@code cli.Modules}) builds one and passes it to every module.
  *
  * <p>A gauge whose value is computed at scrape time (a queue's size, the lag behind a clock) is
  * registered by its owner with {@code Gauge.builder(NAME, owner, fn)} and one of the names here;
@@ -51,17 +50,6 @@ public final class IngestMetrics {
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
-  }
-
-  /** The service's shared instance, created by whichever module asks first. */
-  public static IngestMetrics of(ServiceContext context) {
-    synchronized (context) {
-      return context.lookup(IngestMetrics.class).orElseGet(() -> {
-        IngestMetrics metrics = new IngestMetrics(context.registry());
-        context.provide(IngestMetrics.class, metrics);
-        return metrics;
-      });
-    }
   }
 
   public MeterRegistry registry() {
