@@ -253,11 +253,6 @@ public final class TracksolidClient {
         .transform(ar -> outcome);
   }
 
-  private Future<JsonObject> countAndFail(String method, TracksolidException e) {
-    metrics.vendorCalls(account.name(), method, e.metricCode()).increment();
-    return Future.failedFuture(e);
-  }
-
   private Future<JsonObject> post(String method, Map<String, String> params, String token) {
     Map<String, String> all = new TreeMap<>();
     all.put("method", method);
