@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one start-up path, shared by {@code Main} and the tests: database (embedded or URL),
- * migrations on a worker thread, the reactive pool, the modules, then the HTTP server.
+ * migrations on a worker thread, the reactive pool and what every module shares (the
+ * {@link ServiceContext}), then the modules the given composition root builds from it, started
+ * in the order it built them, then the HTTP server.
  */
 public final class Service {
   private static final Logger log = LoggerFactory.getLogger(Service.class);
@@ -41,7 +43,7 @@ public final class Service {
   }
 
   public static Future<RunningService> start(AppConfig config, Clock clock,
-                                             Function<AppConfig, List<ServiceModule>> moduleFactory) {
+                                             Function<ServiceContext, List<ServiceModule>> moduleFactory) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Before any meter exists: labels a client chooses (the method) must not add series.
     HttpMetricsFilter.install(registry);
@@ -69,7 +71,7 @@ public final class Service {
           state.prepareDatabase();
           return null;
         }, false)
-        .compose(v -> state.startModules(clock, moduleFactory.apply(config)))
+        .compose(v -> state.startModules(clock, moduleFactory))
         .compose(v -> state.listen())
         .onComplete(ar -> {
           if (ar.succeeded()) {
@@ -88,7 +90,7 @@ public final class Service {
     private final AppConfig config;
     private final PrometheusMeterRegistry registry;
     private final String instanceId;
-    private final List<ServiceModule> started = new ArrayList<>();
+    private final List<ServiceModule> started = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile EmbeddedDatabase embedded;
     private volatile DatabaseTarget target;
     private volatile Map<String, String> roleSettings = Map.of();
@@ -125,25 +127,26 @@ public final class Service {
       roleSettings = RoleSettings.read(target, db.runtimeRole());
     }
 
-    Future<Void> startModules(Clock clock, List<ServiceModule> modules) {
+    Future<Void> startModules(Clock clock, Function<ServiceContext, List<ServiceModule>> moduleFactory) {
       pool = PoolFactory.create(vertx, target, config.database().poolSize(), config.database().runtimeRole(),
           roleSettings);
       Router router = Router.router(vertx);
       ErrorMapper.install(router);
       HealthRoute health = new HealthRoute(pool, clock);
       health.mount(router);
-      context = new ServiceContext(vertx, config, pool, clock, registry, router, instanceId);
-      context.provide(HealthRoute.class, health);
+      context = new ServiceContext(vertx, config, pool, clock, registry, router, instanceId, health);
       // Prove the runtime role works before anything depends on it.
-      Future<Void> chain = pool.query("SELECT 1").execute().mapEmpty();
-      for (ServiceModule module : modules) {
-        chain = chain.compose(v -> module.start(context)
-            .onSuccess(x -> {
-              started.add(module);
-              log.info("module {} started", module.name());
-            }));
-      }
-      return chain;
+      return pool.query("SELECT 1").execute().compose(rows -> {
+        Future<Void> chain = Future.succeededFuture();
+        for (ServiceModule module : moduleFactory.apply(context)) {
+          chain = chain.compose(v -> module.start()
+              .onSuccess(x -> {
+                started.add(module);
+                log.info("module {} started", module.name());
+              }));
+        }
+        return chain;
+      });
     }
 
     Future<Void> listen() {
@@ -177,6 +180,11 @@ public final class Service {
     @Override
     public ServiceContext context() {
       return context;
+    }
+
+    @Override
+    public List<ServiceModule> modules() {
+      return List.copyOf(started);
     }
 
     @Override

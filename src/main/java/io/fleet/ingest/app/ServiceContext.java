@@ -6,14 +6,11 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 
 /**
- * What modules share: the Vert.x instance, configuration, the reactive pool, the clock, metrics,
- * the router of the public HTTP server and this replica's identity. Modules that offer a service
- * to later modules publish it with {@link #provide} rather than through static state.
+ * What every module may use: the Vert.x instance, configuration, the reactive pool, the clock,
+ * metrics, the router of the public HTTP server, {@code /health} and this replica's identity.
+ * What one module offers another is passed to that module's constructor by the composition root.
  */
 public final class ServiceContext {
   private final Vertx vertx;
@@ -23,10 +20,10 @@ public final class ServiceContext {
   private final PrometheusMeterRegistry registry;
   private final Router router;
   private final String instanceId;
-  private final Map<Class<?>, Object> services = new HashMap<>();
+  private final HealthRoute health;
 
   public ServiceContext(Vertx vertx, AppConfig config, Pool pool, Clock clock, PrometheusMeterRegistry registry,
-                        Router router, String instanceId) {
+                        Router router, String instanceId, HealthRoute health) {
     this.vertx = vertx;
     this.config = config;
     this.pool = pool;
@@ -34,6 +31,7 @@ public final class ServiceContext {
     this.registry = registry;
     this.router = router;
     this.instanceId = instanceId;
+    this.health = health;
   }
 
   public Vertx vertx() {
@@ -64,11 +62,8 @@ public final class ServiceContext {
     return instanceId;
   }
 
-  public synchronized <T> void provide(Class<T> type, T service) {
-    services.put(type, service);
-  }
-
-  public synchronized <T> Optional<T> lookup(Class<T> type) {
-    return Optional.ofNullable(type.cast(services.get(type)));
+  /** GET /health, to which modules add their details. */
+  public HealthRoute health() {
+    return health;
   }
 }

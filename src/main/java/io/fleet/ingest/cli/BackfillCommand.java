@@ -2,17 +2,17 @@ package io.fleet.ingest.cli;
 
 import io.fleet.ingest.app.RunningService;
 import io.fleet.ingest.app.Service;
-import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
 import io.fleet.ingest.config.AppConfig;
 import io.fleet.ingest.config.ConfigException;
 import io.fleet.ingest.geocode.GeocodeModule;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.fleet.ingest.poll.Backfill;
 import io.fleet.ingest.poll.Endpoint;
 import io.fleet.ingest.poll.FleetSource;
+import io.fleet.ingest.poll.PollRunner;
 import io.fleet.ingest.poll.PollWiring;
 import io.fleet.ingest.poll.TracksolidFleetSource;
-import io.fleet.ingest.tracksolid.TracksolidClients;
 import io.fleet.ingest.tracksolid.TracksolidModule;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,6 +22,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -75,30 +76,33 @@ public final class BackfillCommand implements Callable<Integer> {
     }
     AtomicBoolean cancelled = new AtomicBoolean();
     Promise<Backfill.Summary> result = Promise.promise();
-    ServiceModule job = new ServiceModule() {
-      @Override
-      public String name() {
-        return "backfill";
-      }
+    RunningService service = Service.start(config, Clock.systemUTC(), ctx -> {
+      TracksolidModule tracksolid = new TracksolidModule(ctx);
+      GeocodeModule geocode = new GeocodeModule(ctx);
+      List<FleetSource> sources = TracksolidFleetSource.all(tracksolid.clients()).stream()
+          .filter(s -> accounts == null || accounts.contains(s.account())).toList();
+      PollRunner runner = PollWiring.runner(ctx, Optional.of(geocode.geocoder()), new IngestMetrics(ctx.registry()));
+      ServiceModule job = new ServiceModule() {
+        @Override
+        public String name() {
+          return "backfill";
+        }
 
-      @Override
-      public Future<Void> start(ServiceContext ctx) {
-        List<FleetSource> sources = ctx.lookup(TracksolidClients.class).map(TracksolidFleetSource::all)
-            .orElse(List.of()).stream()
-            .filter(s -> accounts == null || accounts.contains(s.account())).toList();
-        if (sources.isEmpty()) {
-          result.fail("no configured Tracksolid account matches (set TRACKSOLID_* or --accounts)");
+        @Override
+        public Future<Void> start() {
+          if (sources.isEmpty()) {
+            result.fail("no configured Tracksolid account matches (set TRACKSOLID_* or --accounts)");
+            return Future.succeededFuture();
+          }
+          // Started from the module so the service is up; the command waits on the result below.
+          ctx.vertx().runOnContext(v -> new Backfill(runner)
+              .run(sources, eps, start, end, ProgressReporter.create(), cancelled::get)
+              .onComplete(result));
           return Future.succeededFuture();
         }
-        // Started from the module so the service is up; the command waits on the result below.
-        ctx.vertx().runOnContext(v -> new Backfill(PollWiring.runner(ctx))
-            .run(sources, eps, start, end, ProgressReporter.create(), cancelled::get)
-            .onComplete(result));
-        return Future.succeededFuture();
-      }
-    };
-    RunningService service = Service.start(config, Clock.systemUTC(),
-        cfg -> List.of(new TracksolidModule(), new GeocodeModule(), job)).await();
+      };
+      return List.of(tracksolid, geocode, job);
+    }).await();
     Thread hook = new Thread(() -> cancelled.set(true), "backfill-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
     int exit;

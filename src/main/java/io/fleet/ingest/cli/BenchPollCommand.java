@@ -6,9 +6,12 @@ import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
 import io.fleet.ingest.config.AppConfig;
 import io.fleet.ingest.geocode.GeocodeModule;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.fleet.ingest.poll.Backfill;
 import io.fleet.ingest.poll.Counts;
 import io.fleet.ingest.poll.Endpoint;
+import io.fleet.ingest.poll.FleetSource;
+import io.fleet.ingest.poll.PollRunner;
 import io.fleet.ingest.poll.PollWiring;
 import io.fleet.ingest.poll.TracksolidFleetSource;
 import io.fleet.ingest.poll.Window;
@@ -16,7 +19,6 @@ import io.fleet.ingest.simulator.DemoEnvironment;
 import io.fleet.ingest.simulator.SimulatorOptions;
 import io.fleet.ingest.simulator.SimulatorServer;
 import io.fleet.ingest.simulator.nominatim.NominatimSimulator;
-import io.fleet.ingest.tracksolid.TracksolidClients;
 import io.fleet.ingest.tracksolid.TracksolidModule;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -108,20 +111,25 @@ public final class BenchPollCommand implements Callable<Integer> {
     env = DemoEnvironment.overlay(env, sim);
     AppConfig config = AppConfig.load(env, false);
     Promise<Result> done = Promise.promise();
-    ServiceModule job = new ServiceModule() {
-      @Override
-      public String name() {
-        return "bench-poll";
-      }
+    RunningService service = Service.start(config, Clock.systemUTC(), ctx -> {
+      TracksolidModule tracksolid = new TracksolidModule(ctx);
+      GeocodeModule geocoder = new GeocodeModule(ctx);
+      List<FleetSource> sources = TracksolidFleetSource.all(tracksolid.clients());
+      PollRunner runner = PollWiring.runner(ctx, Optional.of(geocoder.geocoder()), new IngestMetrics(ctx.registry()));
+      ServiceModule job = new ServiceModule() {
+        @Override
+        public String name() {
+          return "bench-poll";
+        }
 
-      @Override
-      public Future<Void> start(ServiceContext ctx) {
-        ctx.vertx().runOnContext(v -> measure(ctx, label, warm, from, to).onComplete(done));
-        return Future.succeededFuture();
-      }
-    };
-    RunningService service = Service.start(config, Clock.systemUTC(),
-        cfg -> List.of(new TracksolidModule(), new GeocodeModule(), job)).await();
+        @Override
+        public Future<Void> start() {
+          ctx.vertx().runOnContext(v -> measure(ctx, runner, sources, label, warm, from, to).onComplete(done));
+          return Future.succeededFuture();
+        }
+      };
+      return List.of(tracksolid, geocoder, job);
+    }).await();
     try {
       return done.future().await();
     } finally {
@@ -129,8 +137,8 @@ public final class BenchPollCommand implements Callable<Integer> {
     }
   }
 
-  private static Future<Result> measure(ServiceContext ctx, String label, boolean warm, Instant from, Instant to) {
-    var sources = ctx.lookup(TracksolidClients.class).map(TracksolidFleetSource::all).orElse(List.of());
+  private static Future<Result> measure(ServiceContext ctx, PollRunner runner, List<FleetSource> sources, String label,
+                                        boolean warm, Instant from, Instant to) {
     // Warm: same database as the cold run, rows and progress gone, geocode_cache kept.
     Future<Void> reset = !warm ? Future.succeededFuture() : ctx.pool().query("""
         DELETE FROM tracksolid.trips; DELETE FROM tracksolid.parking; DELETE FROM tracksolid.alarms;
@@ -138,7 +146,7 @@ public final class BenchPollCommand implements Callable<Integer> {
     long[] t0 = new long[1];
     return reset.compose(v -> {
       t0[0] = System.nanoTime();
-      return new Backfill(PollWiring.runner(ctx)).run(sources, List.of(Endpoint.ALARMS, Endpoint.TRIPS,
+      return new Backfill(runner).run(sources, List.of(Endpoint.ALARMS, Endpoint.TRIPS,
           Endpoint.PARKING), from, to, new Quiet(), () -> false);
     }).compose(s -> {
       long wall = Duration.ofNanos(System.nanoTime() - t0[0]).toMillis();

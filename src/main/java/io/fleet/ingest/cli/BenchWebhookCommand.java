@@ -87,7 +87,7 @@ public final class BenchWebhookCommand implements Callable<Integer> {
     // The benchmark measures the push path alone: no geocoding, no polling.
     env.put("GEOCODE_ENABLED", "false");
     AppConfig config = AppConfig.load(env, false);
-    RunningService service = Service.start(config, Clock.systemUTC(), Modules::forConfig).await();
+    RunningService service = Service.start(config, Clock.systemUTC(), Modules::forContext).await();
     List<Scenario> results = new ArrayList<>();
     List<JsonObject> copyRows = new ArrayList<>();
     double copyRate;

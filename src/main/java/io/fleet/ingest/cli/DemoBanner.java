@@ -4,6 +4,7 @@ import io.fleet.ingest.app.RunningService;
 import io.fleet.ingest.config.AppConfig;
 import io.fleet.ingest.db.DatabaseTarget;
 import io.fleet.ingest.ops.MetricsServer;
+import io.fleet.ingest.ops.OpsModule;
 import io.fleet.ingest.webhook.DemoToken;
 import java.util.OptionalInt;
 
@@ -16,11 +17,11 @@ final class DemoBanner {
   private DemoBanner() {
   }
 
-  static String text(AppConfig config, RunningService service, boolean pushing) {
+  static String text(AppConfig config, RunningService service, OpsModule ops, boolean pushing) {
     String host = config.http().host();
     String publicHost = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
     String base = "http://" + publicHost + ":" + service.httpPort();
-    OptionalInt management = service.context().lookup(MetricsServer.class).map(MetricsServer::port)
+    OptionalInt management = ops.metricsServer().map(MetricsServer::port)
         .orElse(OptionalInt.empty());
     String mgmt = management.isPresent()
         ? "http://" + config.ops().metricsHost() + ":" + management.getAsInt() : null;

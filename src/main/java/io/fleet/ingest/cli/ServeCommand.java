@@ -69,8 +69,12 @@ public final class ServeCommand implements Callable<Integer> {
         ConfigSummary.describe(env));
 
     RunningService service;
+    java.util.concurrent.atomic.AtomicReference<Modules> modules = new java.util.concurrent.atomic.AtomicReference<>();
     try {
-      service = Service.start(config, Clock.systemUTC(), Modules::forConfig).await();
+      service = Service.start(config, Clock.systemUTC(), ctx -> {
+        modules.set(Modules.build(ctx));
+        return modules.get().inStartOrder();
+      }).await();
     } catch (Exception e) {
       log.error("startup failed: {}", e.getMessage(), e);
       return 1;
@@ -79,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
     JimiPushSimulator pusher = null;
     if (demoMode) {
       pusher = startPushes(simulatorVertx, simulator, config, service);
-      System.err.print(DemoBanner.text(config, service, pusher != null));
+      System.err.print(DemoBanner.text(config, service, modules.get().ops(), pusher != null));
     }
 
     Vertx demoVertx = simulatorVertx;

@@ -116,19 +116,18 @@ public final class WebhookQueueCommand implements Callable<Integer> {
       return 2;
     }
     Promise<Integer> result = Promise.promise();
-    ServiceModule module = new ServiceModule() {
+    Function<ServiceContext, List<ServiceModule>> modules = ctx -> List.of(new ServiceModule() {
       @Override
       public String name() {
         return "webhook-queue";
       }
 
       @Override
-      public Future<Void> start(ServiceContext ctx) {
+      public Future<Void> start() {
         ctx.vertx().runOnContext(v -> job.run(ctx, out).onComplete(result));
         return Future.succeededFuture();
       }
-    };
-    Function<AppConfig, List<ServiceModule>> modules = cfg -> List.of(module);
+    });
     RunningService service;
     try {
       service = Service.start(config, Clock.systemUTC(), modules).await();

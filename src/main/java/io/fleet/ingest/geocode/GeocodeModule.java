@@ -9,31 +9,54 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.function.Function;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the geocoder (client, lane, caches, lease, backfill) and publishes it as
- * {@link Geocoder} for the modules started after it. With GEOCODE_ENABLED=false it publishes a
- * geocoder that never geocodes, so callers need no special case.
+ * Builds the geocoder (client, lane, caches, lease, backfill) and offers it to the modules built
+ * after it as {@link #geocoder()}. With GEOCODE_ENABLED=false it offers a geocoder that never
+ * geocodes, so callers need no special case.
  */
 public final class GeocodeModule implements ServiceModule {
   private static final Logger log = LoggerFactory.getLogger(GeocodeModule.class);
 
-  private final Function<ServiceContext, GeocodeConfig> configFor;
-  private GeocoderLane lane;
-  private NominatimClient client;
-  private GeocoderLeadership leadership;
-  private AddressBackfillJob backfill;
+  private final ServiceContext context;
+  private final GeocodeConfig config;
+  private final Geocoder geocoder;
+  private final GeocoderLane lane;
+  private final NominatimClient client;
+  private final GeocoderLeadership leadership;
+  private final AddressBackfillJob backfill;
 
-  public GeocodeModule() {
-    this(ctx -> ctx.config().geocode());
+  public GeocodeModule(ServiceContext context) {
+    this.context = context;
+    this.config = context.config().geocode();
+    if (!config.enabled() || config.publicHostProblem().isPresent()) {
+      // With a problem, start() fails the start-up; nothing is built that would need closing.
+      geocoder = Geocoder.disabled();
+      lane = null;
+      client = null;
+      leadership = null;
+      backfill = null;
+      return;
+    }
+    client = new NominatimClient(context.vertx(), config);
+    lane = new GeocoderLane(context.vertx(), client, config, context.clock(), context.registry());
+    geocoder = new ReverseGeocoder(context.vertx(), context.pool(), config, context.clock(), lane,
+        context.registry());
+    leadership = new GeocoderLeadership(context.vertx(), new Leases(context.pool(), context.clock(),
+        context.instanceId()), config.leaseTtl(), lane::setActive);
+    backfill = new AddressBackfillJob(context.vertx(), context.pool(), geocoder, config, context.clock());
   }
 
-  /** Demo mode and tests point the geocoder at a simulator known only once it listens. */
-  public GeocodeModule(Function<ServiceContext, GeocodeConfig> configFor) {
-    this.configFor = configFor;
+  public Geocoder geocoder() {
+    return geocoder;
+  }
+
+  /** Empty when geocoding is off. */
+  public Optional<AddressBackfillJob> backfill() {
+    return Optional.ofNullable(backfill);
   }
 
   @Override
@@ -42,12 +65,9 @@ public final class GeocodeModule implements ServiceModule {
   }
 
   @Override
-  public Future<Void> start(ServiceContext context) {
-    GeocodeConfig config = configFor.apply(context);
+  public Future<Void> start() {
     if (!config.enabled()) {
-      Geocoder off = Geocoder.disabled();
-      context.provide(Geocoder.class, off);
-      gauges(context.registry(), off);
+      gauges(context.registry(), geocoder);
       log.info("geocoder disabled (GEOCODE_ENABLED=false)");
       return Future.succeededFuture();
     }
@@ -55,15 +75,6 @@ public final class GeocodeModule implements ServiceModule {
     if (problem.isPresent()) {
       return Future.failedFuture(new IllegalStateException(problem.get()));
     }
-    client = new NominatimClient(context.vertx(), config);
-    lane = new GeocoderLane(context.vertx(), client, config, context.clock(), context.registry());
-    ReverseGeocoder geocoder = new ReverseGeocoder(context.vertx(), context.pool(), config, context.clock(), lane,
-        context.registry());
-    leadership = new GeocoderLeadership(context.vertx(), new Leases(context.pool(), context.clock(),
-        context.instanceId()), config.leaseTtl(), lane::setActive);
-    backfill = new AddressBackfillJob(context.vertx(), context.pool(), geocoder, config, context.clock());
-    context.provide(Geocoder.class, geocoder);
-    context.provide(AddressBackfillJob.class, backfill);
     gauges(context.registry(), geocoder);
     log.info("geocoder: {} at {} requests/s, precision {}, User-Agent '{}'", config.url(), config.ratePerSecond(),
         config.precision(), config.effectiveUserAgent());

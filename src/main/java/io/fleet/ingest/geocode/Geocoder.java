@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import java.util.Optional;
 
 /**
- * Reverse geocoding for the rest of the service (published by {@link GeocodeModule} through
- * {@code ServiceContext.provide(Geocoder.class, ...)}).
+ * Reverse geocoding for the rest of the service (built by {@link GeocodeModule} and passed to
+ * the modules that need it).
  *
  * <p>Contract for callers:
  * <ul>

@@ -10,8 +10,25 @@ import java.time.Duration;
 
 /** The daily purge and the reporting refresh; every replica schedules them, leases run each once. */
 public final class JobsModule implements ServiceModule {
-  private PurgeJob purge;
-  private ReportingRefreshJob refresh;
+  private final PurgeJob purge;
+  private final ReportingRefreshJob refresh;
+
+  public JobsModule(ServiceContext context, IngestMetrics meters) {
+    OpsConfig config = context.config().ops();
+    Leases leases = new Leases(context.pool(), context.clock(), context.instanceId());
+    purge = new PurgeJob(context.vertx(), context.pool(), context.clock(), leases, config, context.instanceId(),
+        meters);
+    refresh = new ReportingRefreshJob(context.vertx(), context.pool(), context.clock(), leases,
+        config.reportingRefreshInterval(), meters);
+  }
+
+  public PurgeJob purge() {
+    return purge;
+  }
+
+  public ReportingRefreshJob refresh() {
+    return refresh;
+  }
 
   @Override
   public String name() {
@@ -19,16 +36,7 @@ public final class JobsModule implements ServiceModule {
   }
 
   @Override
-  public Future<Void> start(ServiceContext context) {
-    OpsConfig config = context.config().ops();
-    IngestMetrics meters = IngestMetrics.of(context);
-    Leases leases = new Leases(context.pool(), context.clock(), context.instanceId());
-    purge = new PurgeJob(context.vertx(), context.pool(), context.clock(), leases, config, context.instanceId(),
-        meters);
-    refresh = new ReportingRefreshJob(context.vertx(), context.pool(), context.clock(), leases,
-        config.reportingRefreshInterval(), meters);
-    context.provide(PurgeJob.class, purge);
-    context.provide(ReportingRefreshJob.class, refresh);
+  public Future<Void> start() {
     purge.start();
     refresh.start();
     return Future.succeededFuture();
@@ -36,8 +44,6 @@ public final class JobsModule implements ServiceModule {
 
   @Override
   public Future<Void> stop(Duration grace) {
-    return Future.all(
-        purge == null ? Future.succeededFuture() : purge.stop(grace),
-        refresh == null ? Future.succeededFuture() : refresh.stop(grace)).mapEmpty();
+    return Future.all(purge.stop(grace), refresh.stop(grace)).mapEmpty();
   }
 }

@@ -1,6 +1,5 @@
 package io.fleet.ingest.ops;
 
-import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.ingest.WriteResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,11 +11,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The domain meters, by the names every helper shares (see the brief). Counters and timers are
+ * The domain meters, by the names dashboards, alert rules and docs use. Counters and timers are
  * Micrometer's own: registering the same name and tags again returns the same meter, so code
  * that registers its own with these names adds to the same series. Gauges need a value holder
  * that outlives the caller (Micrometer keeps only a weak reference), so this class keeps one per
- * series; take the instance from {@link #of(ServiceContext)} so every module shares it.
+ * series; the composition root ({@code cli.Modules}) builds one and passes it to every module.
  *
  * <p>A gauge whose value is computed at scrape time (a queue's size, the lag behind a clock) is
  * registered by its owner with {@code Gauge.builder(NAME, owner, fn)} and one of the names here;
@@ -51,17 +50,6 @@ public final class IngestMetrics {
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
-  }
-
-  /** The service's shared instance, created by whichever module asks first. */
-  public static IngestMetrics of(ServiceContext context) {
-    synchronized (context) {
-      return context.lookup(IngestMetrics.class).orElseGet(() -> {
-        IngestMetrics metrics = new IngestMetrics(context.registry());
-        context.provide(IngestMetrics.class, metrics);
-        return metrics;
-      });
-    }
   }
 
   public MeterRegistry registry() {
@@ -108,20 +96,6 @@ public final class IngestMetrics {
         .tags("account", account, "method", method).register(registry);
   }
 
-  /** 0 closed, 1 half-open, 2 open. */
-  public GaugeValue vendorCircuitState(String account) {
-    return gauge(VENDOR_CIRCUIT_STATE, "Circuit breaker state per account: 0 closed, 1 half-open, 2 open",
-        Tags.of("account", account));
-  }
-
-  public GaugeValue vendorInflight(String account) {
-    return gauge(VENDOR_INFLIGHT, "Tracksolid API calls in flight", Tags.of("account", account));
-  }
-
-  public GaugeValue geocoderQueueDepth() {
-    return gauge(GEOCODER_QUEUE_DEPTH, "Reverse-geocoding requests waiting", Tags.empty());
-  }
-
   /** outcome: e.g. found, not_found, error. */
   public Counter geocoderRequests(String outcome) {
     return Counter.builder(GEOCODER_REQUESTS).description("Nominatim requests by outcome")
@@ -134,27 +108,10 @@ public final class IngestMetrics {
         .tags("result", result).register(registry);
   }
 
-  public GaugeValue geocoderRatePerSecond() {
-    return gauge(GEOCODER_RATE, "Current Nominatim request rate limit", Tags.empty());
-  }
-
-  /** 0 running, 1 paused. */
-  public GaugeValue geocoderPaused() {
-    return gauge(GEOCODER_PAUSED, "1 while the geocoder is paused", Tags.empty());
-  }
-
   /** outcome: accepted, quarantined, rejected (503 answered) or dead_lettered (kept in rejected_pushes). */
   public Counter webhookItems(String path, String outcome) {
     return Counter.builder(WEBHOOK_ITEMS).description("Pushed items by webhook path and outcome")
         .tags("path", path, "outcome", outcome).register(registry);
-  }
-
-  public GaugeValue spoolDepthBytes() {
-    return gauge(SPOOL_DEPTH_BYTES, "Bytes waiting in the webhook spool", Tags.empty());
-  }
-
-  public GaugeValue spoolDepthRequests() {
-    return gauge(SPOOL_DEPTH_REQUESTS, "Requests waiting in the webhook spool", Tags.empty());
   }
 
   public Counter quarantined(String stream, String reason) {
@@ -165,11 +122,6 @@ public final class IngestMetrics {
   public Timer pollDuration(String stream, String account) {
     return Timer.builder(POLL_DURATION).description("Duration of one poll run")
         .tags("stream", stream, "account", account).publishPercentileHistogram().register(registry);
-  }
-
-  public GaugeValue checkpointLagSeconds(String stream, String account) {
-    return gauge(CHECKPOINT_LAG, "Seconds between now and the stream's checkpoint",
-        Tags.of("stream", stream, "account", account));
   }
 
   /** outcome: ran (this replica held the lease), skipped (another one did) or failed. */

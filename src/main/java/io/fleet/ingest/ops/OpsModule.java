@@ -9,14 +9,27 @@ import io.fleet.ingest.reporting.ReportingSettings;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Operations: /health/ingest, /metrics, the status page, the shared domain meters and the settings
  * they read. Every replica serves health and metrics (the jobs are {@code jobs.JobsModule}).
  */
 public final class OpsModule implements ServiceModule {
+  private final ServiceContext context;
+  private final IngestMetrics meters;
   private MetricsServer metrics;
   private OpsGauges gauges;
+
+  public OpsModule(ServiceContext context, IngestMetrics meters) {
+    this.context = context;
+    this.meters = meters;
+  }
+
+  /** The management listener (/metrics and the status page), once started. */
+  public Optional<MetricsServer> metricsServer() {
+    return Optional.ofNullable(metrics);
+  }
 
   @Override
   public String name() {
@@ -24,9 +37,8 @@ public final class OpsModule implements ServiceModule {
   }
 
   @Override
-  public Future<Void> start(ServiceContext context) {
+  public Future<Void> start() {
     OpsConfig config = context.config().ops();
-    IngestMetrics meters = IngestMetrics.of(context);
     meters.spoolLimitBytes().set(context.config().webhook().spoolMaxBytes());
     gauges = new OpsGauges(context.vertx(), context.pool(), context.clock(), meters);
     IngestHealthRoute health = new IngestHealthRoute(context.pool(), context.clock(), gauges::streams);
@@ -38,7 +50,6 @@ public final class OpsModule implements ServiceModule {
         .compose(v -> MetricsServer.start(context, config, status))
         .map(server -> {
           metrics = server;
-          context.provide(MetricsServer.class, server);
           return null;
         })
         .compose(v -> gauges.start());

@@ -1,6 +1,6 @@
 package io.fleet.ingest.poll;
 
-import io.fleet.ingest.tracksolid.Lenient;
+import io.fleet.ingest.json.Lenient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;

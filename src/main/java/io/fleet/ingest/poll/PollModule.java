@@ -4,36 +4,34 @@ import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
 import io.fleet.ingest.config.PollConfig;
 import io.fleet.ingest.lease.Leases;
-import io.fleet.ingest.tracksolid.TracksolidClients;
+import io.fleet.ingest.geocode.Geocoder;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deploys one {@link PollVerticle} per endpoint kind for every configured account. The accounts
- * come from the {@link TracksolidClients} the client module provides (pointing at the simulator
- * in demo mode), or from the factory given here (tests, benchmark).
+ * Deploys one {@link PollVerticle} per endpoint kind for every account it is given: those of the
+ * {@link io.fleet.ingest.tracksolid.TracksolidClients} (pointing at the simulator in demo mode), or
+ * fakes in tests.
  */
 public final class PollModule implements ServiceModule {
   private static final Logger log = LoggerFactory.getLogger(PollModule.class);
 
-  private final Function<ServiceContext, List<FleetSource>> sourceFactory;
+  private final ServiceContext ctx;
+  private final List<FleetSource> sources;
+  private final PollRunner runner;
   private final List<String> deployments = new ArrayList<>();
-  private ServiceContext context;
-  private PollRunner runner;
 
-  /** Takes the accounts from the {@link TracksolidClients} an earlier module provided. */
-  public PollModule() {
-    this(ctx -> ctx.lookup(TracksolidClients.class).map(TracksolidFleetSource::all).orElse(List.of()));
-  }
-
-  public PollModule(Function<ServiceContext, List<FleetSource>> sourceFactory) {
-    this.sourceFactory = sourceFactory;
+  public PollModule(ServiceContext ctx, List<FleetSource> sources, Optional<Geocoder> geocoder,
+                    IngestMetrics metrics) {
+    this.ctx = ctx;
+    this.sources = List.copyOf(sources);
+    this.runner = PollWiring.runner(ctx, geocoder, metrics);
   }
 
   @Override
@@ -41,20 +39,17 @@ public final class PollModule implements ServiceModule {
     return "poll";
   }
 
-  public Optional<PollRunner> runner() {
-    return Optional.ofNullable(runner);
+  public PollRunner runner() {
+    return runner;
   }
 
   @Override
-  public Future<Void> start(ServiceContext ctx) {
-    this.context = ctx;
+  public Future<Void> start() {
     PollConfig config = ctx.config().poll();
-    runner = PollWiring.runner(ctx);
     if (!config.enabled()) {
       log.info("pollers disabled (POLL_ENABLED=false)");
       return Future.succeededFuture();
     }
-    List<FleetSource> sources = sourceFactory.apply(ctx);
     if (sources.isEmpty()) {
       // The Tracksolid module has already given the one warning an operator needs.
       log.info("no Tracksolid account configured: pollers idle");
@@ -92,7 +87,7 @@ public final class PollModule implements ServiceModule {
   public Future<Void> stop(Duration grace) {
     Future<Void> chain = Future.succeededFuture();
     for (String id : deployments) {
-      chain = chain.compose(v -> context.vertx().undeploy(id).otherwiseEmpty());
+      chain = chain.compose(v -> ctx.vertx().undeploy(id).otherwiseEmpty());
     }
     deployments.clear();
     return chain;

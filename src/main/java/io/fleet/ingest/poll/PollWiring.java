@@ -12,12 +12,12 @@ public final class PollWiring {
   private PollWiring() {
   }
 
-  public static PollRunner runner(ServiceContext ctx) {
+  /** Without a geocoder, polled rows keep no address (tests that poll alone). */
+  public static PollRunner runner(ServiceContext ctx, Optional<Geocoder> geocoder, IngestMetrics metrics) {
     IngestSinks sinks = new IngestWriterSinks(new TimestampGuard(ctx.config().ingest(), ctx.clock()),
         new QuarantineWriter(ctx.registry()));
-    Optional<AddressLookup> geocoder = ctx.lookup(Geocoder.class).map(PollWiring::lookup);
-    return new PollRunner(ctx.pool(), ctx.clock(), ctx.config().poll(), sinks, geocoder,
-        new PollMetrics(IngestMetrics.of(ctx), ctx.clock()), ctx.instanceId());
+    return new PollRunner(ctx.pool(), ctx.clock(), ctx.config().poll(), sinks, geocoder.map(PollWiring::lookup),
+        new PollMetrics(metrics, ctx.clock()), ctx.instanceId());
   }
 
   /** Polled rows are fresh work for the lane; it never fails, it answers "unavailable" instead. */

@@ -3,7 +3,7 @@ package io.fleet.ingest.simulator;
 import io.fleet.ingest.simulator.FleetRecords.Alarm;
 import io.fleet.ingest.simulator.FleetRecords.Device;
 import io.fleet.ingest.simulator.FleetRecords.Position;
-import io.fleet.ingest.tracksolid.Lenient;
+import io.fleet.ingest.json.Lenient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

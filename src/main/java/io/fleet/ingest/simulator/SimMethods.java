@@ -5,7 +5,7 @@ import io.fleet.ingest.simulator.FleetRecords.Device;
 import io.fleet.ingest.simulator.FleetRecords.Position;
 import io.fleet.ingest.simulator.FleetRecords.Stop;
 import io.fleet.ingest.simulator.FleetRecords.Trip;
-import io.fleet.ingest.tracksolid.Lenient;
+import io.fleet.ingest.json.Lenient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.fleet.ingest.simulator;
 
-import io.fleet.ingest.tracksolid.Lenient;
+import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.tracksolid.Signer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

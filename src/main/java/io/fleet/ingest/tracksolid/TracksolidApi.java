@@ -1,5 +1,6 @@
 package io.fleet.ingest.tracksolid;
 
+import io.fleet.ingest.json.Lenient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -2,6 +2,7 @@ package io.fleet.ingest.tracksolid;
 
 import io.fleet.ingest.config.TracksolidAccount;
 import io.fleet.ingest.config.TracksolidConfig;
+import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.lease.VendorSlots;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Gauge;
@@ -250,11 +251,6 @@ public final class TracksolidClient {
         .onFailure(err -> log.warn("tracksolid {}: could not free shared slot {} ({}); it expires in {} s",
             account.name(), slot.slot(), err.getClass().getSimpleName(), SLOT_TTL.toSeconds()))
         .transform(ar -> outcome);
-  }
-
-  private Future<JsonObject> countAndFail(String method, TracksolidException e) {
-    metrics.vendorCalls(account.name(), method, e.metricCode()).increment();
-    return Future.failedFuture(e);
   }
 
   private Future<JsonObject> post(String method, Map<String, String> params, String token) {

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The typed API of every configured account, shared with the pollers and health through
- * {@code ServiceContext.lookup(TracksolidClients.class)}. Empty when Tracksolid is not configured.
+ * The typed API of every configured account, built by {@link TracksolidModule} and passed to the
+ * pollers. Empty when Tracksolid is not configured.
  */
 public final class TracksolidClients {
   private final Map<String, TracksolidApi> byAccount = new LinkedHashMap<>();

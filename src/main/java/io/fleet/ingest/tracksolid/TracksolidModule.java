@@ -10,13 +10,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds one client per configured account and provides {@link TracksolidClients} to later
- * modules. Without credentials it logs the one warning and provides an empty set, so pollers stay
- * off while the rest of the service runs.
+ * One client per configured account, offered to the modules built after it as
+ * {@link #clients()}. Without credentials it logs the one warning and offers an empty set, so
+ * pollers stay off while the rest of the service runs.
  */
 public final class TracksolidModule implements ServiceModule {
   private static final Logger log = LoggerFactory.getLogger(TracksolidModule.class);
-  private TracksolidClients clients;
+  private final TracksolidClients clients;
+
+  public TracksolidModule(ServiceContext context) {
+    var config = context.config().tracksolid();
+    if (!config.enabled()) {
+      log.warn(config.disabledReason());
+    }
+    clients = new TracksolidClients(context.vertx(), config, context.clock(), context.registry(),
+        Optional.of(new VendorSlots(context.pool(), context.clock(), context.instanceId())));
+  }
+
+  public TracksolidClients clients() {
+    return clients;
+  }
 
   @Override
   public String name() {
@@ -24,14 +37,7 @@ public final class TracksolidModule implements ServiceModule {
   }
 
   @Override
-  public Future<Void> start(ServiceContext context) {
-    var config = context.config().tracksolid();
-    if (!config.enabled()) {
-      log.warn(config.disabledReason());
-    }
-    clients = new TracksolidClients(context.vertx(), config, context.clock(), context.registry(),
-        Optional.of(new VendorSlots(context.pool(), context.clock(), context.instanceId())));
-    context.provide(TracksolidClients.class, clients);
+  public Future<Void> start() {
     clients.all().forEach(api -> log.info("tracksolid account {} at {} (targets {})", api.client().account().name(),
         api.client().account().baseUrl(), api.client().account().targets()));
     return Future.succeededFuture();
@@ -39,9 +45,7 @@ public final class TracksolidModule implements ServiceModule {
 
   @Override
   public Future<Void> stop(Duration grace) {
-    if (clients != null) {
-      clients.close();
-    }
+    clients.close();
     return Future.succeededFuture();
   }
 }

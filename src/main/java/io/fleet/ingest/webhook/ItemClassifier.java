@@ -1,12 +1,12 @@
 package io.fleet.ingest.webhook;
 
 import io.fleet.ingest.ingest.AlarmRecord;
-import io.fleet.ingest.ingest.Fields;
 import io.fleet.ingest.ingest.PositionRecord;
 import io.fleet.ingest.ingest.QuarantineItem;
 import io.fleet.ingest.ingest.RawPushMessage;
 import io.fleet.ingest.ingest.Source;
 import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.json.Lenient;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -87,7 +87,7 @@ final class ItemClassifier {
       item.remove("msg");
       item.mergeIn(msg);
     }
-    Optional<String> imei = Fields.text(item, IMEI);
+    Optional<String> imei = Lenient.text(item, IMEI);
     if (imei.isEmpty()) {
       batch.quarantine().add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, original));
       return;
@@ -95,7 +95,7 @@ final class ItemClassifier {
     if (badImei(stream, imei.get(), original, batch)) {
       return;
     }
-    Optional<String> type = Fields.text(item, "alarmType", "alertTypeId", "alertType", "alarmCode");
+    Optional<String> type = Lenient.text(item, "alarmType", "alertTypeId", "alertType", "alarmCode");
     if (type.isEmpty()) {
       batch.quarantine().add(new QuarantineItem(stream, MISSING_ALARM_TYPE, "no alarmType or alertTypeId",
           imei.get(), original));
@@ -110,32 +110,32 @@ final class ItemClassifier {
     if (time == null) {
       return;
     }
-    Double lat = Fields.decimal(item, "lat", "latitude").filter(v -> Math.abs(v) <= 90).orElse(null);
-    Double lng = Fields.decimal(item, "lng", "lon", "longitude").filter(v -> Math.abs(v) <= 180).orElse(null);
-    Instant positionTime = Fields.time(item, "positioningTime", "gpsTime") instanceof Fields.Parsed p
+    Double lat = Lenient.decimal(item, "lat", "latitude").filter(v -> Math.abs(v) <= 90).orElse(null);
+    Double lng = Lenient.decimal(item, "lng", "lon", "longitude").filter(v -> Math.abs(v) <= 180).orElse(null);
+    Instant positionTime = Lenient.timeValue(item, "positioningTime", "gpsTime") instanceof Lenient.Parsed p
         ? p.instant() : null;
     batch.alarms().add(new AlarmRecord(imei.get(), type.get(), time,
-        Fields.text(item, "alarmName", "alarmTypeName", "alertName").orElse(null),
-        Fields.text(item, "deviceName").orElse(null),
-        Fields.text(item, "account").orElse(null),
+        Lenient.text(item, "alarmName", "alarmTypeName", "alertName").orElse(null),
+        Lenient.text(item, "deviceName").orElse(null),
+        Lenient.text(item, "account").orElse(null),
         lat, lng,
-        Fields.decimal(item, "speed", "gpsSpeed").orElse(null),
+        Lenient.decimal(item, "speed", "gpsSpeed").orElse(null),
         positionTime,
-        Fields.text(item, "geoid", "geofenceId", "fenceId").orElse(null),
-        Fields.text(item, "address", "addr").orElse(null),
+        Lenient.text(item, "geoid", "geofenceId", "fenceId").orElse(null),
+        Lenient.text(item, "address", "addr").orElse(null),
         original));
   }
 
   private void position(String stream, JsonObject item, String defaultPosType, PushBatch batch, boolean lbs,
                         Instant now) {
-    Optional<Double> lat = Fields.decimal(item, "lat", "latitude");
-    Optional<Double> lng = Fields.decimal(item, "lng", "lon", "longitude");
+    Optional<Double> lat = Lenient.decimal(item, "lat", "latitude");
+    Optional<Double> lng = Lenient.decimal(item, "lng", "lon", "longitude");
     if (lbs && lat.isEmpty() && lng.isEmpty()) {
       // A cell report without a resolved position is still data: keep it whole.
       raw(stream, "pushlbs", item, batch, now);
       return;
     }
-    Optional<String> imei = Fields.text(item, IMEI);
+    Optional<String> imei = Lenient.text(item, IMEI);
     if (imei.isEmpty()) {
       batch.quarantine().add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, item));
       return;
@@ -156,22 +156,22 @@ final class ItemClassifier {
       return;
     }
     batch.positions().add(new PositionRecord(imei.get(), time, lat.get(), lng.get(),
-        Fields.decimal(item, "gpsSpeed", "speed").orElse(null),
-        Fields.integer(item, "direction", "course").orElse(null),
-        Fields.text(item, "posType", "postType").orElse(defaultPosType),
-        Fields.bool(item, "acc", "accStatus").orElse(null),
-        Fields.integer(item, "satelliteNum", "gpsNum", "satellites").orElse(null),
+        Lenient.decimal(item, "gpsSpeed", "speed").orElse(null),
+        Lenient.rounded(item, "direction", "course").orElse(null),
+        Lenient.text(item, "posType", "postType").orElse(defaultPosType),
+        Lenient.flag(item, "acc", "accStatus").orElse(null),
+        Lenient.rounded(item, "satelliteNum", "gpsNum", "satellites").orElse(null),
         Source.PUSH, item));
   }
 
   private void raw(String stream, String msgType, JsonObject item, PushBatch batch, Instant now) {
-    String imei = Fields.text(item, IMEI).orElse(null);
+    String imei = Lenient.text(item, IMEI).orElse(null);
     if (imei != null && badImei(stream, imei, item, batch)) {
       return;
     }
     Instant time = null;
-    Fields.TimeValue t = Fields.time(item, "gateTime", "gpsTime", "eventTime", "time", "createTime");
-    if (t instanceof Fields.Parsed p) {
+    Lenient.TimeValue t = Lenient.timeValue(item, "gateTime", "gpsTime", "eventTime", "time", "createTime");
+    if (t instanceof Lenient.Parsed p) {
       Optional<String> refused = guard.check(p.instant(), now);
       if (refused.isPresent()) {
         batch.quarantine().add(new QuarantineItem(stream, refused.get(),
@@ -187,18 +187,18 @@ final class ItemClassifier {
   /** The guarded event time, or null after quarantining the item with the reason. */
   private Instant guardedTime(String stream, String imei, JsonObject original, JsonObject item, PushBatch batch,
                               Instant now, String... names) {
-    Fields.TimeValue t = Fields.time(item, names);
-    if (t instanceof Fields.Absent) {
+    Lenient.TimeValue t = Lenient.timeValue(item, names);
+    if (t instanceof Lenient.Absent) {
       batch.quarantine().add(new QuarantineItem(stream, MISSING_TIME, "no " + String.join(" or ", names), imei,
           original));
       return null;
     }
-    if (t instanceof Fields.Unparseable u) {
+    if (t instanceof Lenient.Unparseable u) {
       batch.quarantine().add(new QuarantineItem(stream, UNPARSEABLE_TIME, "cannot read time '" + u.raw() + "'",
           imei, original));
       return null;
     }
-    Instant instant = ((Fields.Parsed) t).instant();
+    Instant instant = ((Lenient.Parsed) t).instant();
     Optional<String> refused = guard.check(instant, now);
     if (refused.isPresent()) {
       batch.quarantine().add(new QuarantineItem(stream, refused.get(), guard.describe(instant, refused.get(), now),

@@ -4,7 +4,6 @@ import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
 import io.fleet.ingest.config.WebhookConfig;
 import io.fleet.ingest.ingest.TimestampGuard;
-import io.fleet.ingest.app.HealthRoute;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
@@ -25,7 +24,14 @@ public final class WebhookModule implements ServiceModule {
   static final java.util.List<String> OUTCOMES = java.util.List.of("accepted", "quarantined", "rejected",
       "dead_lettered");
 
+  private final ServiceContext context;
+  private final IngestMetrics metrics;
   private SpoolLane spool;
+
+  public WebhookModule(ServiceContext context, IngestMetrics metrics) {
+    this.context = context;
+    this.metrics = metrics;
+  }
 
   @Override
   public String name() {
@@ -33,7 +39,7 @@ public final class WebhookModule implements ServiceModule {
   }
 
   @Override
-  public Future<Void> start(ServiceContext context) {
+  public Future<Void> start() {
     WebhookConfig config = context.config().webhook();
     return resolveToken(context, config).compose(token -> {
       TokenCheck tokens = new TokenCheck(token, config.previousToken());
@@ -42,7 +48,6 @@ public final class WebhookModule implements ServiceModule {
             + "so anyone who can reach it can write data. Set JIMI_WEBHOOK_TOKEN.");
       }
       TimestampGuard guard = new TimestampGuard(context.config().ingest(), context.clock());
-      IngestMetrics metrics = IngestMetrics.of(context);
       PushIngestor ingestor = new PushIngestor(context.pool(), context.clock(),
           new ItemClassifier(guard, config.maxDepth()), context.instanceId(), metrics);
       PushDelivery delivery = new PushDelivery(context.pool(), ingestor);
@@ -61,7 +66,7 @@ public final class WebhookModule implements ServiceModule {
           context.router().post("/" + path).handler(new WebhookHandler(path, limits, tokens, committer, ingestor,
               spool, inFlight, context.clock()));
         }
-        context.lookup(HealthRoute.class).ifPresent(health -> health.addDetail("webhook", () -> status(context)));
+        context.health().addDetail("webhook", () -> status(context));
         log.info("webhook listening on /push and /push* paths; spool in {}", config.spoolDir().toAbsolutePath());
       });
     });

@@ -67,7 +67,7 @@ public final class WebhookQueues {
     TimestampGuard guard = new TimestampGuard(context.config().ingest(), context.clock());
     PushIngestor ingestor = new PushIngestor(context.pool(), context.clock(),
         new ItemClassifier(guard, context.config().webhook().maxDepth()), context.instanceId(),
-        IngestMetrics.of(context));
+        new IngestMetrics(context.registry()));
     return DeadLetters.list(context.pool(), id, limit).compose(entries -> {
       List<Replayed> done = new ArrayList<>();
       Future<Void> chain = Future.succeededFuture();

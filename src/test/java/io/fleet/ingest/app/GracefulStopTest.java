@@ -20,14 +20,14 @@ class GracefulStopTest {
   @Test
   void inFlightRequestFinishesWithinGraceAndNewOnesAreRefused() throws Exception {
     CountDownLatch inFlight = new CountDownLatch(1);
-    ServiceModule slow = new ServiceModule() {
+    java.util.function.Function<ServiceContext, ServiceModule> slow = context -> new ServiceModule() {
       @Override
       public String name() {
         return "slow-endpoint";
       }
 
       @Override
-      public Future<Void> start(ServiceContext context) {
+      public Future<Void> start() {
         context.router().get("/slow").handler(ctx -> {
           inFlight.countDown();
           context.vertx().setTimer(1_500, t -> ctx.response().end("done"));
@@ -36,7 +36,7 @@ class GracefulStopTest {
       }
     };
     RunningService service = TestService.start(TestService.baseEnv(TestDatabases.fresh()), Clock.systemUTC(),
-        config -> List.of(slow));
+        context -> List.of(slow.apply(context)));
     int port = service.httpPort();
 
     CompletableFuture<Http.Response> pending = CompletableFuture.supplyAsync(() -> Http.get(port, "/slow"));

@@ -27,7 +27,7 @@ class StartupFailureTest {
       }
 
       @Override
-      public Future<Void> start(ServiceContext context) {
+      public Future<Void> start() {
         return Future.failedFuture(new IllegalStateException("cannot start on purpose"));
       }
     };

@@ -69,7 +69,7 @@ class LegacyAdoptionTest {
     // From an older build: the last legacy migration (V50) never ran.
     LegacyMigrations.build(db, "43");
     Throwable refused = Service.start(AppConfig.load(TestService.baseEnv(db), false), Clock.systemUTC(),
-        io.fleet.ingest.cli.Modules::forConfig)
+        io.fleet.ingest.cli.Modules::forContext)
         .toCompletionStage().toCompletableFuture().handle((ok, err) -> err).get(60, TimeUnit.SECONDS);
     assertThat(refused).as("startup refused")
         .hasMessageContaining("before the squash")

@@ -8,6 +8,7 @@ import io.fleet.ingest.simulator.nominatim.NominatimSimulator;
 import io.fleet.ingest.simulator.nominatim.NominatimSimulator.Options;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestDatabases;
+import io.fleet.ingest.support.TestService;
 import io.fleet.ingest.support.TestService.Futures;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,7 @@ class AddressBackfillJobTest {
             ('a3', 'sos', %1$s, -1.3002, 36.3002, 'kept alarm', 'poll');
           """.formatted(RECENT, OLD));
 
-      AddressBackfillJob job = service.context().lookup(AddressBackfillJob.class).orElseThrow();
+      AddressBackfillJob job = TestService.module(service, GeocodeModule.class).backfill().orElseThrow();
       AddressBackfillJob.Summary first = Futures.get(job.runOnce(), 60);
 
       Map<String, List<Object>> expected = new LinkedHashMap<>();
@@ -85,7 +86,7 @@ class AddressBackfillJobTest {
           INSERT INTO tracksolid.trips (imei, start_time, start_lat, start_lng, end_lat, end_lng) VALUES
             ('late', %s, -1.4001, 36.4001, NULL, NULL);
           """.formatted(RECENT));
-      AddressBackfillJob job = service.context().lookup(AddressBackfillJob.class).orElseThrow();
+      AddressBackfillJob job = TestService.module(service, GeocodeModule.class).backfill().orElseThrow();
       Futures.get(job.runOnce(), 60);
       assertThat(trips(db).get("late")).as("the end has no point yet, so the row is not settled")
           .isEqualTo(java.util.Arrays.asList(addr(-1.4001, 36.4001), null, false));

@@ -47,13 +47,13 @@ final class GeocoderHarness implements AutoCloseable {
     env.put("NOMINATIM_USER_AGENT", "tracksolid-ingest-tests/1.0 (fleet-ops@example.org)");
     env.put("GEOCODE_BACKFILL_INTERVAL", "PT1H");
     env.putAll(overrides);
-    RunningService service = TestService.start(env, Clock.systemUTC(), c -> List.of(new GeocodeModule()));
+    RunningService service = TestService.start(env, Clock.systemUTC(), ctx -> List.of(new GeocodeModule(ctx)));
     services.add(service);
     return service;
   }
 
   static Geocoder geocoder(RunningService service) {
-    return service.context().lookup(Geocoder.class).orElseThrow();
+    return TestService.module(service, GeocodeModule.class).geocoder();
   }
 
   static void awaitActive(Geocoder geocoder) {

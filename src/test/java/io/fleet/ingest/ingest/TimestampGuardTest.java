@@ -6,7 +6,6 @@ import io.fleet.ingest.config.AppConfig;
 import io.fleet.ingest.config.ConfigException;
 import io.fleet.ingest.config.IngestConfig;
 import io.fleet.ingest.support.MutableClock;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -36,19 +35,5 @@ class TimestampGuardTest {
     assertThat(config.ingest().eventMaxFuture()).isEqualTo(Duration.ofHours(1));
     Assertions.assertThatThrownBy(() -> AppConfig.load(Map.of("EVENT_EPOCH", "yesterday",
         "JIMI_WEBHOOK_TOKEN", "config-test-token-0123456789abcdef"), false)).isInstanceOf(ConfigException.class).hasMessageContaining("EVENT_EPOCH");
-  }
-
-  @Test
-  void lenientFieldsReadBothSpellingsNumbersAsStringsAndBothTimeFormats() {
-    JsonObject item = new JsonObject().put("alertTypeId", 6).put("lat", "-1.2864").put("acc", "off")
-        .put("alertTime", "2024-05-01 07:41:12").put("startTime", "2024-05-01T06:35:40.000Z").put("bad", "soon");
-    assertThat(Fields.text(item, "alarmType", "alertTypeId")).contains("6");
-    assertThat(Fields.decimal(item, "lat")).contains(-1.2864);
-    assertThat(Fields.bool(item, "acc")).contains(false);
-    assertThat(Fields.time(item, "alarmTime", "alertTime"))
-        .isEqualTo(new Fields.Parsed(Instant.parse("2024-05-01T07:41:12Z")));
-    assertThat(Fields.time(item, "startTime")).isEqualTo(new Fields.Parsed(Instant.parse("2024-05-01T06:35:40Z")));
-    assertThat(Fields.time(item, "bad")).isEqualTo(new Fields.Unparseable("soon"));
-    assertThat(Fields.time(item, "missing")).isEqualTo(new Fields.Absent());
   }
 }

@@ -60,7 +60,7 @@ class ReportingRefreshJobTest {
       // New data shows after the next tick.
       Sql.exec(db, "INSERT INTO tracksolid.trips (imei, start_time, end_time, distance_m) VALUES ('860000000000002', "
           + "'2026-03-10T08:00Z', '2026-03-10T08:20Z', 100)");
-      ReportingRefreshJob job = service.context().lookup(ReportingRefreshJob.class).orElseThrow();
+      ReportingRefreshJob job = TestService.module(service, JobsModule.class).refresh();
       List<ReportingRefreshJob.Outcome> outcomes = TestService.Futures.get(job.runOnce(), 30);
       assertThat(outcomes).containsExactly(new ReportingRefreshJob.Outcome("rollups", true, null));
       assertThat(Sql.one(db, "SELECT trips, distance_m FROM reporting.daily_vehicle_summary "

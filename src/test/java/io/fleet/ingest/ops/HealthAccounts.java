@@ -1,7 +1,6 @@
 package io.fleet.ingest.ops;
 
 import io.fleet.ingest.app.ServiceModule;
-import io.fleet.ingest.config.AppConfig;
 import io.fleet.ingest.db.DatabaseTarget;
 import io.fleet.ingest.support.Sql;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +15,10 @@ import java.util.function.Function;
 
 /** Configured Tracksolid accounts for health tests, with only the ops module running (no poller calls anything). */
 final class HealthAccounts {
-  static final Function<AppConfig, List<ServiceModule>> OPS_ONLY = c -> List.of(new OpsModule(), new io.fleet.ingest.jobs.JobsModule());
+  static final Function<io.fleet.ingest.app.ServiceContext, List<ServiceModule>> OPS_ONLY = ctx -> {
+    IngestMetrics metrics = new IngestMetrics(ctx.registry());
+    return List.of(new OpsModule(ctx, metrics), new io.fleet.ingest.jobs.JobsModule(ctx, metrics));
+  };
 
   private HealthAccounts() {
   }

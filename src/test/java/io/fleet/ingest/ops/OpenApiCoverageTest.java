@@ -59,7 +59,7 @@ class OpenApiCoverageTest {
       RunningService s = TestService.start(env, Clock.systemUTC());
       try {
         registered.addAll(routes(s.context().router()));
-        s.context().lookup(MetricsServer.class).flatMap(MetricsServer::router).ifPresent(r -> registered.addAll(routes(r)));
+        TestService.module(s, OpsModule.class).metricsServer().flatMap(MetricsServer::router).ifPresent(r -> registered.addAll(routes(r)));
       } finally {
         TestService.stop(s);
       }
@@ -100,7 +100,7 @@ class OpenApiCoverageTest {
     env.put("METRICS_PORT", "0");
     RunningService s = TestService.start(env, Clock.systemUTC());
     try {
-      int management = s.context().lookup(MetricsServer.class).orElseThrow().port().orElseThrow();
+      int management = TestService.module(s, OpsModule.class).metricsServer().orElseThrow().port().orElseThrow();
       for (Map.Entry<String, PathItem> e : api.getPaths().entrySet()) {
         if (e.getValue().getGet() == null) {
           continue;

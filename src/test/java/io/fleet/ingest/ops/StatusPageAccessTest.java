@@ -32,7 +32,7 @@ class StatusPageAccessTest {
   @Test
   void withoutAManagementPortThereIsNoStatusPageAnywhere() {
     withService(Map.of(), s -> {
-      assertThat(s.context().lookup(MetricsServer.class).orElseThrow().port()).isEmpty();
+      assertThat(TestService.module(s, OpsModule.class).metricsServer().orElseThrow().port()).isEmpty();
       for (String path : new String[] {"/", "/api/status", "/api/fleet", "/status.js"}) {
         Http.Response r = Http.get(s.httpPort(), path);
         assertThat(r.status()).as(path).isEqualTo(404);
@@ -89,7 +89,7 @@ class StatusPageAccessTest {
   }
 
   private static int managementPort(RunningService s) {
-    return s.context().lookup(MetricsServer.class).orElseThrow().port().orElseThrow();
+    return TestService.module(s, OpsModule.class).metricsServer().orElseThrow().port().orElseThrow();
   }
 
   private static void withService(Map<String, String> extra, Consumer<RunningService> check) {

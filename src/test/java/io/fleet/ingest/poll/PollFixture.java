@@ -44,7 +44,13 @@ final class PollFixture {
   }
 
   static RunningService start(Map<String, String> env, MutableClock clock, FleetSource... fleets) {
-    return TestService.start(env, clock, cfg -> List.of(new PollModule(ctx -> List.of(fleets))));
+    return TestService.start(env, clock, ctx -> List.of(pollModule(ctx, List.of(fleets))));
+  }
+
+  /** Pollers alone: no geocoder, so polled rows keep no address. */
+  static PollModule pollModule(io.fleet.ingest.app.ServiceContext ctx, List<FleetSource> fleets) {
+    return new PollModule(ctx, fleets, java.util.Optional.empty(),
+        new io.fleet.ingest.ops.IngestMetrics(ctx.registry()));
   }
 
   /**
@@ -54,32 +60,35 @@ final class PollFixture {
    */
   static RunningService startGated(Map<String, String> env, MutableClock clock, io.vertx.core.Future<Void> gate,
                                    FleetSource... fleets) {
-    return startGated(env, clock, gate, ctx -> List.of(fleets));
+    return startGated(env, clock, gate, clients -> List.of(fleets));
   }
 
   static RunningService startGated(Map<String, String> env, MutableClock clock, io.vertx.core.Future<Void> gate,
-                                   java.util.function.Function<io.fleet.ingest.app.ServiceContext, List<FleetSource>>
-                                       sources) {
-    PollModule inner = new PollModule(sources);
-    io.fleet.ingest.app.ServiceModule gated = new io.fleet.ingest.app.ServiceModule() {
-      @Override
-      public String name() {
-        return "poll";
-      }
-
-      @Override
-      public io.vertx.core.Future<Void> start(io.fleet.ingest.app.ServiceContext ctx) {
-        gate.onSuccess(v -> ctx.vertx().runOnContext(x -> inner.start(ctx)));
-        return io.vertx.core.Future.succeededFuture();
-      }
-
-      @Override
-      public io.vertx.core.Future<Void> stop(Duration grace) {
-        return inner.stop(grace);
-      }
-    };
+                                   java.util.function.Function<io.fleet.ingest.tracksolid.TracksolidClients,
+                                       List<FleetSource>> sources) {
     // The client module goes first, as in production, so replicas may poll the simulator.
-    return TestService.start(env, clock, cfg -> List.of(new io.fleet.ingest.tracksolid.TracksolidModule(), gated));
+    return TestService.start(env, clock, ctx -> {
+      var tracksolid = new io.fleet.ingest.tracksolid.TracksolidModule(ctx);
+      PollModule inner = pollModule(ctx, sources.apply(tracksolid.clients()));
+      io.fleet.ingest.app.ServiceModule gated = new io.fleet.ingest.app.ServiceModule() {
+        @Override
+        public String name() {
+          return "poll";
+        }
+
+        @Override
+        public io.vertx.core.Future<Void> start() {
+          gate.onSuccess(v -> ctx.vertx().runOnContext(x -> inner.start()));
+          return io.vertx.core.Future.succeededFuture();
+        }
+
+        @Override
+        public io.vertx.core.Future<Void> stop(Duration grace) {
+          return inner.stop(grace);
+        }
+      };
+      return List.of(tracksolid, gated);
+    });
   }
 
   static void await(String what, BooleanSupplier condition) {

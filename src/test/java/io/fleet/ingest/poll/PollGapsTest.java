@@ -38,9 +38,8 @@ class PollGapsTest {
     Map<String, String> env = PollFixture.env(db, "gaps");
     env.put("POLL_ENABLED", "false");
     env.putAll(extra);
-    PollModule module = new PollModule(ctx -> List.of(fleet));
-    service = TestService.start(env, clock, cfg -> List.of(module));
-    runner = module.runner().orElseThrow();
+    service = TestService.start(env, clock, ctx -> List.of(PollFixture.pollModule(ctx, List.of(fleet))));
+    runner = TestService.module(service, PollModule.class).runner();
   }
 
   @AfterEach

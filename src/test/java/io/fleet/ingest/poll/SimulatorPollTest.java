@@ -22,6 +22,7 @@ import io.fleet.ingest.support.TestDatabases;
 import io.fleet.ingest.support.TestService;
 import io.fleet.ingest.support.TestService.Futures;
 import io.fleet.ingest.tracksolid.TracksolidClients;
+import io.fleet.ingest.tracksolid.TracksolidModule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -133,10 +134,9 @@ class SimulatorPollTest {
     try {
       Instant from = NOW.minus(Duration.ofDays(31));
       Instant to = NOW.minus(Duration.ofDays(1));
-      var ctx = service.context();
-      var sources = ctx.lookup(TracksolidClients.class).map(TracksolidFleetSource::all).orElseThrow();
+      var sources = TracksolidFleetSource.all(TestService.module(service, TracksolidModule.class).clients());
       List<Endpoint> endpoints = List.of(Endpoint.ALARMS, Endpoint.TRIPS, Endpoint.PARKING);
-      Backfill backfill = new Backfill(PollWiring.runner(ctx));
+      Backfill backfill = new Backfill(TestService.module(service, PollModule.class).runner());
 
       // Interrupted after 40 of the 90 slices (Ctrl-C in the CLI sets the same flag).
       Counting first = new Counting();
@@ -279,7 +279,7 @@ class SimulatorPollTest {
   void anAlarmPushedThenPolledIsOneRowSeenByBothAndHealthReadsTheRealRuns() {
     DatabaseTarget db = TestDatabases.fresh();
     io.vertx.core.Promise<Void> gate = io.vertx.core.Promise.promise();
-    RunningService service = TestService.start(env(db), clock, cfg -> withGatedPollers(cfg, gate.future()));
+    RunningService service = TestService.start(env(db), clock, ctx -> withGatedPollers(ctx, gate.future()));
     try {
       SyntheticFleet fleet = sim.tracksolid().fleet();
       List<String> imeis = fleet.devices("demo").stream().map(d -> d.imei()).toList();
@@ -327,8 +327,8 @@ class SimulatorPollTest {
   private static final String LOGIN = io.fleet.ingest.simulator.TracksolidSimulator.LOGIN;
 
   /** The service's own modules, with the pollers held until {@code gate} completes. */
-  private static List<ServiceModule> withGatedPollers(io.fleet.ingest.config.AppConfig cfg, Future<Void> gate) {
-    List<ServiceModule> modules = new ArrayList<>(Modules.forConfig(cfg));
+  private static List<ServiceModule> withGatedPollers(ServiceContext ctx, Future<Void> gate) {
+    List<ServiceModule> modules = new ArrayList<>(Modules.forContext(ctx));
     modules.replaceAll(m -> !(m instanceof PollModule) ? m : new ServiceModule() {
       @Override
       public String name() {
@@ -336,8 +336,8 @@ class SimulatorPollTest {
       }
 
       @Override
-      public Future<Void> start(ServiceContext ctx) {
-        gate.onSuccess(v -> ctx.vertx().runOnContext(x -> m.start(ctx)));
+      public Future<Void> start() {
+        gate.onSuccess(v -> ctx.vertx().runOnContext(x -> m.start()));
         return Future.succeededFuture();
       }
 
@@ -371,9 +371,9 @@ class SimulatorPollTest {
       "jimi.open.platform.report.parking", "jimi.user.device.list", "jimi.user.device.location.list");
 
   /** Each replica's own client, as production wires it. */
-  private static java.util.function.Function<io.fleet.ingest.app.ServiceContext, List<FleetSource>> sources(
+  private static java.util.function.Function<TracksolidClients, List<FleetSource>> sources(
       Map<String, String> env) {
-    return ctx -> ctx.lookup(TracksolidClients.class).map(TracksolidFleetSource::all).orElseThrow();
+    return TracksolidFleetSource::all;
   }
 
   private static double vendorCalls(RunningService service, String code) {
@@ -392,7 +392,7 @@ class SimulatorPollTest {
    */
   private void awaitCaughtUpThroughTheBreaker(DatabaseTarget db, RunningService service) {
     Instant target = clock.instant().minus(PollFixture.SETTLE);
-    TracksolidClients clients = service.context().lookup(TracksolidClients.class).orElseThrow();
+    TracksolidClients clients = TestService.module(service, TracksolidModule.class).clients();
     await("trips, parking and alarms caught up through the breaker", () -> {
       if (clients.circuits().get("demo") == io.fleet.ingest.tracksolid.CircuitBreaker.State.OPEN) {
         clock.advance(Duration.ofSeconds(61));

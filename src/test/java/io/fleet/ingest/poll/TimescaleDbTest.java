@@ -147,8 +147,11 @@ class TimescaleDbTest {
   }
 
   private static RunningService start(Map<String, String> env, MutableClock clock, FakeFleet fleet) {
-    return TestService.start(env, clock, cfg -> List.of(new OpsModule(), new io.fleet.ingest.jobs.JobsModule(), new WebhookModule(),
-        new PollModule(ctx -> List.of(fleet))));
+    return TestService.start(env, clock, ctx -> {
+      var metrics = new io.fleet.ingest.ops.IngestMetrics(ctx.registry());
+      return List.of(new OpsModule(ctx, metrics), new io.fleet.ingest.jobs.JobsModule(ctx, metrics),
+          new WebhookModule(ctx, metrics), new PollModule(ctx, List.of(fleet), java.util.Optional.empty(), metrics));
+    });
   }
 
   private static List<Object> jobIds(DatabaseTarget db, String proc) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleet.ingest.support.MutableClock;
 import io.fleet.ingest.support.TestService.Futures;
-import io.fleet.ingest.tracksolid.Lenient;
+import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.tracksolid.Signer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

@@ -2,6 +2,7 @@ package io.fleet.ingest.support;
 
 import io.fleet.ingest.app.RunningService;
 import io.fleet.ingest.app.Service;
+import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
 import io.fleet.ingest.cli.Modules;
 import io.fleet.ingest.config.AppConfig;
@@ -45,11 +46,16 @@ public final class TestService {
   }
 
   public static RunningService start(Map<String, String> env, Clock clock,
-                                     Function<AppConfig, List<ServiceModule>> modules) {
+                                     Function<ServiceContext, List<ServiceModule>> modules) {
     AppConfig config = AppConfig.load(env, false);
-    var future = modules == null ? Service.start(config, clock, Modules::forConfig)
+    var future = modules == null ? Service.start(config, clock, Modules::forContext)
         : Service.start(config, clock, modules);
     return Futures.get(future, 120);
+  }
+
+  /** The started module of this type: what a test inspects of a running service. */
+  public static <T extends ServiceModule> T module(RunningService service, Class<T> type) {
+    return service.modules().stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
   }
 
   public static void stop(RunningService service) {

@@ -41,8 +41,8 @@ class CapAcrossReplicasTest {
     try {
       SimulatorServer sim = Futures.get(SimulatorServer.start(simVertx, SimulatorOptions.defaults(clock)), 20);
       DatabaseTarget db = TestDatabases.fresh();
-      a = TestService.start(env(db, sim, "replica-a"), clock, cfg -> List.of(new TracksolidModule()));
-      b = TestService.start(env(db, sim, "replica-b"), clock, cfg -> List.of(new TracksolidModule()));
+      a = TestService.start(env(db, sim, "replica-a"), clock, ctx -> List.of(new TracksolidModule(ctx)));
+      b = TestService.start(env(db, sim, "replica-b"), clock, ctx -> List.of(new TracksolidModule(ctx)));
       // Every answer is slow, so each replica on its own would keep two calls in flight throughout.
       sim.tracksolid().faults().inject(METHOD, Fault.delay(Duration.ofMillis(150)), 2 * CALLS_PER_REPLICA);
 
@@ -70,7 +70,7 @@ class CapAcrossReplicasTest {
   }
 
   private static TracksolidClient client(RunningService service) {
-    return service.context().lookup(TracksolidClients.class).orElseThrow().account("demo").orElseThrow().client();
+    return TestService.module(service, TracksolidModule.class).clients().account("demo").orElseThrow().client();
   }
 
   private static Map<String, String> env(DatabaseTarget db, SimulatorServer sim, String instance) {

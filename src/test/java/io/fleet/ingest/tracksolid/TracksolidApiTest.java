@@ -2,6 +2,7 @@ package io.fleet.ingest.tracksolid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.simulator.Fault;
 import io.fleet.ingest.simulator.FleetRecords;
 import io.fleet.ingest.simulator.SimulatorOptions;

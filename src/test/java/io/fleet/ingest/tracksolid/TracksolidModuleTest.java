@@ -23,7 +23,7 @@ class TracksolidModuleTest {
     DatabaseTarget db = TestDatabases.fresh();
     RunningService service = TestService.start(TestService.baseEnv(db), Clock.systemUTC());
     try {
-      TracksolidClients clients = service.context().lookup(TracksolidClients.class).orElseThrow();
+      TracksolidClients clients = TestService.module(service, TracksolidModule.class).clients();
       assertThat(clients.enabled()).isFalse();
     } finally {
       TestService.stop(service);
@@ -42,7 +42,7 @@ class TracksolidModuleTest {
       // The pollers would call the vendor too; this test counts the client's own calls.
       env.put("POLL_ENABLED", "false");
       service = TestService.start(env, Clock.systemUTC());
-      TracksolidClients clients = service.context().lookup(TracksolidClients.class).orElseThrow();
+      TracksolidClients clients = TestService.module(service, TracksolidModule.class).clients();
       assertThat(clients.enabled()).isTrue();
       TracksolidApi api = clients.account("demo").orElseThrow();
       assertThat(Futures.get(api.devices("demo-sub"), 20)).isNotEmpty();
