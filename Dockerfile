@@ -7,7 +7,7 @@ COPY mvnw pom.xml ./
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q dependency:resolve dependency:resolve-plugins
 COPY src src
 COPY migrations migrations
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package
 
 # Runtime stage: JRE only. A fixed unprivileged uid (10001, which secret files are chowned to);
 # the jar is owned by root and read-only to that user, so the service cannot rewrite its own

@@ -10,6 +10,7 @@ public sealed interface NominatimAnswer {
 
   /** An address: display_name plus the address details. */
   record Found(String displayName, JsonObject details) implements NominatimAnswer {
+    @Override
     public String outcome() {
       return "found";
     }
@@ -17,6 +18,7 @@ public sealed interface NominatimAnswer {
 
   /** {"error": ...} in any status but 429/403/5xx: nothing there, and worth caching. */
   record NoAddress(String reason) implements NominatimAnswer {
+    @Override
     public String outcome() {
       return "none";
     }
@@ -24,6 +26,7 @@ public sealed interface NominatimAnswer {
 
   /** 429, or 403 / the HTML "Access blocked" page: the lane must pause for minutes. */
   record Refused(int status, String reason) implements NominatimAnswer {
+    @Override
     public String outcome() {
       return status == 429 ? "throttled" : "blocked";
     }
@@ -31,6 +34,7 @@ public sealed interface NominatimAnswer {
 
   /** 5xx, timeout, connection failure or an answer we cannot read: back off for seconds. */
   record Failed(String kind, String reason) implements NominatimAnswer {
+    @Override
     public String outcome() {
       return kind;
     }

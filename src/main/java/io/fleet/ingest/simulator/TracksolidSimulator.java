@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -172,7 +173,7 @@ public final class TracksolidSimulator {
       if (ctx.request().method() != io.vertx.core.http.HttpMethod.POST) {
         throw new SimError("1007", "request method must be POST");
       }
-      checkCommon(p, method);
+      checkCommon(p);
       if (method.equals(LOGIN)) {
         return login(p);
       }
@@ -192,7 +193,7 @@ public final class TracksolidSimulator {
     }
   }
 
-  private void checkCommon(Map<String, String> p, String method) {
+  private void checkCommon(Map<String, String> p) {
     for (String name : new String[] {"method", "timestamp", "app_key", "sign_method", "sign"}) {
       if (p.getOrDefault(name, "").isEmpty() && !(name.equals("sign") && "0.9".equals(p.get("v")))) {
         throw new SimError("1001", "missing parameter " + name);
@@ -216,7 +217,7 @@ public final class TracksolidSimulator {
 
   private JsonObject login(Map<String, String> p) {
     if (!options.userId().equals(p.get("user_id"))
-        || !Signer.md5Hex(options.password()).equals(p.getOrDefault("user_pwd_md5", "").toLowerCase())) {
+        || !Signer.md5Hex(options.password()).equals(p.getOrDefault("user_pwd_md5", "").toLowerCase(Locale.ROOT))) {
       throw new SimError("1002", "user or password wrong");
     }
     long asked;

@@ -72,7 +72,7 @@ public final class WebhookQueues {
       List<Replayed> done = new ArrayList<>();
       Future<Void> chain = Future.succeededFuture();
       for (DeadLetters.Entry entry : entries) {
-        chain = chain.compose(v -> replayOne(ingestor, context, entry).map(r -> {
+        chain = chain.compose(v -> replayOne(ingestor, entry).map(r -> {
           done.add(r);
           return null;
         }));
@@ -81,7 +81,7 @@ public final class WebhookQueues {
     });
   }
 
-  private static Future<Replayed> replayOne(PushIngestor ingestor, ServiceContext context, DeadLetters.Entry entry) {
+  private static Future<Replayed> replayOne(PushIngestor ingestor, DeadLetters.Entry entry) {
     PushRequest request;
     try {
       request = entry.request();

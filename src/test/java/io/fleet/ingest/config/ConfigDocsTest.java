@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +22,7 @@ class ConfigDocsTest {
     boolean inSection = false;
     for (String line : Files.readAllLines(Path.of("README.md"))) {
       if (line.startsWith("## ")) {
-        inSection = line.toLowerCase().startsWith("## configuration");
+        inSection = line.toLowerCase(Locale.ROOT).startsWith("## configuration");
       }
       Matcher m = ROW.matcher(line);
       if (inSection && m.find()) {

@@ -180,8 +180,8 @@ class SimulatorPollTest {
     envA.put("TRACKSOLID_MAX_INFLIGHT", "2");
     envB.put("TRACKSOLID_MAX_INFLIGHT", "2");
     io.vertx.core.Promise<Void> gate = io.vertx.core.Promise.promise();
-    RunningService a = PollFixture.startGated(envA, clock, gate.future(), sources(envA));
-    RunningService b = PollFixture.startGated(envB, clock, gate.future(), sources(envB));
+    RunningService a = PollFixture.startGated(envA, clock, gate.future(), sources());
+    RunningService b = PollFixture.startGated(envB, clock, gate.future(), sources());
     try {
       gate.complete();
       awaitCaughtUp(db);
@@ -371,8 +371,7 @@ class SimulatorPollTest {
       "jimi.open.platform.report.parking", "jimi.user.device.list", "jimi.user.device.location.list");
 
   /** Each replica's own client, as production wires it. */
-  private static java.util.function.Function<TracksolidClients, List<FleetSource>> sources(
-      Map<String, String> env) {
+  private static java.util.function.Function<TracksolidClients, List<FleetSource>> sources() {
     return TracksolidFleetSource::all;
   }
 
