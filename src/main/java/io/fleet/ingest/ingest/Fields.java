@@ -1,5 +1,6 @@
 package io.fleet.ingest.ingest;
 
+import io.fleet.ingest.store.Sql;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,7 +1,8 @@
 package io.fleet.ingest.ops;
 
 import io.fleet.ingest.app.ServiceContext;
-import io.fleet.ingest.ingest.WriteResult;
+import io.fleet.ingest.store.QuarantineWriter;
+import io.fleet.ingest.store.WriteResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -155,6 +156,11 @@ public final class IngestMetrics {
 
   public GaugeValue spoolDepthRequests() {
     return gauge(SPOOL_DEPTH_REQUESTS, "Requests waiting in the webhook spool", Tags.empty());
+  }
+
+  /** Adds a committed quarantine write to {@code tracksolid.quarantined{stream,reason}}; call after the commit. */
+  public void quarantined(QuarantineWriter.Result committed) {
+    committed.newByStreamReason().forEach((key, n) -> quarantined(key.get(0), key.get(1)).increment(n));
   }
 
   public Counter quarantined(String stream, String reason) {

@@ -1,5 +1,7 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.store.WriteResult;
+
 /**
  * Exact per-run counts. fetched = inserted + updated + rejected + unchanged, where unchanged rows
  * (a re-poll of what is already stored) are neither inserted nor updated.
@@ -17,15 +19,8 @@ public record Counts(int fetched, int inserted, int updated, int rejected) {
     return new Counts(fetched + o.fetched, inserted + o.inserted, updated + o.updated, rejected + o.rejected);
   }
 
-  public static Counts written(int inserted, int updated) {
-    return new Counts(0, inserted, updated, 0);
-  }
-
-  public Counts withFetched(int n) {
-    return new Counts(n, inserted, updated, rejected);
-  }
-
-  public Counts withRejected(int n) {
-    return new Counts(fetched, inserted, updated, n);
+  /** A run that fetched {@code fetched} items, wrote {@code written} and refused {@code rejected}. */
+  public static Counts of(int fetched, WriteResult written, int rejected) {
+    return new Counts(fetched, written.inserted(), written.updated(), rejected);
   }
 }

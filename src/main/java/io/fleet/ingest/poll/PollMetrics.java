@@ -24,6 +24,10 @@ public final class PollMetrics {
     metrics.rows(stream, counts.inserted(), counts.updated(), counts.rejected());
   }
 
+  void quarantined(io.fleet.ingest.store.QuarantineWriter.Result committed) {
+    metrics.quarantined(committed);
+  }
+
   void duration(String stream, String account, Duration d) {
     metrics.pollDuration(stream, account).record(d);
   }

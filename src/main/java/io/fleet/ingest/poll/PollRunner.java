@@ -1,6 +1,15 @@
 package io.fleet.ingest.poll;
 
 import io.fleet.ingest.config.PollConfig;
+import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.lease.Fence;
+import io.fleet.ingest.store.Checkpoints;
+import io.fleet.ingest.store.IngestionLogEntry;
+import io.fleet.ingest.store.IngestionLogWriter;
+import io.fleet.ingest.store.QuarantineItem;
+import io.fleet.ingest.store.QuarantineWriter;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,23 +44,25 @@ public final class PollRunner {
   private final Pool pool;
   private final Clock clock;
   private final PollConfig config;
-  private final IngestSinks sinks;
+  private final TimestampGuard guard;
+  private final QuarantineWriter quarantine = new QuarantineWriter();
+  private final IngestionLogWriter logWriter = new IngestionLogWriter();
   private final PollMetrics metrics;
   private final String instanceId;
   private final Map<Endpoint, SliceJob> jobs = new EnumMap<>(Endpoint.class);
 
-  public PollRunner(Pool pool, Clock clock, PollConfig config, IngestSinks sinks, Optional<AddressLookup> geocoder,
-                    PollMetrics metrics, String instanceId) {
+  public PollRunner(Pool pool, Clock clock, PollConfig config, TimestampGuard guard,
+                    Optional<AddressLookup> geocoder, PollMetrics metrics, String instanceId) {
     this.pool = pool;
     this.clock = clock;
     this.config = config;
-    this.sinks = sinks;
+    this.guard = guard;
     this.metrics = metrics;
     this.instanceId = instanceId;
-    jobs.put(Endpoint.ALARMS, new AlarmSlice(sinks));
+    jobs.put(Endpoint.ALARMS, new AlarmSlice(guard));
     Enrichment enrichment = new Enrichment(pool, geocoder, config.geocodeWait());
-    jobs.put(Endpoint.TRIPS, new TripSlice(sinks, enrichment, clock));
-    jobs.put(Endpoint.PARKING, new ParkingSlice(sinks, enrichment, clock));
+    jobs.put(Endpoint.TRIPS, new TripSlice(guard, enrichment, clock));
+    jobs.put(Endpoint.PARKING, new ParkingSlice(guard, enrichment, clock));
   }
 
   public Pool pool() {
@@ -66,8 +77,8 @@ public final class PollRunner {
     return config;
   }
 
-  IngestSinks sinks() {
-    return sinks;
+  TimestampGuard guard() {
+    return guard;
   }
 
   PollMetrics metrics() {
@@ -227,10 +238,10 @@ public final class PollRunner {
     long t0 = System.nanoTime();
     return job.prepare(source, imeis, w)
         .compose(p -> pool.withTransaction(conn -> Fence.check(conn, fence, clock.instant())
-            .compose(f -> sinks.quarantine(conn, stream, p.rejected()))
-            .compose(q -> p.write(conn))
-            .map(c -> c.withFetched(p.fetched()).withRejected(p.rejected().size()))
-            .compose(c -> sinks.log(conn, record(stream, account, runKind, w, c, startedAt, t0, "ok", null))
+            .compose(f -> quarantine(conn, p.rejected()))
+            .compose(q -> p.write().apply(conn))
+            .map(written -> Counts.of(p.fetched(), written, p.rejected().size()))
+            .compose(c -> log(conn, record(stream, account, runKind, w, c, startedAt, t0, "ok", null), null)
                 .compose(v -> Checkpoints.advance(conn, account, checkpointKey, w.to(), state, clock.instant()))
                 .map(c))))
         .onSuccess(c -> {
@@ -249,20 +260,28 @@ public final class PollRunner {
     log.warn("{} for account {} window {}..{} failed: {}", stream, account,
         w == null ? null : w.from(), w == null ? null : w.to(), String.valueOf(err.getMessage()));
     metrics.duration(stream, account, elapsed(t0));
-    return sinks.log(pool, record(stream, account, runKind, w, Counts.ZERO, startedAt, t0, "error",
-            err.getClass().getSimpleName() + ": " + err.getMessage()))
+    return log(pool, record(stream, account, runKind, w, Counts.ZERO, startedAt, t0, "error",
+            err.getClass().getSimpleName() + ": " + err.getMessage()), null)
         .recover(e -> Future.succeededFuture());
   }
 
-  IngestSinks.RunRecord record(String stream, String account, String runKind, Window w, Counts c, Instant startedAt,
-                               long t0, String status, String error) {
-    return record(stream, account, runKind, w, c, startedAt, t0, status, error, null);
+  IngestionLogEntry record(String stream, String account, String runKind, Window w, Counts c, Instant startedAt,
+                           long t0, String status, String error) {
+    return new IngestionLogEntry(stream, account, runKind, w == null ? null : w.from(), w == null ? null : w.to(),
+        c.fetched(), c.inserted(), c.updated(), c.rejected(), startedAt, clock.instant(), status, error, instanceId);
   }
 
-  IngestSinks.RunRecord record(String stream, String account, String runKind, Window w, Counts c, Instant startedAt,
-                               long t0, String status, String error, JsonObject detail) {
-    return new IngestSinks.RunRecord(stream, account, runKind, w, c, startedAt, clock.instant(),
-        elapsed(t0).toMillis(), status, error, instanceId, detail);
+  /** Quarantines inside the run's transaction; counted once it has committed, so a rollback never inflates the metric. */
+  Future<Integer> quarantine(SqlConnection conn, List<QuarantineItem> items) {
+    return quarantine.write(conn, items).map(result -> {
+      conn.transaction().completion().onSuccess(v -> metrics.quarantined(result));
+      return result.inserted();
+    });
+  }
+
+  /** One ingestion_log row; the client is the write transaction, or the pool for a failed run. */
+  Future<Void> log(SqlClient client, IngestionLogEntry entry, JsonObject detail) {
+    return logWriter.write(client, entry, detail).mapEmpty();
   }
 
   static java.time.Duration elapsed(long t0) {

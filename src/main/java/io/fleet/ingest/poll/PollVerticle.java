@@ -1,5 +1,6 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.lease.Fence;
 import io.fleet.ingest.lease.Leases;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

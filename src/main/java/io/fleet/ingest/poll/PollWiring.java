@@ -2,7 +2,6 @@ package io.fleet.ingest.poll;
 
 import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.geocode.Geocoder;
-import io.fleet.ingest.ingest.QuarantineWriter;
 import io.fleet.ingest.ingest.TimestampGuard;
 import io.fleet.ingest.ops.IngestMetrics;
 import java.util.Optional;
@@ -13,10 +12,9 @@ public final class PollWiring {
   }
 
   public static PollRunner runner(ServiceContext ctx) {
-    IngestSinks sinks = new IngestWriterSinks(new TimestampGuard(ctx.config().ingest(), ctx.clock()),
-        new QuarantineWriter(ctx.registry()));
     Optional<AddressLookup> geocoder = ctx.lookup(Geocoder.class).map(PollWiring::lookup);
-    return new PollRunner(ctx.pool(), ctx.clock(), ctx.config().poll(), sinks, geocoder,
+    return new PollRunner(ctx.pool(), ctx.clock(), ctx.config().poll(),
+        new TimestampGuard(ctx.config().ingest(), ctx.clock()), geocoder,
         new PollMetrics(IngestMetrics.of(ctx), ctx.clock()), ctx.instanceId());
   }
 

@@ -1,5 +1,7 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.lease.Fence;
+import io.fleet.ingest.store.Checkpoints;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -1,11 +1,11 @@
 package io.fleet.ingest.webhook;
 
-import io.fleet.ingest.ingest.AlarmRecord;
+import io.fleet.ingest.store.AlarmRecord;
 import io.fleet.ingest.ingest.Fields;
-import io.fleet.ingest.ingest.PositionRecord;
-import io.fleet.ingest.ingest.QuarantineItem;
-import io.fleet.ingest.ingest.RawPushMessage;
-import io.fleet.ingest.ingest.Source;
+import io.fleet.ingest.store.PositionRecord;
+import io.fleet.ingest.store.QuarantineItem;
+import io.fleet.ingest.store.RawPushMessage;
+import io.fleet.ingest.store.Source;
 import io.fleet.ingest.ingest.TimestampGuard;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

@@ -1,13 +1,13 @@
 package io.fleet.ingest.webhook;
 
-import io.fleet.ingest.ingest.AlarmWriter;
-import io.fleet.ingest.ingest.IngestionLogEntry;
-import io.fleet.ingest.ingest.IngestionLogWriter;
-import io.fleet.ingest.ingest.PositionWriter;
-import io.fleet.ingest.ingest.PushMessageWriter;
-import io.fleet.ingest.ingest.QuarantineWriter;
-import io.fleet.ingest.ingest.Source;
-import io.fleet.ingest.ingest.WriteResult;
+import io.fleet.ingest.store.AlarmWriter;
+import io.fleet.ingest.store.IngestionLogEntry;
+import io.fleet.ingest.store.IngestionLogWriter;
+import io.fleet.ingest.store.PositionWriter;
+import io.fleet.ingest.store.PushMessageWriter;
+import io.fleet.ingest.store.QuarantineWriter;
+import io.fleet.ingest.store.Source;
+import io.fleet.ingest.store.WriteResult;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -49,7 +49,7 @@ final class PushIngestor {
     this.classifier = classifier;
     this.instanceId = instanceId;
     this.metrics = metrics;
-    this.quarantine = new QuarantineWriter(metrics.registry());
+    this.quarantine = new QuarantineWriter();
     this.commits = io.micrometer.core.instrument.Counter.builder(COMMITS)
         .description("Transactions that stored webhook requests (one or more requests each)")
         .register(metrics.registry());
@@ -117,7 +117,7 @@ final class PushIngestor {
                 clock.instant(), "ok", null, instanceId), detail).map(id -> w))
             .compose(w -> alsoInTransaction.apply(conn).map(v -> w)))
         .map(w -> {
-          quarantine.countCommitted(w.quarantined());
+          metrics.quarantined(w.quarantined());
           metrics.committed(stream, w.typed(), batch.quarantine().size());
           for (Classified c : group) {
             count(c.request().path(), "accepted", c.batch().accepted());

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleet.ingest.app.RunningService;
 import io.fleet.ingest.db.DatabaseTarget;
+import io.fleet.ingest.lease.Fence;
+import io.fleet.ingest.store.AlarmRecord;
+import io.fleet.ingest.store.ParkingRecord;
 import io.fleet.ingest.support.MutableClock;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestDatabases;
-import io.fleet.ingest.support.TestService;
 import io.fleet.ingest.support.TestService.Futures;
+import io.fleet.ingest.support.TestService;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,12 +75,12 @@ class PollGapsTest {
     Instant parkedAt = t0.minus(Duration.ofHours(1)).plusSeconds(7);
     Instant leftAt = t0.plus(Duration.ofDays(3));
     int dur = (int) Duration.between(parkedAt, leftAt).toSeconds();
-    fleet.extraStops.add(new VendorRows.Stop(imei, VendorRows.StopKind.PARKING, parkedAt, leftAt, dur, dur, -1.3, 36.8,
-        "Depot", new JsonObject().put("imei", imei).put("startTime", parkedAt.toString())));
+    fleet.extraStops.add(new ParkingRecord(imei, ParkingRecord.Kind.PARKING, parkedAt, leftAt, "acme", dur, dur,
+        -1.3, 36.8, "Depot", null, new JsonObject().put("imei", imei).put("startTime", parkedAt.toString())));
     // A tracker offline for a day uploads an alarm five hours older than the window then polled.
     Instant alarmAt = t0.plus(Duration.ofDays(1)).minus(Duration.ofHours(5));
-    fleet.lateAlarms.add(new FakeFleet.Late(new VendorRows.Alarm(imei, "LATE", alarmAt, "late", null, -1.3, 36.8, 0.0,
-        alarmAt, null, new JsonObject().put("imei", imei)), t0.plus(Duration.ofDays(2))));
+    fleet.lateAlarms.add(new FakeFleet.Late(new AlarmRecord(imei, "LATE", alarmAt, "late", null, "acme", -1.3, 36.8,
+        0.0, alarmAt, null, null, new JsonObject().put("imei", imei)), t0.plus(Duration.ofDays(2))));
 
     sync();
     runAll();

@@ -1,8 +1,5 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
-import io.fleet.ingest.ops.IngestMetrics;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -18,9 +15,9 @@ import java.util.TreeMap;
  * quarantined for the same (stream, reason) (same canonical-JSON SHA-256) is skipped, so
  * re-deliveries and spool replays land once.
  *
- * <p>Counting is separate from writing because the write usually runs inside the caller's
- * transaction: call {@link #countCommitted(Result)} after the commit, so a rolled-back batch
- * never shows in {@code tracksolid.quarantined{stream,reason}}.
+ * <p>The write only reports what it did ({@link Result#newByStreamReason()}): it usually runs
+ * inside the caller's transaction, so the run counts {@code tracksolid.quarantined{stream,reason}}
+ * after the commit, and a rolled-back batch never shows there.
  */
 public final class QuarantineWriter {
   private static final String INSERT = """
@@ -31,12 +28,6 @@ public final class QuarantineWriter {
       ON CONFLICT (stream, reason, item_hash) DO NOTHING
       RETURNING stream, reason
       """;
-
-  private final IngestMetrics metrics;
-
-  public QuarantineWriter(MeterRegistry registry) {
-    this.metrics = new IngestMetrics(registry);
-  }
 
   /**
    * What a write did: {@code inserted} new rows (per [stream, reason] in {@code newByStreamReason})
@@ -89,14 +80,5 @@ public final class QuarantineWriter {
       }
       return new Result(inserted, n - inserted, Map.copyOf(byKey));
     });
-  }
-
-  /** Adds the committed batch to {@code tracksolid.quarantined{stream,reason}}. */
-  public void countCommitted(Result result) {
-    result.newByStreamReason().forEach((key, count) -> counter(key.get(0), key.get(1)).increment(count));
-  }
-
-  private Counter counter(String stream, String reason) {
-    return metrics.quarantined(stream, reason);
   }
 }

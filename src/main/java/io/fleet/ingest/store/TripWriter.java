@@ -1,23 +1,30 @@
-package io.fleet.ingest.poll;
+package io.fleet.ingest.store;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.SqlClient;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Upserts trips on (imei, start_time) inside the caller's transaction. A point that moved loses the
+ * Upserts trips on (imei, start_time) in ONE round trip per batch, inside the caller's transaction. A point that moved loses the
  * address of its old position and the row goes back to the address backfill.
  */
-final class TripWriter {
+public final class TripWriter {
   private static final String SQL = """
       INSERT INTO tracksolid.trips AS t (imei, start_time, end_time, account, start_lat, start_lng, end_lat, end_lng,
         distance_m, duration_s, avg_speed_kmh, max_speed_kmh, start_address, end_address, source_method,
         received_at, updated_at, raw)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
+      SELECT u.imei, u.start_time, u.end_time, u.account, u.start_lat, u.start_lng, u.end_lat, u.end_lng,
+             u.distance_m, u.duration_s, u.avg_speed_kmh, u.max_speed_kmh, u.start_address, u.end_address,
+             u.source_method, $17::timestamptz, $17::timestamptz, u.raw::jsonb
+      FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::float8[], $6::float8[],
+                  $7::float8[], $8::float8[], $9::float8[], $10::int4[], $11::float8[], $12::float8[], $13::text[],
+                  $14::text[], $15::text[], $16::text[])
+        AS u(imei, start_time, end_time, account, start_lat, start_lng, end_lat, end_lng, distance_m, duration_s,
+             avg_speed_kmh, max_speed_kmh, start_address, end_address, source_method, raw)
       ON CONFLICT (imei, start_time) DO UPDATE SET
         end_time = EXCLUDED.end_time, account = EXCLUDED.account,
         start_lat = EXCLUDED.start_lat, start_lng = EXCLUDED.start_lng,
@@ -53,23 +60,26 @@ final class TripWriter {
          OR (t.end_address IS NULL AND EXCLUDED.end_address IS NOT NULL)
       RETURNING (xmax = 0) AS inserted""";
 
-  private TripWriter() {
-  }
+  private static final Comparator<TripRecord> KEY_ORDER = Comparator.comparing(TripRecord::imei)
+      .thenComparing((TripRecord r) -> r.startTime().truncatedTo(ChronoUnit.MICROS));
 
-  /** Addresses are keyed by the trip's position in {@code trips}; missing ones stay null. */
-  static Future<Counts> upsert(SqlConnection conn, String account, List<Located<VendorRows.Trip>> trips, Instant now) {
-    Map<String, Tuple> byKey = new LinkedHashMap<>();
-    for (Located<VendorRows.Trip> l : trips) {
-      VendorRows.Trip t = l.row();
-      // The same trip twice in one page would make ON CONFLICT touch a row twice: last one wins.
-      byKey.put(t.imei() + "|" + t.startTime(), Tuple.tuple()
-          .addString(t.imei()).addOffsetDateTime(Checkpoints.utc(t.startTime()))
-          .addOffsetDateTime(Checkpoints.utc(t.endTime())).addString(account)
-          .addDouble(t.startLat()).addDouble(t.startLng()).addDouble(t.endLat()).addDouble(t.endLng())
-          .addDouble(t.distanceM()).addInteger(t.durationS()).addDouble(t.avgSpeedKmh()).addDouble(t.maxSpeedKmh())
-          .addString(l.startAddress()).addString(l.endAddress()).addString(t.sourceMethod())
-          .addOffsetDateTime(Checkpoints.utc(now)).addValue(t.raw()));
+  private static final Columns<TripRecord> COLUMNS = Columns.<TripRecord>of()
+      .text(TripRecord::imei).time(TripRecord::startTime).time(TripRecord::endTime).text(TripRecord::account)
+      .float8(TripRecord::startLat).float8(TripRecord::startLng).float8(TripRecord::endLat)
+      .float8(TripRecord::endLng).float8(TripRecord::distanceM).int4(TripRecord::durationS)
+      .float8(TripRecord::avgSpeedKmh).float8(TripRecord::maxSpeedKmh).text(TripRecord::startAddress)
+      .text(TripRecord::endAddress).text(TripRecord::sourceMethod).jsonb(TripRecord::raw);
+
+  /**
+   * Writes the batch in one statement; an empty batch makes no round trip. The same trip twice in
+   * one page keeps the later one and counts the other as unchanged.
+   */
+  public Future<WriteResult> write(SqlClient client, Collection<TripRecord> trips, Instant now) {
+    List<TripRecord> rows = Sql.unique(trips, KEY_ORDER, true);
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(WriteResult.NONE);
     }
-    return Upserts.run(conn, SQL, List.copyOf(byKey.values()));
+    return client.preparedQuery(SQL).execute(COLUMNS.bind(rows).addValue(Sql.utc(now)))
+        .map(result -> Sql.counted(result, trips.size()));
   }
 }
