@@ -1,9 +1,13 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.ingest.IngestRun;
+import io.fleet.ingest.lease.Fence;
 import io.fleet.ingest.store.Checkpoints;
 import io.fleet.ingest.store.DeviceRecord;
 import io.fleet.ingest.store.DeviceWriter;
 import io.fleet.ingest.store.QuarantineItem;
+import io.fleet.ingest.store.RunKind;
+import io.fleet.ingest.store.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -28,19 +32,21 @@ final class DeviceSync {
   private DeviceSync() {
   }
 
-  /** @param runKind 'scheduled' from the poller, 'backfill' from the backfill command (health ignores it) */
-  static Future<RunResult> run(PollRunner runner, FleetSource source, String runKind) {
+  /**
+   * @param runKind scheduled from the poller, backfill from the backfill command (health ignores it)
+   * @param fence the poller's lease, or null (backfill)
+   */
+  static Future<RunResult> run(PollRunner runner, FleetSource source, RunKind runKind, Fence fence) {
     String stream = Endpoint.DEVICES.stream();
     String account = source.account();
-    Instant startedAt = runner.clock().instant();
+    IngestRun.Run run = new IngestRun.Run(stream, account, runKind, null, null, runner.clock().instant());
     long t0 = System.nanoTime();
     return Checkpoints.read(runner.pool(), account, Endpoint.DEVICES.key())
         .map(mark -> mark.map(m -> m.state().getJsonObject("targets")).orElse(null))
         .compose(before -> listAll(source, source.targets(), 0, new ArrayList<>())
             .map(listed -> sync(stream, before, listed)))
-        .compose(sync -> write(runner, account, runKind, stream, startedAt, t0, sync))
-        .recover(err -> runner.failed(stream, account, runKind, null, startedAt, t0, err)
-            .transform(x -> Future.failedFuture(err)));
+        .compose(sync -> write(runner, run, fence, t0, sync))
+        .recover(err -> runner.failed(run, t0, err).transform(x -> Future.failedFuture(err)));
   }
 
   private record Sync(Map<String, DeviceRecord> byImei, List<QuarantineItem> rejected, int fetched,
@@ -81,40 +87,38 @@ final class DeviceSync {
     return new Sync(byImei, rejected, fetched, failures, listedOk, targets);
   }
 
-  private static Future<RunResult> write(PollRunner runner, String account, String runKind, String stream,
-                                         Instant startedAt, long t0, Sync s) {
+  private static Future<RunResult> write(PollRunner runner, IngestRun.Run run, Fence fence, long t0, Sync s) {
+    String account = run.account();
     List<String> failures = s.failures();
     boolean complete = failures.isEmpty() && !s.byImei().isEmpty();
     // Only a sync that heard from at least one target vouches for anything.
     boolean advance = s.listedOk() > 0;
     Instant now = runner.clock().instant();
     JsonObject detail = new JsonObject();
-    return runner.pool().withTransaction(conn -> runner.quarantine(conn, s.rejected())
-            .compose(q -> WRITER.write(conn, s.byImei().values(), now))
-            .compose(w -> (complete ? disablePass(runner, conn, account, s.byImei(), now, detail)
-                : Future.succeededFuture()).map(w))
-            .map(w -> Counts.of(s.fetched(), w, s.rejected().size()))
-            .compose(c -> runner.log(conn, runner.record(stream, account, runKind, null, c, startedAt,
-                    t0, failures.isEmpty() ? "ok" : "error",
-                    failures.isEmpty() ? null : "disable pass skipped; failed targets: " + String.join("; ", failures)),
-                    detail.isEmpty() ? null : detail)
-                .compose(v -> !advance ? Future.<Void>succeededFuture()
-                    : Checkpoints.advance(conn, account, Endpoint.DEVICES.key(), now,
-                        new JsonObject().put("complete", complete).put("targets", s.targets()), now))
-                .map(c)))
-        .map(c -> {
-          runner.metrics().rows(stream, c);
-          runner.metrics().duration(stream, account, PollRunner.elapsed(t0));
-          if (advance) {
-            runner.metrics().checkpoint(stream, account, now);
-          }
-          if (!failures.isEmpty()) {
-            log.warn("device sync for {}: {} target(s) failed, disable pass skipped: {}", account, failures.size(),
-                failures);
-          }
-          return new RunResult(failures.isEmpty() ? "ok" : "error", c, 1,
-              failures.isEmpty() ? null : String.join("; ", failures));
-        });
+    IngestRun.Commit commit = IngestRun.Commit.of(run, s.fetched(), s.rejected(),
+            conn -> WRITER.write(conn, s.byImei().values(), now)
+                .compose(w -> (complete ? disablePass(runner, conn, account, s.byImei(), now, detail)
+                    : Future.succeededFuture()).map(w)))
+        .fenced(fence).withDetail(detail);
+    if (!failures.isEmpty()) {
+      commit = commit.failedPartly("disable pass skipped; failed targets: " + String.join("; ", failures));
+    }
+    if (advance) {
+      commit = commit.advancing(new IngestRun.Checkpoint(Endpoint.DEVICES.key(), now,
+          new JsonObject().put("complete", complete).put("targets", s.targets())));
+    }
+    return runner.run().commit(commit).map(committed -> {
+      runner.metrics().duration(run.stream(), account, PollRunner.elapsed(t0));
+      if (advance) {
+        runner.metrics().checkpoint(run.stream(), account, now);
+      }
+      if (!failures.isEmpty()) {
+        log.warn("device sync for {}: {} target(s) failed, disable pass skipped: {}", account, failures.size(),
+            failures);
+      }
+      return new RunResult(failures.isEmpty() ? RunStatus.OK : RunStatus.ERROR, committed.counts(), 1,
+          failures.isEmpty() ? null : String.join("; ", failures));
+    });
   }
 
   /**

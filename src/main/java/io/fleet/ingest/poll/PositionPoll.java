@@ -1,11 +1,14 @@
 package io.fleet.ingest.poll;
 
-import io.fleet.ingest.store.Checkpoints;
-import io.fleet.ingest.store.DeviceContactWriter;
+import io.fleet.ingest.ingest.IngestRun;
+import io.fleet.ingest.lease.Fence;
 import io.fleet.ingest.store.DeviceContactWriter.DeviceContact;
+import io.fleet.ingest.store.DeviceContactWriter;
 import io.fleet.ingest.store.PositionRecord;
 import io.fleet.ingest.store.PositionWriter;
 import io.fleet.ingest.store.QuarantineItem;
+import io.fleet.ingest.store.RunKind;
+import io.fleet.ingest.store.RunStatus;
 import io.fleet.ingest.tracksolid.Lenient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -21,10 +24,12 @@ final class PositionPoll {
   private PositionPoll() {
   }
 
-  static Future<RunResult> run(PollRunner runner, FleetSource source) {
+  /** @param fence the poller's lease */
+  static Future<RunResult> run(PollRunner runner, FleetSource source, Fence fence) {
     String stream = Endpoint.POSITIONS.stream();
     String account = source.account();
     Instant startedAt = runner.clock().instant();
+    IngestRun.Run unwindowed = new IngestRun.Run(stream, account, RunKind.SCHEDULED, null, null, startedAt);
     long t0 = System.nanoTime();
     List<PositionRecord> all = new ArrayList<>();
     List<String> failures = new ArrayList<>();
@@ -57,22 +62,18 @@ final class PositionPoll {
       Window w = ok.isEmpty() ? null : new Window(ok.stream().map(PositionRecord::gpsTime)
           .min(Instant::compareTo).orElseThrow(), newest);
       List<DeviceContact> contacts = g.accepted().stream().map(PositionPoll::contact).toList();
-      return runner.pool().withTransaction(conn -> runner.quarantine(conn, rejected)
-          .compose(q -> POSITIONS.write(conn, ok))
-          .compose(written -> CONTACTS.write(conn, contacts, runner.clock().instant()).map(written))
-          .map(written -> Counts.of(all.size(), written, rejected.size()))
-          .compose(c -> runner.log(conn, runner.record(stream, account, "scheduled", w, c, startedAt, t0,
-                  failures.isEmpty() ? "ok" : "error", failures.isEmpty() ? null : String.join("; ", failures)), null)
-              .compose(x -> Checkpoints.advance(conn, account, Endpoint.POSITIONS.key(), newest, new JsonObject(),
-                  runner.clock().instant()))
-              .map(c)));
-    }).map(c -> {
-      runner.metrics().rows(stream, c);
+      IngestRun.Run run = w == null ? unwindowed
+          : new IngestRun.Run(stream, account, RunKind.SCHEDULED, w.from(), w.to(), startedAt);
+      IngestRun.Commit commit = IngestRun.Commit.of(run, all.size(), rejected,
+              conn -> POSITIONS.write(conn, ok)
+                  .compose(written -> CONTACTS.write(conn, contacts, runner.clock().instant()).map(written)))
+          .fenced(fence).advancing(new IngestRun.Checkpoint(Endpoint.POSITIONS.key(), newest, new JsonObject()));
+      return runner.run().commit(failures.isEmpty() ? commit : commit.failedPartly(String.join("; ", failures)));
+    }).map(committed -> {
       runner.metrics().duration(stream, account, PollRunner.elapsed(t0));
-      return new RunResult(failures.isEmpty() ? "ok" : "error", c, 1,
+      return new RunResult(failures.isEmpty() ? RunStatus.OK : RunStatus.ERROR, committed.counts(), 1,
           failures.isEmpty() ? null : String.join("; ", failures));
-    }).recover(err -> runner.failed(stream, account, "scheduled", null, startedAt, t0, err)
-        .transform(x -> Future.failedFuture(err)));
+    }).recover(err -> runner.failed(unwindowed, t0, err).transform(x -> Future.failedFuture(err)));
   }
 
   /** The heartbeat (hbTime) and online flag ride along in the vendor row. */

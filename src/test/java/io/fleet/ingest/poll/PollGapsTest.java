@@ -9,6 +9,8 @@ import io.fleet.ingest.db.DatabaseTarget;
 import io.fleet.ingest.lease.Fence;
 import io.fleet.ingest.store.AlarmRecord;
 import io.fleet.ingest.store.ParkingRecord;
+import io.fleet.ingest.store.RunKind;
+import io.fleet.ingest.store.RunStatus;
 import io.fleet.ingest.support.MutableClock;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestDatabases;
@@ -58,7 +60,7 @@ class PollGapsTest {
   }
 
   RunResult sync() {
-    return Futures.get(DeviceSync.run(runner, fleet, "scheduled"), 30);
+    return Futures.get(DeviceSync.run(runner, fleet, RunKind.SCHEDULED, null), 30);
   }
 
   void runAll() {
@@ -154,7 +156,7 @@ class PollGapsTest {
     fleet.failWhen(c -> c.startsWith("trips") && Instant.parse(c.split(" ")[1]).isBefore(mainFrom));
     RunResult r = run(Endpoint.TRIPS);
 
-    assertThat(r.status()).isEqualTo("error");
+    assertThat(r.status()).isEqualTo(RunStatus.ERROR);
     assertThat(checkpoint(db, "acme", "trips")).isEqualTo(clock.instant().minus(PollFixture.SETTLE));
     assertThat(Sql.count(db, "SELECT jsonb_array_length(state->'imeis') FROM tracksolid.checkpoints "
         + "WHERE account = 'acme' AND endpoint = 'trips'")).isEqualTo(FLEET);
@@ -218,7 +220,7 @@ class PollGapsTest {
     List<String> sub = List.copyOf(fleet.imeisOf("acme-sub"));
     fleet.imeisOf("acme-sub").clear();
     clock.advance(Duration.ofMinutes(1));
-    assertThat(sync().status()).isEqualTo("error");
+    assertThat(sync().status()).isEqualTo(RunStatus.ERROR);
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(FLEET - 1);
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.devices' "
         + "AND status = 'error' AND error LIKE '%acme-sub: listed no devices (had 2)%'")).isEqualTo(1);
@@ -229,7 +231,7 @@ class PollGapsTest {
     assertThat(before).isAfter(synced);
     fleet.failingTargets.addAll(List.of("acme", "acme-sub"));
     clock.advance(Duration.ofMinutes(1));
-    assertThat(sync().status()).isEqualTo("error");
+    assertThat(sync().status()).isEqualTo(RunStatus.ERROR);
     assertThat(checkpoint(db, "acme", "devices")).isEqualTo(before);
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE rows_fetched < rows_inserted "
         + "+ rows_updated + rows_rejected")).isZero();

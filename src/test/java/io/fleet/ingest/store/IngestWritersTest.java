@@ -122,8 +122,8 @@ class IngestWritersTest {
     assertThat(Futures.get(writer.write(pool, List.of(new RawPushMessage("pushhb", "444", null, hb))), 10))
         .isEqualTo(new WriteResult(0, 0, 1));
     Instant t = Instant.parse("2024-05-01T00:00:00Z");
-    long id = Futures.get(new IngestionLogWriter().write(pool, new IngestionLogEntry("webhook.pushhb", null, "push",
-        null, null, 2, 2, 0, 0, t, t.plusMillis(15), "ok", null, "test")), 10);
+    long id = Futures.get(new IngestionLogWriter().write(pool, new IngestionLogEntry("webhook.pushhb", null,
+        RunKind.PUSH, null, null, 2, 2, 0, 0, t, t.plusMillis(15), RunStatus.OK, null, "test")), 10);
     assertThat(Sql.one(db, "SELECT stream, account, run_kind, duration_ms FROM tracksolid.ingestion_log WHERE id = "
         + id)).containsEntry("stream", "webhook.pushhb").containsEntry("account", "").containsEntry("duration_ms", 15L);
   }

@@ -1,10 +1,12 @@
-package io.fleet.ingest.poll;
+package io.fleet.ingest.ingest;
 
 import io.fleet.ingest.store.WriteResult;
 
 /**
- * Exact per-run counts. fetched = inserted + updated + rejected + unchanged, where unchanged rows
- * (a re-poll of what is already stored) are neither inserted nor updated.
+ * Exact counts of a run, as its ingestion_log row holds them: fetched = inserted + updated +
+ * rejected + unchanged, where unchanged rows (a re-poll of what is already stored) are neither
+ * inserted nor updated. One table write reports a {@link WriteResult}; a run adds what it fetched
+ * and refused.
  */
 public record Counts(int fetched, int inserted, int updated, int rejected) {
   public static final Counts ZERO = new Counts(0, 0, 0, 0);
