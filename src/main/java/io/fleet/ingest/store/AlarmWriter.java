@@ -37,17 +37,8 @@ public final class AlarmWriter {
         speed_kmh     = COALESCE(a.speed_kmh, EXCLUDED.speed_kmh),
         position_time = COALESCE(a.position_time, EXCLUDED.position_time),
         geofence_id   = COALESCE(a.geofence_id, EXCLUDED.geofence_id),
-        address       = COALESCE(a.address, EXCLUDED.address),
         -- The point only ever goes from unknown to known; then the address backfill looks again.
-        address_attempted_at = CASE WHEN (a.lat IS NULL AND EXCLUDED.lat IS NOT NULL)
-                                      OR (a.lng IS NULL AND EXCLUDED.lng IS NOT NULL)
-                                    THEN NULL ELSE a.address_attempted_at END,
-        address_tries = CASE WHEN (a.lat IS NULL AND EXCLUDED.lat IS NOT NULL)
-                               OR (a.lng IS NULL AND EXCLUDED.lng IS NOT NULL)
-                             THEN NULL ELSE a.address_tries END,
-        address_retry_at = CASE WHEN (a.lat IS NULL AND EXCLUDED.lat IS NOT NULL)
-                                  OR (a.lng IS NULL AND EXCLUDED.lng IS NOT NULL)
-                                THEN NULL ELSE a.address_retry_at END,
+        """ + AddressReset.onConflictSet(AddressReset.ALARMS, "a", AddressReset.Update.FILL) + """
         raw           = COALESCE(a.raw, EXCLUDED.raw),
         seen_by_poll  = a.seen_by_poll OR EXCLUDED.seen_by_poll,
         seen_by_push  = a.seen_by_push OR EXCLUDED.seen_by_push,

@@ -25,14 +25,7 @@ public final class ParkingWriter {
       ON CONFLICT (imei, kind, start_time) DO UPDATE SET
         end_time = EXCLUDED.end_time, account = EXCLUDED.account, duration_s = EXCLUDED.duration_s,
         stop_s = EXCLUDED.stop_s, lat = EXCLUDED.lat, lng = EXCLUDED.lng, vendor_address = EXCLUDED.vendor_address,
-        address = CASE WHEN p.lat IS DISTINCT FROM EXCLUDED.lat OR p.lng IS DISTINCT FROM EXCLUDED.lng
-                       THEN EXCLUDED.address ELSE COALESCE(EXCLUDED.address, p.address) END,
-        address_attempted_at = CASE WHEN p.lat IS DISTINCT FROM EXCLUDED.lat OR p.lng IS DISTINCT FROM EXCLUDED.lng
-                                    THEN NULL ELSE p.address_attempted_at END,
-        address_tries = CASE WHEN p.lat IS DISTINCT FROM EXCLUDED.lat OR p.lng IS DISTINCT FROM EXCLUDED.lng
-                             THEN NULL ELSE p.address_tries END,
-        address_retry_at = CASE WHEN p.lat IS DISTINCT FROM EXCLUDED.lat OR p.lng IS DISTINCT FROM EXCLUDED.lng
-                                THEN NULL ELSE p.address_retry_at END,
+        """ + AddressReset.onConflictSet(AddressReset.PARKING, "p", AddressReset.Update.REPLACE) + """
         updated_at = EXCLUDED.updated_at, raw = EXCLUDED.raw
       WHERE (p.end_time, p.account, p.duration_s, p.stop_s, p.lat, p.lng, p.vendor_address, p.raw)
             IS DISTINCT FROM

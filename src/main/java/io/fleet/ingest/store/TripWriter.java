@@ -31,24 +31,7 @@ public final class TripWriter {
         end_lat = EXCLUDED.end_lat, end_lng = EXCLUDED.end_lng,
         distance_m = EXCLUDED.distance_m, duration_s = EXCLUDED.duration_s,
         avg_speed_kmh = EXCLUDED.avg_speed_kmh, max_speed_kmh = EXCLUDED.max_speed_kmh,
-        start_address = CASE WHEN t.start_lat IS DISTINCT FROM EXCLUDED.start_lat
-                               OR t.start_lng IS DISTINCT FROM EXCLUDED.start_lng
-                             THEN EXCLUDED.start_address ELSE COALESCE(EXCLUDED.start_address, t.start_address) END,
-        end_address = CASE WHEN t.end_lat IS DISTINCT FROM EXCLUDED.end_lat
-                             OR t.end_lng IS DISTINCT FROM EXCLUDED.end_lng
-                           THEN EXCLUDED.end_address ELSE COALESCE(EXCLUDED.end_address, t.end_address) END,
-        address_attempted_at = CASE WHEN (t.start_lat, t.start_lng, t.end_lat, t.end_lng)
-                                         IS DISTINCT FROM (EXCLUDED.start_lat, EXCLUDED.start_lng,
-                                                           EXCLUDED.end_lat, EXCLUDED.end_lng)
-                                    THEN NULL ELSE t.address_attempted_at END,
-        address_tries = CASE WHEN (t.start_lat, t.start_lng, t.end_lat, t.end_lng)
-                                  IS DISTINCT FROM (EXCLUDED.start_lat, EXCLUDED.start_lng,
-                                                    EXCLUDED.end_lat, EXCLUDED.end_lng)
-                             THEN NULL ELSE t.address_tries END,
-        address_retry_at = CASE WHEN (t.start_lat, t.start_lng, t.end_lat, t.end_lng)
-                                     IS DISTINCT FROM (EXCLUDED.start_lat, EXCLUDED.start_lng,
-                                                       EXCLUDED.end_lat, EXCLUDED.end_lng)
-                                THEN NULL ELSE t.address_retry_at END,
+        """ + AddressReset.onConflictSet(AddressReset.TRIPS, "t", AddressReset.Update.REPLACE) + """
         source_method = EXCLUDED.source_method, updated_at = EXCLUDED.updated_at, raw = EXCLUDED.raw
       WHERE (t.end_time, t.account, t.start_lat, t.start_lng, t.end_lat, t.end_lng, t.distance_m, t.duration_s,
              t.avg_speed_kmh, t.max_speed_kmh, t.source_method, t.raw)
