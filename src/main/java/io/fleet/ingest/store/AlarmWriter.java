@@ -2,11 +2,9 @@ package io.fleet.ingest.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.List;
 
 /**
  * Upserts alarms into tracksolid.alarms on (imei, alarm_type, alarm_time) in ONE round trip per
@@ -74,12 +72,7 @@ public final class AlarmWriter {
    * in a statement).
    */
   public Future<WriteResult> write(SqlClient client, Collection<AlarmRecord> alarms, Source source) {
-    List<AlarmRecord> rows = Sql.unique(alarms, KEY_ORDER, false);
-    if (rows.isEmpty()) {
-      return Future.succeededFuture(WriteResult.NONE);
-    }
-    Tuple params = COLUMNS.bind(rows)
-        .addValue(Sql.text(source.column())).addValue(source == Source.POLL).addValue(source == Source.PUSH);
-    return client.preparedQuery(UPSERT).execute(params).map(result -> Sql.counted(result, alarms.size()));
+    return COLUMNS.upsert(client, UPSERT, Sql.unique(alarms, KEY_ORDER, false), alarms.size(), source.column(),
+        source == Source.POLL, source == Source.PUSH);
   }
 }

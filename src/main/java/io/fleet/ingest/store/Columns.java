@@ -1,5 +1,7 @@
 package io.fleet.ingest.store;
 
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.lang.reflect.Array;
 import java.time.Instant;
@@ -64,5 +66,21 @@ final class Columns<T> {
       tuple.addValue(array);
     }
     return tuple;
+  }
+
+  /**
+   * Runs {@code sql}, an upsert ending in {@code RETURNING (xmax = 0) AS inserted}, over {@code rows}
+   * (one per key, see {@link Sql#unique}) with {@code scalars} bound after the arrays. {@code asked}
+   * is the batch size before repeats were dropped; an empty batch makes no round trip.
+   */
+  Future<WriteResult> upsert(SqlClient client, String sql, List<T> rows, int asked, Object... scalars) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(new WriteResult(0, 0, asked));
+    }
+    Tuple params = bind(rows);
+    for (Object scalar : scalars) {
+      params.addValue(scalar);
+    }
+    return client.preparedQuery(sql).execute(params).map(result -> Sql.counted(result, asked));
   }
 }

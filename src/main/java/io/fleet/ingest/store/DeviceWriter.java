@@ -67,8 +67,7 @@ public final class DeviceWriter {
       return Future.succeededFuture(WriteResult.NONE);
     }
     String[] imeis = rows.stream().map(d -> Sql.text(d.imei())).toArray(String[]::new);
-    return client.preparedQuery(UPSERT).execute(COLUMNS.bind(rows).addValue(Sql.utc(now)))
-        .map(result -> Sql.counted(result, devices.size()))
+    return COLUMNS.upsert(client, UPSERT, rows, devices.size(), Sql.utc(now))
         .compose(c -> client.preparedQuery(TOUCH).execute(Tuple.of(imeis, Sql.utc(now))).map(c));
   }
 

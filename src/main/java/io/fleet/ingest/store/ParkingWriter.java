@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.List;
 
 /**
  * Upserts parking and idling periods on (imei, kind, start_time) in ONE round trip per batch,
@@ -46,11 +45,6 @@ public final class ParkingWriter {
 
   /** Writes the batch in one statement; a stop listed twice keeps the later one and counts the other unchanged. */
   public Future<WriteResult> write(SqlClient client, Collection<ParkingRecord> stops, Instant now) {
-    List<ParkingRecord> rows = Sql.unique(stops, KEY_ORDER, true);
-    if (rows.isEmpty()) {
-      return Future.succeededFuture(WriteResult.NONE);
-    }
-    return client.preparedQuery(SQL).execute(COLUMNS.bind(rows).addValue(Sql.utc(now)))
-        .map(result -> Sql.counted(result, stops.size()));
+    return COLUMNS.upsert(client, SQL, Sql.unique(stops, KEY_ORDER, true), stops.size(), Sql.utc(now));
   }
 }

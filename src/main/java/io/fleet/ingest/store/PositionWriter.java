@@ -2,11 +2,9 @@ package io.fleet.ingest.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.List;
 
 /**
  * Upserts fixes into tracksolid.position_history on (imei, gps_time) in ONE round trip per batch.
@@ -48,11 +46,6 @@ public final class PositionWriter {
 
   /** Writes the batch; an empty batch makes no round trip. Repeats of a key keep the first. */
   public Future<WriteResult> write(SqlClient client, Collection<PositionRecord> positions) {
-    List<PositionRecord> rows = Sql.unique(positions, KEY_ORDER, false);
-    if (rows.isEmpty()) {
-      return Future.succeededFuture(WriteResult.NONE);
-    }
-    return client.preparedQuery(UPSERT).execute(COLUMNS.bind(rows))
-        .map(result -> Sql.counted(result, positions.size()));
+    return COLUMNS.upsert(client, UPSERT, Sql.unique(positions, KEY_ORDER, false), positions.size());
   }
 }

@@ -3,7 +3,6 @@ package io.fleet.ingest.store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -41,37 +40,24 @@ public final class QuarantineWriter {
     }
   }
 
+  private record Hashed(String hash, QuarantineItem item) {
+  }
+
+  private static final Columns<Hashed> COLUMNS = Columns.<Hashed>of().text(h -> h.item().stream())
+      .text(h -> h.item().reason()).text(h -> Sql.detail(h.item().detail())).text(h -> h.item().imei())
+      // Any JSON value, a JSON null included (stored as jsonb 'null', never as SQL NULL).
+      .text(h -> Sql.jsonb(h.item().item())).text(Hashed::hash);
+
   public Future<Result> write(SqlClient client, Collection<QuarantineItem> items) {
     if (items.isEmpty()) {
       return Future.succeededFuture(Result.NONE);
     }
     // Sorted by key, so two batches that share keys lock them in the same order and cannot deadlock.
-    record Hashed(String hash, QuarantineItem item) {
-    }
     List<Hashed> sorted = items.stream().map(q -> new Hashed(q.itemHash(), q))
         .sorted(Comparator.comparing((Hashed h) -> h.item().stream()).thenComparing(h -> h.item().reason())
             .thenComparing(Hashed::hash)).toList();
     int n = sorted.size();
-    String[] stream = new String[n];
-    String[] reason = new String[n];
-    String[] detail = new String[n];
-    String[] imei = new String[n];
-    String[] item = new String[n];
-    String[] hash = new String[n];
-    int i = 0;
-    for (Hashed h : sorted) {
-      QuarantineItem q = h.item();
-      stream[i] = Sql.text(q.stream());
-      reason[i] = Sql.text(q.reason());
-      detail[i] = Sql.detail(q.detail());
-      imei[i] = Sql.text(q.imei());
-      item[i] = Sql.jsonb(q.item());
-      hash[i] = h.hash();
-      i++;
-    }
-    Tuple params = Tuple.tuple().addValue(stream).addValue(reason).addValue(detail).addValue(imei).addValue(item)
-        .addValue(hash);
-    return client.preparedQuery(INSERT).execute(params).map(rows -> {
+    return client.preparedQuery(INSERT).execute(COLUMNS.bind(sorted)).map(rows -> {
       Map<List<String>, Integer> byKey = new TreeMap<>((a, b) -> String.join("\0", a).compareTo(String.join("\0", b)));
       int inserted = 0;
       for (Row row : rows) {

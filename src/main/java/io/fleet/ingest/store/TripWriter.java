@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.List;
 
 /**
  * Upserts trips on (imei, start_time) in ONE round trip per batch, inside the caller's transaction. A point that moved loses the
@@ -58,11 +57,6 @@ public final class TripWriter {
    * one page keeps the later one and counts the other as unchanged.
    */
   public Future<WriteResult> write(SqlClient client, Collection<TripRecord> trips, Instant now) {
-    List<TripRecord> rows = Sql.unique(trips, KEY_ORDER, true);
-    if (rows.isEmpty()) {
-      return Future.succeededFuture(WriteResult.NONE);
-    }
-    return client.preparedQuery(SQL).execute(COLUMNS.bind(rows).addValue(Sql.utc(now)))
-        .map(result -> Sql.counted(result, trips.size()));
+    return COLUMNS.upsert(client, SQL, Sql.unique(trips, KEY_ORDER, true), trips.size(), Sql.utc(now));
   }
 }
