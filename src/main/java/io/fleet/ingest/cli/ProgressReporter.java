@@ -1,7 +1,7 @@
 package io.fleet.ingest.cli;
 
+import io.fleet.ingest.ingest.Counts;
 import io.fleet.ingest.poll.Backfill;
-import io.fleet.ingest.poll.Counts;
 import io.fleet.ingest.poll.Endpoint;
 import io.fleet.ingest.poll.Window;
 import java.util.Locale;

@@ -2,6 +2,8 @@ package io.fleet.ingest.geocode;
 
 import io.fleet.ingest.config.GeocodeConfig;
 import io.fleet.ingest.geocode.Geocoder.Priority;
+import io.fleet.ingest.store.AddressReset;
+import io.fleet.ingest.store.AddressReset.Point;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -21,11 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives rows stored without an address (lane paused, full, or on another replica) their address
  * later, through the lane at backfill priority. A row is done once every missing point got a
- * definite answer: {@code address_attempted_at} (V2__raw_tables.sql) is then set and the row is never selected
+ * definite answer: {@code address_attempted_at} is then set and the row is never selected
  * again, so no row is looked up twice. A row not settled (a lookup failed, or a point has no
  * coordinates yet) counts the try and waits out a growing backoff ({@code address_tries},
  * {@code address_retry_at}) so it cannot crowd older rows out of the batch; the writers
- * reopen a row whose point moved. Existing addresses are never overwritten. Each SELECT and
+ * reopen a row whose point moved ({@link AddressReset} owns that rule and the pending predicate).
+ * Existing addresses are never overwritten. Each SELECT and
  * UPDATE is a short statement of its own; nothing is held while lookups wait.
  */
 public final class AddressBackfillJob {
@@ -38,33 +41,41 @@ public final class AddressBackfillJob {
     }
   }
 
-  private record Point(String address, String lat, String lng) {
-  }
+  /** One table's backfill statements, built from the table's addressed points in {@link AddressReset}. */
+  private record Target(AddressReset.Table of) {
+    String table() {
+      return of.name();
+    }
 
-  private record Target(String table, List<String> keys, String time, List<Point> points) {
-    /** Rows still owed an address: the predicate of the partial pending indexes (V2), word for word. */
-    String pending() {
-      return "address_attempted_at IS NULL AND (" + points.stream()
-          .map(p -> "(" + p.address + " IS NULL AND " + p.lat + " IS NOT NULL AND " + p.lng + " IS NOT NULL)")
-          .collect(Collectors.joining(" OR ")) + ")";
+    List<String> keys() {
+      return of.keys();
+    }
+
+    List<Point> points() {
+      return of.points();
     }
 
     String select() {
+      String time = of.time();
+      List<String> keys = keys();
+      List<Point> points = points();
       String cols = String.join(", ", keys) + ", " + points.stream()
-          .map(p -> p.lat + ", " + p.lng + ", " + p.address).collect(Collectors.joining(", "));
+          .map(p -> p.lat() + ", " + p.lng() + ", " + p.address()).collect(Collectors.joining(", "));
       // Rows that failed lately wait out their backoff, so they never crowd older rows out of the batch.
-      return "SELECT " + cols + ", address_tries FROM tracksolid." + table + " WHERE " + pending() + " AND " + time
+      return "SELECT " + cols + ", address_tries FROM tracksolid." + table() + " WHERE " + of.pending() + " AND " + time
           + " >= $1 AND (address_retry_at IS NULL OR address_retry_at <= $3) ORDER BY " + time + " DESC LIMIT $2";
     }
 
     String update() {
+      List<String> keys = keys();
+      List<Point> points = points();
       int n = keys.size();
-      StringBuilder sql = new StringBuilder("UPDATE tracksolid." + table + " SET ");
+      StringBuilder sql = new StringBuilder("UPDATE tracksolid." + table() + " SET ");
       List<String> params = new ArrayList<>();
       for (int i = 0; i < points.size(); i++) {
         String param = "$" + (n + 1 + i) + "::text";
         params.add(param);
-        sql.append(points.get(i).address).append(" = COALESCE(").append(points.get(i).address).append(", ")
+        sql.append(points.get(i).address()).append(" = COALESCE(").append(points.get(i).address()).append(", ")
             .append(param).append("), ");
       }
       int attempted = n + points.size() + 1;
@@ -80,20 +91,14 @@ public final class AddressBackfillJob {
       // the meantime also cleared its address and reopened the row, which must stay so.
       int coord = tries + 2;
       for (Point p : points) {
-        sql.append(" AND ").append(p.lat).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8")
-            .append(" AND ").append(p.lng).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8");
+        sql.append(" AND ").append(p.lat()).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8")
+            .append(" AND ").append(p.lng()).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8");
       }
       return sql.toString();
     }
   }
 
-  private static final List<Target> TARGETS = List.of(
-      new Target("trips", List.of("imei", "start_time"), "start_time", List.of(
-          new Point("start_address", "start_lat", "start_lng"), new Point("end_address", "end_lat", "end_lng"))),
-      new Target("parking", List.of("imei", "kind", "start_time"), "start_time",
-          List.of(new Point("address", "lat", "lng"))),
-      new Target("alarms", List.of("imei", "alarm_type", "alarm_time"), "alarm_time",
-          List.of(new Point("address", "lat", "lng"))));
+  private static final List<Target> TARGETS = AddressReset.TABLES.stream().map(Target::new).toList();
 
   /** The backfill's SELECT per table, for tests that check its plan. */
   static List<String> selects() {

@@ -1,6 +1,7 @@
 package io.fleet.ingest.ops;
 
-import io.fleet.ingest.ingest.WriteResult;
+import io.fleet.ingest.store.QuarantineWriter;
+import io.fleet.ingest.store.WriteResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -112,6 +113,11 @@ public final class IngestMetrics {
   public Counter webhookItems(String path, String outcome) {
     return Counter.builder(WEBHOOK_ITEMS).description("Pushed items by webhook path and outcome")
         .tags("path", path, "outcome", outcome).register(registry);
+  }
+
+  /** Adds a committed quarantine write to {@code tracksolid.quarantined{stream,reason}}; call after the commit. */
+  public void quarantined(QuarantineWriter.Result committed) {
+    committed.newByStreamReason().forEach((key, n) -> quarantined(key.get(0), key.get(1)).increment(n));
   }
 
   public Counter quarantined(String stream, String reason) {

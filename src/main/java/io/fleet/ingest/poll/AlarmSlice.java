@@ -1,16 +1,21 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.store.AlarmRecord;
+import io.fleet.ingest.store.AlarmWriter;
+import io.fleet.ingest.store.QuarantineItem;
+import io.fleet.ingest.store.Source;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Alarms: fetch, guard, then the shared alarm writer (no enrichment or geocoding here). */
+/** Alarms: fetch, guard, then the alarm writer the webhook uses too (no enrichment or geocoding here). */
 final class AlarmSlice implements SliceJob {
-  private final IngestSinks sinks;
+  private final TimestampGuard guard;
+  private final AlarmWriter writer = new AlarmWriter();
 
-  AlarmSlice(IngestSinks sinks) {
-    this.sinks = sinks;
+  AlarmSlice(TimestampGuard guard) {
+    this.guard = guard;
   }
 
   @Override
@@ -20,21 +25,22 @@ final class AlarmSlice implements SliceJob {
 
   @Override
   public Future<Prepared> prepare(FleetSource source, List<String> imeis, Window w) {
+    String stream = endpoint().stream();
     return source.alarms(imeis, w.from(), w.to()).map(rows -> {
-      Guarded<VendorRows.Alarm> g = Guarded.split(rows, sinks, VendorRows.Alarm::imei, VendorRows.Alarm::alarmTime,
-          VendorRows.Alarm::raw);
+      Guarded<AlarmRecord> g = Guarded.split(rows, stream, guard, AlarmRecord::imei, AlarmRecord::alarmTime,
+          AlarmRecord::raw);
       // The type is part of the key: without it the row cannot be stored, and must not block the slice.
-      List<VendorRows.Alarm> ok = new ArrayList<>();
-      List<IngestSinks.Rejected> rejected = new ArrayList<>(g.rejected());
-      for (VendorRows.Alarm a : g.accepted()) {
+      List<AlarmRecord> ok = new ArrayList<>();
+      List<QuarantineItem> rejected = new ArrayList<>(g.rejected());
+      for (AlarmRecord a : g.accepted()) {
         if (a.alarmType() == null || a.alarmType().isBlank()) {
-          rejected.add(new IngestSinks.Rejected("missing_alarm_type", "alarm has no alertTypeId", a.imei(),
-              a.raw() == null ? new JsonObject() : a.raw()));
+          rejected.add(new QuarantineItem(stream, "missing_alarm_type", "alarm has no alertTypeId", a.imei(),
+              Guarded.item(a.raw())));
         } else {
           ok.add(a);
         }
       }
-      return SliceJob.prepared(rows.size(), rejected, conn -> sinks.alarms(conn, source.account(), ok));
+      return new Prepared(rows.size(), rejected, conn -> writer.write(conn, ok, Source.POLL));
     });
   }
 }

@@ -1,5 +1,8 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.ingest.Counts;
+import io.fleet.ingest.store.Checkpoints;
+import io.fleet.ingest.store.RunKind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -42,7 +45,7 @@ public final class Backfill {
     Future<Void> chain = Future.succeededFuture();
     for (FleetSource source : sources) {
       // The windowed endpoints ask for the devices stored for the account: sync them first.
-      chain = chain.compose(v -> DeviceSync.run(runner, source, "backfill").<Void>mapEmpty());
+      chain = chain.compose(v -> DeviceSync.run(runner, source, RunKind.BACKFILL, null).<Void>mapEmpty());
       for (Endpoint endpoint : endpoints) {
         if (!endpoint.windowed()) {
           continue;
@@ -87,7 +90,7 @@ public final class Backfill {
         }
         for (Window w : todo) {
           chain = chain.compose(s -> cancelled.getAsBoolean() ? Future.succeededFuture(s)
-              : runner.slice(source, endpoint, imeis, w, "backfill", key, state).map(c -> {
+              : runner.slice(source, endpoint, imeis, w, RunKind.BACKFILL, key, state).map(c -> {
                 progress.sliceDone(account, endpoint, w, c);
                 return new Summary(s.counts().plus(c), s.slices() + 1, s.skippedSlices());
               }));

@@ -1,5 +1,13 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.ingest.IngestRun;
+import io.fleet.ingest.lease.Fence;
+import io.fleet.ingest.store.Checkpoints;
+import io.fleet.ingest.store.DeviceRecord;
+import io.fleet.ingest.store.DeviceWriter;
+import io.fleet.ingest.store.QuarantineItem;
+import io.fleet.ingest.store.RunKind;
+import io.fleet.ingest.store.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -16,37 +24,41 @@ import org.slf4j.LoggerFactory;
  */
 final class DeviceSync {
   private static final Logger log = LoggerFactory.getLogger(DeviceSync.class);
+  private static final DeviceWriter WRITER = new DeviceWriter();
 
-  private record Listed(String target, List<VendorRows.Device> devices, Throwable error) {
+  private record Listed(String target, List<DeviceRecord> devices, Throwable error) {
   }
 
   private DeviceSync() {
   }
 
-  /** @param runKind 'scheduled' from the poller, 'backfill' from the backfill command (health ignores it) */
-  static Future<RunResult> run(PollRunner runner, FleetSource source, String runKind) {
+  /**
+   * @param runKind scheduled from the poller, backfill from the backfill command (health ignores it)
+   * @param fence the poller's lease, or null (backfill)
+   */
+  static Future<RunResult> run(PollRunner runner, FleetSource source, RunKind runKind, Fence fence) {
     String stream = Endpoint.DEVICES.stream();
     String account = source.account();
-    Instant startedAt = runner.clock().instant();
+    IngestRun.Run run = new IngestRun.Run(stream, account, runKind, null, null, runner.clock().instant());
     long t0 = System.nanoTime();
     return Checkpoints.read(runner.pool(), account, Endpoint.DEVICES.key())
         .map(mark -> mark.map(m -> m.state().getJsonObject("targets")).orElse(null))
-        .compose(before -> listAll(source, source.targets(), 0, new ArrayList<>()).map(listed -> sync(before, listed)))
-        .compose(sync -> write(runner, account, runKind, stream, startedAt, t0, sync))
-        .recover(err -> runner.failed(stream, account, runKind, null, startedAt, t0, err)
-            .transform(x -> Future.failedFuture(err)));
+        .compose(before -> listAll(source, source.targets(), 0, new ArrayList<>())
+            .map(listed -> sync(stream, before, listed)))
+        .compose(sync -> write(runner, run, fence, t0, sync))
+        .recover(err -> runner.failed(run, t0, err).transform(x -> Future.failedFuture(err)));
   }
 
-  private record Sync(Map<String, VendorRows.Device> byImei, List<IngestSinks.Rejected> rejected, int fetched,
+  private record Sync(Map<String, DeviceRecord> byImei, List<QuarantineItem> rejected, int fetched,
                       List<String> failures, int listedOk, JsonObject targets) {
   }
 
   /** What the lists say; a target that had devices and now lists none counts as failed, not as empty. */
-  private static Sync sync(JsonObject before, List<Listed> listed) {
+  private static Sync sync(String stream, JsonObject before, List<Listed> listed) {
     JsonObject prior = before == null ? new JsonObject() : before;
     JsonObject targets = prior.copy();
-    Map<String, VendorRows.Device> byImei = new LinkedHashMap<>();
-    List<IngestSinks.Rejected> rejected = new ArrayList<>();
+    Map<String, DeviceRecord> byImei = new LinkedHashMap<>();
+    List<QuarantineItem> rejected = new ArrayList<>();
     int fetched = 0;
     int listedOk = 0;
     List<String> failures = new ArrayList<>();
@@ -64,10 +76,9 @@ final class DeviceSync {
       }
       listedOk++;
       targets.put(l.target(), l.devices().size());
-      for (VendorRows.Device d : l.devices()) {
+      for (DeviceRecord d : l.devices()) {
         if (d.imei() == null || d.imei().isBlank()) {
-          rejected.add(new IngestSinks.Rejected("missing_imei", "device row has no imei", null,
-              d.raw() == null ? new JsonObject() : d.raw()));
+          rejected.add(new QuarantineItem(stream, "missing_imei", "device row has no imei", null, Guarded.item(d.raw())));
         } else {
           byImei.put(d.imei(), d);
         }
@@ -76,40 +87,38 @@ final class DeviceSync {
     return new Sync(byImei, rejected, fetched, failures, listedOk, targets);
   }
 
-  private static Future<RunResult> write(PollRunner runner, String account, String runKind, String stream,
-                                         Instant startedAt, long t0, Sync s) {
+  private static Future<RunResult> write(PollRunner runner, IngestRun.Run run, Fence fence, long t0, Sync s) {
+    String account = run.account();
     List<String> failures = s.failures();
     boolean complete = failures.isEmpty() && !s.byImei().isEmpty();
     // Only a sync that heard from at least one target vouches for anything.
     boolean advance = s.listedOk() > 0;
     Instant now = runner.clock().instant();
     JsonObject detail = new JsonObject();
-    return runner.pool().withTransaction(conn -> runner.sinks().quarantine(conn, stream, s.rejected())
-            .compose(q -> DeviceWriter.upsert(conn, account, List.copyOf(s.byImei().values()), now))
-            .compose(c -> (complete ? disablePass(runner, conn, account, s.byImei(), now, detail)
-                : Future.succeededFuture()).map(c))
-            .map(c -> c.withFetched(s.fetched()).withRejected(s.rejected().size()))
-            .compose(c -> runner.sinks().log(conn, runner.record(stream, account, runKind, null, c, startedAt,
-                    t0, failures.isEmpty() ? "ok" : "error",
-                    failures.isEmpty() ? null : "disable pass skipped; failed targets: " + String.join("; ", failures),
-                    detail.isEmpty() ? null : detail))
-                .compose(v -> !advance ? Future.<Void>succeededFuture()
-                    : Checkpoints.advance(conn, account, Endpoint.DEVICES.key(), now,
-                        new JsonObject().put("complete", complete).put("targets", s.targets()), now))
-                .map(c)))
-        .map(c -> {
-          runner.metrics().rows(stream, c);
-          runner.metrics().duration(stream, account, PollRunner.elapsed(t0));
-          if (advance) {
-            runner.metrics().checkpoint(stream, account, now);
-          }
-          if (!failures.isEmpty()) {
-            log.warn("device sync for {}: {} target(s) failed, disable pass skipped: {}", account, failures.size(),
-                failures);
-          }
-          return new RunResult(failures.isEmpty() ? "ok" : "error", c, 1,
-              failures.isEmpty() ? null : String.join("; ", failures));
-        });
+    IngestRun.Commit commit = IngestRun.Commit.of(run, s.fetched(), s.rejected(),
+            conn -> WRITER.write(conn, s.byImei().values(), now)
+                .compose(w -> (complete ? disablePass(runner, conn, account, s.byImei(), now, detail)
+                    : Future.succeededFuture()).map(w)))
+        .fenced(fence).withDetail(detail);
+    if (!failures.isEmpty()) {
+      commit = commit.failedPartly("disable pass skipped; failed targets: " + String.join("; ", failures));
+    }
+    if (advance) {
+      commit = commit.advancing(new IngestRun.Checkpoint(Endpoint.DEVICES.key(), now,
+          new JsonObject().put("complete", complete).put("targets", s.targets())));
+    }
+    return runner.run().commit(commit).map(committed -> {
+      runner.metrics().duration(run.stream(), account, PollRunner.elapsed(t0));
+      if (advance) {
+        runner.metrics().checkpoint(run.stream(), account, now);
+      }
+      if (!failures.isEmpty()) {
+        log.warn("device sync for {}: {} target(s) failed, disable pass skipped: {}", account, failures.size(),
+            failures);
+      }
+      return new RunResult(failures.isEmpty() ? RunStatus.OK : RunStatus.ERROR, committed.counts(), 1,
+          failures.isEmpty() ? null : String.join("; ", failures));
+    });
   }
 
   /**
@@ -117,8 +126,8 @@ final class DeviceSync {
    * keeping fetched = inserted + updated + rejected + unchanged.
    */
   private static Future<Void> disablePass(PollRunner runner, io.vertx.sqlclient.SqlConnection conn, String account,
-                                          Map<String, VendorRows.Device> seen, Instant now, JsonObject detail) {
-    return DeviceWriter.activeCount(conn, account).compose(active -> {
+                                          Map<String, DeviceRecord> seen, Instant now, JsonObject detail) {
+    return WRITER.activeCount(conn, account).compose(active -> {
       long absent = Math.max(0, active - seen.size());
       // A list that suddenly lost most of the fleet is more likely a vendor glitch than a fleet change.
       if (active > 0 && absent > Math.ceil(active * runner.config().disableMaxFraction())) {
@@ -127,7 +136,7 @@ final class DeviceSync {
         detail.put("disableSkipped", absent + " of " + active + " active devices missing, above POLL_DISABLE_MAX_FRACTION");
         return Future.succeededFuture();
       }
-      return DeviceWriter.disableAbsent(conn, account, seen.keySet(), now).map(disabled -> {
+      return WRITER.disableAbsent(conn, account, seen.keySet(), now).map(disabled -> {
         if (!disabled.isEmpty()) {
           detail.put("disabled", disabled.size()).put("disabledImeis", new io.vertx.core.json.JsonArray(disabled));
         }

@@ -38,7 +38,7 @@ final class NearestFix {
       return Future.succeededFuture(Map.of());
     }
     String[] imeis = asks.stream().map(Ask::imei).toArray(String[]::new);
-    OffsetDateTime[] times = asks.stream().map(a -> Checkpoints.utc(a.time())).toArray(OffsetDateTime[]::new);
+    OffsetDateTime[] times = asks.stream().map(a -> a.time().atOffset(java.time.ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
     return pool.preparedQuery(SQL).execute(Tuple.of(imeis, times)).map(rows -> {
       Map<Integer, Fix> out = new HashMap<>();
       for (Row r : rows) {

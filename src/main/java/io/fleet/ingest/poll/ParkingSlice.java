@@ -1,5 +1,8 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.store.ParkingRecord;
+import io.fleet.ingest.store.ParkingWriter;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -9,12 +12,13 @@ import java.util.Set;
 
 /** Parking and idling, phased like trips: fetch both kinds, fill points, geocode, then write. */
 final class ParkingSlice implements SliceJob {
-  private final IngestSinks sinks;
+  private final TimestampGuard guard;
   private final Enrichment enrichment;
   private final Clock clock;
+  private final ParkingWriter writer = new ParkingWriter();
 
-  ParkingSlice(IngestSinks sinks, Enrichment enrichment, Clock clock) {
-    this.sinks = sinks;
+  ParkingSlice(TimestampGuard guard, Enrichment enrichment, Clock clock) {
+    this.guard = guard;
     this.enrichment = enrichment;
     this.clock = clock;
   }
@@ -27,30 +31,30 @@ final class ParkingSlice implements SliceJob {
   @Override
   public Future<Prepared> prepare(FleetSource source, List<String> imeis, Window w) {
     // Sequential, not parallel: the client keeps one call in flight per method and account anyway.
-    return source.stops(imeis, VendorRows.StopKind.PARKING, w.from(), w.to())
-        .compose(parking -> source.stops(imeis, VendorRows.StopKind.IDLING, w.from(), w.to()).map(idling -> {
-          List<VendorRows.Stop> all = new ArrayList<>(parking);
+    return source.stops(imeis, ParkingRecord.Kind.PARKING, w.from(), w.to())
+        .compose(parking -> source.stops(imeis, ParkingRecord.Kind.IDLING, w.from(), w.to()).map(idling -> {
+          List<ParkingRecord> all = new ArrayList<>(parking);
           all.addAll(idling);
           return all;
         }))
         .compose(rows -> {
-          Guarded<VendorRows.Stop> g = Guarded.split(rows, sinks, VendorRows.Stop::imei, VendorRows.Stop::startTime,
-              VendorRows.Stop::raw);
+          Guarded<ParkingRecord> g = Guarded.split(rows, endpoint().stream(), guard, ParkingRecord::imei,
+              ParkingRecord::startTime, ParkingRecord::raw);
           return enrich(g.accepted()).compose(this::geocode)
-              .map(located -> SliceJob.prepared(rows.size(), g.rejected(),
-                  conn -> ParkingWriter.upsert(conn, source.account(), located, clock.instant())));
+              .map(located -> new Prepared(rows.size(), g.rejected(),
+                  conn -> writer.write(conn, located, clock.instant())));
         });
   }
 
-  private Future<List<VendorRows.Stop>> enrich(List<VendorRows.Stop> stops) {
+  private Future<List<ParkingRecord>> enrich(List<ParkingRecord> stops) {
     if (stops.stream().noneMatch(s -> s.lat() == null)) {
       return Future.succeededFuture(stops);
     }
     List<NearestFix.Ask> asks = stops.stream().map(s -> new NearestFix.Ask(s.imei(), s.startTime())).toList();
     return enrichment.nearestFixes(asks).map(fixes -> {
-      List<VendorRows.Stop> out = new ArrayList<>(stops.size());
+      List<ParkingRecord> out = new ArrayList<>(stops.size());
       for (int i = 0; i < stops.size(); i++) {
-        VendorRows.Stop s = stops.get(i);
+        ParkingRecord s = stops.get(i);
         NearestFix.Fix f = s.lat() == null ? fixes.get(i) : null;
         out.add(f == null ? s : s.withPoint(f.lat(), f.lng()));
       }
@@ -58,12 +62,12 @@ final class ParkingSlice implements SliceJob {
     });
   }
 
-  private Future<List<Located<VendorRows.Stop>>> geocode(List<VendorRows.Stop> stops) {
+  private Future<List<ParkingRecord>> geocode(List<ParkingRecord> stops) {
     Set<Addresses.Point> points = new HashSet<>();
     stops.forEach(s -> TripSlice.addIfPresent(points, Addresses.Point.of(s.lat(), s.lng())));
     return enrichment.addresses(points).map(found -> stops.stream().map(s -> {
       Addresses.Point p = Addresses.Point.of(s.lat(), s.lng());
-      return new Located<>(s, p == null ? null : found.get(p), null);
+      return s.withAddress(p == null ? null : found.get(p));
     }).toList());
   }
 }

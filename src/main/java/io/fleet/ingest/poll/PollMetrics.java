@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** tracksolid.rows.ingested, tracksolid.poll.duration and tracksolid.checkpoint.lag.seconds. */
+/** tracksolid.poll.duration and tracksolid.checkpoint.lag.seconds (the run transaction counts the rows). */
 public final class PollMetrics {
   private final IngestMetrics metrics;
   private final Clock clock;
@@ -20,8 +20,8 @@ public final class PollMetrics {
     this.clock = clock;
   }
 
-  void rows(String stream, Counts counts) {
-    metrics.rows(stream, counts.inserted(), counts.updated(), counts.rejected());
+  IngestMetrics ingest() {
+    return metrics;
   }
 
   void duration(String stream, String account, Duration d) {

@@ -1,6 +1,13 @@
 package io.fleet.ingest.poll;
 
 import io.fleet.ingest.config.PollConfig;
+import io.fleet.ingest.ingest.Counts;
+import io.fleet.ingest.ingest.IngestRun;
+import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.lease.Fence;
+import io.fleet.ingest.store.Checkpoints;
+import io.fleet.ingest.store.RunKind;
+import io.fleet.ingest.store.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs windowed polls (alarms, trips, parking): works out the window from the checkpoint, cuts it
- * into slices, and for each slice prepares the rows with no connection held, then commits the
- * quarantine rows, upserts, ingestion_log row and checkpoint in one transaction. A failed slice
- * logs an error row and stops the run; the checkpoint stays at the last committed slice.
+ * into slices, and for each slice prepares the rows with no connection held, then commits them
+ * through the one run transaction ({@link IngestRun}). A failed slice logs an error row and stops
+ * the run; the checkpoint stays at the last committed slice.
  */
 public final class PollRunner {
   private static final Logger log = LoggerFactory.getLogger(PollRunner.class);
@@ -35,23 +42,23 @@ public final class PollRunner {
   private final Pool pool;
   private final Clock clock;
   private final PollConfig config;
-  private final IngestSinks sinks;
+  private final TimestampGuard guard;
   private final PollMetrics metrics;
-  private final String instanceId;
+  private final IngestRun run;
   private final Map<Endpoint, SliceJob> jobs = new EnumMap<>(Endpoint.class);
 
-  public PollRunner(Pool pool, Clock clock, PollConfig config, IngestSinks sinks, Optional<AddressLookup> geocoder,
-                    PollMetrics metrics, String instanceId) {
+  public PollRunner(Pool pool, Clock clock, PollConfig config, TimestampGuard guard,
+                    Optional<AddressLookup> geocoder, PollMetrics metrics, String instanceId) {
     this.pool = pool;
     this.clock = clock;
     this.config = config;
-    this.sinks = sinks;
+    this.guard = guard;
     this.metrics = metrics;
-    this.instanceId = instanceId;
-    jobs.put(Endpoint.ALARMS, new AlarmSlice(sinks));
+    this.run = new IngestRun(pool, clock, metrics.ingest(), instanceId);
+    jobs.put(Endpoint.ALARMS, new AlarmSlice(guard));
     Enrichment enrichment = new Enrichment(pool, geocoder, config.geocodeWait());
-    jobs.put(Endpoint.TRIPS, new TripSlice(sinks, enrichment, clock));
-    jobs.put(Endpoint.PARKING, new ParkingSlice(sinks, enrichment, clock));
+    jobs.put(Endpoint.TRIPS, new TripSlice(guard, enrichment, clock));
+    jobs.put(Endpoint.PARKING, new ParkingSlice(guard, enrichment, clock));
   }
 
   public Pool pool() {
@@ -66,16 +73,16 @@ public final class PollRunner {
     return config;
   }
 
-  IngestSinks sinks() {
-    return sinks;
+  TimestampGuard guard() {
+    return guard;
   }
 
   PollMetrics metrics() {
     return metrics;
   }
 
-  String instanceId() {
-    return instanceId;
+  IngestRun run() {
+    return run;
   }
 
   /**
@@ -107,7 +114,7 @@ public final class PollRunner {
           Instant since = mark.map(m -> m.state().getString("since")).map(Instant::parse)
               .orElse(mark.isPresent() ? now.minus(config.lookback()) : start);
           JsonObject state = state(imeis, since);
-          Future<RunResult> catchUp = Future.succeededFuture(new RunResult("ok", Counts.ZERO, 0, null));
+          Future<RunResult> catchUp = Future.succeededFuture(new RunResult(RunStatus.OK, Counts.ZERO, 0, null));
           if (!newcomers.isEmpty()) {
             Instant from = max(since, now.minus(config.lookback()));
             log.info("{} {}: {} device(s) not yet covered, catching up from {}", endpoint.stream(), account,
@@ -115,9 +122,9 @@ public final class PollRunner {
             Window back = new Window(from.minus(config.overlapFor(endpoint.key())), start);
             // Only the last catch-up slice marks the newcomers covered.
             List<Window> slices = back.slices(config.slice());
-            catchUp = runSlices(source, endpoint, newcomers, slices, "scheduled", endpoint.key(),
+            catchUp = runSlices(source, endpoint, newcomers, slices, RunKind.SCHEDULED, endpoint.key(),
                 i -> i == slices.size() - 1 ? state : new JsonObject(), cancelled, fence)
-                .recover(err -> Future.succeededFuture(new RunResult("error", Counts.ZERO, 0,
+                .recover(err -> Future.succeededFuture(new RunResult(RunStatus.ERROR, Counts.ZERO, 0,
                     "catch-up of " + newcomers.size() + " device(s) failed: " + err.getMessage())));
           }
           Window window = Window.next(start, now, config.overlapFor(endpoint.key()), config.settle());
@@ -128,11 +135,11 @@ public final class PollRunner {
             // Newcomers whose catch-up failed are polled here too, but stay uncovered until it succeeds.
             JsonObject mainState = first.ok() ? state
                 : state(imeis.stream().filter(covered::contains).toList(), since);
-            return runSlices(source, endpoint, imeis, window.slices(config.slice()), "scheduled", endpoint.key(),
+            return runSlices(source, endpoint, imeis, window.slices(config.slice()), RunKind.SCHEDULED, endpoint.key(),
                 i -> mainState, cancelled, fence)
                 .compose(r -> cancelled.getAsBoolean() ? Future.succeededFuture(r)
                     : Reconcile.runIfDue(this, source, endpoint, imeis, cancelled, fence).map(x -> r))
-                .map(r -> new RunResult(first.ok() ? r.status() : "error", first.counts().plus(r.counts()),
+                .map(r -> new RunResult(first.ok() ? r.status() : RunStatus.ERROR, first.counts().plus(r.counts()),
                     first.slices() + r.slices(), first.ok() ? r.error() : first.error()));
           });
         })));
@@ -187,7 +194,7 @@ public final class PollRunner {
   }
 
   /** Walks {@code window} slice by slice for every active device (backfill), advancing {@code checkpointKey}. */
-  public Future<RunResult> runWindow(FleetSource source, Endpoint endpoint, Window window, String runKind,
+  public Future<RunResult> runWindow(FleetSource source, Endpoint endpoint, Window window, RunKind runKind,
                                      String checkpointKey, JsonObject state, BooleanSupplier cancelled) {
     if (window.isEmpty()) {
       return Future.succeededFuture(RunResult.skipped("empty window"));
@@ -199,70 +206,52 @@ public final class PollRunner {
   }
 
   Future<RunResult> runSlices(FleetSource source, Endpoint endpoint, List<String> imeis, List<Window> slices,
-                              String runKind, String checkpointKey, IntFunction<JsonObject> state,
+                              RunKind runKind, String checkpointKey, IntFunction<JsonObject> state,
                               BooleanSupplier cancelled, Fence fence) {
-    Future<RunResult> chain = Future.succeededFuture(new RunResult("ok", Counts.ZERO, 0, null));
+    Future<RunResult> chain = Future.succeededFuture(new RunResult(RunStatus.OK, Counts.ZERO, 0, null));
     for (int i = 0; i < slices.size(); i++) {
       int n = i;
       chain = chain.compose(sofar -> cancelled.getAsBoolean() ? Future.succeededFuture(sofar)
           : slice(source, endpoint, imeis, slices.get(n), runKind, checkpointKey, state.apply(n), fence)
-              .map(c -> new RunResult("ok", sofar.counts().plus(c), sofar.slices() + 1, null)));
+              .map(c -> new RunResult(RunStatus.OK, sofar.counts().plus(c), sofar.slices() + 1, null)));
     }
     return chain;
   }
 
   /** One slice: prepare without a connection, then one transaction. */
-  public Future<Counts> slice(FleetSource source, Endpoint endpoint, List<String> imeis, Window w, String runKind,
+  public Future<Counts> slice(FleetSource source, Endpoint endpoint, List<String> imeis, Window w, RunKind runKind,
                               String checkpointKey, JsonObject state) {
     return slice(source, endpoint, imeis, w, runKind, checkpointKey, state, null);
   }
 
   /** With a {@code fence}, the write transaction first checks (and share-locks) the lease, else rolls back. */
-  Future<Counts> slice(FleetSource source, Endpoint endpoint, List<String> imeis, Window w, String runKind,
+  Future<Counts> slice(FleetSource source, Endpoint endpoint, List<String> imeis, Window w, RunKind runKind,
                        String checkpointKey, JsonObject state, Fence fence) {
     SliceJob job = jobs.get(endpoint);
     String stream = endpoint.stream();
     String account = source.account();
-    Instant startedAt = clock.instant();
     long t0 = System.nanoTime();
+    IngestRun.Run r = new IngestRun.Run(stream, account, runKind, w.from(), w.to(), clock.instant());
     return job.prepare(source, imeis, w)
-        .compose(p -> pool.withTransaction(conn -> Fence.check(conn, fence, clock.instant())
-            .compose(f -> sinks.quarantine(conn, stream, p.rejected()))
-            .compose(q -> p.write(conn))
-            .map(c -> c.withFetched(p.fetched()).withRejected(p.rejected().size()))
-            .compose(c -> sinks.log(conn, record(stream, account, runKind, w, c, startedAt, t0, "ok", null))
-                .compose(v -> Checkpoints.advance(conn, account, checkpointKey, w.to(), state, clock.instant()))
-                .map(c))))
+        .compose(p -> run.commit(IngestRun.Commit.of(r, p.fetched(), p.rejected(), p.write()).fenced(fence)
+            .advancing(new IngestRun.Checkpoint(checkpointKey, w.to(), state))))
+        .map(IngestRun.Committed::counts)
         .onSuccess(c -> {
-          metrics.rows(stream, c);
           metrics.duration(stream, account, elapsed(t0));
           if (checkpointKey.equals(endpoint.key())) {
             metrics.checkpoint(stream, account, w.to());
           }
           log.debug("{} {} window {}..{}: {}", stream, account, w.from(), w.to(), c);
         })
-        .recover(err -> failed(stream, account, runKind, w, startedAt, t0, err).transform(x -> Future.failedFuture(err)));
+        .recover(err -> failed(r, t0, err).transform(x -> Future.failedFuture(err)));
   }
 
-  Future<Void> failed(String stream, String account, String runKind, Window w, Instant startedAt, long t0,
-                      Throwable err) {
-    log.warn("{} for account {} window {}..{} failed: {}", stream, account,
-        w == null ? null : w.from(), w == null ? null : w.to(), String.valueOf(err.getMessage()));
-    metrics.duration(stream, account, elapsed(t0));
-    return sinks.log(pool, record(stream, account, runKind, w, Counts.ZERO, startedAt, t0, "error",
-            err.getClass().getSimpleName() + ": " + err.getMessage()))
-        .recover(e -> Future.succeededFuture());
-  }
-
-  IngestSinks.RunRecord record(String stream, String account, String runKind, Window w, Counts c, Instant startedAt,
-                               long t0, String status, String error) {
-    return record(stream, account, runKind, w, c, startedAt, t0, status, error, null);
-  }
-
-  IngestSinks.RunRecord record(String stream, String account, String runKind, Window w, Counts c, Instant startedAt,
-                               long t0, String status, String error, JsonObject detail) {
-    return new IngestSinks.RunRecord(stream, account, runKind, w, c, startedAt, clock.instant(),
-        elapsed(t0).toMillis(), status, error, instanceId, detail);
+  /** Logs a failed run (warning, duration, error row) and carries on; the caller passes the failure up. */
+  Future<Void> failed(IngestRun.Run r, long t0, Throwable err) {
+    log.warn("{} for account {} window {}..{} failed: {}", r.stream(), r.account(), r.from(), r.to(),
+        String.valueOf(err.getMessage()));
+    metrics.duration(r.stream(), r.account(), elapsed(t0));
+    return run.logFailure(r, err);
   }
 
   static java.time.Duration elapsed(long t0) {

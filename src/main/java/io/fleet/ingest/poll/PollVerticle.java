@@ -1,6 +1,9 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.lease.Fence;
 import io.fleet.ingest.lease.Leases;
+import io.fleet.ingest.store.RunKind;
+import io.fleet.ingest.store.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -73,17 +76,19 @@ public final class PollVerticle extends VerticleBase {
         .onComplete(ar -> {
           done.complete();
           // Nothing to ask yet (no devices synced): look again soon rather than a whole interval later.
-          boolean waiting = ar.succeeded() && ar.result() != null && "skipped".equals(ar.result().status());
+          boolean waiting = ar.succeeded() && ar.result() != null && ar.result().status() == RunStatus.SKIPPED;
           schedule(waiting && interval.compareTo(RETRY_WHEN_WAITING) > 0 ? RETRY_WHEN_WAITING : interval);
         });
   }
 
   private Future<RunResult> runOnce() {
+    // Every run commits under the job's lease: the fence rolls back a commit whose lease has lapsed.
+    Fence fence = new Fence(leaseName, leases.owner());
     return switch (endpoint) {
-      case DEVICES -> DeviceSync.run(runner, source, "scheduled");
-      case POSITIONS -> PositionPoll.run(runner, source);
-      // A lapsed lease cancels the run between slices; the fence stops a slice already under way.
-      default -> runner.scheduled(source, endpoint, () -> stopping || !held, new Fence(leaseName, leases.owner()));
+      case DEVICES -> DeviceSync.run(runner, source, RunKind.SCHEDULED, fence);
+      case POSITIONS -> PositionPoll.run(runner, source, fence);
+      // A lapsed lease also cancels a windowed run between slices.
+      default -> runner.scheduled(source, endpoint, () -> stopping || !held, fence);
     };
   }
 

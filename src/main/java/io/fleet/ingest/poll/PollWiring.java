@@ -2,7 +2,6 @@ package io.fleet.ingest.poll;
 
 import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.geocode.Geocoder;
-import io.fleet.ingest.ingest.QuarantineWriter;
 import io.fleet.ingest.ingest.TimestampGuard;
 import io.fleet.ingest.ops.IngestMetrics;
 import java.util.Optional;
@@ -14,9 +13,8 @@ public final class PollWiring {
 
   /** Without a geocoder, polled rows keep no address (tests that poll alone). */
   public static PollRunner runner(ServiceContext ctx, Optional<Geocoder> geocoder, IngestMetrics metrics) {
-    IngestSinks sinks = new IngestWriterSinks(new TimestampGuard(ctx.config().ingest(), ctx.clock()),
-        new QuarantineWriter(ctx.registry()));
-    return new PollRunner(ctx.pool(), ctx.clock(), ctx.config().poll(), sinks, geocoder.map(PollWiring::lookup),
+    return new PollRunner(ctx.pool(), ctx.clock(), ctx.config().poll(),
+        new TimestampGuard(ctx.config().ingest(), ctx.clock()), geocoder.map(PollWiring::lookup),
         new PollMetrics(metrics, ctx.clock()), ctx.instanceId());
   }
 

@@ -1,5 +1,10 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.ingest.Counts;
+import io.fleet.ingest.lease.Fence;
+import io.fleet.ingest.store.Checkpoints;
+import io.fleet.ingest.store.RunKind;
+import io.fleet.ingest.store.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -60,12 +65,12 @@ final class Reconcile {
           }
           log.info("{} {}: reconciling {}..{} ({} slice(s))", endpoint.stream(), account, slices.get(0).from(),
               range.to(), slices.size());
-          return runner.runSlices(source, endpoint, imeis, slices, "scheduled", key, i -> {
+          return runner.runSlices(source, endpoint, imeis, slices, RunKind.SCHEDULED, key, i -> {
             JsonObject state = new JsonObject().put("from", range.from().toString()).put("to", range.to().toString())
                 .put("done", slices.get(i).to().toString());
             return i == slices.size() - 1 ? state.put("completedAt", runner.clock().instant().toString()) : state;
           }, cancelled, fence).recover(err -> Future.succeededFuture(
-              new RunResult("error", Counts.ZERO, 0, "reconcile: " + err.getMessage())));
+              new RunResult(RunStatus.ERROR, Counts.ZERO, 0, "reconcile: " + err.getMessage())));
         }));
   }
 

@@ -1,8 +1,11 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.store.QuarantineItem;
+import io.fleet.ingest.store.WriteResult;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One windowed endpoint's pipeline for one slice. {@link #prepare} does the phases that must
@@ -15,32 +18,7 @@ interface SliceJob {
 
   Future<Prepared> prepare(FleetSource source, List<String> imeis, Window window);
 
-  interface Prepared {
-    int fetched();
-
-    List<IngestSinks.Rejected> rejected();
-
-    /** Upserts the accepted rows; counts inserted and updated only. */
-    Future<Counts> write(SqlConnection conn);
-  }
-
-  static Prepared prepared(int fetched, List<IngestSinks.Rejected> rejected,
-                           java.util.function.Function<SqlConnection, Future<Counts>> write) {
-    return new Prepared() {
-      @Override
-      public int fetched() {
-        return fetched;
-      }
-
-      @Override
-      public List<IngestSinks.Rejected> rejected() {
-        return rejected;
-      }
-
-      @Override
-      public Future<Counts> write(SqlConnection conn) {
-        return write.apply(conn);
-      }
-    };
+  /** What a slice fetched, what it refused, and the one table write of what it accepted. */
+  record Prepared(int fetched, List<QuarantineItem> rejected, Function<SqlConnection, Future<WriteResult>> write) {
   }
 }

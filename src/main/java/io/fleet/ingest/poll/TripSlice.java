@@ -1,5 +1,8 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.store.TripRecord;
+import io.fleet.ingest.store.TripWriter;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -14,12 +17,13 @@ import java.util.Set;
  * (4) the runner's single write transaction.
  */
 final class TripSlice implements SliceJob {
-  private final IngestSinks sinks;
+  private final TimestampGuard guard;
   private final Enrichment enrichment;
   private final Clock clock;
+  private final TripWriter writer = new TripWriter();
 
-  TripSlice(IngestSinks sinks, Enrichment enrichment, Clock clock) {
-    this.sinks = sinks;
+  TripSlice(TimestampGuard guard, Enrichment enrichment, Clock clock) {
+    this.guard = guard;
     this.enrichment = enrichment;
     this.clock = clock;
   }
@@ -32,18 +36,18 @@ final class TripSlice implements SliceJob {
   @Override
   public Future<Prepared> prepare(FleetSource source, List<String> imeis, Window w) {
     return source.trips(imeis, w.from(), w.to()).compose(rows -> {
-      Guarded<VendorRows.Trip> g = Guarded.split(rows, sinks, VendorRows.Trip::imei, VendorRows.Trip::startTime,
-          VendorRows.Trip::raw);
+      Guarded<TripRecord> g = Guarded.split(rows, endpoint().stream(), guard, TripRecord::imei,
+          TripRecord::startTime, TripRecord::raw);
       return enrich(g.accepted())
           .compose(this::geocode)
-          .map(located -> SliceJob.prepared(rows.size(), g.rejected(),
-              conn -> TripWriter.upsert(conn, source.account(), located, clock.instant())));
+          .map(located -> new Prepared(rows.size(), g.rejected(),
+              conn -> writer.write(conn, located, clock.instant())));
     });
   }
 
-  private Future<List<VendorRows.Trip>> enrich(List<VendorRows.Trip> trips) {
+  private Future<List<TripRecord>> enrich(List<TripRecord> trips) {
     List<NearestFix.Ask> asks = new ArrayList<>();
-    for (VendorRows.Trip t : trips) {
+    for (TripRecord t : trips) {
       asks.add(new NearestFix.Ask(t.imei(), t.startTime()));
       asks.add(new NearestFix.Ask(t.imei(), t.endTime() == null ? t.startTime() : t.endTime()));
     }
@@ -52,9 +56,9 @@ final class TripSlice implements SliceJob {
       return Future.succeededFuture(trips);
     }
     return enrichment.nearestFixes(asks).map(fixes -> {
-      List<VendorRows.Trip> out = new ArrayList<>(trips.size());
+      List<TripRecord> out = new ArrayList<>(trips.size());
       for (int i = 0; i < trips.size(); i++) {
-        VendorRows.Trip t = trips.get(i);
+        TripRecord t = trips.get(i);
         NearestFix.Fix s = t.startLat() == null ? fixes.get(2 * i) : null;
         NearestFix.Fix e = t.endLat() == null ? fixes.get(2 * i + 1) : null;
         out.add(s == null && e == null ? t : t.withPoints(
@@ -65,21 +69,21 @@ final class TripSlice implements SliceJob {
     });
   }
 
-  private Future<List<Located<VendorRows.Trip>>> geocode(List<VendorRows.Trip> trips) {
+  private Future<List<TripRecord>> geocode(List<TripRecord> trips) {
     Set<Addresses.Point> points = new HashSet<>();
-    for (VendorRows.Trip t : trips) {
+    for (TripRecord t : trips) {
       addIfPresent(points, Addresses.Point.of(t.startLat(), t.startLng()));
       addIfPresent(points, Addresses.Point.of(t.endLat(), t.endLng()));
     }
     return enrichment.addresses(points).map(found -> located(trips, found));
   }
 
-  private static List<Located<VendorRows.Trip>> located(List<VendorRows.Trip> trips, Map<Addresses.Point, String> found) {
-    List<Located<VendorRows.Trip>> out = new ArrayList<>(trips.size());
-    for (VendorRows.Trip t : trips) {
+  private static List<TripRecord> located(List<TripRecord> trips, Map<Addresses.Point, String> found) {
+    List<TripRecord> out = new ArrayList<>(trips.size());
+    for (TripRecord t : trips) {
       Addresses.Point s = Addresses.Point.of(t.startLat(), t.startLng());
       Addresses.Point e = Addresses.Point.of(t.endLat(), t.endLng());
-      out.add(new Located<>(t, s == null ? null : found.get(s), e == null ? null : found.get(e)));
+      out.add(t.withAddresses(s == null ? null : found.get(s), e == null ? null : found.get(e)));
     }
     return out;
   }

@@ -1,10 +1,10 @@
 package io.fleet.ingest.webhook;
 
-import io.fleet.ingest.ingest.AlarmRecord;
-import io.fleet.ingest.ingest.PositionRecord;
-import io.fleet.ingest.ingest.QuarantineItem;
-import io.fleet.ingest.ingest.RawPushMessage;
-import io.fleet.ingest.ingest.Source;
+import io.fleet.ingest.store.AlarmRecord;
+import io.fleet.ingest.store.PositionRecord;
+import io.fleet.ingest.store.QuarantineItem;
+import io.fleet.ingest.store.RawPushMessage;
+import io.fleet.ingest.store.Source;
 import io.fleet.ingest.ingest.TimestampGuard;
 import io.fleet.ingest.json.Lenient;
 import io.vertx.core.json.DecodeException;

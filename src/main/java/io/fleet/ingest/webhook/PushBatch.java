@@ -1,9 +1,9 @@
 package io.fleet.ingest.webhook;
 
-import io.fleet.ingest.ingest.AlarmRecord;
-import io.fleet.ingest.ingest.PositionRecord;
-import io.fleet.ingest.ingest.QuarantineItem;
-import io.fleet.ingest.ingest.RawPushMessage;
+import io.fleet.ingest.store.AlarmRecord;
+import io.fleet.ingest.store.PositionRecord;
+import io.fleet.ingest.store.QuarantineItem;
+import io.fleet.ingest.store.RawPushMessage;
 import java.util.ArrayList;
 import java.util.List;
 

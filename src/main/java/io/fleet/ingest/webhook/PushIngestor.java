@@ -1,13 +1,12 @@
 package io.fleet.ingest.webhook;
 
-import io.fleet.ingest.ingest.AlarmWriter;
-import io.fleet.ingest.ingest.IngestionLogEntry;
-import io.fleet.ingest.ingest.IngestionLogWriter;
-import io.fleet.ingest.ingest.PositionWriter;
-import io.fleet.ingest.ingest.PushMessageWriter;
-import io.fleet.ingest.ingest.QuarantineWriter;
-import io.fleet.ingest.ingest.Source;
-import io.fleet.ingest.ingest.WriteResult;
+import io.fleet.ingest.ingest.IngestRun;
+import io.fleet.ingest.store.AlarmWriter;
+import io.fleet.ingest.store.PositionWriter;
+import io.fleet.ingest.store.PushMessageWriter;
+import io.fleet.ingest.store.RunKind;
+import io.fleet.ingest.store.Source;
+import io.fleet.ingest.store.WriteResult;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -19,20 +18,18 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Writes push requests, one or a group of one stream, in one transaction: one round trip per
- * table that has rows, plus one ingestion_log row. Metrics move only after the commit, so a
- * rolled-back (then split, spooled or replayed) request is never counted twice.
+ * Writes push requests, one or a group of one stream, through the one run transaction
+ * ({@link IngestRun}): one round trip per table that has rows, plus one ingestion_log row. Metrics
+ * move only after the commit, so a rolled-back (then split, spooled or replayed) request is never
+ * counted twice.
  */
 final class PushIngestor {
-  private final Pool pool;
   private final Clock clock;
   private final ItemClassifier classifier;
-  private final String instanceId;
   private final AlarmWriter alarms = new AlarmWriter();
   private final PositionWriter positions = new PositionWriter();
   private final PushMessageWriter raw = new PushMessageWriter();
-  private final QuarantineWriter quarantine;
-  private final IngestionLogWriter log = new IngestionLogWriter();
+  private final IngestRun ingestRun;
   private final IngestMetrics metrics;
   private final io.micrometer.core.instrument.Counter commits;
   private final java.util.Map<String, io.micrometer.core.instrument.Counter> itemCounters =
@@ -44,12 +41,10 @@ final class PushIngestor {
   }
 
   PushIngestor(Pool pool, Clock clock, ItemClassifier classifier, String instanceId, IngestMetrics metrics) {
-    this.pool = pool;
     this.clock = clock;
     this.classifier = classifier;
-    this.instanceId = instanceId;
     this.metrics = metrics;
-    this.quarantine = new QuarantineWriter(metrics.registry());
+    this.ingestRun = new IngestRun(pool, clock, metrics, instanceId);
     this.commits = io.micrometer.core.instrument.Counter.builder(COMMITS)
         .description("Transactions that stored webhook requests (one or more requests each)")
         .register(metrics.registry());
@@ -105,27 +100,21 @@ final class PushIngestor {
       batch.raw().addAll(c.batch().raw());
       batch.quarantine().addAll(c.batch().quarantine());
     }
-    JsonObject detail = new JsonObject().put("requests", group.size());
-    record Written(WriteResult typed, QuarantineWriter.Result quarantined) {
-    }
-    return pool.withTransaction(conn -> alarms.write(conn, batch.alarms(), Source.PUSH)
-            .compose(a -> positions.write(conn, batch.positions()).map(a::plus))
-            .compose(ap -> raw.write(conn, batch.raw()).map(ap::plus))
-            .compose(typed -> quarantine.write(conn, batch.quarantine()).map(q -> new Written(typed, q)))
-            .compose(w -> log.write(conn, new IngestionLogEntry(stream, "", "push", null, null,
-                batch.size(), w.typed().inserted(), w.typed().updated(), batch.quarantine().size(), started,
-                clock.instant(), "ok", null, instanceId), detail).map(id -> w))
-            .compose(w -> alsoInTransaction.apply(conn).map(v -> w)))
-        .map(w -> {
-          quarantine.countCommitted(w.quarantined());
-          metrics.committed(stream, w.typed(), batch.quarantine().size());
-          for (Classified c : group) {
-            count(c.request().path(), "accepted", c.batch().accepted());
-            count(c.request().path(), "quarantined", c.batch().quarantine().size());
-          }
-          commits.increment();
-          return new Outcome(batch.size(), batch.accepted(), batch.quarantine().size(), w.typed());
-        });
+    IngestRun.Run run = new IngestRun.Run(stream, "", RunKind.PUSH, null, null, started);
+    IngestRun.Commit commit = IngestRun.Commit.of(run, batch.size(), batch.quarantine(),
+            conn -> alarms.write(conn, batch.alarms(), Source.PUSH)
+                .compose(a -> positions.write(conn, batch.positions()).map(a::plus))
+                .compose(ap -> raw.write(conn, batch.raw()).map(ap::plus))
+                .compose(typed -> alsoInTransaction.apply(conn).map(typed)))
+        .withDetail(new JsonObject().put("requests", group.size()));
+    return ingestRun.commit(commit).map(committed -> {
+      for (Classified c : group) {
+        count(c.request().path(), "accepted", c.batch().accepted());
+        count(c.request().path(), "quarantined", c.batch().quarantine().size());
+      }
+      commits.increment();
+      return new Outcome(batch.size(), batch.accepted(), batch.quarantine().size(), committed.written());
+    });
   }
 
   void count(String path, String outcome, int n) {

@@ -1,6 +1,6 @@
 package io.fleet.ingest.webhook;
 
-import io.fleet.ingest.ingest.ItemHash;
+import io.fleet.ingest.store.ItemHash;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -1,5 +1,11 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.store.AlarmRecord;
+import io.fleet.ingest.store.DeviceRecord;
+import io.fleet.ingest.store.ParkingRecord;
+import io.fleet.ingest.store.PositionRecord;
+import io.fleet.ingest.store.Source;
+import io.fleet.ingest.store.TripRecord;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -36,10 +42,10 @@ final class FakeFleet implements FleetSource {
   final Set<String> failingTargets = ConcurrentHashMap.newKeySet();
   volatile boolean garbage;
   /** Extra stops (listed once they end, like the rest) and alarms uploaded late (listed from visibleAt). */
-  final List<VendorRows.Stop> extraStops = new CopyOnWriteArrayList<>();
+  final List<ParkingRecord> extraStops = new CopyOnWriteArrayList<>();
   final List<Late> lateAlarms = new CopyOnWriteArrayList<>();
 
-  record Late(VendorRows.Alarm alarm, Instant visibleAt) {
+  record Late(AlarmRecord alarm, Instant visibleAt) {
   }
 
   FakeFleet(String account, Map<String, List<String>> imeisByTarget, Clock clock) {
@@ -102,8 +108,8 @@ final class FakeFleet implements FleetSource {
     return Math.floorMod(imei.hashCode(), 97);
   }
 
-  List<VendorRows.Trip> tripsTruth(String imei, Instant from, Instant to) {
-    List<VendorRows.Trip> out = new ArrayList<>();
+  List<TripRecord> tripsTruth(String imei, Instant from, Instant to) {
+    List<TripRecord> out = new ArrayList<>();
     Instant visible = clock.instant();
     for (Instant s = ORIGIN.plus(Duration.ofMinutes(offsetMinutes(imei))); s.isBefore(to); s = s.plus(TRIP_EVERY)) {
       Instant e = s.plus(TRIP_LEN);
@@ -112,27 +118,27 @@ final class FakeFleet implements FleetSource {
       }
       double lat = -1.28 + (s.getEpochSecond() % 1000) / 100000.0;
       double lng = 36.82 + (imei.hashCode() % 1000) / 100000.0;
-      out.add(new VendorRows.Trip(imei, s, e, lat, lng, lat + 0.01, lng + 0.01, 12_345.0, (int) TRIP_LEN.toSeconds(),
-          18.5, 60.0, "report.trips", new JsonObject().put("imei", imei).put("startTime", s.toString())));
+      out.add(new TripRecord(imei, s, e, account, lat, lng, lat + 0.01, lng + 0.01, 12_345.0,
+          (int) TRIP_LEN.toSeconds(), 18.5, 60.0, null, null, "report.trips", new JsonObject().put("imei", imei).put("startTime", s.toString())));
     }
     return out;
   }
 
-  List<VendorRows.Stop> stopsTruth(String imei, VendorRows.StopKind kind, Instant from, Instant to) {
-    List<VendorRows.Stop> out = new ArrayList<>();
+  List<ParkingRecord> stopsTruth(String imei, ParkingRecord.Kind kind, Instant from, Instant to) {
+    List<ParkingRecord> out = new ArrayList<>();
     Instant visible = clock.instant();
     for (Instant s = ORIGIN.plus(Duration.ofMinutes(offsetMinutes(imei))); s.isBefore(to.plus(TRIP_EVERY));
          s = s.plus(TRIP_EVERY)) {
-      Instant start = kind == VendorRows.StopKind.PARKING ? s.plus(TRIP_LEN) : s.minus(Duration.ofMinutes(10));
-      Instant end = kind == VendorRows.StopKind.PARKING ? s.plus(TRIP_EVERY).minus(Duration.ofMinutes(10)) : s;
+      Instant start = kind == ParkingRecord.Kind.PARKING ? s.plus(TRIP_LEN) : s.minus(Duration.ofMinutes(10));
+      Instant end = kind == ParkingRecord.Kind.PARKING ? s.plus(TRIP_EVERY).minus(Duration.ofMinutes(10)) : s;
       if (start.isBefore(from) || !start.isBefore(to) || end.isAfter(visible) || start.isBefore(ORIGIN)) {
         continue;
       }
       int dur = (int) Duration.between(start, end).toSeconds();
-      out.add(new VendorRows.Stop(imei, kind, start, end, dur, dur, -1.3, 36.8, "Some road",
+      out.add(new ParkingRecord(imei, kind, start, end, account, dur, dur, -1.3, 36.8, "Some road", null,
           new JsonObject().put("imei", imei).put("startTime", start.toString()).put("acc", kind.accType())));
     }
-    for (VendorRows.Stop s : extraStops) {
+    for (ParkingRecord s : extraStops) {
       if (s.imei().equals(imei) && s.kind() == kind && !s.startTime().isBefore(from) && s.startTime().isBefore(to)
           && !s.endTime().isAfter(visible)) {
         out.add(s);
@@ -141,19 +147,19 @@ final class FakeFleet implements FleetSource {
     return out;
   }
 
-  List<VendorRows.Alarm> alarmsTruth(String imei, Instant from, Instant to) {
-    List<VendorRows.Alarm> out = new ArrayList<>();
+  List<AlarmRecord> alarmsTruth(String imei, Instant from, Instant to) {
+    List<AlarmRecord> out = new ArrayList<>();
     Instant visible = clock.instant();
     for (Instant t = ORIGIN.plus(Duration.ofMinutes(offsetMinutes(imei) + 7)); t.isBefore(to); t = t.plus(ALARM_EVERY)) {
       if (t.isBefore(from) || t.isAfter(visible)) {
         continue;
       }
       String type = (t.getEpochSecond() / 7200) % 2 == 0 ? "6" : "ACC_ON";
-      out.add(new VendorRows.Alarm(imei, type, t, "alarm " + type, "car " + imei, -1.3, 36.8, 50.0, t, null,
+      out.add(new AlarmRecord(imei, type, t, "alarm " + type, "car " + imei, account, -1.3, 36.8, 50.0, t, null, null,
           new JsonObject().put("imei", imei).put("alertTypeId", type).put("alertTime", t.toString())));
     }
     for (Late l : lateAlarms) {
-      VendorRows.Alarm a = l.alarm();
+      AlarmRecord a = l.alarm();
       if (a.imei().equals(imei) && !a.alarmTime().isBefore(from) && a.alarmTime().isBefore(to)
           && !l.visibleAt().isAfter(visible)) {
         out.add(a);
@@ -165,18 +171,18 @@ final class FakeFleet implements FleetSource {
   // ----- FleetSource -----
 
   @Override
-  public Future<List<VendorRows.Alarm>> alarms(List<String> imeis, Instant from, Instant to) {
+  public Future<List<AlarmRecord>> alarms(List<String> imeis, Instant from, Instant to) {
     return call("alarms " + from + " " + to, () -> {
-      List<VendorRows.Alarm> out = new ArrayList<>();
+      List<AlarmRecord> out = new ArrayList<>();
       imeis.forEach(i -> out.addAll(alarmsTruth(i, from, to)));
       if (garbage && !imeis.isEmpty()) {
         String i = imeis.get(0);
-        out.add(new VendorRows.Alarm(i, "1", Instant.parse("1970-01-01T00:00:00Z"), "SOS", null, null, null, null,
-            null, null, new JsonObject().put("imei", i).put("alertTime", "1970-01-01 00:00:00")));
+        out.add(new AlarmRecord(i, "1", Instant.parse("1970-01-01T00:00:00Z"), "SOS", null, account, null, null,
+            null, null, null, null, new JsonObject().put("imei", i).put("alertTime", "1970-01-01 00:00:00")));
         Instant future = clock.instant().plus(Duration.ofDays(30));
-        out.add(new VendorRows.Alarm(i, "1", future, "SOS", null, null, null, null, null, null,
+        out.add(new AlarmRecord(i, "1", future, "SOS", null, account, null, null, null, null, null, null,
             new JsonObject().put("imei", i).put("alertTime", future.toString())));
-        out.add(new VendorRows.Alarm(i, "1", null, "SOS", null, null, null, null, null, null,
+        out.add(new AlarmRecord(i, "1", null, "SOS", null, account, null, null, null, null, null, null,
             new JsonObject().put("imei", i).put("alertTime", "not-a-time")));
       }
       return out;
@@ -184,41 +190,41 @@ final class FakeFleet implements FleetSource {
   }
 
   @Override
-  public Future<List<VendorRows.Trip>> trips(List<String> imeis, Instant from, Instant to) {
+  public Future<List<TripRecord>> trips(List<String> imeis, Instant from, Instant to) {
     return call("trips " + from + " " + to, () -> {
-      List<VendorRows.Trip> out = new ArrayList<>();
+      List<TripRecord> out = new ArrayList<>();
       imeis.forEach(i -> out.addAll(tripsTruth(i, from, to)));
       return out;
     });
   }
 
   @Override
-  public Future<List<VendorRows.Stop>> stops(List<String> imeis, VendorRows.StopKind kind, Instant from, Instant to) {
+  public Future<List<ParkingRecord>> stops(List<String> imeis, ParkingRecord.Kind kind, Instant from, Instant to) {
     return call("stops " + kind + " " + from + " " + to, () -> {
-      List<VendorRows.Stop> out = new ArrayList<>();
+      List<ParkingRecord> out = new ArrayList<>();
       imeis.forEach(i -> out.addAll(stopsTruth(i, kind, from, to)));
       return out;
     });
   }
 
   @Override
-  public Future<List<VendorRows.Device>> devices(String target) {
+  public Future<List<DeviceRecord>> devices(String target) {
     if (failingTargets.contains(target)) {
       calls.add("devices " + target);
       return Future.failedFuture(new IllegalStateException("vendor code 1002 for target " + target));
     }
     return call("devices " + target, () -> imeisByTarget.getOrDefault(target, List.of()).stream()
-        .map(i -> new VendorRows.Device(i, "car " + i, "GT06N", null, "vehicle " + i, null, null, null, null, null,
+        .map(i -> new DeviceRecord(i, account, "car " + i, "GT06N", null, "vehicle " + i, null, null, null, null, null,
             null, null, true, new JsonObject().put("imei", i)))
         .toList());
   }
 
   @Override
-  public Future<List<VendorRows.Position>> latestPositions(String target) {
+  public Future<List<PositionRecord>> latestPositions(String target) {
     return call("positions " + target, () -> {
       Instant t = clock.instant().minusSeconds(30);
       return imeisByTarget.getOrDefault(target, List.of()).stream()
-          .map(i -> new VendorRows.Position(i, t, -1.29, 36.82, 10.0, 90, "GPS", true, 8,
+          .map(i -> new PositionRecord(i, t, -1.29, 36.82, 10.0, 90, "GPS", true, 8, Source.POLL,
               new JsonObject().put("imei", i).put("gpsTime", t.toString())))
           .toList();
     });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleet.ingest.app.RunningService;
 import io.fleet.ingest.db.DatabaseTarget;
+import io.fleet.ingest.store.ParkingRecord;
 import io.fleet.ingest.support.MutableClock;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestService;
@@ -163,7 +164,7 @@ final class PollFixture {
   static TreeSet<String> truthStops(FakeFleet fleet, Instant from, Instant to) {
     TreeSet<String> out = new TreeSet<>();
     for (String imei : fleet.allImeis()) {
-      for (VendorRows.StopKind kind : VendorRows.StopKind.values()) {
+      for (ParkingRecord.Kind kind : ParkingRecord.Kind.values()) {
         fleet.stopsTruth(imei, kind, from, to).forEach(s -> out.add(s.imei() + "|" + kind.column() + "|"
             + s.startTime() + "|" + s.endTime()));
       }

@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleet.ingest.app.RunningService;
 import io.fleet.ingest.db.DatabaseTarget;
+import io.fleet.ingest.lease.Fence;
+import io.fleet.ingest.store.AlarmRecord;
+import io.fleet.ingest.store.ParkingRecord;
+import io.fleet.ingest.store.RunKind;
+import io.fleet.ingest.store.RunStatus;
 import io.fleet.ingest.support.MutableClock;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestDatabases;
-import io.fleet.ingest.support.TestService;
 import io.fleet.ingest.support.TestService.Futures;
+import io.fleet.ingest.support.TestService;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +59,7 @@ class PollGapsTest {
   }
 
   RunResult sync() {
-    return Futures.get(DeviceSync.run(runner, fleet, "scheduled"), 30);
+    return Futures.get(DeviceSync.run(runner, fleet, RunKind.SCHEDULED, null), 30);
   }
 
   void runAll() {
@@ -71,12 +76,12 @@ class PollGapsTest {
     Instant parkedAt = t0.minus(Duration.ofHours(1)).plusSeconds(7);
     Instant leftAt = t0.plus(Duration.ofDays(3));
     int dur = (int) Duration.between(parkedAt, leftAt).toSeconds();
-    fleet.extraStops.add(new VendorRows.Stop(imei, VendorRows.StopKind.PARKING, parkedAt, leftAt, dur, dur, -1.3, 36.8,
-        "Depot", new JsonObject().put("imei", imei).put("startTime", parkedAt.toString())));
+    fleet.extraStops.add(new ParkingRecord(imei, ParkingRecord.Kind.PARKING, parkedAt, leftAt, "acme", dur, dur,
+        -1.3, 36.8, "Depot", null, new JsonObject().put("imei", imei).put("startTime", parkedAt.toString())));
     // A tracker offline for a day uploads an alarm five hours older than the window then polled.
     Instant alarmAt = t0.plus(Duration.ofDays(1)).minus(Duration.ofHours(5));
-    fleet.lateAlarms.add(new FakeFleet.Late(new VendorRows.Alarm(imei, "LATE", alarmAt, "late", null, -1.3, 36.8, 0.0,
-        alarmAt, null, new JsonObject().put("imei", imei)), t0.plus(Duration.ofDays(2))));
+    fleet.lateAlarms.add(new FakeFleet.Late(new AlarmRecord(imei, "LATE", alarmAt, "late", null, "acme", -1.3, 36.8,
+        0.0, alarmAt, null, null, new JsonObject().put("imei", imei)), t0.plus(Duration.ofDays(2))));
 
     sync();
     runAll();
@@ -150,7 +155,7 @@ class PollGapsTest {
     fleet.failWhen(c -> c.startsWith("trips") && Instant.parse(c.split(" ")[1]).isBefore(mainFrom));
     RunResult r = run(Endpoint.TRIPS);
 
-    assertThat(r.status()).isEqualTo("error");
+    assertThat(r.status()).isEqualTo(RunStatus.ERROR);
     assertThat(checkpoint(db, "acme", "trips")).isEqualTo(clock.instant().minus(PollFixture.SETTLE));
     assertThat(Sql.count(db, "SELECT jsonb_array_length(state->'imeis') FROM tracksolid.checkpoints "
         + "WHERE account = 'acme' AND endpoint = 'trips'")).isEqualTo(FLEET);
@@ -214,7 +219,7 @@ class PollGapsTest {
     List<String> sub = List.copyOf(fleet.imeisOf("acme-sub"));
     fleet.imeisOf("acme-sub").clear();
     clock.advance(Duration.ofMinutes(1));
-    assertThat(sync().status()).isEqualTo("error");
+    assertThat(sync().status()).isEqualTo(RunStatus.ERROR);
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(FLEET - 1);
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.devices' "
         + "AND status = 'error' AND error LIKE '%acme-sub: listed no devices (had 2)%'")).isEqualTo(1);
@@ -225,7 +230,7 @@ class PollGapsTest {
     assertThat(before).isAfter(synced);
     fleet.failingTargets.addAll(List.of("acme", "acme-sub"));
     clock.advance(Duration.ofMinutes(1));
-    assertThat(sync().status()).isEqualTo("error");
+    assertThat(sync().status()).isEqualTo(RunStatus.ERROR);
     assertThat(checkpoint(db, "acme", "devices")).isEqualTo(before);
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE rows_fetched < rows_inserted "
         + "+ rows_updated + rows_rejected")).isZero();

@@ -1,12 +1,12 @@
-package io.fleet.ingest.poll;
+package io.fleet.ingest.store;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,12 +14,19 @@ import java.util.Set;
  * disables the account's devices absent from all lists. A returning device is re-enabled by
  * its upsert.
  */
-final class DeviceWriter {
+public final class DeviceWriter {
   private static final String UPSERT = """
       INSERT INTO tracksolid.devices AS d (imei, account, device_name, model, sim, vehicle_name, vehicle_number,
         driver_name, driver_phone, device_group_id, device_group, expiration, activation_time, vendor_enabled,
         active, disabled_at, first_seen_at, last_seen_at, updated_at, raw)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, true, NULL, $15, $15, $15, $16)
+      SELECT u.imei, u.account, u.device_name, u.model, u.sim, u.vehicle_name, u.vehicle_number, u.driver_name,
+             u.driver_phone, u.device_group_id, u.device_group, u.expiration, u.activation_time, u.vendor_enabled,
+             true, NULL, $16::timestamptz, $16::timestamptz, $16::timestamptz, u.raw::jsonb
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                  $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::bool[],
+                  $15::text[])
+        AS u(imei, account, device_name, model, sim, vehicle_name, vehicle_number, driver_name, driver_phone,
+             device_group_id, device_group, expiration, activation_time, vendor_enabled, raw)
       ON CONFLICT (imei) DO UPDATE SET
         account = EXCLUDED.account, device_name = EXCLUDED.device_name, model = EXCLUDED.model, sim = EXCLUDED.sim,
         vehicle_name = EXCLUDED.vehicle_name, vehicle_number = EXCLUDED.vehicle_number,
@@ -46,34 +53,34 @@ final class DeviceWriter {
       WHERE account = $1 AND active AND NOT (imei = ANY($2))
       RETURNING imei""";
 
-  private DeviceWriter() {
-  }
+  private static final Columns<DeviceRecord> COLUMNS = Columns.<DeviceRecord>of()
+      .text(DeviceRecord::imei).text(DeviceRecord::account).text(DeviceRecord::deviceName).text(DeviceRecord::model)
+      .text(DeviceRecord::sim).text(DeviceRecord::vehicleName).text(DeviceRecord::vehicleNumber)
+      .text(DeviceRecord::driverName).text(DeviceRecord::driverPhone).text(DeviceRecord::deviceGroupId)
+      .text(DeviceRecord::deviceGroup).time(DeviceRecord::expiration).time(DeviceRecord::activationTime)
+      .bool(DeviceRecord::vendorEnabled).jsonb(DeviceRecord::raw);
 
-  static Future<Counts> upsert(SqlConnection conn, String account, List<VendorRows.Device> devices, Instant now) {
-    Map<String, Tuple> byImei = new LinkedHashMap<>();
-    for (VendorRows.Device d : devices) {
-      byImei.put(d.imei(), Tuple.tuple()
-          .addString(d.imei()).addString(account).addString(d.deviceName()).addString(d.model()).addString(d.sim())
-          .addString(d.vehicleName()).addString(d.vehicleNumber()).addString(d.driverName())
-          .addString(d.driverPhone()).addString(d.deviceGroupId()).addString(d.deviceGroup())
-          .addOffsetDateTime(Checkpoints.utc(d.expiration())).addOffsetDateTime(Checkpoints.utc(d.activationTime()))
-          .addBoolean(d.vendorEnabled()).addOffsetDateTime(Checkpoints.utc(now)).addValue(d.raw()));
+  /** Upserts the batch in one statement, then touches last_seen_at of the rows that did not change. */
+  public Future<WriteResult> write(SqlClient client, Collection<DeviceRecord> devices, Instant now) {
+    List<DeviceRecord> rows = Sql.unique(devices, Comparator.comparing(DeviceRecord::imei), true);
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(WriteResult.NONE);
     }
-    String[] imeis = byImei.keySet().toArray(String[]::new);
-    return Upserts.run(conn, UPSERT, List.copyOf(byImei.values()))
-        .compose(c -> conn.preparedQuery(TOUCH).execute(Tuple.of(imeis, Checkpoints.utc(now))).map(c));
+    String[] imeis = rows.stream().map(d -> Sql.text(d.imei())).toArray(String[]::new);
+    return COLUMNS.upsert(client, UPSERT, rows, devices.size(), Sql.utc(now))
+        .compose(c -> client.preparedQuery(TOUCH).execute(Tuple.of(imeis, Sql.utc(now))).map(c));
   }
 
   /** How many of the account's devices are active and not in {@code seen}, without changing them. */
-  static Future<Long> activeCount(SqlConnection conn, String account) {
+  public Future<Long> activeCount(SqlClient conn, String account) {
     return conn.preparedQuery(ACTIVE_COUNT).execute(Tuple.of(account))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** Disables the account's active devices not in {@code seen}; returns the IMEIs disabled. */
-  static Future<List<String>> disableAbsent(SqlConnection conn, String account, Set<String> seen, Instant now) {
+  public Future<List<String>> disableAbsent(SqlClient conn, String account, Set<String> seen, Instant now) {
     return conn.preparedQuery(DISABLE)
-        .execute(Tuple.of(account, seen.toArray(String[]::new), Checkpoints.utc(now)))
+        .execute(Tuple.of(account, seen.stream().map(Sql::text).toArray(String[]::new), Sql.utc(now)))
         .map(rows -> {
           List<String> out = new java.util.ArrayList<>();
           rows.forEach(r -> out.add(r.getString(0)));

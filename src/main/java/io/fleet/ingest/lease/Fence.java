@@ -1,9 +1,10 @@
-package io.fleet.ingest.poll;
+package io.fleet.ingest.lease;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.ZoneOffset;
 
 /**
  * The lease a scheduled slice writes under. Checked inside the slice's write transaction with a
@@ -22,11 +23,11 @@ public record Fence(String lease, String owner) {
   }
 
   /** Succeeds when there is no fence (backfill) or the lease is held at {@code now}. */
-  static Future<Void> check(SqlConnection conn, Fence fence, Instant now) {
+  public static Future<Void> check(SqlConnection conn, Fence fence, Instant now) {
     if (fence == null) {
       return Future.succeededFuture();
     }
-    return conn.preparedQuery(HELD).execute(Tuple.of(fence.lease(), fence.owner(), Checkpoints.utc(now)))
+    return conn.preparedQuery(HELD).execute(Tuple.of(fence.lease(), fence.owner(), now.atOffset(ZoneOffset.UTC)))
         .compose(rows -> rows.size() == 1 ? Future.<Void>succeededFuture() : Future.failedFuture(new LeaseLost(fence)));
   }
 }

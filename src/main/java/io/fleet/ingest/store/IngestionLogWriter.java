@@ -1,4 +1,4 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -23,12 +23,12 @@ public final class IngestionLogWriter {
   public Future<Long> write(SqlClient client, IngestionLogEntry e, io.vertx.core.json.JsonObject detail) {
     long durationMs = Math.max(0, Duration.between(e.startedAt(), e.finishedAt()).toMillis());
     Tuple params = Tuple.tuple().addValue(Sql.text(e.stream())).addValue(Sql.text(e.account()))
-        .addValue(Sql.text(e.runKind()))
+        .addValue(e.runKind().column())
         .addValue(Sql.utc(e.windowStart())).addValue(Sql.utc(e.windowEnd()))
         .addValue(Math.max(0, e.rowsFetched())).addValue(Math.max(0, e.rowsInserted()))
         .addValue(Math.max(0, e.rowsUpdated())).addValue(Math.max(0, e.rowsRejected()))
         .addValue(Sql.utc(e.startedAt())).addValue(Sql.utc(e.finishedAt())).addValue(durationMs)
-        .addValue(Sql.text(e.status())).addValue(Sql.text(e.error())).addValue(Sql.text(e.instanceId()))
+        .addValue(e.status().column()).addValue(Sql.text(e.error())).addValue(Sql.text(e.instanceId()))
         .addValue(detail == null ? null : detail.encode());
     return client.preparedQuery(INSERT).execute(params).map(rows -> rows.iterator().next().getLong(0));
   }

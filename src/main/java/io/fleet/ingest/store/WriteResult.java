@@ -1,4 +1,4 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 /**
  * What one batched write did. {@code inserted} rows are new; {@code updated} rows existed and

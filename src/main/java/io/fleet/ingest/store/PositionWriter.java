@@ -1,15 +1,10 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Upserts fixes into tracksolid.position_history on (imei, gps_time) in ONE round trip per batch.
@@ -43,49 +38,14 @@ public final class PositionWriter {
   private static final Comparator<PositionRecord> KEY_ORDER = Comparator.comparing(PositionRecord::imei)
       .thenComparing((PositionRecord r) -> r.gpsTime().truncatedTo(ChronoUnit.MICROS));
 
+  private static final Columns<PositionRecord> COLUMNS = Columns.<PositionRecord>of()
+      .text(PositionRecord::imei).time(PositionRecord::gpsTime).float8(PositionRecord::lat)
+      .float8(PositionRecord::lng).float8(PositionRecord::speedKmh).int4(PositionRecord::direction)
+      .text(PositionRecord::posType).bool(PositionRecord::acc).int4(PositionRecord::satellites)
+      .text(r -> r.source().column()).jsonb(PositionRecord::raw);
+
   /** Writes the batch; an empty batch makes no round trip. Repeats of a key keep the first. */
   public Future<WriteResult> write(SqlClient client, Collection<PositionRecord> positions) {
-    // Sorted by key, so two batches that share keys lock them in the same order and cannot deadlock.
-    Map<PositionRecord, PositionRecord> unique = new TreeMap<>(KEY_ORDER);
-    for (PositionRecord p : positions) {
-      unique.putIfAbsent(p, p);
-    }
-    if (unique.isEmpty()) {
-      return Future.succeededFuture(WriteResult.NONE);
-    }
-    List<PositionRecord> rows = List.copyOf(unique.values());
-    int n = rows.size();
-    String[] imei = new String[n];
-    OffsetDateTime[] time = new OffsetDateTime[n];
-    Double[] lat = new Double[n];
-    Double[] lng = new Double[n];
-    Double[] speed = new Double[n];
-    Integer[] direction = new Integer[n];
-    String[] posType = new String[n];
-    Boolean[] acc = new Boolean[n];
-    Integer[] satellites = new Integer[n];
-    String[] source = new String[n];
-    String[] raw = new String[n];
-    for (int i = 0; i < n; i++) {
-      PositionRecord r = rows.get(i);
-      imei[i] = Sql.text(r.imei());
-      time[i] = Sql.utc(r.gpsTime());
-      lat[i] = r.lat();
-      lng[i] = r.lng();
-      speed[i] = r.speedKmh();
-      direction[i] = r.direction();
-      posType[i] = Sql.text(r.posType());
-      acc[i] = r.acc();
-      satellites[i] = r.satellites();
-      source[i] = r.source().column();
-      raw[i] = r.raw() == null ? null : Sql.jsonb(r.raw());
-    }
-    Tuple params = Tuple.tuple().addValue(imei).addValue(time).addValue(lat).addValue(lng).addValue(speed)
-        .addValue(direction).addValue(posType).addValue(acc).addValue(satellites).addValue(source).addValue(raw);
-    int duplicates = positions.size() - n;
-    return client.preparedQuery(UPSERT).execute(params).map(result -> {
-      int[] iu = Sql.insertedUpdated(result);
-      return new WriteResult(iu[0], iu[1], n - iu[0] - iu[1] + duplicates);
-    });
+    return COLUMNS.upsert(client, UPSERT, Sql.unique(positions, KEY_ORDER, false), positions.size());
   }
 }

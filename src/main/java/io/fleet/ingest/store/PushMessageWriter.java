@@ -1,9 +1,7 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -22,33 +20,22 @@ public final class PushMessageWriter {
       RETURNING 1
       """;
 
+  private record Hashed(String hash, RawPushMessage message) {
+  }
+
+  private static final Columns<Hashed> COLUMNS = Columns.<Hashed>of().text(h -> h.message().msgType())
+      .text(h -> h.message().imei()).time(h -> h.message().eventTime()).jsonb(h -> h.message().item())
+      .text(Hashed::hash);
+
   public Future<WriteResult> write(SqlClient client, Collection<RawPushMessage> messages) {
     if (messages.isEmpty()) {
       return Future.succeededFuture(WriteResult.NONE);
     }
     // Sorted by key, so two batches that share keys lock them in the same order and cannot deadlock.
-    record Hashed(String hash, RawPushMessage message) {
-    }
     List<Hashed> sorted = messages.stream().map(m -> new Hashed(m.itemHash(), m))
         .sorted(Comparator.comparing(Hashed::hash)).toList();
     int n = sorted.size();
-    String[] type = new String[n];
-    String[] imei = new String[n];
-    OffsetDateTime[] time = new OffsetDateTime[n];
-    String[] item = new String[n];
-    String[] hash = new String[n];
-    int i = 0;
-    for (Hashed h : sorted) {
-      RawPushMessage m = h.message();
-      type[i] = Sql.text(m.msgType());
-      imei[i] = Sql.text(m.imei());
-      time[i] = Sql.utc(m.eventTime());
-      item[i] = Sql.jsonb(m.item());
-      hash[i] = h.hash();
-      i++;
-    }
-    Tuple params = Tuple.tuple().addValue(type).addValue(imei).addValue(time).addValue(item).addValue(hash);
-    return client.preparedQuery(INSERT).execute(params)
+    return client.preparedQuery(INSERT).execute(COLUMNS.bind(sorted))
         .map(rows -> new WriteResult(rows.size(), 0, n - rows.size()));
   }
 }

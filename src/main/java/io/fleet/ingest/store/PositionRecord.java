@@ -1,15 +1,19 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Objects;
 
-/** One fix for tracksolid.position_history, keyed on (imei, gpsTime). Nullable fields may be null. */
+/**
+ * One fix for tracksolid.position_history, keyed on (imei, gpsTime). A polled fix arrives as the
+ * vendor sent it: one without its key or with impossible coordinates is refused by the run's
+ * guard before it reaches {@link PositionWriter}.
+ */
 public record PositionRecord(
     String imei,
     Instant gpsTime,
-    double lat,
-    double lng,
+    Double lat,
+    Double lng,
     Double speedKmh,
     Integer direction,
     String posType,
@@ -19,8 +23,6 @@ public record PositionRecord(
     JsonObject raw) {
 
   public PositionRecord {
-    Objects.requireNonNull(imei, "imei");
-    Objects.requireNonNull(gpsTime, "gpsTime");
     Objects.requireNonNull(source, "source");
   }
 

@@ -1,16 +1,15 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 import java.time.Instant;
 import java.util.Objects;
 
 /**
  * One row of tracksolid.ingestion_log: a poll, a push request, a backfill slice or a job.
- * runKind is one of scheduled, backfill, push, job, manual; status ok or error.
  */
 public record IngestionLogEntry(
     String stream,
     String account,
-    String runKind,
+    RunKind runKind,
     Instant windowStart,
     Instant windowEnd,
     int rowsFetched,
@@ -19,7 +18,7 @@ public record IngestionLogEntry(
     int rowsRejected,
     Instant startedAt,
     Instant finishedAt,
-    String status,
+    RunStatus status,
     String error,
     String instanceId) {
 
@@ -29,6 +28,9 @@ public record IngestionLogEntry(
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(finishedAt, "finishedAt");
     Objects.requireNonNull(status, "status");
+    if (status == RunStatus.SKIPPED) {
+      throw new IllegalArgumentException("a skipped run writes no ingestion_log row");
+    }
     account = account == null ? "" : account;
   }
 }

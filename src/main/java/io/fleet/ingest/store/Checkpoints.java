@@ -1,4 +1,4 @@
-package io.fleet.ingest.poll;
+package io.fleet.ingest.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -56,7 +56,7 @@ public final class Checkpoints {
         .execute(Tuple.of(account, endpoint)).mapEmpty();
   }
 
-  static OffsetDateTime utc(Instant instant) {
+  private static OffsetDateTime utc(Instant instant) {
     return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
 }

@@ -1,4 +1,4 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 /** Which path delivered a row; stored in alarms.first_source and position_history.source. */
 public enum Source {

@@ -1,4 +1,4 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 import java.util.Objects;
 

@@ -1,9 +1,8 @@
-package io.fleet.ingest.poll;
+package io.fleet.ingest.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleet.ingest.db.DatabaseTarget;
-import io.fleet.ingest.poll.VendorRows.StopKind;
 import io.fleet.ingest.support.RuntimePool;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestService.Futures;
@@ -43,42 +42,42 @@ class AddressResetWritersTest {
     runtime.close();
   }
 
-  static VendorRows.Trip trip(Double endLat, Double endLng) {
-    return new VendorRows.Trip("trip1", START, START.plusSeconds(600), -1.5, 36.5, endLat, endLng, 1000.0, 600,
-        6.0, 30.0, "test", new JsonObject().put("end", String.valueOf(endLat)));
+  static TripRecord trip(Double endLat, Double endLng, String startAddress, String endAddress) {
+    return new TripRecord("trip1", START, START.plusSeconds(600), "acc", -1.5, 36.5, endLat, endLng, 1000.0, 600,
+        6.0, 30.0, startAddress, endAddress, "test", new JsonObject().put("end", String.valueOf(endLat)));
   }
 
-  static VendorRows.Stop stop(Double lat, Double lng) {
-    return new VendorRows.Stop("stop1", StopKind.PARKING, START, START.plusSeconds(600), 600, 600, lat, lng, null,
-        new JsonObject().put("lat", String.valueOf(lat)));
+  static ParkingRecord stop(Double lat, Double lng, String address) {
+    return new ParkingRecord("stop1", ParkingRecord.Kind.PARKING, START, START.plusSeconds(600), "acc", 600, 600, lat,
+        lng, null, address, new JsonObject().put("lat", String.valueOf(lat)));
   }
 
-  static Counts trips(Located<VendorRows.Trip> t) {
-    return Futures.get(pool.withTransaction(c -> TripWriter.upsert(c, "acc", List.of(t), NOW)), 10);
+  static WriteResult trips(TripRecord t) {
+    return Futures.get(pool.withTransaction(c -> new TripWriter().write(c, List.of(t), NOW)), 10);
   }
 
-  static Counts stops(Located<VendorRows.Stop> s) {
-    return Futures.get(pool.withTransaction(c -> ParkingWriter.upsert(c, "acc", List.of(s), NOW)), 10);
+  static WriteResult stops(ParkingRecord s) {
+    return Futures.get(pool.withTransaction(c -> new ParkingWriter().write(c, List.of(s), NOW)), 10);
   }
 
   @Test
   void aMovedTripEndLosesItsOldAddressAndIsBackfilledAgain() {
-    assertThat(trips(new Located<>(trip(null, null), "start a", null))).isEqualTo(Counts.written(1, 0));
+    assertThat(trips(trip(null, null, "start a", null))).isEqualTo(new WriteResult(1, 0, 0));
     // The backfill settled it (as it did before end points counted), then the reconcile pass brings the end.
     Sql.exec(db, "UPDATE tracksolid.trips SET address_attempted_at = now(), address_tries = 3,"
         + " address_retry_at = now() WHERE imei = 'trip1'");
-    assertThat(trips(new Located<>(trip(-1.6, 36.6), null, null))).isEqualTo(Counts.written(0, 1));
+    assertThat(trips(trip(-1.6, 36.6, null, null))).isEqualTo(new WriteResult(0, 1, 0));
     assertThat(row("trips", "trip1")).containsEntry("start_address", "start a").containsEntry("end_address", null)
         .containsEntry("attempted", false).containsEntry("address_tries", null).containsEntry("address_retry_at", null);
 
     Sql.exec(db, "UPDATE tracksolid.trips SET end_address = 'end b', address_attempted_at = now()"
         + " WHERE imei = 'trip1'");
-    assertThat(trips(new Located<>(trip(-1.6, 36.6), null, null))).as("a re-poll is unchanged")
-        .isEqualTo(Counts.written(0, 0));
+    assertThat(trips(trip(-1.6, 36.6, null, null))).as("a re-poll is unchanged")
+        .isEqualTo(new WriteResult(0, 0, 1));
     assertThat(row("trips", "trip1")).containsEntry("start_address", "start a").containsEntry("end_address", "end b")
         .containsEntry("attempted", true);
 
-    assertThat(trips(new Located<>(trip(-1.7, 36.7), "start a", "end c"))).isEqualTo(Counts.written(0, 1));
+    assertThat(trips(trip(-1.7, 36.7, "start a", "end c"))).isEqualTo(new WriteResult(0, 1, 0));
     assertThat(row("trips", "trip1")).as("the new point's address replaces the old one")
         .containsEntry("start_address", "start a").containsEntry("end_address", "end c")
         .containsEntry("attempted", false);
@@ -86,14 +85,14 @@ class AddressResetWritersTest {
 
   @Test
   void aMovedStopLosesItsOldAddressAndIsBackfilledAgain() {
-    assertThat(stops(new Located<>(stop(-1.5, 36.5), "old place", null))).isEqualTo(Counts.written(1, 0));
+    assertThat(stops(stop(-1.5, 36.5, "old place"))).isEqualTo(new WriteResult(1, 0, 0));
     Sql.exec(db, "UPDATE tracksolid.parking SET address_attempted_at = now(), address_tries = 2 WHERE imei = 'stop1'");
-    assertThat(stops(new Located<>(stop(-1.5, 36.5), null, null))).as("a re-poll is unchanged")
-        .isEqualTo(Counts.written(0, 0));
+    assertThat(stops(stop(-1.5, 36.5, null))).as("a re-poll is unchanged")
+        .isEqualTo(new WriteResult(0, 0, 1));
     assertThat(row("parking", "stop1")).containsEntry("address", "old place").containsEntry("attempted", true)
         .containsEntry("address_tries", 2);
 
-    assertThat(stops(new Located<>(stop(-1.8, 36.8), null, null))).isEqualTo(Counts.written(0, 1));
+    assertThat(stops(stop(-1.8, 36.8, null))).isEqualTo(new WriteResult(0, 1, 0));
     assertThat(row("parking", "stop1")).containsEntry("address", null).containsEntry("attempted", false)
         .containsEntry("address_tries", null);
   }

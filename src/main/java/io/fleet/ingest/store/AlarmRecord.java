@@ -1,13 +1,13 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * One alarm, normalised from either a poll ({@code alertTypeId/alertTime/alarmTypeName}) or a
  * push ({@code alarmType/alarmTime/alarmName}). The key (imei, alarmType, alarmTime) is what makes
- * the two deliveries of one alarm one row. Nullable fields may be null.
+ * the two deliveries of one alarm one row. A polled row arrives as the vendor sent it: a row
+ * without its key is refused by the run's guard before it reaches {@link AlarmWriter}.
  */
 public record AlarmRecord(
     String imei,
@@ -23,12 +23,6 @@ public record AlarmRecord(
     String geofenceId,
     String address,
     JsonObject raw) {
-
-  public AlarmRecord {
-    Objects.requireNonNull(imei, "imei");
-    Objects.requireNonNull(alarmType, "alarmType");
-    Objects.requireNonNull(alarmTime, "alarmTime");
-  }
 
   /** The natural key, for de-duplicating a batch before it is written. */
   public Object key() {

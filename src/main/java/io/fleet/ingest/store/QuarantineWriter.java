@@ -1,12 +1,8 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
-import io.fleet.ingest.ops.IngestMetrics;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -18,9 +14,9 @@ import java.util.TreeMap;
  * quarantined for the same (stream, reason) (same canonical-JSON SHA-256) is skipped, so
  * re-deliveries and spool replays land once.
  *
- * <p>Counting is separate from writing because the write usually runs inside the caller's
- * transaction: call {@link #countCommitted(Result)} after the commit, so a rolled-back batch
- * never shows in {@code tracksolid.quarantined{stream,reason}}.
+ * <p>The write only reports what it did ({@link Result#newByStreamReason()}): it usually runs
+ * inside the caller's transaction, so the run counts {@code tracksolid.quarantined{stream,reason}}
+ * after the commit, and a rolled-back batch never shows there.
  */
 public final class QuarantineWriter {
   private static final String INSERT = """
@@ -31,12 +27,6 @@ public final class QuarantineWriter {
       ON CONFLICT (stream, reason, item_hash) DO NOTHING
       RETURNING stream, reason
       """;
-
-  private final IngestMetrics metrics;
-
-  public QuarantineWriter(MeterRegistry registry) {
-    this.metrics = new IngestMetrics(registry);
-  }
 
   /**
    * What a write did: {@code inserted} new rows (per [stream, reason] in {@code newByStreamReason})
@@ -50,37 +40,24 @@ public final class QuarantineWriter {
     }
   }
 
+  private record Hashed(String hash, QuarantineItem item) {
+  }
+
+  private static final Columns<Hashed> COLUMNS = Columns.<Hashed>of().text(h -> h.item().stream())
+      .text(h -> h.item().reason()).text(h -> Sql.detail(h.item().detail())).text(h -> h.item().imei())
+      // Any JSON value, a JSON null included (stored as jsonb 'null', never as SQL NULL).
+      .text(h -> Sql.jsonb(h.item().item())).text(Hashed::hash);
+
   public Future<Result> write(SqlClient client, Collection<QuarantineItem> items) {
     if (items.isEmpty()) {
       return Future.succeededFuture(Result.NONE);
     }
     // Sorted by key, so two batches that share keys lock them in the same order and cannot deadlock.
-    record Hashed(String hash, QuarantineItem item) {
-    }
     List<Hashed> sorted = items.stream().map(q -> new Hashed(q.itemHash(), q))
         .sorted(Comparator.comparing((Hashed h) -> h.item().stream()).thenComparing(h -> h.item().reason())
             .thenComparing(Hashed::hash)).toList();
     int n = sorted.size();
-    String[] stream = new String[n];
-    String[] reason = new String[n];
-    String[] detail = new String[n];
-    String[] imei = new String[n];
-    String[] item = new String[n];
-    String[] hash = new String[n];
-    int i = 0;
-    for (Hashed h : sorted) {
-      QuarantineItem q = h.item();
-      stream[i] = Sql.text(q.stream());
-      reason[i] = Sql.text(q.reason());
-      detail[i] = Sql.detail(q.detail());
-      imei[i] = Sql.text(q.imei());
-      item[i] = Sql.jsonb(q.item());
-      hash[i] = h.hash();
-      i++;
-    }
-    Tuple params = Tuple.tuple().addValue(stream).addValue(reason).addValue(detail).addValue(imei).addValue(item)
-        .addValue(hash);
-    return client.preparedQuery(INSERT).execute(params).map(rows -> {
+    return client.preparedQuery(INSERT).execute(COLUMNS.bind(sorted)).map(rows -> {
       Map<List<String>, Integer> byKey = new TreeMap<>((a, b) -> String.join("\0", a).compareTo(String.join("\0", b)));
       int inserted = 0;
       for (Row row : rows) {
@@ -89,14 +66,5 @@ public final class QuarantineWriter {
       }
       return new Result(inserted, n - inserted, Map.copyOf(byKey));
     });
-  }
-
-  /** Adds the committed batch to {@code tracksolid.quarantined{stream,reason}}. */
-  public void countCommitted(Result result) {
-    result.newByStreamReason().forEach((key, count) -> counter(key.get(0), key.get(1)).increment(count));
-  }
-
-  private Counter counter(String stream, String reason) {
-    return metrics.quarantined(stream, reason);
   }
 }

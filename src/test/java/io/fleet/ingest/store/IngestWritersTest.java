@@ -1,8 +1,9 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleet.ingest.db.DatabaseTarget;
+import io.fleet.ingest.ops.IngestMetrics;
 import io.fleet.ingest.support.RuntimePool;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestService.Futures;
@@ -82,7 +83,7 @@ class IngestWritersTest {
     PositionWriter writer = new PositionWriter();
     PositionRecord p = new PositionRecord("222", Instant.parse("2024-05-01T09:15:00Z"), -1.2864, 36.8172, null, 180,
         "GPS", false, 11, Source.PUSH, new JsonObject());
-    PositionRecord withSpeed = new PositionRecord("222", Instant.parse("2024-05-01T09:15:00Z"), 0, 0, 12.0, null,
+    PositionRecord withSpeed = new PositionRecord("222", Instant.parse("2024-05-01T09:15:00Z"), 0.0, 0.0, 12.0, null,
         null, null, null, Source.POLL, null);
     assertThat(Futures.get(writer.write(pool, List.of(p)), 10)).isEqualTo(new WriteResult(1, 0, 0));
     assertThat(Futures.get(writer.write(pool, List.of(p)), 10)).isEqualTo(new WriteResult(0, 0, 1));
@@ -94,7 +95,7 @@ class IngestWritersTest {
   @Test
   void quarantineLandsOncePerStreamReasonAndItemWhateverTheKeyOrder() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    QuarantineWriter writer = new QuarantineWriter(registry);
+    QuarantineWriter writer = new QuarantineWriter();
     JsonObject a = new JsonObject().put("deviceImei", "333").put("gpsTime", "1970-01-01 00:00:00");
     JsonObject sameReordered = new JsonObject().put("gpsTime", "1970-01-01 00:00:00").put("deviceImei", "333");
     QuarantineWriter.Result first = Futures.get(writer.write(pool, List.of(
@@ -103,7 +104,7 @@ class IngestWritersTest {
         new QuarantineItem("test.q", "bad_value", "nul", null, "text with \u0000 nul"))), 10);
     assertThat(first.inserted()).isEqualTo(2);
     assertThat(first.duplicates()).isEqualTo(1);
-    writer.countCommitted(first);
+    new IngestMetrics(registry).quarantined(first);
     assertThat(registry.get("tracksolid.quarantined").tag("stream", "test.q").tag("reason", "before_epoch")
         .counter().count()).isEqualTo(1.0);
     assertThat(Futures.get(writer.write(pool, List.of(new QuarantineItem("test.q", "before_epoch", null, null, a))),
@@ -121,8 +122,8 @@ class IngestWritersTest {
     assertThat(Futures.get(writer.write(pool, List.of(new RawPushMessage("pushhb", "444", null, hb))), 10))
         .isEqualTo(new WriteResult(0, 0, 1));
     Instant t = Instant.parse("2024-05-01T00:00:00Z");
-    long id = Futures.get(new IngestionLogWriter().write(pool, new IngestionLogEntry("webhook.pushhb", null, "push",
-        null, null, 2, 2, 0, 0, t, t.plusMillis(15), "ok", null, "test")), 10);
+    long id = Futures.get(new IngestionLogWriter().write(pool, new IngestionLogEntry("webhook.pushhb", null,
+        RunKind.PUSH, null, null, 2, 2, 0, 0, t, t.plusMillis(15), RunStatus.OK, null, "test")), 10);
     assertThat(Sql.one(db, "SELECT stream, account, run_kind, duration_ms FROM tracksolid.ingestion_log WHERE id = "
         + id)).containsEntry("stream", "webhook.pushhb").containsEntry("account", "").containsEntry("duration_ms", 15L);
   }
@@ -131,7 +132,7 @@ class IngestWritersTest {
   void nulInAnyTextColumnIsDroppedAndLongDetailIsCapped() {
     JsonObject item = new JsonObject().put("imei", "55\u00005").put("gpsTime", "2024\u0000-05-01");
     String longDetail = "cannot read time '" + "9".repeat(2000) + "'";
-    QuarantineWriter.Result q = Futures.get(new QuarantineWriter(new SimpleMeterRegistry()).write(pool, List.of(
+    QuarantineWriter.Result q = Futures.get(new QuarantineWriter().write(pool, List.of(
         new QuarantineItem("test.nul", "unparseable\u0000_time", "cannot read time '2024\u0000-05-01'", "55\u00005",
             item),
         new QuarantineItem("test.nul", "long", longDetail, null, item))), 10);

@@ -1,15 +1,10 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Upserts alarms into tracksolid.alarms on (imei, alarm_type, alarm_time) in ONE round trip per
@@ -40,17 +35,8 @@ public final class AlarmWriter {
         speed_kmh     = COALESCE(a.speed_kmh, EXCLUDED.speed_kmh),
         position_time = COALESCE(a.position_time, EXCLUDED.position_time),
         geofence_id   = COALESCE(a.geofence_id, EXCLUDED.geofence_id),
-        address       = COALESCE(a.address, EXCLUDED.address),
         -- The point only ever goes from unknown to known; then the address backfill looks again.
-        address_attempted_at = CASE WHEN (a.lat IS NULL AND EXCLUDED.lat IS NOT NULL)
-                                      OR (a.lng IS NULL AND EXCLUDED.lng IS NOT NULL)
-                                    THEN NULL ELSE a.address_attempted_at END,
-        address_tries = CASE WHEN (a.lat IS NULL AND EXCLUDED.lat IS NOT NULL)
-                               OR (a.lng IS NULL AND EXCLUDED.lng IS NOT NULL)
-                             THEN NULL ELSE a.address_tries END,
-        address_retry_at = CASE WHEN (a.lat IS NULL AND EXCLUDED.lat IS NOT NULL)
-                                  OR (a.lng IS NULL AND EXCLUDED.lng IS NOT NULL)
-                                THEN NULL ELSE a.address_retry_at END,
+        """ + AddressReset.onConflictSet(AddressReset.ALARMS, "a", AddressReset.Update.FILL) + """
         raw           = COALESCE(a.raw, EXCLUDED.raw),
         seen_by_poll  = a.seen_by_poll OR EXCLUDED.seen_by_poll,
         seen_by_push  = a.seen_by_push OR EXCLUDED.seen_by_push,
@@ -74,59 +60,19 @@ public final class AlarmWriter {
       .thenComparing(AlarmRecord::alarmType)
       .thenComparing((AlarmRecord r) -> r.alarmTime().truncatedTo(ChronoUnit.MICROS));
 
+  private static final Columns<AlarmRecord> COLUMNS = Columns.<AlarmRecord>of()
+      .text(AlarmRecord::imei).text(AlarmRecord::alarmType).time(AlarmRecord::alarmTime).text(AlarmRecord::alarmName)
+      .text(AlarmRecord::deviceName).text(AlarmRecord::account).float8(AlarmRecord::lat).float8(AlarmRecord::lng)
+      .float8(AlarmRecord::speedKmh).time(AlarmRecord::positionTime).text(AlarmRecord::geofenceId)
+      .text(AlarmRecord::address).jsonb(AlarmRecord::raw);
+
   /**
    * Writes the batch; an empty batch makes no round trip. Repeats of one key within the batch
    * keep the first and count the rest as unchanged (PostgreSQL refuses to upsert one row twice
    * in a statement).
    */
   public Future<WriteResult> write(SqlClient client, Collection<AlarmRecord> alarms, Source source) {
-    // Sorted by key, so two batches that share keys lock them in the same order and cannot deadlock.
-    Map<AlarmRecord, AlarmRecord> unique = new TreeMap<>(KEY_ORDER);
-    for (AlarmRecord alarm : alarms) {
-      unique.putIfAbsent(alarm, alarm);
-    }
-    if (unique.isEmpty()) {
-      return Future.succeededFuture(WriteResult.NONE);
-    }
-    List<AlarmRecord> rows = List.copyOf(unique.values());
-    int n = rows.size();
-    String[] imei = new String[n];
-    String[] type = new String[n];
-    OffsetDateTime[] time = new OffsetDateTime[n];
-    String[] name = new String[n];
-    String[] device = new String[n];
-    String[] account = new String[n];
-    Double[] lat = new Double[n];
-    Double[] lng = new Double[n];
-    Double[] speed = new Double[n];
-    OffsetDateTime[] posTime = new OffsetDateTime[n];
-    String[] geofence = new String[n];
-    String[] address = new String[n];
-    String[] raw = new String[n];
-    for (int i = 0; i < n; i++) {
-      AlarmRecord r = rows.get(i);
-      imei[i] = Sql.text(r.imei());
-      type[i] = Sql.text(r.alarmType());
-      time[i] = Sql.utc(r.alarmTime());
-      name[i] = Sql.text(r.alarmName());
-      device[i] = Sql.text(r.deviceName());
-      account[i] = Sql.text(r.account());
-      lat[i] = r.lat();
-      lng[i] = r.lng();
-      speed[i] = r.speedKmh();
-      posTime[i] = Sql.utc(r.positionTime());
-      geofence[i] = Sql.text(r.geofenceId());
-      address[i] = Sql.text(r.address());
-      raw[i] = r.raw() == null ? null : Sql.jsonb(r.raw());
-    }
-    Tuple params = Tuple.tuple().addValue(imei).addValue(type).addValue(time).addValue(name).addValue(device)
-        .addValue(account).addValue(lat).addValue(lng).addValue(speed).addValue(posTime).addValue(geofence)
-        .addValue(address).addValue(raw)
-        .addValue(Sql.text(source.column())).addValue(source == Source.POLL).addValue(source == Source.PUSH);
-    int duplicates = alarms.size() - n;
-    return client.preparedQuery(UPSERT).execute(params).map(result -> {
-      int[] iu = Sql.insertedUpdated(result);
-      return new WriteResult(iu[0], iu[1], n - iu[0] - iu[1] + duplicates);
-    });
+    return COLUMNS.upsert(client, UPSERT, Sql.unique(alarms, KEY_ORDER, false), alarms.size(), source.column(),
+        source == Source.POLL, source == Source.PUSH);
   }
 }

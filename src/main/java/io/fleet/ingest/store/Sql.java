@@ -1,4 +1,4 @@
-package io.fleet.ingest.ingest;
+package io.fleet.ingest.store;
 
 import io.vertx.core.json.Json;
 import io.vertx.sqlclient.Row;
@@ -6,10 +6,15 @@ import io.vertx.sqlclient.RowSet;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-/** Binding helpers shared by the writers. */
-final class Sql {
+/** Binding and counting helpers shared by the writers (through {@link Columns} for batches). */
+public final class Sql {
   // An escaped NUL that is not itself an escaped backslash followed by "u0000".
   private static final Pattern NUL_ESCAPE = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
@@ -28,7 +33,7 @@ final class Sql {
   }
 
   /** {@link #text} capped at {@link #MAX_DETAIL} characters, for free-form descriptions. */
-  static String detail(String value) {
+  public static String detail(String value) {
     String s = text(value);
     if (s == null || s.length() <= MAX_DETAIL) {
       return s;
@@ -59,5 +64,31 @@ final class Sql {
       }
     }
     return new int[] {inserted, updated};
+  }
+
+  /**
+   * One row per key, sorted by key: PostgreSQL refuses to upsert one row twice in a statement, and
+   * two batches that share keys then lock them in the same order and cannot deadlock.
+   * {@code lastWins} keeps the later of two repeats (a vendor page listing a row twice), else the first.
+   */
+  static <T> List<T> unique(Collection<T> rows, Comparator<? super T> keyOrder, boolean lastWins) {
+    Map<T, T> unique = new TreeMap<>(keyOrder);
+    for (T row : rows) {
+      if (lastWins) {
+        unique.put(row, row);
+      } else {
+        unique.putIfAbsent(row, row);
+      }
+    }
+    return List.copyOf(unique.values());
+  }
+
+  /**
+   * What an upsert ending in {@code RETURNING (xmax = 0) AS inserted} did to a batch of {@code asked}
+   * rows: the rest (not rewritten, or repeats dropped by {@link #unique}) are unchanged.
+   */
+  static WriteResult counted(RowSet<Row> rows, int asked) {
+    int[] iu = insertedUpdated(rows);
+    return new WriteResult(iu[0], iu[1], asked - iu[0] - iu[1]);
   }
 }
