@@ -10,12 +10,12 @@ public final class Main {
   /** System property logback.xml reads to pick its appender (json or text). */
   static final String LOG_FORMAT_PROPERTY = "tsi.log.format";
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
     // Before anything touches a logger: logback reads the property once, at initialisation.
-    System.setProperty(LOG_FORMAT_PROPERTY, logFormat(System.getenv("LOG_FORMAT"), isTerminal(System.console())));
+    System.setProperty(
+        LOG_FORMAT_PROPERTY, logFormat(System.getenv("LOG_FORMAT"), isTerminal(System.console())));
     CommandLine cli = new CommandLine(new ServeCommand());
     System.exit(cli.execute(args));
   }
@@ -32,7 +32,10 @@ public final class Main {
     return value.isEmpty() || value.equals("auto") ? (terminal ? "text" : "json") : "json";
   }
 
-  /** JDK 22+ always has a console object and says through isTerminal(); on 21 it is null when redirected. */
+  /**
+   * JDK 22+ always has a console object and says through isTerminal(); on 21 it is null when
+   * redirected.
+   */
   static boolean isTerminal(Console console) {
     if (console == null) {
       return false;

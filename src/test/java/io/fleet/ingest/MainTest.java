@@ -15,7 +15,9 @@ class MainTest {
     assertThat(Main.logFormat("AUTO", false)).isEqualTo("json");
     assertThat(Main.logFormat("json", true)).isEqualTo("json");
     assertThat(Main.logFormat(" text ", false)).isEqualTo("text");
-    assertThat(Main.logFormat("xml", true)).as("invalid: JSON until the configuration names it").isEqualTo("json");
+    assertThat(Main.logFormat("xml", true))
+        .as("invalid: JSON until the configuration names it")
+        .isEqualTo("json");
   }
 
   @Test

@@ -9,17 +9,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Keeps the HTTP server's series bounded whatever clients send: Vert.x takes any token as a
- * method, and each new method would become new series. Methods outside the standard set are
- * recorded as {@code OTHER}; a route label is kept only when it is a route template the router
- * matched (it starts with a slash and holds no query), else it becomes empty.
+ * Keeps the HTTP server's series bounded whatever clients send: Vert.x takes any token as a method,
+ * and each new method would become new series. Methods outside the standard set are recorded as
+ * {@code OTHER}; a route label is kept only when it is a route template the router matched (it
+ * starts with a slash and holds no query), else it becomes empty.
  */
 public final class HttpMetricsFilter implements MeterFilter {
-  static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
-      "TRACE", "PATCH");
+  static final Set<String> STANDARD_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
-  private HttpMetricsFilter() {
-  }
+  private HttpMetricsFilter() {}
 
   public static void install(MeterRegistry registry) {
     registry.config().meterFilter(new HttpMetricsFilter());

@@ -19,9 +19,11 @@ public final class PrometheusNames implements MeterFilter {
   /** Installs the filter before any meter exists, and adds process_cpu_seconds_total. */
   public static void install(MeterRegistry registry) {
     registry.config().meterFilter(new PrometheusNames());
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       FunctionCounter.builder("process.cpu.seconds", os, b -> b.getProcessCpuTime() / 1e9)
-          .description("CPU time used by the JVM process in seconds").register(registry);
+          .description("CPU time used by the JVM process in seconds")
+          .register(registry);
     }
   }
 

@@ -19,6 +19,9 @@ public interface RunningService {
   /** The modules that started, in start order. */
   List<ServiceModule> modules();
 
-  /** Stops taking requests, lets in-flight work finish within the grace period, then closes everything. */
+  /**
+   * Stops taking requests, lets in-flight work finish within the grace period, then closes
+   * everything.
+   */
   Future<Void> stop();
 }

@@ -9,8 +9,8 @@ import java.time.Clock;
 
 /**
  * What every module may use: the Vert.x instance, configuration, the reactive pool, the clock,
- * metrics, the router of the public HTTP server, {@code /health} and this replica's identity.
- * What one module offers another is passed to that module's constructor by the composition root.
+ * metrics, the router of the public HTTP server, {@code /health} and this replica's identity. What
+ * one module offers another is passed to that module's constructor by the composition root.
  */
 public final class ServiceContext {
   private final Vertx vertx;
@@ -22,8 +22,15 @@ public final class ServiceContext {
   private final String instanceId;
   private final HealthRoute health;
 
-  public ServiceContext(Vertx vertx, AppConfig config, Pool pool, Clock clock, PrometheusMeterRegistry registry,
-                        Router router, String instanceId, HealthRoute health) {
+  public ServiceContext(
+      Vertx vertx,
+      AppConfig config,
+      Pool pool,
+      Clock clock,
+      PrometheusMeterRegistry registry,
+      Router router,
+      String instanceId,
+      HealthRoute health) {
     this.vertx = vertx;
     this.config = config;
     this.pool = pool;

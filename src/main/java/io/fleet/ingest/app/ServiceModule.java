@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * One concern of the running service (webhook, pollers, geocoder, operations ...). A module is
- * built with everything it needs (the {@link ServiceContext} and what earlier modules offer), so
- * it cannot be built before them. Modules start in the order they were built, after migrations and
+ * built with everything it needs (the {@link ServiceContext} and what earlier modules offer), so it
+ * cannot be built before them. Modules start in the order they were built, after migrations and
  * before the HTTP server listens, so they can mount routes; they stop in reverse order after the
  * server has stopped taking requests.
  */

@@ -26,7 +26,8 @@ public final class BackupLock implements AutoCloseable {
   public static BackupLock acquire(Path dir, String who) throws BackupException {
     try {
       Files.createDirectories(dir);
-      FileChannel channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -35,8 +36,12 @@ public final class BackupLock implements AutoCloseable {
       }
       if (lock == null) {
         channel.close();
-        throw BackupException.refused("another backup or restore is running (lock " + dir.resolve(FILE)
-            + " is held); " + who + " refused");
+        throw BackupException.refused(
+            "another backup or restore is running (lock "
+                + dir.resolve(FILE)
+                + " is held); "
+                + who
+                + " refused");
       }
       return new BackupLock(channel, lock);
     } catch (IOException e) {

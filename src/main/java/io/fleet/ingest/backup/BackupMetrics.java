@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The backup sidecar's meters, by the names the alert rules use: backup_duration_seconds,
  * backup_size_bytes, backup_last_success_timestamp_seconds, backup_last_verify_success and
- * backup_runs_total{outcome}. The last-success time starts from the catalog, so a restarted
- * sidecar does not claim that no backup exists.
+ * backup_runs_total{outcome}. The last-success time starts from the catalog, so a restarted sidecar
+ * does not claim that no backup exists.
  */
 public final class BackupMetrics {
   private final PrometheusMeterRegistry registry;
@@ -21,13 +21,17 @@ public final class BackupMetrics {
   public BackupMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
     Gauge.builder("backup.duration.seconds", duration, AtomicReference::get)
-        .description("Duration of the last backup run in seconds").register(registry);
+        .description("Duration of the last backup run in seconds")
+        .register(registry);
     Gauge.builder("backup.size.bytes", size, AtomicReference::get)
-        .description("Bytes stored by the last successful backup").register(registry);
+        .description("Bytes stored by the last successful backup")
+        .register(registry);
     Gauge.builder("backup.last.success.timestamp.seconds", lastSuccess, AtomicReference::get)
-        .description("Unix time of the last verified backup; 0 when none exists").register(registry);
+        .description("Unix time of the last verified backup; 0 when none exists")
+        .register(registry);
     Gauge.builder("backup.last.verify.success", lastVerify, AtomicReference::get)
-        .description("1 when the last run's backup was verified, 0 when the last run failed").register(registry);
+        .description("1 when the last run's backup was verified, 0 when the last run failed")
+        .register(registry);
     for (String outcome : new String[] {"success", "failure", "refused"}) {
       runs(outcome);
     }
@@ -58,7 +62,9 @@ public final class BackupMetrics {
   }
 
   private Counter runs(String outcome) {
-    return Counter.builder("backup.runs").description("Backup runs by outcome").tag("outcome", outcome)
+    return Counter.builder("backup.runs")
+        .description("Backup runs by outcome")
+        .tag("outcome", outcome)
         .register(registry);
   }
 }

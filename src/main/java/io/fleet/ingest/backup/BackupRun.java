@@ -15,16 +15,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One backup, start to finish, in a private work directory: row counts and versions read inside
- * an exported snapshot, pg_dump of that same snapshot, the roles without passwords, verification
- * (the archive's table of contents and a full read), checksums, optional age encryption, then
- * fsync and one rename into place. Any failure removes the work directory: a half-made backup is
- * never left where a restore could take it.
+ * One backup, start to finish, in a private work directory: row counts and versions read inside an
+ * exported snapshot, pg_dump of that same snapshot, the roles without passwords, verification (the
+ * archive's table of contents and a full read), checksums, optional age encryption, then fsync and
+ * one rename into place. Any failure removes the work directory: a half-made backup is never left
+ * where a restore could take it.
  */
 public final class BackupRun {
-  static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  static final DateTimeFormatter ID =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   static final String DUMP = "database.dump";
   static final String ROLES = "roles.sql";
+
   /** Room asked for beyond the last backup's size: databases grow. */
   static final double SPACE_MARGIN = 1.2;
 
@@ -67,7 +69,8 @@ public final class BackupRun {
     }
   }
 
-  private Manifest build(String id, Instant started, Path partial) throws BackupException, IOException {
+  private Manifest build(String id, Instant started, Path partial)
+      throws BackupException, IOException {
     Map<String, String> env = Tools.libpqEnv(db);
     Path dump = partial.resolve(DUMP);
     Path roles = partial.resolve(ROLES);
@@ -77,43 +80,87 @@ public final class BackupRun {
     try (SourceSnapshot snapshot = SourceSnapshot.open(db)) {
       facts = snapshot.facts();
       snapshotId = snapshot.id();
-      tools.run("pg_dump", List.of(tools.pg("pg_dump"), "--format=custom", "--snapshot=" + snapshotId,
-          "--no-password", "--file=" + dump), env, null);
+      tools.run(
+          "pg_dump",
+          List.of(
+              tools.pg("pg_dump"),
+              "--format=custom",
+              "--snapshot=" + snapshotId,
+              "--no-password",
+              "--file=" + dump),
+          env,
+          null);
     }
-    tools.run("pg_dumpall", List.of(tools.pg("pg_dumpall"), "--roles-only", "--no-role-passwords", "--no-password",
-        "--database=" + db.database(), "--file=" + roles), env, null);
+    tools.run(
+        "pg_dumpall",
+        List.of(
+            tools.pg("pg_dumpall"),
+            "--roles-only",
+            "--no-role-passwords",
+            "--no-password",
+            "--database=" + db.database(),
+            "--file=" + roles),
+        env,
+        null);
     verify(dump, roles, partial);
 
     List<Manifest.BackupFile> files = new ArrayList<>();
     files.add(store(partial, "database", dump));
     files.add(store(partial, "roles", roles));
     Instant finished = clock.instant();
-    return new Manifest(1, id, started.toString(), finished.toString(), db.database(), facts.serverVersion(),
-        facts.serverVersionNum(), facts.extensions(), pgDumpVersion, snapshotId, facts.tables(), facts.views(),
-        files, true);
+    return new Manifest(
+        1,
+        id,
+        started.toString(),
+        finished.toString(),
+        db.database(),
+        facts.serverVersion(),
+        facts.serverVersionNum(),
+        facts.extensions(),
+        pgDumpVersion,
+        snapshotId,
+        facts.tables(),
+        facts.views(),
+        files,
+        true);
   }
 
-  /** The archive must list its contents and read through to the end; the roles script must hold roles. */
+  /**
+   * The archive must list its contents and read through to the end; the roles script must hold
+   * roles.
+   */
   private void verify(Path dump, Path roles, Path partial) throws BackupException, IOException {
     Path toc = partial.resolve("toc.txt");
-    tools.run("pg_restore --list", List.of(tools.pg("pg_restore"), "--list", dump.toString()), Map.of(), toc);
-    long entries = Files.readAllLines(toc, StandardCharsets.UTF_8).stream()
-        .filter(l -> !l.isBlank() && !l.startsWith(";")).count();
+    tools.run(
+        "pg_restore --list",
+        List.of(tools.pg("pg_restore"), "--list", dump.toString()),
+        Map.of(),
+        toc);
+    long entries =
+        Files.readAllLines(toc, StandardCharsets.UTF_8).stream()
+            .filter(l -> !l.isBlank() && !l.startsWith(";"))
+            .count();
     Files.delete(toc);
     if (entries == 0) {
       throw new BackupException("verification failed: the archive lists no entries");
     }
     // Restoring to /dev/null decompresses and reads every data block: a truncated or corrupt
     // archive fails here, not on the day it is needed.
-    tools.run("pg_restore (full read)", List.of(tools.pg("pg_restore"), "--file=/dev/null", dump.toString()),
-        Map.of(), null);
+    tools.run(
+        "pg_restore (full read)",
+        List.of(tools.pg("pg_restore"), "--file=/dev/null", dump.toString()),
+        Map.of(),
+        null);
     if (!Files.readString(roles, StandardCharsets.UTF_8).contains("CREATE ROLE")) {
       throw new BackupException("verification failed: the roles script holds no CREATE ROLE");
     }
   }
 
-  /** Checksums, encrypts when recipients are configured, and leaves the stored file 0600 and synced. */
-  private Manifest.BackupFile store(Path partial, String role, Path plain) throws BackupException, IOException {
+  /**
+   * Checksums, encrypts when recipients are configured, and leaves the stored file 0600 and synced.
+   */
+  private Manifest.BackupFile store(Path partial, String role, Path plain)
+      throws BackupException, IOException {
     Durable.seal(plain);
     String plainSha = Durable.sha256(plain);
     Path stored = plain;
@@ -128,8 +175,13 @@ public final class BackupRun {
       Files.delete(plain);
       Durable.seal(stored);
     }
-    return new Manifest.BackupFile(role, stored.getFileName().toString(), Files.size(stored),
-        Durable.sha256(stored), plainSha, stored != plain);
+    return new Manifest.BackupFile(
+        role,
+        stored.getFileName().toString(),
+        Files.size(stored),
+        Durable.sha256(stored),
+        plainSha,
+        stored != plain);
   }
 
   private String version(Path partial) throws BackupException, IOException {
@@ -151,8 +203,16 @@ public final class BackupRun {
     long needed = (long) (lastBytes * SPACE_MARGIN * (config.ageRecipients().isEmpty() ? 1 : 2));
     long free = Files.getFileStore(config.dir()).getUsableSpace();
     if (free < needed) {
-      throw new BackupException("not enough free space in " + config.dir() + ": " + free + " bytes free, about "
-          + needed + " needed (last backup " + lastBytes + " bytes)");
+      throw new BackupException(
+          "not enough free space in "
+              + config.dir()
+              + ": "
+              + free
+              + " bytes free, about "
+              + needed
+              + " needed (last backup "
+              + lastBytes
+              + " bytes)");
     }
   }
 
@@ -169,8 +229,8 @@ public final class BackupRun {
     try {
       Durable.deleteTree(partial);
     } catch (IOException e) {
-      org.slf4j.LoggerFactory.getLogger(BackupRun.class).error("cannot remove unfinished backup {}: {}", partial,
-          e.getMessage());
+      org.slf4j.LoggerFactory.getLogger(BackupRun.class)
+          .error("cannot remove unfinished backup {}: {}", partial, e.getMessage());
     }
   }
 }

@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sidecar's loop: a backup at once when none was ever made here (so monitoring has something
- * to watch from day one), then one at every BACKUP_AT slot until stopped. Runs on the calling
- * thread; waits on a latch, so a stop ends the wait at once.
+ * The sidecar's loop: a backup at once when none was ever made here (so monitoring has something to
+ * watch from day one), then one at every BACKUP_AT slot until stopped. Runs on the calling thread;
+ * waits on a latch, so a stop ends the wait at once.
  */
 public final class BackupSchedule {
   private static final Logger log = LoggerFactory.getLogger(BackupSchedule.class);

@@ -16,17 +16,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs backups one at a time under the BACKUP_DIR lock, prunes after a verified one only, and
- * reports every run as a JSON log event and in the meters. A shutdown waits for the run in
- * progress ({@link #awaitIdle}) and, past its grace, stops it ({@link #cancel}): the run then
- * removes its work directory and writes no catalog line.
+ * reports every run as a JSON log event and in the meters. A shutdown waits for the run in progress
+ * ({@link #awaitIdle}) and, past its grace, stops it ({@link #cancel}): the run then removes its
+ * work directory and writes no catalog line.
  */
 public final class BackupService {
   private static final Logger log = LoggerFactory.getLogger(BackupService.class);
 
   /** How one run ended. */
-  public record Outcome(boolean ok, boolean refused, String message, Optional<Manifest> manifest,
-                        List<String> pruned) {
-  }
+  public record Outcome(
+      boolean ok,
+      boolean refused,
+      String message,
+      Optional<Manifest> manifest,
+      List<String> pruned) {}
 
   private final BackupConfig config;
   private final DatabaseTarget db;
@@ -49,8 +52,11 @@ public final class BackupService {
   public boolean loadHistory() {
     try {
       Optional<JsonNode> lastLine = new Catalog(config.dir()).last();
-      lastLine.ifPresent(l -> metrics.known(Instant.parse(l.path("finishedAt").asText()).getEpochSecond(),
-          l.path("bytes").asDouble()));
+      lastLine.ifPresent(
+          l ->
+              metrics.known(
+                  Instant.parse(l.path("finishedAt").asText()).getEpochSecond(),
+                  l.path("bytes").asDouble()));
       return lastLine.isPresent();
     } catch (IOException | RuntimeException e) {
       log.warn("cannot read {}: {}", config.dir().resolve(Catalog.FILE), e.getMessage());
@@ -72,19 +78,31 @@ public final class BackupService {
       Manifest manifest = new BackupRun(config, db, clock, tools).run();
       List<String> pruned = prune();
       double seconds = (System.nanoTime() - t0) / 1e9;
-      metrics.succeeded(seconds, Instant.parse(manifest.finishedAt()).getEpochSecond(), manifest.totalBytes());
-      log.info("backup {} completed and verified", manifest.id(), kv("event", "backup_completed"),
-          kv("backup_id", manifest.id()), kv("bytes", manifest.totalBytes()),
+      metrics.succeeded(
+          seconds, Instant.parse(manifest.finishedAt()).getEpochSecond(), manifest.totalBytes());
+      log.info(
+          "backup {} completed and verified",
+          manifest.id(),
+          kv("event", "backup_completed"),
+          kv("backup_id", manifest.id()),
+          kv("bytes", manifest.totalBytes()),
           kv("duration_seconds", Math.round(seconds * 1000) / 1000.0),
-          kv("encrypted", manifest.files().get(0).encrypted()), kv("tables", manifest.tables().size()),
+          kv("encrypted", manifest.files().get(0).encrypted()),
+          kv("tables", manifest.tables().size()),
           kv("pruned", pruned));
-      outcome = new Outcome(true, false, "backup " + manifest.id() + " verified", Optional.of(manifest), pruned);
+      outcome =
+          new Outcome(
+              true, false, "backup " + manifest.id() + " verified", Optional.of(manifest), pruned);
     } catch (BackupException e) {
       double seconds = (System.nanoTime() - t0) / 1e9;
       metrics.failed(seconds, e.isRefused());
       // A failed run never prunes: the backups already there are all there is.
-      log.error("backup failed: {}", e.getMessage(), kv("event", "backup_failed"),
-          kv("refused", e.isRefused()), kv("duration_seconds", Math.round(seconds * 1000) / 1000.0));
+      log.error(
+          "backup failed: {}",
+          e.getMessage(),
+          kv("event", "backup_failed"),
+          kv("refused", e.isRefused()),
+          kv("duration_seconds", Math.round(seconds * 1000) / 1000.0));
       outcome = new Outcome(false, e.isRefused(), e.getMessage(), Optional.empty(), List.of());
     } finally {
       synchronized (monitor) {
@@ -98,8 +116,10 @@ public final class BackupService {
 
   private List<String> prune() throws BackupException {
     try {
-      return new BackupStore(config.dir()).prune(
-          new Retention(config.keepDaily(), config.keepWeekly(), config.zone()), clock.instant());
+      return new BackupStore(config.dir())
+          .prune(
+              new Retention(config.keepDaily(), config.keepWeekly(), config.zone()),
+              clock.instant());
     } catch (IOException e) {
       // The new backup is complete and catalogued; pruning is retried after the next one.
       log.warn("pruning old backups failed: {}", e.getMessage());

@@ -50,15 +50,19 @@ public final class BackupStore {
   }
 
   /**
-   * Work directories a killed run left behind: an unfinished backup, or a restore's decrypted
-   * copy, which must not outlive its run. Called under the lock, so none belongs to a live run.
+   * Work directories a killed run left behind: an unfinished backup, or a restore's decrypted copy,
+   * which must not outlive its run. Called under the lock, so none belongs to a live run.
    */
   void removeLeftovers() throws IOException {
     if (!Files.isDirectory(dir)) {
       return;
     }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
-        p -> p.getFileName().toString().startsWith(PARTIAL) || p.getFileName().toString().startsWith(RESTORE))) {
+    try (DirectoryStream<Path> entries =
+        Files.newDirectoryStream(
+            dir,
+            p ->
+                p.getFileName().toString().startsWith(PARTIAL)
+                    || p.getFileName().toString().startsWith(RESTORE))) {
       for (Path p : entries) {
         log.warn("removing {} left by an interrupted run", p.getFileName());
         Durable.deleteTree(p);
@@ -66,7 +70,9 @@ public final class BackupStore {
     }
   }
 
-  /** Writes the manifest, then renames the work directory into place and records it in the catalog. */
+  /**
+   * Writes the manifest, then renames the work directory into place and records it in the catalog.
+   */
   public Path commit(Path partial, Manifest manifest) throws IOException {
     Path file = partial.resolve(Manifest.FILE);
     Files.write(file, manifest.toBytes());
@@ -85,8 +91,9 @@ public final class BackupStore {
     if (!Files.isDirectory(dir)) {
       return out;
     }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> Files.isDirectory(p)
-        && !p.getFileName().toString().startsWith("."))) {
+    try (DirectoryStream<Path> entries =
+        Files.newDirectoryStream(
+            dir, p -> Files.isDirectory(p) && !p.getFileName().toString().startsWith("."))) {
       for (Path p : entries) {
         try {
           Manifest m = Manifest.read(p);
@@ -107,8 +114,10 @@ public final class BackupStore {
     for (Retention.Backup b : all) {
       if (!keep.containsKey(b.id())) {
         Durable.deleteTree(dir.resolve(b.id()));
-        catalog.pruned(b.id(), now.toString(), "beyond " + policy.keepDaily() + " daily and "
-            + policy.keepWeekly() + " weekly");
+        catalog.pruned(
+            b.id(),
+            now.toString(),
+            "beyond " + policy.keepDaily() + " daily and " + policy.keepWeekly() + " weekly");
         removed.add(b.id());
       }
     }

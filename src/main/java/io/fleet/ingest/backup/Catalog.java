@@ -30,14 +30,25 @@ public final class Catalog {
   }
 
   void backedUp(Manifest m, Path dir) throws IOException {
-    ObjectNode line = JSON.createObjectNode().put("event", "backup").put("id", m.id())
-        .put("finishedAt", m.finishedAt()).put("dir", dir.getFileName().toString()).put("bytes", m.totalBytes())
-        .put("sha256", m.files().get(0).sha256()).put("encrypted", m.files().get(0).encrypted());
+    ObjectNode line =
+        JSON.createObjectNode()
+            .put("event", "backup")
+            .put("id", m.id())
+            .put("finishedAt", m.finishedAt())
+            .put("dir", dir.getFileName().toString())
+            .put("bytes", m.totalBytes())
+            .put("sha256", m.files().get(0).sha256())
+            .put("encrypted", m.files().get(0).encrypted());
     append(line);
   }
 
   void pruned(String id, String at, String keptAs) throws IOException {
-    append(JSON.createObjectNode().put("event", "pruned").put("id", id).put("at", at).put("reason", keptAs));
+    append(
+        JSON.createObjectNode()
+            .put("event", "pruned")
+            .put("id", id)
+            .put("at", at)
+            .put("reason", keptAs));
   }
 
   /** Every backup line, oldest first. */
@@ -70,7 +81,8 @@ public final class Catalog {
   private void append(ObjectNode line) throws IOException {
     byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
     if (!Files.exists(file)) {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.APPEND)) {
       ch.write(ByteBuffer.wrap(bytes));

@@ -15,8 +15,12 @@ import java.util.TreeMap;
  * schemas. Read on the caller's connection, so inside a backup's exported snapshot the counts are
  * exactly those of the dump.
  */
-public record DatabaseFacts(String serverVersion, int serverVersionNum, Map<String, String> extensions,
-                            Map<String, Long> tables, Map<String, Long> views) {
+public record DatabaseFacts(
+    String serverVersion,
+    int serverVersionNum,
+    Map<String, String> extensions,
+    Map<String, Long> tables,
+    Map<String, Long> views) {
 
   /** The schemas whose rows are counted: the service's data, not other tenants of the database. */
   static final List<String> SCHEMAS = List.of("tracksolid", "reporting");
@@ -30,13 +34,16 @@ public record DatabaseFacts(String serverVersion, int serverVersionNum, Map<Stri
     int versionNum;
     Map<String, String> extensions = new TreeMap<>();
     try (Statement st = c.createStatement()) {
-      try (ResultSet rs = st.executeQuery("SELECT current_setting('server_version'), "
-          + "current_setting('server_version_num')::int")) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT current_setting('server_version'), "
+                  + "current_setting('server_version_num')::int")) {
         rs.next();
         version = rs.getString(1);
         versionNum = rs.getInt(2);
       }
-      try (ResultSet rs = st.executeQuery("SELECT extname, extversion FROM pg_extension ORDER BY 1")) {
+      try (ResultSet rs =
+          st.executeQuery("SELECT extname, extversion FROM pg_extension ORDER BY 1")) {
         while (rs.next()) {
           extensions.put(rs.getString(1), rs.getString(2));
         }
@@ -57,7 +64,9 @@ public record DatabaseFacts(String serverVersion, int serverVersionNum, Map<Stri
 
   private static List<String[]> relations(Connection c) throws SQLException {
     List<String[]> out = new ArrayList<>();
-    try (var ps = c.prepareStatement("""
+    try (var ps =
+        c.prepareStatement(
+            """
         SELECT n.nspname, c.relname, c.relkind::text
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition
@@ -81,7 +90,8 @@ public record DatabaseFacts(String serverVersion, int serverVersionNum, Map<Stri
     boolean tx = !c.getAutoCommit();
     java.sql.Savepoint sp = tx ? c.setSavepoint() : null;
     try (Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("SELECT count(*) FROM " + quote(schema) + "." + quote(relation))) {
+        ResultSet rs =
+            st.executeQuery("SELECT count(*) FROM " + quote(schema) + "." + quote(relation))) {
       rs.next();
       long n = rs.getLong(1);
       if (sp != null) {
@@ -92,8 +102,8 @@ public record DatabaseFacts(String serverVersion, int serverVersionNum, Map<Stri
       if (sp != null) {
         c.rollback(sp);
       }
-      org.slf4j.LoggerFactory.getLogger(DatabaseFacts.class).warn("row count of {}.{} left out: {}", schema,
-          relation, e.getMessage());
+      org.slf4j.LoggerFactory.getLogger(DatabaseFacts.class)
+          .warn("row count of {}.{} left out: {}", schema, relation, e.getMessage());
       return null;
     }
   }

@@ -16,8 +16,7 @@ import java.util.HexFormat;
 
 /** File chores of a backup: checksums, fsync, private permissions, recursive delete. */
 final class Durable {
-  private Durable() {
-  }
+  private Durable() {}
 
   static String sha256(Path file) throws IOException {
     try {
@@ -42,7 +41,9 @@ final class Durable {
     }
   }
 
-  /** A directory's entries (a rename, a new file) survive a crash only once the directory is synced. */
+  /**
+   * A directory's entries (a rename, a new file) survive a crash only once the directory is synced.
+   */
   static void syncDir(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
@@ -50,25 +51,29 @@ final class Durable {
   }
 
   static Path privateDir(Path dir) throws IOException {
-    return Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    return Files.createDirectory(
+        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
   }
 
   static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

@@ -32,21 +32,27 @@ public record Manifest(
     boolean verified) {
 
   public static final String FILE = "manifest.json";
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-  /** One stored file: {@code sha256} of the bytes on disk, {@code plainSha256} of the content before encryption. */
+  /**
+   * One stored file: {@code sha256} of the bytes on disk, {@code plainSha256} of the content before
+   * encryption.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record BackupFile(String role, String name, long bytes, String sha256, String plainSha256,
-                           boolean encrypted) {
-  }
+  public record BackupFile(
+      String role, String name, long bytes, String sha256, String plainSha256, boolean encrypted) {}
 
   public int major() {
     return serverVersionNum / 10000;
   }
 
   public BackupFile file(String role) throws BackupException {
-    return files.stream().filter(f -> f.role().equals(role)).findFirst()
+    return files.stream()
+        .filter(f -> f.role().equals(role))
+        .findFirst()
         .orElseThrow(() -> BackupException.refused("manifest lists no " + role + " file"));
   }
 

@@ -34,15 +34,22 @@ public final class RestoreRun {
   private final boolean force;
   private final PrintStream out;
 
-  /** What the restore found: {@code mismatches} lists every count that differs from the manifest. */
+  /**
+   * What the restore found: {@code mismatches} lists every count that differs from the manifest.
+   */
   public record Result(Manifest manifest, DatabaseFacts restored, List<String> mismatches) {
     public boolean countsMatch() {
       return mismatches.isEmpty();
     }
   }
 
-  public RestoreRun(BackupConfig config, DatabaseTarget target, Path file, Optional<Path> identity, boolean force,
-                    PrintStream out) {
+  public RestoreRun(
+      BackupConfig config,
+      DatabaseTarget target,
+      Path file,
+      Optional<Path> identity,
+      boolean force,
+      PrintStream out) {
     this.config = config;
     this.target = target;
     this.file = file;
@@ -72,17 +79,31 @@ public final class RestoreRun {
     }
   }
 
-  private Path decrypt(Path stored, Manifest.BackupFile entry, Path work) throws BackupException, IOException {
+  private Path decrypt(Path stored, Manifest.BackupFile entry, Path work)
+      throws BackupException, IOException {
     if (!entry.encrypted()) {
       return stored;
     }
     if (identity.isEmpty()) {
-      throw BackupException.refused(stored.getFileName() + " is encrypted with age: give the private key file "
-          + "with --identity");
+      throw BackupException.refused(
+          stored.getFileName()
+              + " is encrypted with age: give the private key file "
+              + "with --identity");
     }
     Path plain = work.resolve(BackupRun.DUMP);
-    new Tools(config.pgBin()).run("age --decrypt", List.of("age", "--decrypt", "--identity",
-        identity.get().toString(), "--output", plain.toString(), stored.toString()), Map.of(), null);
+    new Tools(config.pgBin())
+        .run(
+            "age --decrypt",
+            List.of(
+                "age",
+                "--decrypt",
+                "--identity",
+                identity.get().toString(),
+                "--output",
+                plain.toString(),
+                stored.toString()),
+            Map.of(),
+            null);
     checksum(plain, entry.plainSha256(), "decrypted");
     return plain;
   }
@@ -95,17 +116,22 @@ public final class RestoreRun {
       checkVersions(manifest, c, before);
       checkEmpty(c);
       if (timescale) {
-        // The backup's own version: pg_restore's CREATE EXTENSION IF NOT EXISTS then finds it in place.
-        exec(c, "CREATE EXTENSION IF NOT EXISTS timescaledb VERSION '"
-            + manifest.extensions().get("timescaledb").replace("'", "''") + "'");
+        // The backup's own version: pg_restore's CREATE EXTENSION IF NOT EXISTS then finds it in
+        // place.
+        exec(
+            c,
+            "CREATE EXTENSION IF NOT EXISTS timescaledb VERSION '"
+                + manifest.extensions().get("timescaledb").replace("'", "''")
+                + "'");
         exec(c, "SELECT timescaledb_pre_restore()");
         out.println("timescaledb_pre_restore() done");
       }
     } catch (SQLException e) {
       throw new BackupException("cannot prepare the target " + target + ": " + e.getMessage(), e);
     }
-    List<String> cmd = new ArrayList<>(List.of(tools.pg("pg_restore"), "--no-password",
-        "--dbname=" + target.database()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(tools.pg("pg_restore"), "--no-password", "--dbname=" + target.database()));
     if (force) {
       cmd.addAll(List.of("--clean", "--if-exists"));
     }
@@ -132,34 +158,64 @@ public final class RestoreRun {
   }
 
   /** Same major server version; every extension of the backup available at the backup's version. */
-  private void checkVersions(Manifest manifest, Connection c, DatabaseFacts target) throws SQLException,
-      BackupException {
+  private void checkVersions(Manifest manifest, Connection c, DatabaseFacts target)
+      throws SQLException, BackupException {
     if (manifest.major() != target.major()) {
-      throw BackupException.refused("version mismatch: the backup was taken from PostgreSQL "
-          + manifest.serverVersion() + " (major " + manifest.major() + ") but the target runs "
-          + target.serverVersion() + " (major " + target.major() + "); restore into a server of the same major "
-          + "version, then upgrade it");
+      throw BackupException.refused(
+          "version mismatch: the backup was taken from PostgreSQL "
+              + manifest.serverVersion()
+              + " (major "
+              + manifest.major()
+              + ") but the target runs "
+              + target.serverVersion()
+              + " (major "
+              + target.major()
+              + "); restore into a server of the same major "
+              + "version, then upgrade it");
     }
     for (Map.Entry<String, String> ext : manifest.extensions().entrySet()) {
       String installed = target.extensions().get(ext.getKey());
       if (installed != null && !installed.equals(ext.getValue())) {
-        throw BackupException.refused("version mismatch: the backup has extension " + ext.getKey() + " "
-            + ext.getValue() + " but the target has " + installed + "; restore into a database with "
-            + ext.getKey() + " " + ext.getValue() + ", then update the extension");
+        throw BackupException.refused(
+            "version mismatch: the backup has extension "
+                + ext.getKey()
+                + " "
+                + ext.getValue()
+                + " but the target has "
+                + installed
+                + "; restore into a database with "
+                + ext.getKey()
+                + " "
+                + ext.getValue()
+                + ", then update the extension");
       }
-      List<String> offered = installed != null ? List.of(installed) : availableVersions(c, ext.getKey());
+      List<String> offered =
+          installed != null ? List.of(installed) : availableVersions(c, ext.getKey());
       if (!offered.contains(ext.getValue())) {
-        throw BackupException.refused("version mismatch: the backup has extension " + ext.getKey() + " "
-            + ext.getValue() + " but the target server " + (offered.isEmpty() ? "does not offer it"
-            : "offers only " + String.join(", ", offered)) + "; restore into a server with " + ext.getKey() + " "
-            + ext.getValue() + ", then update the extension");
+        throw BackupException.refused(
+            "version mismatch: the backup has extension "
+                + ext.getKey()
+                + " "
+                + ext.getValue()
+                + " but the target server "
+                + (offered.isEmpty()
+                    ? "does not offer it"
+                    : "offers only " + String.join(", ", offered))
+                + "; restore into a server with "
+                + ext.getKey()
+                + " "
+                + ext.getValue()
+                + ", then update the extension");
       }
     }
   }
 
-  private static List<String> availableVersions(Connection c, String extension) throws SQLException {
-    try (var ps = c.prepareStatement("SELECT version FROM pg_available_extension_versions WHERE name = ? "
-        + "ORDER BY version")) {
+  private static List<String> availableVersions(Connection c, String extension)
+      throws SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "SELECT version FROM pg_available_extension_versions WHERE name = ? "
+                + "ORDER BY version")) {
       ps.setString(1, extension);
       List<String> versions = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -175,7 +231,10 @@ public final class RestoreRun {
     if (force) {
       return;
     }
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                """
         SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
           AND n.nspname NOT IN ('pg_catalog', 'information_schema')
@@ -186,8 +245,12 @@ public final class RestoreRun {
       rs.next();
       long relations = rs.getLong(1);
       if (relations > 0) {
-        throw BackupException.refused("the target database " + target.database() + " is not empty (" + relations
-            + " tables, views or sequences): restore into an empty database, or pass --force to replace them");
+        throw BackupException.refused(
+            "the target database "
+                + target.database()
+                + " is not empty ("
+                + relations
+                + " tables, views or sequences): restore into an empty database, or pass --force to replace them");
       }
     }
   }
@@ -197,28 +260,44 @@ public final class RestoreRun {
     out.printf("%-48s %12s %12s%n", "relation", "manifest", "restored");
     compare("table", manifest.tables(), restored.tables(), mismatches);
     compare("view", manifest.views(), restored.views(), mismatches);
-    out.println(mismatches.isEmpty() ? "row counts: all " + (manifest.tables().size() + manifest.views().size())
-        + " match the manifest" : "row counts: " + mismatches.size() + " differ from the manifest");
+    out.println(
+        mismatches.isEmpty()
+            ? "row counts: all "
+                + (manifest.tables().size() + manifest.views().size())
+                + " match the manifest"
+            : "row counts: " + mismatches.size() + " differ from the manifest");
     return mismatches;
   }
 
-  private void compare(String kind, Map<String, Long> expected, Map<String, Long> actual, List<String> mismatches) {
+  private void compare(
+      String kind, Map<String, Long> expected, Map<String, Long> actual, List<String> mismatches) {
     for (String name : new TreeSet<>(expected.keySet())) {
       Long want = expected.get(name);
       Long got = actual.get(name);
       boolean ok = Objects.equals(want, got);
-      out.printf("%-48s %12d %12s %s%n", name, want, got == null ? "missing" : got.toString(), ok ? "ok" : "DIFFERS");
+      out.printf(
+          "%-48s %12d %12s %s%n",
+          name, want, got == null ? "missing" : got.toString(), ok ? "ok" : "DIFFERS");
       if (!ok) {
         mismatches.add(kind + " " + name + ": manifest " + want + ", restored " + got);
       }
     }
   }
 
-  private static void checksum(Path f, String expected, String what) throws BackupException, IOException {
+  private static void checksum(Path f, String expected, String what)
+      throws BackupException, IOException {
     String actual = Durable.sha256(f);
     if (!actual.equals(expected)) {
-      throw BackupException.refused("checksum mismatch: " + what + " file " + f.getFileName() + " has sha256 "
-          + actual + " but the manifest says " + expected + "; the backup is damaged, refusing to restore it");
+      throw BackupException.refused(
+          "checksum mismatch: "
+              + what
+              + " file "
+              + f.getFileName()
+              + " has sha256 "
+              + actual
+              + " but the manifest says "
+              + expected
+              + "; the backup is damaged, refusing to restore it");
     }
   }
 

@@ -11,14 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which backups to keep: the newest of each of the last {@code keepDaily} days that have one,
- * then, among older backups, the newest of each of the last {@code keepWeekly} ISO weeks. Days
- * and weeks are read in BACKUP_ZONE. Everything else is pruned.
+ * Which backups to keep: the newest of each of the last {@code keepDaily} days that have one, then,
+ * among older backups, the newest of each of the last {@code keepWeekly} ISO weeks. Days and weeks
+ * are read in BACKUP_ZONE. Everything else is pruned.
  */
 public record Retention(int keepDaily, int keepWeekly, ZoneId zone) {
 
-  public record Backup(String id, Instant finishedAt) {
-  }
+  public record Backup(String id, Instant finishedAt) {}
 
   /** Kept id to why ("daily" or "weekly"), newest first. */
   public Map<String, String> keep(List<Backup> backups) {
@@ -41,7 +40,8 @@ public record Retention(int keepDaily, int keepWeekly, ZoneId zone) {
         continue;
       }
       LocalDate day = b.finishedAt().atZone(zone).toLocalDate();
-      String week = day.get(IsoFields.WEEK_BASED_YEAR) + "-W" + day.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
+      String week =
+          day.get(IsoFields.WEEK_BASED_YEAR) + "-W" + day.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
       if (weeks.size() < keepWeekly && !weeks.contains(week)) {
         weeks.add(week);
         kept.put(b.id(), "weekly");

@@ -17,35 +17,49 @@ public final class SidecarHttp implements AutoCloseable {
   private final HttpServer server;
 
   /** {@code notReady} answers null when ready, else why not. */
-  public SidecarHttp(String host, int port, BackupMetrics metrics, Supplier<String> notReady) throws IOException {
+  public SidecarHttp(String host, int port, BackupMetrics metrics, Supplier<String> notReady)
+      throws IOException {
     server = HttpServer.create(new InetSocketAddress(host, port), 16);
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "backup-http");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        if (!"GET".equals(exchange.getRequestMethod())) {
-          send(exchange, 405, "application/json", error("method_not_allowed", "Only GET is served here."));
-          return;
-        }
-        switch (exchange.getRequestURI().getPath()) {
-          case "/health" -> send(exchange, 200, "application/json", "{\"status\":\"up\"}");
-          case "/ready" -> {
-            String why = notReady.get();
-            if (why == null) {
-              send(exchange, 200, "application/json", "{\"status\":\"ready\"}");
-            } else {
-              send(exchange, 503, "application/json", error("not_ready", why));
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "backup-http");
+              t.setDaemon(true);
+              return t;
+            }));
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+              send(
+                  exchange,
+                  405,
+                  "application/json",
+                  error("method_not_allowed", "Only GET is served here."));
+              return;
+            }
+            switch (exchange.getRequestURI().getPath()) {
+              case "/health" -> send(exchange, 200, "application/json", "{\"status\":\"up\"}");
+              case "/ready" -> {
+                String why = notReady.get();
+                if (why == null) {
+                  send(exchange, 200, "application/json", "{\"status\":\"ready\"}");
+                } else {
+                  send(exchange, 503, "application/json", error("not_ready", why));
+                }
+              }
+              case "/metrics" ->
+                  send(
+                      exchange,
+                      200,
+                      "text/plain; version=0.0.4; charset=utf-8",
+                      metrics.registry().scrape());
+              default ->
+                  send(exchange, 404, "application/json", error("not_found", "No such path."));
             }
           }
-          case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-              metrics.registry().scrape());
-          default -> send(exchange, 404, "application/json", error("not_found", "No such path."));
-        }
-      }
-    });
+        });
     server.start();
   }
 
@@ -54,11 +68,15 @@ public final class SidecarHttp implements AutoCloseable {
   }
 
   private static String error(String code, String message) {
-    return new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("error", code)
-        .put("message", message).toString();
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .createObjectNode()
+        .put("error", code)
+        .put("message", message)
+        .toString();
   }
 
-  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(status, bytes.length);

@@ -33,7 +33,8 @@ final class SourceSnapshot implements AutoCloseable {
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);
       String id;
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_export_snapshot()")) {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT pg_export_snapshot()")) {
         rs.next();
         id = rs.getString(1);
       }

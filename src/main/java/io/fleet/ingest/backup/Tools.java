@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs pg_dump, pg_dumpall, pg_restore and age as child processes, under umask 077 so nothing
- * they create is readable by others. Credentials go through the PG* environment, never the
- * command line (which other users can read in the process table). One run at a time; {@link
- * #cancel()} kills the running child, for a shutdown whose grace ran out.
+ * Runs pg_dump, pg_dumpall, pg_restore and age as child processes, under umask 077 so nothing they
+ * create is readable by others. Credentials go through the PG* environment, never the command line
+ * (which other users can read in the process table). One run at a time; {@link #cancel()} kills the
+ * running child, for a shutdown whose grace ran out.
  */
 public final class Tools {
   private static final int STDERR_TAIL = 2000;
@@ -47,8 +47,12 @@ public final class Tools {
     return env;
   }
 
-  /** Runs to completion; stdout goes to {@code stdout} (or is discarded). Non-zero exit fails with stderr's tail. */
-  public void run(String what, List<String> command, Map<String, String> env, Path stdout) throws BackupException {
+  /**
+   * Runs to completion; stdout goes to {@code stdout} (or is discarded). Non-zero exit fails with
+   * stderr's tail.
+   */
+  public void run(String what, List<String> command, Map<String, String> env, Path stdout)
+      throws BackupException {
     if (cancelled) {
       throw new BackupException(what + " not started: shutting down");
     }
@@ -58,7 +62,10 @@ public final class Tools {
     pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    pb.redirectOutput(stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout.toFile()));
+    pb.redirectOutput(
+        stdout == null
+            ? ProcessBuilder.Redirect.DISCARD
+            : ProcessBuilder.Redirect.to(stdout.toFile()));
     Path err = null;
     try {
       err = Files.createTempFile("backup-tool", ".err");
@@ -112,6 +119,8 @@ public final class Tools {
 
   private static String tail(Path err) throws IOException {
     String text = Files.readString(err, StandardCharsets.UTF_8).strip();
-    return text.length() <= STDERR_TAIL ? text : "..." + text.substring(text.length() - STDERR_TAIL);
+    return text.length() <= STDERR_TAIL
+        ? text
+        : "..." + text.substring(text.length() - STDERR_TAIL);
   }
 }

@@ -25,11 +25,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code backup --once}: one verified backup of DATABASE_URL into BACKUP_DIR, exit 0 only when it
  * was verified. Without --once: the sidecar, backing up at BACKUP_AT and serving /health, /ready
- * and /metrics. On SIGTERM the backup in progress may finish within SHUTDOWN_GRACE; past it, it
- * is stopped and leaves no partial file and no catalog line.
+ * and /metrics. On SIGTERM the backup in progress may finish within SHUTDOWN_GRACE; past it, it is
+ * stopped and leaves no partial file and no catalog line.
  */
-@Command(name = "backup", mixinStandardHelpOptions = true,
-    description = "Back up DATABASE_URL into BACKUP_DIR: once, or nightly at BACKUP_AT as a sidecar.")
+@Command(
+    name = "backup",
+    mixinStandardHelpOptions = true,
+    description =
+        "Back up DATABASE_URL into BACKUP_DIR: once, or nightly at BACKUP_AT as a sidecar.")
 public final class BackupCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(BackupCommand.class);
 
@@ -53,48 +56,76 @@ public final class BackupCommand implements Callable<Integer> {
     }
     DatabaseTarget target = DatabaseTarget.fromUri(db.url().orElseThrow(), db.password());
     Clock clock = Clock.systemUTC();
-    BackupMetrics metrics = new BackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    BackupMetrics metrics =
+        new BackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     BackupService service = new BackupService(config, target, clock, metrics);
     boolean history = service.loadHistory();
     AtomicReference<BackupSchedule> schedule = new AtomicReference<>();
     AtomicReference<SidecarHttp> http = new AtomicReference<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutdown requested: a backup in progress may finish within {}", grace);
-      if (schedule.get() != null) {
-        schedule.get().stop();
-      }
-      boolean finished;
-      try {
-        finished = service.awaitIdle(grace);
-        if (!finished) {
-          log.warn("grace period {} over: stopping the backup in progress; it leaves no partial file and no "
-              + "catalog entry", grace);
-          service.cancel();
-          service.awaitIdle(Duration.ofSeconds(30));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        finished = false;
-      }
-      if (http.get() != null) {
-        http.get().close();
-      }
-      boolean ok = finished && (!once || service.lastOutcome().map(BackupService.Outcome::ok).orElse(false));
-      ServeCommand.flushLogs();
-      Runtime.getRuntime().halt(ok ? 0 : 1);
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("shutdown requested: a backup in progress may finish within {}", grace);
+                  if (schedule.get() != null) {
+                    schedule.get().stop();
+                  }
+                  boolean finished;
+                  try {
+                    finished = service.awaitIdle(grace);
+                    if (!finished) {
+                      log.warn(
+                          "grace period {} over: stopping the backup in progress; it leaves no partial file and no "
+                              + "catalog entry",
+                          grace);
+                      service.cancel();
+                      service.awaitIdle(Duration.ofSeconds(30));
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    finished = false;
+                  }
+                  if (http.get() != null) {
+                    http.get().close();
+                  }
+                  boolean ok =
+                      finished
+                          && (!once
+                              || service
+                                  .lastOutcome()
+                                  .map(BackupService.Outcome::ok)
+                                  .orElse(false));
+                  ServeCommand.flushLogs();
+                  Runtime.getRuntime().halt(ok ? 0 : 1);
+                },
+                "shutdown"));
 
     if (once) {
       BackupService.Outcome outcome = service.runOnce();
       System.out.println((outcome.ok() ? "ok: " : "failed: ") + outcome.message());
       return outcome.ok() ? 0 : outcome.refused() ? 3 : 1;
     }
-    SidecarHttp server = new SidecarHttp(config.httpHost(), config.httpPort(), metrics, () ->
-        service.lastOutcome().filter(o -> !o.ok()).map(o -> "last backup failed: " + o.message()).orElse(null));
+    SidecarHttp server =
+        new SidecarHttp(
+            config.httpHost(),
+            config.httpPort(),
+            metrics,
+            () ->
+                service
+                    .lastOutcome()
+                    .filter(o -> !o.ok())
+                    .map(o -> "last backup failed: " + o.message())
+                    .orElse(null));
     http.set(server);
-    log.info("backup sidecar: /health, /ready and /metrics on {}:{}; backups at {} {} into {}", config.httpHost(),
-        server.port(), config.at(), config.zone(), config.dir().toAbsolutePath());
-    BackupSchedule loop = new BackupSchedule(service, new DailySchedule(config.at(), config.zone()), clock);
+    log.info(
+        "backup sidecar: /health, /ready and /metrics on {}:{}; backups at {} {} into {}",
+        config.httpHost(),
+        server.port(),
+        config.at(),
+        config.zone(),
+        config.dir().toAbsolutePath());
+    BackupSchedule loop =
+        new BackupSchedule(service, new DailySchedule(config.at(), config.zone()), clock);
     schedule.set(loop);
     loop.run(!history);
     return 0;

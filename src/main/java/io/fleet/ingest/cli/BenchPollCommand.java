@@ -44,25 +44,38 @@ import picocli.CommandLine.Option;
  * (alarms, trips, parking and idling) through the real pipeline, client and simulator over HTTP,
  * into an embedded PostgreSQL; geocoding off, then on with a cold and a warm cache.
  */
-@Command(name = "bench-poll", mixinStandardHelpOptions = true,
-    description = "Benchmark a full poll of N simulated devices x D days (geocoding off, on cold, on warm).")
+@Command(
+    name = "bench-poll",
+    mixinStandardHelpOptions = true,
+    description =
+        "Benchmark a full poll of N simulated devices x D days (geocoding off, on cold, on warm).")
 public final class BenchPollCommand implements Callable<Integer> {
 
-  @Option(names = "--devices", defaultValue = "20", description = "Simulated devices (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--devices",
+      defaultValue = "20",
+      description = "Simulated devices (default ${DEFAULT-VALUE}).")
   int devices;
 
-  @Option(names = "--days", defaultValue = "7", description = "Days of history (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      defaultValue = "7",
+      description = "Days of history (default ${DEFAULT-VALUE}).")
   int days;
 
-  @Option(names = "--geocode-rate", defaultValue = "200",
-      description = "Requests/s the simulated Nominatim and the lane allow (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--geocode-rate",
+      defaultValue = "200",
+      description =
+          "Requests/s the simulated Nominatim and the lane allow (default ${DEFAULT-VALUE}).")
   double geocodeRate;
 
-  @Option(names = "--report", description = "Markdown file whose '## Polling' section is replaced with the results.")
+  @Option(
+      names = "--report",
+      description = "Markdown file whose '## Polling' section is replaced with the results.")
   Path report;
 
-  record Result(String label, Counts counts, long wallMs, long addressed, long addressable) {
-  }
+  record Result(String label, Counts counts, long wallMs, long addressed, long addressable) {}
 
   @Override
   public Integer call() throws Exception {
@@ -70,14 +83,18 @@ public final class BenchPollCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
     Instant now = clock.instant();
     Instant start = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(days));
-    SimulatorOptions options = SimulatorOptions.defaults(clock).withFleet(42L, devices, days + 1, start);
-    NominatimSimulator nominatim = new NominatimSimulator(NominatimSimulator.Options.defaults().withRate(geocodeRate));
-    SimulatorServer sim = SimulatorServer.start(simVertx, options, List.of(nominatim::mount)).await();
+    SimulatorOptions options =
+        SimulatorOptions.defaults(clock).withFleet(42L, devices, days + 1, start);
+    NominatimSimulator nominatim =
+        new NominatimSimulator(NominatimSimulator.Options.defaults().withRate(geocodeRate));
+    SimulatorServer sim =
+        SimulatorServer.start(simVertx, options, List.of(nominatim::mount)).await();
     List<Result> results = new ArrayList<>();
     Path work = Files.createTempDirectory("bench-poll");
     try {
       results.add(run("geocoding off", sim, work.resolve("off"), false, false, start, now));
-      results.add(run("geocoding on, cache cold", sim, work.resolve("on"), true, false, start, now));
+      results.add(
+          run("geocoding on, cache cold", sim, work.resolve("on"), true, false, start, now));
       results.add(run("geocoding on, cache warm", sim, work.resolve("on"), true, true, start, now));
     } finally {
       simVertx.close().await();
@@ -91,13 +108,21 @@ public final class BenchPollCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Result run(String label, SimulatorServer sim, Path pgDir, boolean geocode, boolean warm, Instant from,
-                     Instant to) throws Exception {
+  private Result run(
+      String label,
+      SimulatorServer sim,
+      Path pgDir,
+      boolean geocode,
+      boolean warm,
+      Instant from,
+      Instant to)
+      throws Exception {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.remove("DATABASE_URL");
     env.put("EMBEDDED_PG_DIR", pgDir.toString());
     // The warm run empties the raw tables between runs, which the writer role may not do; the
-    // bench connects as the embedded server's owner instead (privilege checks cost nothing measurable).
+    // bench connects as the embedded server's owner instead (privilege checks cost nothing
+    // measurable).
     env.put("DATABASE_RUNTIME_ROLE", "");
     env.put("HTTP_PORT", "0");
     env.put("HTTP_HOST", "127.0.0.1");
@@ -111,25 +136,37 @@ public final class BenchPollCommand implements Callable<Integer> {
     env = DemoEnvironment.overlay(env, sim);
     AppConfig config = AppConfig.load(env, false);
     Promise<Result> done = Promise.promise();
-    RunningService service = Service.start(config, Clock.systemUTC(), ctx -> {
-      TracksolidModule tracksolid = new TracksolidModule(ctx);
-      GeocodeModule geocoder = new GeocodeModule(ctx);
-      List<FleetSource> sources = TracksolidFleetSource.all(tracksolid.clients());
-      PollRunner runner = PollWiring.runner(ctx, Optional.of(geocoder.geocoder()), new IngestMetrics(ctx.registry()));
-      ServiceModule job = new ServiceModule() {
-        @Override
-        public String name() {
-          return "bench-poll";
-        }
+    RunningService service =
+        Service.start(
+                config,
+                Clock.systemUTC(),
+                ctx -> {
+                  TracksolidModule tracksolid = new TracksolidModule(ctx);
+                  GeocodeModule geocoder = new GeocodeModule(ctx);
+                  List<FleetSource> sources = TracksolidFleetSource.all(tracksolid.clients());
+                  PollRunner runner =
+                      PollWiring.runner(
+                          ctx, Optional.of(geocoder.geocoder()), new IngestMetrics(ctx.registry()));
+                  ServiceModule job =
+                      new ServiceModule() {
+                        @Override
+                        public String name() {
+                          return "bench-poll";
+                        }
 
-        @Override
-        public Future<Void> start() {
-          ctx.vertx().runOnContext(v -> measure(ctx, runner, sources, label, warm, from, to).onComplete(done));
-          return Future.succeededFuture();
-        }
-      };
-      return List.of(tracksolid, geocoder, job);
-    }).await();
+                        @Override
+                        public Future<Void> start() {
+                          ctx.vertx()
+                              .runOnContext(
+                                  v ->
+                                      measure(ctx, runner, sources, label, warm, from, to)
+                                          .onComplete(done));
+                          return Future.succeededFuture();
+                        }
+                      };
+                  return List.of(tracksolid, geocoder, job);
+                })
+            .await();
     try {
       return done.future().await();
     } finally {
@@ -137,40 +174,85 @@ public final class BenchPollCommand implements Callable<Integer> {
     }
   }
 
-  private static Future<Result> measure(ServiceContext ctx, PollRunner runner, List<FleetSource> sources, String label,
-                                        boolean warm, Instant from, Instant to) {
+  private static Future<Result> measure(
+      ServiceContext ctx,
+      PollRunner runner,
+      List<FleetSource> sources,
+      String label,
+      boolean warm,
+      Instant from,
+      Instant to) {
     // Warm: same database as the cold run, rows and progress gone, geocode_cache kept.
-    Future<Void> reset = !warm ? Future.succeededFuture() : ctx.pool().query("""
+    Future<Void> reset =
+        !warm
+            ? Future.succeededFuture()
+            : ctx.pool()
+                .query(
+                    """
         DELETE FROM tracksolid.trips; DELETE FROM tracksolid.parking; DELETE FROM tracksolid.alarms;
-        DELETE FROM tracksolid.checkpoints""").execute().mapEmpty();
+        DELETE FROM tracksolid.checkpoints""")
+                .execute()
+                .mapEmpty();
     long[] t0 = new long[1];
-    return reset.compose(v -> {
-      t0[0] = System.nanoTime();
-      return new Backfill(runner).run(sources, List.of(Endpoint.ALARMS, Endpoint.TRIPS,
-          Endpoint.PARKING), from, to, new Quiet(), () -> false);
-    }).compose(s -> {
-      long wall = Duration.ofNanos(System.nanoTime() - t0[0]).toMillis();
-      return ctx.pool().query("SELECT (SELECT count(*) FROM tracksolid.trips WHERE start_address IS NOT NULL)"
-              + " + (SELECT count(*) FROM tracksolid.parking WHERE address IS NOT NULL),"
-              + " (SELECT count(*) FROM tracksolid.trips) + (SELECT count(*) FROM tracksolid.parking)").execute()
-          .map(rows -> new Result(label, s.counts(), wall, rows.iterator().next().getLong(0),
-              rows.iterator().next().getLong(1)));
-    });
+    return reset
+        .compose(
+            v -> {
+              t0[0] = System.nanoTime();
+              return new Backfill(runner)
+                  .run(
+                      sources,
+                      List.of(Endpoint.ALARMS, Endpoint.TRIPS, Endpoint.PARKING),
+                      from,
+                      to,
+                      new Quiet(),
+                      () -> false);
+            })
+        .compose(
+            s -> {
+              long wall = Duration.ofNanos(System.nanoTime() - t0[0]).toMillis();
+              return ctx.pool()
+                  .query(
+                      "SELECT (SELECT count(*) FROM tracksolid.trips WHERE start_address IS NOT NULL)"
+                          + " + (SELECT count(*) FROM tracksolid.parking WHERE address IS NOT NULL),"
+                          + " (SELECT count(*) FROM tracksolid.trips) + (SELECT count(*) FROM tracksolid.parking)")
+                  .execute()
+                  .map(
+                      rows ->
+                          new Result(
+                              label,
+                              s.counts(),
+                              wall,
+                              rows.iterator().next().getLong(0),
+                              rows.iterator().next().getLong(1)));
+            });
   }
 
   private String render(List<Result> results) {
-    StringBuilder b = new StringBuilder("| run | rows fetched | rows written | trips+stops with address | wall s | rows/s |\n"
-        + "|---|---:|---:|---:|---:|---:|\n");
+    StringBuilder b =
+        new StringBuilder(
+            "| run | rows fetched | rows written | trips+stops with address | wall s | rows/s |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
     for (Result r : results) {
       long written = r.counts().inserted() + r.counts().updated();
-      b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d of %d | %.1f | %.0f |%n", r.label(),
-          r.counts().fetched(), written, r.addressed(), r.addressable(), r.wallMs() / 1000.0, r.counts().fetched() * 1000.0 / Math.max(1, r.wallMs())));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %d | %d of %d | %.1f | %.0f |%n",
+              r.label(),
+              r.counts().fetched(),
+              written,
+              r.addressed(),
+              r.addressable(),
+              r.wallMs() / 1000.0,
+              r.counts().fetched() * 1000.0 / Math.max(1, r.wallMs())));
     }
     return b.toString();
   }
 
   private String section(String table) {
-    return String.format(Locale.ROOT, """
+    return String.format(
+        Locale.ROOT,
+        """
         Reproduce: `./mvnw -q -DskipTests package && LOG_LEVEL=WARN java -jar target/tracksolid-ingest.jar \
         bench-poll --devices %d --days %d --geocode-rate %s --report docs/reports/benchmarks.md`
 
@@ -182,8 +264,17 @@ public final class BenchPollCommand implements Callable<Integer> {
         cache is bounded by one distinct point per second, so there leave geocoding to the backfill job.
         "cache warm" re-runs the same history on the database of the cold run with its geocode_cache kept.
 
-        %s""", devices, days, fmt(geocodeRate), Instant.now().truncatedTo(ChronoUnit.SECONDS),
-        Runtime.getRuntime().availableProcessors(), Runtime.version(), devices, days, fmt(geocodeRate), table);
+        %s""",
+        devices,
+        days,
+        fmt(geocodeRate),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version(),
+        devices,
+        days,
+        fmt(geocodeRate),
+        table);
   }
 
   private static String fmt(double d) {
@@ -192,11 +283,9 @@ public final class BenchPollCommand implements Callable<Integer> {
 
   private static final class Quiet implements Backfill.Progress {
     @Override
-    public void planned(String account, Endpoint endpoint, int totalSlices, int alreadyDone) {
-    }
+    public void planned(String account, Endpoint endpoint, int totalSlices, int alreadyDone) {}
 
     @Override
-    public void sliceDone(String account, Endpoint endpoint, Window slice, Counts counts) {
-    }
+    public void sliceDone(String account, Endpoint endpoint, Window slice, Counts counts) {}
   }
 }

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 
 /** Replaces one "## Title" section of a Markdown report, leaving other sections as they are. */
 final class BenchReport {
-  private BenchReport() {
-  }
+  private BenchReport() {}
 
   static void replaceSection(Path file, String title, String body) throws IOException {
-    String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
+    String text =
+        Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
     String heading = "## " + title + "\n";
     String section = heading + "\n" + body.strip() + "\n";
     int at = text.indexOf(heading);

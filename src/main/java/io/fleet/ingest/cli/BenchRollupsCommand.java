@@ -40,34 +40,58 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bench-rollups --devices N --months 1,12}: the reporting refresh tick over 1 and over 12
- * months of simulated history of the same fleet. Each history goes into its own embedded
- * PostgreSQL (loaded straight into the raw tables, see {@link FleetHistoryLoader}); then the
- * refresh job's tick runs at the end of the history: the first tick (the window's rows written),
- * then steady ticks (nothing new). A full rebuild of all history is timed for contrast.
+ * months of simulated history of the same fleet. Each history goes into its own embedded PostgreSQL
+ * (loaded straight into the raw tables, see {@link FleetHistoryLoader}); then the refresh job's
+ * tick runs at the end of the history: the first tick (the window's rows written), then steady
+ * ticks (nothing new). A full rebuild of all history is timed for contrast.
  */
-@Command(name = "bench-rollups", mixinStandardHelpOptions = true,
+@Command(
+    name = "bench-rollups",
+    mixinStandardHelpOptions = true,
     description = "Benchmark the reporting refresh tick over 1 and 12 months of simulated history.")
 public final class BenchRollupsCommand implements Callable<Integer> {
 
-  @Option(names = "--devices", defaultValue = "10", description = "Simulated vehicles (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--devices",
+      defaultValue = "10",
+      description = "Simulated vehicles (default ${DEFAULT-VALUE}).")
   int devices;
 
-  @Option(names = "--months", defaultValue = "1,12", split = ",",
+  @Option(
+      names = "--months",
+      defaultValue = "1,12",
+      split = ",",
       description = "History lengths in months of 30 days (default ${DEFAULT-VALUE}).")
   int[] months;
 
-  @Option(names = "--ticks", defaultValue = "5", description = "Steady ticks timed per history (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ticks",
+      defaultValue = "5",
+      description = "Steady ticks timed per history (default ${DEFAULT-VALUE}).")
   int ticks;
 
-  @Option(names = "--zone", defaultValue = "Africa/Nairobi", description = "REPORTING_TIME_ZONE (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--zone",
+      defaultValue = "Africa/Nairobi",
+      description = "REPORTING_TIME_ZONE (default ${DEFAULT-VALUE}).")
   String zone;
 
-  @Option(names = "--report", description = "Markdown file whose '## Reporting rollups' section is replaced.")
+  @Option(
+      names = "--report",
+      description = "Markdown file whose '## Reporting rollups' section is replaced.")
   Path report;
 
-  record Result(int months, long positions, long trips, long loadMs, long firstTickMs, long steadyMedianMs,
-                long steadyMaxMs, long windowRows, long rebuildMs, long totalRows) {
-  }
+  record Result(
+      int months,
+      long positions,
+      long trips,
+      long loadMs,
+      long firstTickMs,
+      long steadyMedianMs,
+      long steadyMaxMs,
+      long windowRows,
+      long rebuildMs,
+      long totalRows) {}
 
   @Override
   public Integer call() throws Exception {
@@ -89,7 +113,8 @@ public final class BenchRollupsCommand implements Callable<Integer> {
     Instant end = Instant.parse("2026-06-01T00:00:00Z");
     Instant start = end.minus(Duration.ofDays(days));
     Clock clock = Clock.fixed(end.plus(Duration.ofHours(6)), ZoneOffset.UTC);
-    SyntheticFleet fleet = new SyntheticFleet(SimulatorOptions.defaults(clock).withFleet(42L, devices, days, start));
+    SyntheticFleet fleet =
+        new SyntheticFleet(SimulatorOptions.defaults(clock).withFleet(42L, devices, days, start));
     Path dir = Files.createTempDirectory("bench-rollups");
     try (EmbeddedDatabase pg = EmbeddedDatabase.start(dir.resolve("pg"), 0)) {
       DatabaseTarget db = pg.target();
@@ -118,10 +143,19 @@ public final class BenchRollupsCommand implements Callable<Integer> {
       Vertx vertx = Vertx.vertx();
       Pool pool = PoolFactory.create(vertx, db, 2, "tracksolid_ingest");
       try {
-        ReportingSettings.apply(pool, clock, ReportingConfig.from(new ConfigSource(Map.of("REPORTING_TIME_ZONE", zone))))
+        ReportingSettings.apply(
+                pool,
+                clock,
+                ReportingConfig.from(new ConfigSource(Map.of("REPORTING_TIME_ZONE", zone))))
             .await();
-        ReportingRefreshJob job = new ReportingRefreshJob(vertx, pool, clock, new Leases(pool, clock, "bench"),
-            Duration.ofMinutes(15), new IngestMetrics(new SimpleMeterRegistry()));
+        ReportingRefreshJob job =
+            new ReportingRefreshJob(
+                vertx,
+                pool,
+                clock,
+                new Leases(pool, clock, "bench"),
+                Duration.ofMinutes(15),
+                new IngestMetrics(new SimpleMeterRegistry()));
         long first = timeTick(job);
         long[] steady = new long[ticks];
         for (int i = 0; i < ticks; i++) {
@@ -130,13 +164,24 @@ public final class BenchRollupsCommand implements Callable<Integer> {
         Arrays.sort(steady);
         long windowRows = count(db, "SELECT count(*) FROM reporting.daily_vehicle_summary");
         long r0 = System.nanoTime();
-        count(db, "SELECT reporting.rebuild_rollups(NULL, '" + clock.instant().atZone(java.time.ZoneId.of(zone))
-            .toLocalDate() + "')");
+        count(
+            db,
+            "SELECT reporting.rebuild_rollups(NULL, '"
+                + clock.instant().atZone(java.time.ZoneId.of(zone)).toLocalDate()
+                + "')");
         long rebuildMs = Duration.ofNanos(System.nanoTime() - r0).toMillis();
         long totalRows = count(db, "SELECT count(*) FROM reporting.daily_vehicle_summary");
-        return new Result(monthsOfHistory, positions, fleet.trips(start, end).size(), loadMs, first,
-            steady.length == 0 ? 0 : steady[steady.length / 2], steady.length == 0 ? 0 : steady[steady.length - 1],
-            windowRows, rebuildMs, totalRows);
+        return new Result(
+            monthsOfHistory,
+            positions,
+            fleet.trips(start, end).size(),
+            loadMs,
+            first,
+            steady.length == 0 ? 0 : steady[steady.length / 2],
+            steady.length == 0 ? 0 : steady[steady.length - 1],
+            windowRows,
+            rebuildMs,
+            totalRows);
       } finally {
         pool.close().await();
         vertx.close().await();
@@ -157,25 +202,40 @@ public final class BenchRollupsCommand implements Callable<Integer> {
 
   private static long count(DatabaseTarget db, String sql) throws Exception {
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties());
-         Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
   private String render(List<Result> results) {
-    StringBuilder b = new StringBuilder("| history | fixes | trips | first tick ms | steady tick ms (median / max) "
-        + "| rows in window | full rebuild ms | rows after rebuild |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    StringBuilder b =
+        new StringBuilder(
+            "| history | fixes | trips | first tick ms | steady tick ms (median / max) "
+                + "| rows in window | full rebuild ms | rows after rebuild |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Result r : results) {
-      b.append(String.format(Locale.ROOT, "| %d month(s) | %d | %d | %d | %d / %d | %d | %d | %d |%n", r.months(),
-          r.positions(), r.trips(), r.firstTickMs(), r.steadyMedianMs(), r.steadyMaxMs(), r.windowRows(),
-          r.rebuildMs(), r.totalRows()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %d month(s) | %d | %d | %d | %d / %d | %d | %d | %d |%n",
+              r.months(),
+              r.positions(),
+              r.trips(),
+              r.firstTickMs(),
+              r.steadyMedianMs(),
+              r.steadyMaxMs(),
+              r.windowRows(),
+              r.rebuildMs(),
+              r.totalRows()));
     }
     return b.toString();
   }
 
   private String section(String table) {
-    return String.format(Locale.ROOT, """
+    return String.format(
+        Locale.ROOT,
+        """
         Reproduce: `./mvnw -q -DskipTests package && LOG_LEVEL=WARN java -jar target/tracksolid-ingest.jar \
         bench-rollups --devices %d --months %s --report docs/reports/benchmarks.md`
 
@@ -187,8 +247,14 @@ public final class BenchRollupsCommand implements Callable<Integer> {
         Tick cost follows the window, not the history; the full rebuild (reporting.rebuild_rollups() over all
         days) is shown for contrast and grows with the history.
 
-        %s""", devices, String.join(",", Arrays.stream(months).mapToObj(Integer::toString).toList()),
-        Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(), Runtime.version(),
-        devices, zone, table);
+        %s""",
+        devices,
+        String.join(",", Arrays.stream(months).mapToObj(Integer::toString).toList()),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version(),
+        devices,
+        zone,
+        table);
   }
 }

@@ -39,37 +39,62 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Load test of the push webhook on a throw-away embedded database: items/s and latency at 1, 10
- * and 100 items per push, form and JSON, then the raw COPY rate of the same rows into the same
- * table as the ceiling. A tool, so it may block and use JDBC COPY; the service never does.
+ * Load test of the push webhook on a throw-away embedded database: items/s and latency at 1, 10 and
+ * 100 items per push, form and JSON, then the raw COPY rate of the same rows into the same table as
+ * the ceiling. A tool, so it may block and use JDBC COPY; the service never does.
  */
-@Command(name = "bench-webhook", mixinStandardHelpOptions = true,
-    description = "Benchmark the push webhook against an embedded PostgreSQL and write docs/reports/benchmarks.md.")
+@Command(
+    name = "bench-webhook",
+    mixinStandardHelpOptions = true,
+    description =
+        "Benchmark the push webhook against an embedded PostgreSQL and write docs/reports/benchmarks.md.")
 public final class BenchWebhookCommand implements Callable<Integer> {
-  private static final DateTimeFormatter VENDOR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+  private static final DateTimeFormatter VENDOR =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
   private static final String TOKEN = "bench-webhook-token-0123456789abcdef";
 
-  @Option(names = "--items", defaultValue = "20000", description = "Items pushed per scenario (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--items",
+      defaultValue = "20000",
+      description = "Items pushed per scenario (default ${DEFAULT-VALUE}).")
   int itemsPerScenario;
 
-  @Option(names = "--min-requests", defaultValue = "200",
-      description = "At least this many requests per scenario, so latency has samples (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--min-requests",
+      defaultValue = "200",
+      description =
+          "At least this many requests per scenario, so latency has samples (default ${DEFAULT-VALUE}).")
   int minRequests;
 
-  @Option(names = "--max-requests", defaultValue = "4000",
-      description = "At most this many requests per scenario, to bound the run (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-requests",
+      defaultValue = "4000",
+      description =
+          "At most this many requests per scenario, to bound the run (default ${DEFAULT-VALUE}).")
   int maxRequests;
 
-  @Option(names = "--concurrency", defaultValue = "8", description = "Concurrent senders (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--concurrency",
+      defaultValue = "8",
+      description = "Concurrent senders (default ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--report", defaultValue = "docs/reports/benchmarks.md", description = "Report file to update.")
+  @Option(
+      names = "--report",
+      defaultValue = "docs/reports/benchmarks.md",
+      description = "Report file to update.")
   Path report;
 
   private final AtomicLong deviceSeq = new AtomicLong(860_000_000_000_000L);
 
-  record Scenario(String format, int perPush, int requests, long items, double seconds, Histogram latency,
-                  int failures) {
+  record Scenario(
+      String format,
+      int perPush,
+      int requests,
+      long items,
+      double seconds,
+      Histogram latency,
+      int failures) {
     double itemsPerSecond() {
       return items / seconds;
     }
@@ -103,13 +128,22 @@ public final class BenchWebhookCommand implements Callable<Integer> {
           List<JsonObject> sink = format.equals("json") && perPush == 100 ? copyRows : null;
           Scenario s = run(http, port, format, perPush, requests, sink);
           results.add(s);
-          System.out.printf(Locale.ROOT, "%-4s %3d items/push: %6d requests, %9.0f items/s, p50 %.2f ms, p99 %.2f ms%n",
-              format, perPush, s.requests(), s.itemsPerSecond(), s.latency().getValueAtPercentile(50) / 1000.0,
+          System.out.printf(
+              Locale.ROOT,
+              "%-4s %3d items/push: %6d requests, %9.0f items/s, p50 %.2f ms, p99 %.2f ms%n",
+              format,
+              perPush,
+              s.requests(),
+              s.itemsPerSecond(),
+              s.latency().getValueAtPercentile(50) / 1000.0,
               s.latency().getValueAtPercentile(99) / 1000.0);
         }
       }
       copyRate = copy(service.database(), copyRows);
-      System.out.printf(Locale.ROOT, "COPY of the same %d rows into position_history: %.0f rows/s%n", copyRows.size(),
+      System.out.printf(
+          Locale.ROOT,
+          "COPY of the same %d rows into position_history: %.0f rows/s%n",
+          copyRows.size(),
           copyRate);
     } finally {
       service.stop().await();
@@ -119,7 +153,8 @@ public final class BenchWebhookCommand implements Callable<Integer> {
     return results.stream().anyMatch(s -> s.failures() > 0) ? 1 : 0;
   }
 
-  private Scenario run(HttpClient http, int port, String format, int perPush, int requests, List<JsonObject> sink)
+  private Scenario run(
+      HttpClient http, int port, String format, int perPush, int requests, List<JsonObject> sink)
       throws Exception {
     List<JsonArray> bodies = new ArrayList<>(requests);
     for (int r = 0; r < requests; r++) {
@@ -127,9 +162,17 @@ public final class BenchWebhookCommand implements Callable<Integer> {
       String imei = String.valueOf(deviceSeq.incrementAndGet());
       LocalDateTime t = LocalDateTime.of(2024, 5, 1, 0, 0);
       for (int i = 0; i < perPush; i++) {
-        items.add(new JsonObject().put("deviceImei", imei).put("gpsTime", VENDOR.format(t.plusSeconds(i * 10L)))
-            .put("gateTime", VENDOR.format(t.plusSeconds(i * 10L + 1))).put("lat", -1.2864 + i * 1e-4)
-            .put("lng", 36.8172).put("gpsSpeed", 40).put("direction", 180).put("satelliteNum", 11).put("acc", 1));
+        items.add(
+            new JsonObject()
+                .put("deviceImei", imei)
+                .put("gpsTime", VENDOR.format(t.plusSeconds(i * 10L)))
+                .put("gateTime", VENDOR.format(t.plusSeconds(i * 10L + 1)))
+                .put("lat", -1.2864 + i * 1e-4)
+                .put("lng", 36.8172)
+                .put("gpsSpeed", 40)
+                .put("direction", 180)
+                .put("satelliteNum", 11)
+                .put("acc", 1));
       }
       bodies.add(items);
       if (sink != null) {
@@ -143,31 +186,40 @@ public final class BenchWebhookCommand implements Callable<Integer> {
     try (ExecutorService senders = Executors.newFixedThreadPool(concurrency)) {
       List<Future<?>> running = new ArrayList<>();
       for (int c = 0; c < concurrency; c++) {
-        running.add(senders.submit(() -> {
-          for (long i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
-            HttpRequest request = request(port, format, bodies.get((int) i));
-            long t0 = System.nanoTime();
-            try {
-              HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-              if (r.statusCode() != 200) {
-                failures.incrementAndGet();
-              }
-            } catch (Exception e) {
-              failures.incrementAndGet();
-            }
-            synchronized (latency) {
-              latency.recordValue(Math.min(60_000_000L, (System.nanoTime() - t0) / 1000));
-            }
-          }
-          return null;
-        }));
+        running.add(
+            senders.submit(
+                () -> {
+                  for (long i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                    HttpRequest request = request(port, format, bodies.get((int) i));
+                    long t0 = System.nanoTime();
+                    try {
+                      HttpResponse<String> r =
+                          http.send(request, HttpResponse.BodyHandlers.ofString());
+                      if (r.statusCode() != 200) {
+                        failures.incrementAndGet();
+                      }
+                    } catch (Exception e) {
+                      failures.incrementAndGet();
+                    }
+                    synchronized (latency) {
+                      latency.recordValue(Math.min(60_000_000L, (System.nanoTime() - t0) / 1000));
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : running) {
         f.get();
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Scenario(format, perPush, requests, (long) requests * perPush, seconds, latency,
+    return new Scenario(
+        format,
+        perPush,
+        requests,
+        (long) requests * perPush,
+        seconds,
+        latency,
         (int) failures.get());
   }
 
@@ -175,14 +227,20 @@ public final class BenchWebhookCommand implements Callable<Integer> {
     String body;
     String type;
     if (format.equals("form")) {
-      body = "token=" + TOKEN + "&data_list=" + URLEncoder.encode(items.encode(), StandardCharsets.UTF_8);
+      body =
+          "token="
+              + TOKEN
+              + "&data_list="
+              + URLEncoder.encode(items.encode(), StandardCharsets.UTF_8);
       type = "application/x-www-form-urlencoded";
     } else {
       body = new JsonObject().put("token", TOKEN).put("data_list", items).encode();
       type = "application/json";
     }
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/pushgps"))
-        .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        .header("Content-Type", type)
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 
   /** The same rows, COPYed into the same (emptied) table: what PostgreSQL alone can take. */
@@ -190,19 +248,34 @@ public final class BenchWebhookCommand implements Callable<Integer> {
     StringBuilder text = new StringBuilder();
     for (JsonObject o : rows) {
       Instant t = LocalDateTime.parse(o.getString("gpsTime"), VENDOR).toInstant(ZoneOffset.UTC);
-      text.append(o.getString("deviceImei")).append('\t').append(t).append('\t').append(o.getDouble("lat"))
-          .append('\t').append(o.getDouble("lng")).append('\t').append(o.getInteger("gpsSpeed")).append('\t')
-          .append(o.getInteger("direction")).append("\tGPS\ttrue\t").append(o.getInteger("satelliteNum"))
-          .append("\tpush\t").append(o.encode().replace("\\", "\\\\")).append('\n');
+      text.append(o.getString("deviceImei"))
+          .append('\t')
+          .append(t)
+          .append('\t')
+          .append(o.getDouble("lat"))
+          .append('\t')
+          .append(o.getDouble("lng"))
+          .append('\t')
+          .append(o.getInteger("gpsSpeed"))
+          .append('\t')
+          .append(o.getInteger("direction"))
+          .append("\tGPS\ttrue\t")
+          .append(o.getInteger("satelliteNum"))
+          .append("\tpush\t")
+          .append(o.encode().replace("\\", "\\\\"))
+          .append('\n');
     }
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties())) {
       try (Statement st = c.createStatement()) {
         st.execute("TRUNCATE tracksolid.position_history");
       }
       long start = System.nanoTime();
-      c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY tracksolid.position_history "
-          + "(imei, gps_time, lat, lng, speed_kmh, direction, pos_type, acc, satellites, source, raw) FROM STDIN",
-          new StringReader(text.toString()));
+      c.unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyIn(
+              "COPY tracksolid.position_history "
+                  + "(imei, gps_time, lat, lng, speed_kmh, direction, pos_type, acc, satellites, source, raw) FROM STDIN",
+              new StringReader(text.toString()));
       return rows.size() / ((System.nanoTime() - start) / 1e9);
     }
   }
@@ -210,28 +283,61 @@ public final class BenchWebhookCommand implements Callable<Integer> {
   private void writeReport(List<Scenario> results, int copyRows, double copyRate) throws Exception {
     StringBuilder s = new StringBuilder();
     s.append("## Webhook\n\n");
-    s.append("Reproduce: `./mvnw -q -DskipTests package && LOG_LEVEL=WARN java -jar target/tracksolid-ingest.jar "
-        + "bench-webhook --items " + itemsPerScenario + " --min-requests " + minRequests + " --max-requests "
-        + maxRequests + " --concurrency " + concurrency + "`\n");
-    s.append(String.format(Locale.ROOT, "(%d senders, about %d items per scenario, bounded to %d-%d requests; "
-        + "embedded PostgreSQL 17, fresh data directory).%n%n", concurrency, itemsPerScenario, minRequests,
-        maxRequests));
-    s.append("Measured ").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
-        .append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" CPU(s), Java ")
-        .append(System.getProperty("java.version")).append(". Pushes arriving together share a group commit (one ")
-        .append("transaction per stream, one ingestion_log row per commit); each is answered 200 only after the ")
+    s.append(
+        "Reproduce: `./mvnw -q -DskipTests package && LOG_LEVEL=WARN java -jar target/tracksolid-ingest.jar "
+            + "bench-webhook --items "
+            + itemsPerScenario
+            + " --min-requests "
+            + minRequests
+            + " --max-requests "
+            + maxRequests
+            + " --concurrency "
+            + concurrency
+            + "`\n");
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "(%d senders, about %d items per scenario, bounded to %d-%d requests; "
+                + "embedded PostgreSQL 17, fresh data directory).%n%n",
+            concurrency,
+            itemsPerScenario,
+            minRequests,
+            maxRequests));
+    s.append("Measured ")
+        .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+        .append(" on ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" CPU(s), Java ")
+        .append(System.getProperty("java.version"))
+        .append(". Pushes arriving together share a group commit (one ")
+        .append(
+            "transaction per stream, one ingestion_log row per commit); each is answered 200 only after the ")
         .append("commit that holds its items. The load generator shares the ")
-        .append("JVM and CPUs with the service and the database, so read these as lower bounds; the 100-per-push ")
+        .append(
+            "JVM and CPUs with the service and the database, so read these as lower bounds; the 100-per-push ")
         .append("runs last about a second each and are the noisiest.\n\n");
     s.append("| body | items/push | requests | items/s | p50 ms | p99 ms | failures |\n");
     s.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (Scenario r : results) {
-      s.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.2f | %.2f | %d |%n", r.format(), r.perPush(),
-          r.requests(), r.itemsPerSecond(), r.latency().getValueAtPercentile(50) / 1000.0,
-          r.latency().getValueAtPercentile(99) / 1000.0, r.failures()));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %d | %.0f | %.2f | %.2f | %d |%n",
+              r.format(),
+              r.perPush(),
+              r.requests(),
+              r.itemsPerSecond(),
+              r.latency().getValueAtPercentile(50) / 1000.0,
+              r.latency().getValueAtPercentile(99) / 1000.0,
+              r.failures()));
     }
-    s.append(String.format(Locale.ROOT, "%nCeiling: COPY of the same %d rows (the JSON 100-per-push run) into "
-        + "tracksolid.position_history: **%.0f rows/s**.%n", copyRows, copyRate));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "%nCeiling: COPY of the same %d rows (the JSON 100-per-push run) into "
+                + "tracksolid.position_history: **%.0f rows/s**.%n",
+            copyRows,
+            copyRate));
     String section = s.toString();
     String existing = Files.exists(report) ? Files.readString(report) : "# Benchmarks\n\n";
     int at = existing.indexOf("## Webhook\n");

@@ -16,18 +16,20 @@ import java.util.Collection;
 /**
  * Loads a synthetic fleet's history straight into the raw tables over JDBC, as a finished poll
  * would have stored it. For benchmarks and tests of what is computed from the raw tables (the
- * reporting rollups), where polling months of history through the simulator would only measure
- * the pollers. Not a pipeline writer: the service never calls it.
+ * reporting rollups), where polling months of history through the simulator would only measure the
+ * pollers. Not a pipeline writer: the service never calls it.
  */
 public final class FleetHistoryLoader {
   private static final int BATCH = 5000;
 
-  private FleetHistoryLoader() {
-  }
+  private FleetHistoryLoader() {}
 
-  public static void devices(Connection c, String account, Collection<Device> devices) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO tracksolid.devices (imei, account, device_name, model, "
-        + "sim, vehicle_number, driver_name, device_group) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+  public static void devices(Connection c, String account, Collection<Device> devices)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO tracksolid.devices (imei, account, device_name, model, "
+                + "sim, vehicle_number, driver_name, device_group) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       int i = 0;
       for (Device d : devices) {
         ps.setString(1, d.imei());
@@ -44,10 +46,13 @@ public final class FleetHistoryLoader {
     }
   }
 
-  public static void trips(Connection c, String account, Collection<Trip> trips) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO tracksolid.trips (imei, start_time, end_time, account, "
-        + "start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, avg_speed_kmh, max_speed_kmh, source_method) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'mileage') ON CONFLICT DO NOTHING")) {
+  public static void trips(Connection c, String account, Collection<Trip> trips)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO tracksolid.trips (imei, start_time, end_time, account, "
+                + "start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, avg_speed_kmh, max_speed_kmh, source_method) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'mileage') ON CONFLICT DO NOTHING")) {
       int n = 0;
       for (Trip t : trips) {
         ps.setString(1, t.imei());
@@ -71,9 +76,12 @@ public final class FleetHistoryLoader {
     }
   }
 
-  public static void stops(Connection c, String account, Collection<Stop> stops) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO tracksolid.parking (imei, kind, start_time, end_time, "
-        + "account, duration_s, lat, lng) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+  public static void stops(Connection c, String account, Collection<Stop> stops)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO tracksolid.parking (imei, kind, start_time, end_time, "
+                + "account, duration_s, lat, lng) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       int n = 0;
       for (Stop s : stops) {
         ps.setString(1, s.imei());
@@ -93,10 +101,13 @@ public final class FleetHistoryLoader {
     }
   }
 
-  public static void alarms(Connection c, String account, Collection<Alarm> alarms) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO tracksolid.alarms (imei, alarm_type, alarm_time, "
-        + "alarm_name, account, lat, lng, speed_kmh, first_source, seen_by_poll) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'poll', true) ON CONFLICT DO NOTHING")) {
+  public static void alarms(Connection c, String account, Collection<Alarm> alarms)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO tracksolid.alarms (imei, alarm_type, alarm_time, "
+                + "alarm_name, account, lat, lng, speed_kmh, first_source, seen_by_poll) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'poll', true) ON CONFLICT DO NOTHING")) {
       int n = 0;
       for (Alarm a : alarms) {
         ps.setString(1, a.imei());
@@ -118,9 +129,11 @@ public final class FleetHistoryLoader {
 
   /** Fixes as the latest-position poll stores them; received a few seconds after the fix. */
   public static void positions(Connection c, Collection<Position> positions) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO tracksolid.position_history (imei, gps_time, lat, lng, "
-        + "speed_kmh, direction, pos_type, acc, source, received_at) VALUES (?, ?, ?, ?, ?, ?, 'GPS', ?, 'poll', ?) "
-        + "ON CONFLICT DO NOTHING")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO tracksolid.position_history (imei, gps_time, lat, lng, "
+                + "speed_kmh, direction, pos_type, acc, source, received_at) VALUES (?, ?, ?, ?, ?, ?, 'GPS', ?, 'poll', ?) "
+                + "ON CONFLICT DO NOTHING")) {
       int n = 0;
       for (Position p : positions) {
         ps.setString(1, p.imei());

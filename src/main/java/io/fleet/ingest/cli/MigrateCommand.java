@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
  * Applies the migrations and exits: the deploy step that owns the schema, so the running service
  * never needs the owner's credentials (run it with MIGRATE_ON_START=false).
  */
-@Command(name = "migrate", mixinStandardHelpOptions = true,
+@Command(
+    name = "migrate",
+    mixinStandardHelpOptions = true,
     description = "Apply database migrations to DATABASE_MIGRATION_URL (or DATABASE_URL) and exit.")
 public final class MigrateCommand implements Callable<Integer> {
 
@@ -32,9 +34,10 @@ public final class MigrateCommand implements Callable<Integer> {
       System.err.println("tracksolid-ingest migrate: " + e.getMessage());
       return 2;
     }
-    DatabaseTarget target = db.migrationUrl()
-        .map(u -> DatabaseTarget.fromUri(u, Optional.empty()))
-        .orElseGet(() -> DatabaseTarget.fromUri(db.url().orElseThrow(), db.password()));
+    DatabaseTarget target =
+        db.migrationUrl()
+            .map(u -> DatabaseTarget.fromUri(u, Optional.empty()))
+            .orElseGet(() -> DatabaseTarget.fromUri(db.url().orElseThrow(), db.password()));
     Migrator.migrate(target, db.timescaleCompressAfter(), db.timescaleRetention());
     return 0;
   }

@@ -14,12 +14,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The composition root: the service's modules, each built with what it needs, so none can be
- * built before what it uses; they start in the order built (and stop in reverse). It lives here,
- * above {@code app}, so that {@code app} knows the module contract and none of the modules.
+ * The composition root: the service's modules, each built with what it needs, so none can be built
+ * before what it uses; they start in the order built (and stop in reverse). It lives here, above
+ * {@code app}, so that {@code app} knows the module contract and none of the modules.
  */
-public record Modules(IngestMetrics metrics, TracksolidModule tracksolid, GeocodeModule geocode, OpsModule ops,
-                      JobsModule jobs, WebhookModule webhook, PollModule poll) {
+public record Modules(
+    IngestMetrics metrics,
+    TracksolidModule tracksolid,
+    GeocodeModule geocode,
+    OpsModule ops,
+    JobsModule jobs,
+    WebhookModule webhook,
+    PollModule poll) {
 
   public static Modules build(ServiceContext ctx) {
     // One instance for the service: it holds the settable gauges' values.
@@ -29,8 +35,12 @@ public record Modules(IngestMetrics metrics, TracksolidModule tracksolid, Geocod
     OpsModule ops = new OpsModule(ctx, metrics);
     JobsModule jobs = new JobsModule(ctx, metrics);
     WebhookModule webhook = new WebhookModule(ctx, metrics);
-    PollModule poll = new PollModule(ctx, TracksolidFleetSource.all(tracksolid.clients()),
-        Optional.of(geocode.geocoder()), metrics);
+    PollModule poll =
+        new PollModule(
+            ctx,
+            TracksolidFleetSource.all(tracksolid.clients()),
+            Optional.of(geocode.geocoder()),
+            metrics);
     return new Modules(metrics, tracksolid, geocode, ops, jobs, webhook, poll);
   }
 

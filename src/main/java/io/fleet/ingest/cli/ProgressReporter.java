@@ -9,7 +9,9 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar (percent, rows, ETA) on a terminal; plain lines when output is piped or logged. */
+/**
+ * A progress bar (percent, rows, ETA) on a terminal; plain lines when output is piped or logged.
+ */
 final class ProgressReporter implements Backfill.Progress {
   private final boolean terminal;
   private ProgressBar bar;
@@ -39,24 +41,36 @@ final class ProgressReporter implements Backfill.Progress {
   }
 
   @Override
-  public synchronized void planned(String account, Endpoint endpoint, int totalSlices, int alreadyDone) {
+  public synchronized void planned(
+      String account, Endpoint endpoint, int totalSlices, int alreadyDone) {
     total += totalSlices;
     done += alreadyDone;
     if (terminal) {
       if (bar == null) {
-        bar = new ProgressBarBuilder().setTaskName("backfill").setStyle(ProgressBarStyle.ASCII).setUnit(" slices", 1)
-            .showSpeed().build();
+        bar =
+            new ProgressBarBuilder()
+                .setTaskName("backfill")
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" slices", 1)
+                .showSpeed()
+                .build();
       }
       bar.maxHint(total);
       bar.stepTo(done);
     } else {
-      System.out.printf(Locale.ROOT, "backfill %s %s: %d slices, %d already done%n", endpoint.key(), account,
-          totalSlices, alreadyDone);
+      System.out.printf(
+          Locale.ROOT,
+          "backfill %s %s: %d slices, %d already done%n",
+          endpoint.key(),
+          account,
+          totalSlices,
+          alreadyDone);
     }
   }
 
   @Override
-  public synchronized void sliceDone(String account, Endpoint endpoint, Window slice, Counts counts) {
+  public synchronized void sliceDone(
+      String account, Endpoint endpoint, Window slice, Counts counts) {
     done++;
     rows += counts.inserted() + counts.updated();
     if (terminal) {
@@ -66,9 +80,21 @@ final class ProgressReporter implements Backfill.Progress {
         bar.close();
       }
     } else {
-      System.out.printf(Locale.ROOT, "backfill %s %s %s..%s: %d fetched, %d inserted, %d updated, %d rejected "
-              + "(%d/%d slices, %.0f%%)%n", endpoint.key(), account, slice.from(), slice.to(), counts.fetched(),
-          counts.inserted(), counts.updated(), counts.rejected(), done, total, total == 0 ? 100.0 : 100.0 * done / total);
+      System.out.printf(
+          Locale.ROOT,
+          "backfill %s %s %s..%s: %d fetched, %d inserted, %d updated, %d rejected "
+              + "(%d/%d slices, %.0f%%)%n",
+          endpoint.key(),
+          account,
+          slice.from(),
+          slice.to(),
+          counts.fetched(),
+          counts.inserted(),
+          counts.updated(),
+          counts.rejected(),
+          done,
+          total,
+          total == 0 ? 100.0 : 100.0 * done / total);
     }
   }
 }

@@ -23,11 +23,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code webhook-queue list} shows what waits in the webhook's spool (WEBHOOK_SPOOL_DIR) and in
- * its dead-letter table; {@code webhook-queue replay [--id N] [--limit N]} stores dead letters
- * again after their cause is fixed (each one exactly once; one still refused stays).
+ * {@code webhook-queue list} shows what waits in the webhook's spool (WEBHOOK_SPOOL_DIR) and in its
+ * dead-letter table; {@code webhook-queue replay [--id N] [--limit N]} stores dead letters again
+ * after their cause is fixed (each one exactly once; one still refused stays).
  */
-@Command(name = "webhook-queue", mixinStandardHelpOptions = true,
+@Command(
+    name = "webhook-queue",
+    mixinStandardHelpOptions = true,
     description = "List the webhook's spool and dead letters, or replay dead letters after a fix.",
     subcommands = {WebhookQueueCommand.ListCommand.class, WebhookQueueCommand.ReplayCommand.class})
 public final class WebhookQueueCommand implements Callable<Integer> {
@@ -38,7 +40,9 @@ public final class WebhookQueueCommand implements Callable<Integer> {
     return 2;
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
       description = "Show the spooled requests (per segment) and the dead letters, oldest first.")
   public static final class ListCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Most dead letters to show (default 100).")
@@ -50,29 +54,39 @@ public final class WebhookQueueCommand implements Callable<Integer> {
     }
 
     public int run(Map<String, String> environment, PrintStream output) {
-      return withService(environment, output, (context, out) -> {
-        WebhookQueues.SpoolInfo spool;
-        try {
-          spool = WebhookQueues.spool(context.config().webhook().spoolDir());
-        } catch (java.io.IOException e) {
-          return Future.failedFuture(e);
-        }
-        printSpool(spool, out);
-        return WebhookQueues.deadLetters(context, null, limit).map(entries -> {
-          printDeadLetters(entries, out);
-          return 0;
-        });
-      });
+      return withService(
+          environment,
+          output,
+          (context, out) -> {
+            WebhookQueues.SpoolInfo spool;
+            try {
+              spool = WebhookQueues.spool(context.config().webhook().spoolDir());
+            } catch (java.io.IOException e) {
+              return Future.failedFuture(e);
+            }
+            printSpool(spool, out);
+            return WebhookQueues.deadLetters(context, null, limit)
+                .map(
+                    entries -> {
+                      printDeadLetters(entries, out);
+                      return 0;
+                    });
+          });
     }
   }
 
-  @Command(name = "replay", mixinStandardHelpOptions = true,
-      description = "Store dead letters again (after fixing what refused them); each is deleted with its commit.")
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      description =
+          "Store dead letters again (after fixing what refused them); each is deleted with its commit.")
   public static final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--id", description = "Only the dead letter with this id.")
     Long id;
 
-    @Option(names = "--limit", description = "Most dead letters to replay, oldest first (default 1000).")
+    @Option(
+        names = "--limit",
+        description = "Most dead letters to replay, oldest first (default 1000).")
     int limit = 1000;
 
     @Override
@@ -81,21 +95,39 @@ public final class WebhookQueueCommand implements Callable<Integer> {
     }
 
     public int run(Map<String, String> environment, PrintStream output) {
-      return withService(environment, output, (context, out) ->
-          WebhookQueues.replay(context, id, limit).map(results -> {
-            int stored = 0;
-            for (WebhookQueues.Replayed r : results) {
-              out.printf(Locale.ROOT, "dead letter %d (/%s, %d items): %s%n", r.id(), r.path(), r.items(),
-                  r.stored() ? "stored" : "still refused (SQLSTATE " + r.sqlState() + "), kept");
-              stored += r.stored() ? 1 : 0;
-            }
-            out.printf(Locale.ROOT, "replayed %d of %d dead letter(s)%n", stored, results.size());
-            return stored == results.size() ? 0 : 1;
-          }));
+      return withService(
+          environment,
+          output,
+          (context, out) ->
+              WebhookQueues.replay(context, id, limit)
+                  .map(
+                      results -> {
+                        int stored = 0;
+                        for (WebhookQueues.Replayed r : results) {
+                          out.printf(
+                              Locale.ROOT,
+                              "dead letter %d (/%s, %d items): %s%n",
+                              r.id(),
+                              r.path(),
+                              r.items(),
+                              r.stored()
+                                  ? "stored"
+                                  : "still refused (SQLSTATE " + r.sqlState() + "), kept");
+                          stored += r.stored() ? 1 : 0;
+                        }
+                        out.printf(
+                            Locale.ROOT,
+                            "replayed %d of %d dead letter(s)%n",
+                            stored,
+                            results.size());
+                        return stored == results.size() ? 0 : 1;
+                      }));
     }
   }
 
-  /** What a subcommand does once the database is open: prints to {@code out}, yields the exit code. */
+  /**
+   * What a subcommand does once the database is open: prints to {@code out}, yields the exit code.
+   */
   interface Job {
     Future<Integer> run(ServiceContext context, PrintStream out);
   }
@@ -116,23 +148,27 @@ public final class WebhookQueueCommand implements Callable<Integer> {
       return 2;
     }
     Promise<Integer> result = Promise.promise();
-    Function<ServiceContext, List<ServiceModule>> modules = ctx -> List.of(new ServiceModule() {
-      @Override
-      public String name() {
-        return "webhook-queue";
-      }
+    Function<ServiceContext, List<ServiceModule>> modules =
+        ctx ->
+            List.of(
+                new ServiceModule() {
+                  @Override
+                  public String name() {
+                    return "webhook-queue";
+                  }
 
-      @Override
-      public Future<Void> start() {
-        ctx.vertx().runOnContext(v -> job.run(ctx, out).onComplete(result));
-        return Future.succeededFuture();
-      }
-    });
+                  @Override
+                  public Future<Void> start() {
+                    ctx.vertx().runOnContext(v -> job.run(ctx, out).onComplete(result));
+                    return Future.succeededFuture();
+                  }
+                });
     RunningService service;
     try {
       service = Service.start(config, Clock.systemUTC(), modules).await();
     } catch (RuntimeException e) {
-      System.err.println("tracksolid-ingest webhook-queue: cannot open the database: " + e.getMessage());
+      System.err.println(
+          "tracksolid-ingest webhook-queue: cannot open the database: " + e.getMessage());
       return 1;
     }
     int exit;
@@ -148,20 +184,48 @@ public final class WebhookQueueCommand implements Callable<Integer> {
 
   static void printSpool(WebhookQueues.SpoolInfo spool, PrintStream out) {
     int requests = spool.segments().stream().mapToInt(WebhookQueues.SegmentInfo::requests).sum();
-    out.printf(Locale.ROOT, "spool %s: %d request(s) waiting%s%n", spool.dir().toAbsolutePath(), requests,
-        spool.database().map(d -> " for database '" + d + "' (system identifier "
-            + spool.systemIdentifier().orElse("?") + ")").orElse(""));
+    out.printf(
+        Locale.ROOT,
+        "spool %s: %d request(s) waiting%s%n",
+        spool.dir().toAbsolutePath(),
+        requests,
+        spool
+            .database()
+            .map(
+                d ->
+                    " for database '"
+                        + d
+                        + "' (system identifier "
+                        + spool.systemIdentifier().orElse("?")
+                        + ")")
+            .orElse(""));
     for (WebhookQueues.SegmentInfo s : spool.segments()) {
-      out.printf(Locale.ROOT, "  %s  %d bytes  %d request(s)  %d item(s)  received %s .. %s%n", s.file(), s.bytes(),
-          s.requests(), s.items(), s.oldest(), s.newest());
+      out.printf(
+          Locale.ROOT,
+          "  %s  %d bytes  %d request(s)  %d item(s)  received %s .. %s%n",
+          s.file(),
+          s.bytes(),
+          s.requests(),
+          s.items(),
+          s.oldest(),
+          s.newest());
     }
   }
 
   static void printDeadLetters(List<DeadLetters.Entry> entries, PrintStream out) {
-    out.printf(Locale.ROOT, "dead letters (tracksolid.rejected_pushes): %d shown%n", entries.size());
+    out.printf(
+        Locale.ROOT, "dead letters (tracksolid.rejected_pushes): %d shown%n", entries.size());
     for (DeadLetters.Entry e : entries) {
-      out.printf(Locale.ROOT, "  id %d  /%s  %d item(s)  received %s  refused %s  SQLSTATE %s  %s%n", e.id(), e.path(),
-          e.items(), e.receivedAt(), e.rejectedAt(), e.sqlState(), e.message() == null ? "" : e.message());
+      out.printf(
+          Locale.ROOT,
+          "  id %d  /%s  %d item(s)  received %s  refused %s  SQLSTATE %s  %s%n",
+          e.id(),
+          e.path(),
+          e.items(),
+          e.receivedAt(),
+          e.rejectedAt(),
+          e.sqlState(),
+          e.message() == null ? "" : e.message());
     }
   }
 }

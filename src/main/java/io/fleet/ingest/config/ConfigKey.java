@@ -3,11 +3,12 @@ package io.fleet.ingest.config;
 import java.util.Objects;
 
 /**
- * One configuration variable, declared once: its environment name, default, one-line doc,
- * whether it is a secret (then {@code NAME_FILE} is accepted and the value is never printed)
- * and how its text becomes a typed value.
+ * One configuration variable, declared once: its environment name, default, one-line doc, whether
+ * it is a secret (then {@code NAME_FILE} is accepted and the value is never printed) and how its
+ * text becomes a typed value.
  */
-public record ConfigKey<T>(String name, String defaultValue, String doc, boolean secret, ValueParser<T> parser) {
+public record ConfigKey<T>(
+    String name, String defaultValue, String doc, boolean secret, ValueParser<T> parser) {
 
   public ConfigKey {
     Objects.requireNonNull(name, "name");
@@ -18,7 +19,8 @@ public record ConfigKey<T>(String name, String defaultValue, String doc, boolean
     }
   }
 
-  public static <T> ConfigKey<T> of(String name, String defaultValue, String doc, ValueParser<T> parser) {
+  public static <T> ConfigKey<T> of(
+      String name, String defaultValue, String doc, ValueParser<T> parser) {
     return new ConfigKey<>(name, defaultValue, doc, false, parser);
   }
 

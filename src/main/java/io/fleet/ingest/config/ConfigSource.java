@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads typed values from environment variables. A secret may instead come from the file named
- * by {@code NAME_FILE} (Docker and Kubernetes secrets). Problems are collected, not thrown one at
- * a time, so an operator sees every wrong variable in one start.
+ * Reads typed values from environment variables. A secret may instead come from the file named by
+ * {@code NAME_FILE} (Docker and Kubernetes secrets). Problems are collected, not thrown one at a
+ * time, so an operator sees every wrong variable in one start.
  */
 public final class ConfigSource {
   private final Map<String, String> env;
@@ -32,14 +32,21 @@ public final class ConfigSource {
       String file = env.get(key.name() + "_FILE");
       if (file != null && !file.isBlank()) {
         if (direct != null && !direct.isEmpty()) {
-          problems.add(key.name() + ": set either " + key.name() + " or " + key.name() + "_FILE, not both");
+          problems.add(
+              key.name() + ": set either " + key.name() + " or " + key.name() + "_FILE, not both");
           return direct;
         }
         try {
           // Secret files usually end in a newline that is not part of the secret.
           return Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8).strip();
         } catch (IOException | RuntimeException e) {
-          problems.add(key.name() + "_FILE: cannot read secret file '" + file + "' (" + e.getClass().getSimpleName() + ")");
+          problems.add(
+              key.name()
+                  + "_FILE: cannot read secret file '"
+                  + file
+                  + "' ("
+                  + e.getClass().getSimpleName()
+                  + ")");
           return key.defaultValue();
         }
       }
@@ -52,7 +59,9 @@ public final class ConfigSource {
     if (direct != null && !direct.isEmpty()) {
       return true;
     }
-    return key.secret() && env.get(key.name() + "_FILE") != null && !env.get(key.name() + "_FILE").isBlank();
+    return key.secret()
+        && env.get(key.name() + "_FILE") != null
+        && !env.get(key.name() + "_FILE").isBlank();
   }
 
   /** The parsed value; on a bad value the problem is recorded and the default is used meanwhile. */

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** What the service runs with, fit for a log line: secrets show only whether they are set. */
 public final class ConfigSummary {
-  private ConfigSummary() {
-  }
+  private ConfigSummary() {}
 
   public static Map<String, String> describe(Map<String, String> env) {
     ConfigSource source = new ConfigSource(env);

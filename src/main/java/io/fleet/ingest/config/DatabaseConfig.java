@@ -18,36 +18,77 @@ public record DatabaseConfig(
     Optional<Duration> timescaleRetention,
     boolean migrateOnStart) {
 
-  public static final ConfigKey<String> DATABASE_URL = ConfigKey.secret("DATABASE_URL",
-      "PostgreSQL URI (postgresql://user:pass@host:5432/db); unset starts the embedded PostgreSQL.",
-      ValueParser.text());
-  public static final ConfigKey<String> DATABASE_MIGRATION_URL = ConfigKey.secret("DATABASE_MIGRATION_URL",
-      "PostgreSQL URI of the migration owner, when it differs from DATABASE_URL.", ValueParser.text());
-  public static final ConfigKey<String> DATABASE_PASSWORD = ConfigKey.secret("DATABASE_PASSWORD",
-      "Password for DATABASE_URL's user, when the URI does not carry one.", ValueParser.text());
-  public static final ConfigKey<Integer> DATABASE_POOL_SIZE = ConfigKey.of("DATABASE_POOL_SIZE", "8",
-      "Connections in the reactive pool.", ValueParser.integer(1, 200));
-  public static final ConfigKey<String> DATABASE_RUNTIME_ROLE = ConfigKey.of("DATABASE_RUNTIME_ROLE",
-      "tracksolid_ingest",
-      "Role every runtime connection switches to (SET ROLE); empty keeps the login role.", ValueParser.text());
-  public static final ConfigKey<String> EMBEDDED_PG_DIR = ConfigKey.of("EMBEDDED_PG_DIR", "./data/pg",
-      "Data directory of the embedded PostgreSQL; survives restarts.", ValueParser.nonEmptyText());
-  public static final ConfigKey<Integer> EMBEDDED_PG_PORT = ConfigKey.of("EMBEDDED_PG_PORT", "0",
-      "Port of the embedded PostgreSQL on loopback; 0 picks a free port.", ValueParser.integer(0, 65535));
-  public static final ConfigKey<String> TIMESCALE_COMPRESS_AFTER = ConfigKey.of("TIMESCALE_COMPRESS_AFTER",
-      "P10D", "Compress hypertable chunks older than this (ISO-8601); empty disables. At least POLL_RECONCILE_WINDOW + POLL_OVERLAP_STOPS. TimescaleDB only.",
-      ValueParser.text());
-  public static final ConfigKey<String> TIMESCALE_RETENTION = ConfigKey.of("TIMESCALE_RETENTION", "",
-      "Drop hypertable chunks older than this (ISO-8601); empty keeps everything. TimescaleDB only.",
-      ValueParser.text());
+  public static final ConfigKey<String> DATABASE_URL =
+      ConfigKey.secret(
+          "DATABASE_URL",
+          "PostgreSQL URI (postgresql://user:pass@host:5432/db); unset starts the embedded PostgreSQL.",
+          ValueParser.text());
+  public static final ConfigKey<String> DATABASE_MIGRATION_URL =
+      ConfigKey.secret(
+          "DATABASE_MIGRATION_URL",
+          "PostgreSQL URI of the migration owner, when it differs from DATABASE_URL.",
+          ValueParser.text());
+  public static final ConfigKey<String> DATABASE_PASSWORD =
+      ConfigKey.secret(
+          "DATABASE_PASSWORD",
+          "Password for DATABASE_URL's user, when the URI does not carry one.",
+          ValueParser.text());
+  public static final ConfigKey<Integer> DATABASE_POOL_SIZE =
+      ConfigKey.of(
+          "DATABASE_POOL_SIZE",
+          "8",
+          "Connections in the reactive pool.",
+          ValueParser.integer(1, 200));
+  public static final ConfigKey<String> DATABASE_RUNTIME_ROLE =
+      ConfigKey.of(
+          "DATABASE_RUNTIME_ROLE",
+          "tracksolid_ingest",
+          "Role every runtime connection switches to (SET ROLE); empty keeps the login role.",
+          ValueParser.text());
+  public static final ConfigKey<String> EMBEDDED_PG_DIR =
+      ConfigKey.of(
+          "EMBEDDED_PG_DIR",
+          "./data/pg",
+          "Data directory of the embedded PostgreSQL; survives restarts.",
+          ValueParser.nonEmptyText());
+  public static final ConfigKey<Integer> EMBEDDED_PG_PORT =
+      ConfigKey.of(
+          "EMBEDDED_PG_PORT",
+          "0",
+          "Port of the embedded PostgreSQL on loopback; 0 picks a free port.",
+          ValueParser.integer(0, 65535));
+  public static final ConfigKey<String> TIMESCALE_COMPRESS_AFTER =
+      ConfigKey.of(
+          "TIMESCALE_COMPRESS_AFTER",
+          "P10D",
+          "Compress hypertable chunks older than this (ISO-8601); empty disables. At least POLL_RECONCILE_WINDOW + POLL_OVERLAP_STOPS. TimescaleDB only.",
+          ValueParser.text());
+  public static final ConfigKey<String> TIMESCALE_RETENTION =
+      ConfigKey.of(
+          "TIMESCALE_RETENTION",
+          "",
+          "Drop hypertable chunks older than this (ISO-8601); empty keeps everything. TimescaleDB only.",
+          ValueParser.text());
 
-  public static final ConfigKey<Boolean> MIGRATE_ON_START = ConfigKey.of("MIGRATE_ON_START", "true",
-      "Apply migrations at startup; false when a separate 'migrate' step owns the schema (least privilege).",
-      ValueParser.bool());
+  public static final ConfigKey<Boolean> MIGRATE_ON_START =
+      ConfigKey.of(
+          "MIGRATE_ON_START",
+          "true",
+          "Apply migrations at startup; false when a separate 'migrate' step owns the schema (least privilege).",
+          ValueParser.bool());
 
-  public static final List<ConfigKey<?>> KEYS = List.of(DATABASE_URL, DATABASE_MIGRATION_URL, DATABASE_PASSWORD,
-      DATABASE_POOL_SIZE, DATABASE_RUNTIME_ROLE, EMBEDDED_PG_DIR, EMBEDDED_PG_PORT, TIMESCALE_COMPRESS_AFTER,
-      TIMESCALE_RETENTION, MIGRATE_ON_START);
+  public static final List<ConfigKey<?>> KEYS =
+      List.of(
+          DATABASE_URL,
+          DATABASE_MIGRATION_URL,
+          DATABASE_PASSWORD,
+          DATABASE_POOL_SIZE,
+          DATABASE_RUNTIME_ROLE,
+          EMBEDDED_PG_DIR,
+          EMBEDDED_PG_PORT,
+          TIMESCALE_COMPRESS_AFTER,
+          TIMESCALE_RETENTION,
+          MIGRATE_ON_START);
 
   public static DatabaseConfig from(ConfigSource source) {
     Optional<String> url = nonEmpty(source.get(DATABASE_URL));
@@ -59,11 +100,19 @@ public record DatabaseConfig(
     }
     String role = source.get(DATABASE_RUNTIME_ROLE).trim();
     if (!role.isEmpty() && !role.matches("[a-z_][a-z0-9_]{0,62}")) {
-      source.problem(DATABASE_RUNTIME_ROLE, "must be a plain lower-case role name, got '" + role + "'");
+      source.problem(
+          DATABASE_RUNTIME_ROLE, "must be a plain lower-case role name, got '" + role + "'");
     }
-    return new DatabaseConfig(url, migrationUrl, nonEmpty(source.get(DATABASE_PASSWORD)),
-        source.get(DATABASE_POOL_SIZE), role, Path.of(source.get(EMBEDDED_PG_DIR)), source.get(EMBEDDED_PG_PORT),
-        optionalDuration(source, TIMESCALE_COMPRESS_AFTER), optionalDuration(source, TIMESCALE_RETENTION),
+    return new DatabaseConfig(
+        url,
+        migrationUrl,
+        nonEmpty(source.get(DATABASE_PASSWORD)),
+        source.get(DATABASE_POOL_SIZE),
+        role,
+        Path.of(source.get(EMBEDDED_PG_DIR)),
+        source.get(EMBEDDED_PG_PORT),
+        optionalDuration(source, TIMESCALE_COMPRESS_AFTER),
+        optionalDuration(source, TIMESCALE_RETENTION),
         source.get(MIGRATE_ON_START));
   }
 
@@ -74,14 +123,26 @@ public record DatabaseConfig(
    * operator's intent rather than for correctness.
    */
   public static void checkCompressionAge(ConfigSource source, DatabaseConfig db, PollConfig poll) {
-    db.timescaleCompressAfter().ifPresent(after -> {
-      Duration upserted = poll.reconcileWindow().plus(poll.stopsOverlap());
-      if (after.compareTo(upserted) < 0) {
-        source.problem(TIMESCALE_COMPRESS_AFTER, after + " is shorter than " + PollConfig.POLL_RECONCILE_WINDOW.name()
-            + " + " + PollConfig.POLL_OVERLAP_STOPS.name() + " (" + upserted + "), the age up to which the pollers"
-            + " still upsert rows; set it to at least " + upserted + " or empty to disable compression");
-      }
-    });
+    db.timescaleCompressAfter()
+        .ifPresent(
+            after -> {
+              Duration upserted = poll.reconcileWindow().plus(poll.stopsOverlap());
+              if (after.compareTo(upserted) < 0) {
+                source.problem(
+                    TIMESCALE_COMPRESS_AFTER,
+                    after
+                        + " is shorter than "
+                        + PollConfig.POLL_RECONCILE_WINDOW.name()
+                        + " + "
+                        + PollConfig.POLL_OVERLAP_STOPS.name()
+                        + " ("
+                        + upserted
+                        + "), the age up to which the pollers"
+                        + " still upsert rows; set it to at least "
+                        + upserted
+                        + " or empty to disable compression");
+              }
+            });
   }
 
   public boolean embedded() {
@@ -101,7 +162,8 @@ public record DatabaseConfig(
       return Optional.empty();
     }
     try {
-      return Optional.of(ValueParser.duration(Duration.ofHours(1), Duration.ofDays(36500)).parse(raw));
+      return Optional.of(
+          ValueParser.duration(Duration.ofHours(1), Duration.ofDays(36500)).parse(raw));
     } catch (IllegalArgumentException e) {
       source.problem(key, e.getMessage());
       return Optional.empty();
@@ -114,7 +176,14 @@ public record DatabaseConfig(
 
   @Override
   public String toString() {
-    return "DatabaseConfig[url=" + url.map(u -> "(set)").orElse("(embedded)") + ", poolSize=" + poolSize
-        + ", runtimeRole=" + runtimeRole + ", embeddedDir=" + embeddedDir + "]";
+    return "DatabaseConfig[url="
+        + url.map(u -> "(set)").orElse("(embedded)")
+        + ", poolSize="
+        + poolSize
+        + ", runtimeRole="
+        + runtimeRole
+        + ", embeddedDir="
+        + embeddedDir
+        + "]";
   }
 }

@@ -9,13 +9,19 @@ import java.util.List;
 
 /**
  * One Tracksolid login: its regional node, app credentials, user and the target accounts whose
- * devices are polled. {@code name} tags metrics and logs (the user id unless set otherwise).
- * {@code tripsMethod} is where its trips come from: {@code mileage} (jimi.device.track.mileage)
- * or {@code report} (jimi.open.platform.report.trips), for accounts whose devices only the
- * report covers.
+ * devices are polled. {@code name} tags metrics and logs (the user id unless set otherwise). {@code
+ * tripsMethod} is where its trips come from: {@code mileage} (jimi.device.track.mileage) or {@code
+ * report} (jimi.open.platform.report.trips), for accounts whose devices only the report covers.
  */
-public record TracksolidAccount(String name, URI baseUrl, String appKey, String appSecret, String userId,
-                                String passwordMd5, List<String> targets, String tripsMethod) {
+public record TracksolidAccount(
+    String name,
+    URI baseUrl,
+    String appKey,
+    String appSecret,
+    String userId,
+    String passwordMd5,
+    List<String> targets,
+    String tripsMethod) {
 
   public static final String TRIPS_MILEAGE = "mileage";
   public static final String TRIPS_REPORT = "report";
@@ -28,12 +34,21 @@ public record TracksolidAccount(String name, URI baseUrl, String appKey, String 
   }
 
   /** An account that takes its trips from track.mileage. */
-  public TracksolidAccount(String name, URI baseUrl, String appKey, String appSecret, String userId,
-                           String passwordMd5, List<String> targets) {
+  public TracksolidAccount(
+      String name,
+      URI baseUrl,
+      String appKey,
+      String appSecret,
+      String userId,
+      String passwordMd5,
+      List<String> targets) {
     this(name, baseUrl, appKey, appSecret, userId, passwordMd5, targets, TRIPS_MILEAGE);
   }
 
-  /** Lower-case hex MD5 of the UTF-8 bytes, as {@code user_pwd_md5} (and the request signature) want it. */
+  /**
+   * Lower-case hex MD5 of the UTF-8 bytes, as {@code user_pwd_md5} (and the request signature) want
+   * it.
+   */
   public static String md5Hex(String text) {
     try {
       MessageDigest md5 = MessageDigest.getInstance("MD5");
@@ -46,7 +61,18 @@ public record TracksolidAccount(String name, URI baseUrl, String appKey, String 
   @Override
   public String toString() {
     // Never print the secret or the password hash.
-    return "TracksolidAccount[name=" + name + ", baseUrl=" + baseUrl + ", appKey=" + appKey + ", userId=" + userId
-        + ", targets=" + targets + ", tripsMethod=" + tripsMethod + "]";
+    return "TracksolidAccount[name="
+        + name
+        + ", baseUrl="
+        + baseUrl
+        + ", appKey="
+        + appKey
+        + ", userId="
+        + userId
+        + ", targets="
+        + targets
+        + ", tripsMethod="
+        + tripsMethod
+        + "]";
   }
 }

@@ -14,7 +14,9 @@ import java.util.Set;
 @FunctionalInterface
 public interface ValueParser<T> {
 
-  /** @throws IllegalArgumentException with a message fit to show an operator */
+  /**
+   * @throws IllegalArgumentException with a message fit to show an operator
+   */
   T parse(String raw);
 
   static ValueParser<String> text() {
@@ -39,7 +41,8 @@ public interface ValueParser<T> {
         throw new IllegalArgumentException("must be a whole number, got '" + raw + "'");
       }
       if (value < min || value > max) {
-        throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + value);
+        throw new IllegalArgumentException(
+            "must be between " + min + " and " + max + ", got " + value);
       }
       return value;
     };
@@ -54,7 +57,8 @@ public interface ValueParser<T> {
         throw new IllegalArgumentException("must be a whole number, got '" + raw + "'");
       }
       if (value < min || value > max) {
-        throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + value);
+        throw new IllegalArgumentException(
+            "must be between " + min + " and " + max + ", got " + value);
       }
       return value;
     };
@@ -69,18 +73,20 @@ public interface ValueParser<T> {
         throw new IllegalArgumentException("must be a number, got '" + raw + "'");
       }
       if (!(value >= min && value <= max)) {
-        throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + raw.trim());
+        throw new IllegalArgumentException(
+            "must be between " + min + " and " + max + ", got " + raw.trim());
       }
       return value;
     };
   }
 
   static ValueParser<Boolean> bool() {
-    return raw -> switch (raw.trim().toLowerCase(Locale.ROOT)) {
-      case "true", "1", "yes", "on" -> true;
-      case "false", "0", "no", "off" -> false;
-      default -> throw new IllegalArgumentException("must be true or false, got '" + raw + "'");
-    };
+    return raw ->
+        switch (raw.trim().toLowerCase(Locale.ROOT)) {
+          case "true", "1", "yes", "on" -> true;
+          case "false", "0", "no", "off" -> false;
+          default -> throw new IllegalArgumentException("must be true or false, got '" + raw + "'");
+        };
   }
 
   /** ISO-8601 durations such as PT30S, PT5M or P7D. */
@@ -90,10 +96,12 @@ public interface ValueParser<T> {
       try {
         value = Duration.parse(raw.trim().toUpperCase(Locale.ROOT));
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("must be an ISO-8601 duration such as PT30S, PT5M or P7D, got '" + raw + "'");
+        throw new IllegalArgumentException(
+            "must be an ISO-8601 duration such as PT30S, PT5M or P7D, got '" + raw + "'");
       }
       if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException("must be between " + min + " and " + max + ", got " + value);
+        throw new IllegalArgumentException(
+            "must be between " + min + " and " + max + ", got " + value);
       }
       return value;
     };
@@ -114,7 +122,8 @@ public interface ValueParser<T> {
       try {
         return ZoneId.of(raw.trim());
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("must be a time zone such as UTC or Africa/Nairobi, got '" + raw + "'");
+        throw new IllegalArgumentException(
+            "must be a time zone such as UTC or Africa/Nairobi, got '" + raw + "'");
       }
     };
   }
@@ -124,8 +133,11 @@ public interface ValueParser<T> {
       try {
         URI uri = new URI(raw.trim());
         String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-          throw new IllegalArgumentException("must be an http:// or https:// URL, got '" + raw + "'");
+        if (scheme == null
+            || !(scheme.equals("http") || scheme.equals("https"))
+            || uri.getHost() == null) {
+          throw new IllegalArgumentException(
+              "must be an http:// or https:// URL, got '" + raw + "'");
         }
         return uri;
       } catch (java.net.URISyntaxException e) {
@@ -139,7 +151,8 @@ public interface ValueParser<T> {
     return raw -> {
       String value = raw.trim().toLowerCase(Locale.ROOT);
       if (!values.contains(value)) {
-        throw new IllegalArgumentException("must be one of " + String.join(", ", allowed) + ", got '" + raw + "'");
+        throw new IllegalArgumentException(
+            "must be one of " + String.join(", ", allowed) + ", got '" + raw + "'");
       }
       return value;
     };
@@ -147,6 +160,7 @@ public interface ValueParser<T> {
 
   /** A comma-separated list; blanks are dropped. */
   static ValueParser<List<String>> list() {
-    return raw -> Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return raw ->
+        Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 }

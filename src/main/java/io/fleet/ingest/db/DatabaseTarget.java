@@ -6,7 +6,8 @@ import java.util.Optional;
 import java.util.Properties;
 
 /** One database reached two ways: JDBC for Flyway at startup, the reactive client at runtime. */
-public record DatabaseTarget(String host, int port, String database, String user, String password, SslMode sslMode) {
+public record DatabaseTarget(
+    String host, int port, String database, String user, String password, SslMode sslMode) {
 
   /** Parses a postgresql:// URI; a password given separately wins over one in the URI. */
   public static DatabaseTarget fromUri(String uri, Optional<String> passwordOverride) {
@@ -18,8 +19,13 @@ public record DatabaseTarget(String host, int port, String database, String user
       throw new IllegalArgumentException("DATABASE_URL: not a valid postgresql:// URI");
     }
     String password = passwordOverride.orElse(options.getPassword());
-    return new DatabaseTarget(options.getHost(), options.getPort(), options.getDatabase(), options.getUser(),
-        password == null ? "" : password, options.getSslMode() == null ? SslMode.DISABLE : options.getSslMode());
+    return new DatabaseTarget(
+        options.getHost(),
+        options.getPort(),
+        options.getDatabase(),
+        options.getUser(),
+        password == null ? "" : password,
+        options.getSslMode() == null ? SslMode.DISABLE : options.getSslMode());
   }
 
   public DatabaseTarget withDatabase(String name) {
@@ -34,7 +40,8 @@ public record DatabaseTarget(String host, int port, String database, String user
     Properties props = new Properties();
     props.setProperty("user", user);
     props.setProperty("password", password);
-    props.setProperty("sslmode", sslMode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    props.setProperty(
+        "sslmode", sslMode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     props.setProperty("ApplicationName", "tracksolid-ingest");
     return props;
   }
@@ -53,8 +60,13 @@ public record DatabaseTarget(String host, int port, String database, String user
 
   /** A postgresql:// URI, as tests and tools pass around. */
   public String uri() {
-    String auth = user + (password.isEmpty() ? "" : ":" + java.net.URLEncoder.encode(password,
-        java.nio.charset.StandardCharsets.UTF_8));
+    String auth =
+        user
+            + (password.isEmpty()
+                ? ""
+                : ":"
+                    + java.net.URLEncoder.encode(
+                        password, java.nio.charset.StandardCharsets.UTF_8));
     return "postgresql://" + auth + "@" + host + ":" + port + "/" + database;
   }
 

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PostgreSQL 17 run by the service itself when no DATABASE_URL is given. Its data directory is
- * kept between runs, so a local install keeps its history. Blocking: call it at startup only.
+ * PostgreSQL 17 run by the service itself when no DATABASE_URL is given. Its data directory is kept
+ * between runs, so a local install keeps its history. Blocking: call it at startup only.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
@@ -32,40 +32,56 @@ public final class EmbeddedDatabase implements AutoCloseable {
     Files.createDirectories(dir);
     boolean fresh = !Files.exists(dir.resolve("PG_VERSION"));
     Path runtime = dir.resolveSibling(dir.getFileName() + "-runtime");
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-        .setDataDirectory(dir)
-        // The binaries are unpacked beside the data (./data/pg-runtime), not into the shared temp directory.
-        .setOverrideWorkingDirectory(runtime.toFile())
-        .setCleanDataDirectory(false)
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .setServerConfig("timezone", "UTC")
-        .setServerConfig("max_connections", "100");
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dir)
+            // The binaries are unpacked beside the data (./data/pg-runtime), not into the shared
+            // temp directory.
+            .setOverrideWorkingDirectory(runtime.toFile())
+            .setCleanDataDirectory(false)
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("timezone", "UTC")
+            .setServerConfig("max_connections", "100");
     if (port > 0) {
       builder.setPort(port);
     }
     EmbeddedPostgres postgres = builder.start();
     ownerOnlyWrites(runtime);
     try (Connection c = postgres.getPostgresDatabase().getConnection();
-         Statement st = c.createStatement()) {
+        Statement st = c.createStatement()) {
       boolean exists;
-      try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+      try (ResultSet rs =
+          st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
         exists = rs.next();
       }
       if (!exists) {
         st.execute("CREATE DATABASE " + DATABASE);
       }
     }
-    log.info("embedded PostgreSQL started on 127.0.0.1:{} with data in {} ({})", postgres.getPort(), dir,
+    log.info(
+        "embedded PostgreSQL started on 127.0.0.1:{} with data in {} ({})",
+        postgres.getPort(),
+        dir,
         fresh ? "new" : "reused");
-    DatabaseTarget target = new DatabaseTarget("127.0.0.1", postgres.getPort(), DATABASE, "postgres", "",
-        io.vertx.pgclient.SslMode.DISABLE);
+    DatabaseTarget target =
+        new DatabaseTarget(
+            "127.0.0.1",
+            postgres.getPort(),
+            DATABASE,
+            "postgres",
+            "",
+            io.vertx.pgclient.SslMode.DISABLE);
     return new EmbeddedDatabase(postgres, target);
   }
 
-  /** zonky makes its directory world-writable (it expects a shared temp dir); binaries we run must not be. */
+  /**
+   * zonky makes its directory world-writable (it expects a shared temp dir); binaries we run must
+   * not be.
+   */
   private static void ownerOnlyWrites(Path runtime) {
     try {
-      Files.setPosixFilePermissions(runtime, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(
+          runtime, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     } catch (UnsupportedOperationException | IOException notPosix) {
       log.debug("cannot restrict {}", runtime, notPosix);
     }

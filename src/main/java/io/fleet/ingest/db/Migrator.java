@@ -20,28 +20,32 @@ import org.slf4j.LoggerFactory;
 public final class Migrator {
   private static final Logger log = LoggerFactory.getLogger(Migrator.class);
 
-  private Migrator() {
-  }
+  private Migrator() {}
 
-  public static MigrateResult migrate(DatabaseTarget target, Optional<Duration> compressAfter,
-                                      Optional<Duration> retention) {
+  public static MigrateResult migrate(
+      DatabaseTarget target, Optional<Duration> compressAfter, Optional<Duration> retention) {
     LegacyHistory.adoptIfPresent(target);
     Flyway flyway = configure(target, compressAfter, retention).load();
     MigrateResult result = flyway.migrate();
-    log.info("schema migrated: {} migration(s) applied, now at version {}", result.migrationsExecuted,
-        result.targetSchemaVersion == null ? flyway.info().current().getVersion() : result.targetSchemaVersion);
+    log.info(
+        "schema migrated: {} migration(s) applied, now at version {}",
+        result.migrationsExecuted,
+        result.targetSchemaVersion == null
+            ? flyway.info().current().getVersion()
+            : result.targetSchemaVersion);
     TimescaleStatus.read(target).log(compressAfter, retention);
     return result;
   }
 
-  static FluentConfiguration configure(DatabaseTarget target, Optional<Duration> compressAfter,
-                                       Optional<Duration> retention) {
+  static FluentConfiguration configure(
+      DatabaseTarget target, Optional<Duration> compressAfter, Optional<Duration> retention) {
     return Flyway.configure()
         .dataSource(target.jdbcUrl(), target.user(), target.password())
         .locations("classpath:db/migration")
-        .placeholders(Map.of(
-            "timescale_compress_after", compressAfter.map(Migrator::interval).orElse(""),
-            "timescale_retention", retention.map(Migrator::interval).orElse("")))
+        .placeholders(
+            Map.of(
+                "timescale_compress_after", compressAfter.map(Migrator::interval).orElse(""),
+                "timescale_retention", retention.map(Migrator::interval).orElse("")))
         .connectRetries(10)
         .validateMigrationNaming(true);
   }

@@ -17,19 +17,23 @@ import java.util.Set;
  * limits the schema promises, and any role may set them.
  */
 public final class RoleSettings {
-  static final Set<String> TAKEN = Set.of("statement_timeout", "idle_in_transaction_session_timeout", "lock_timeout");
+  static final Set<String> TAKEN =
+      Set.of("statement_timeout", "idle_in_transaction_session_timeout", "lock_timeout");
 
-  private RoleSettings() {
-  }
+  private RoleSettings() {}
 
-  /** Blocking JDBC; call at startup only. A database-specific setting wins over a cluster-wide one. */
+  /**
+   * Blocking JDBC; call at startup only. A database-specific setting wins over a cluster-wide one.
+   */
   public static Map<String, String> read(DatabaseTarget target, String role) {
     Map<String, String> settings = new LinkedHashMap<>();
     if (role.isEmpty()) {
       return settings;
     }
     try (Connection c = DriverManager.getConnection(target.jdbcUrl(), target.jdbcProperties());
-         PreparedStatement ps = c.prepareStatement("""
+        PreparedStatement ps =
+            c.prepareStatement(
+                """
              SELECT split_part(cfg, '=', 1), substr(cfg, strpos(cfg, '=') + 1)
              FROM pg_db_role_setting s
              JOIN pg_roles r ON r.oid = s.setrole
@@ -47,8 +51,8 @@ public final class RoleSettings {
       }
       return settings;
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the settings of role " + role + " on " + target + ": "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read the settings of role " + role + " on " + target + ": " + e.getMessage(), e);
     }
   }
 }

@@ -23,25 +23,32 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives rows stored without an address (lane paused, full, or on another replica) their address
  * later, through the lane at backfill priority. A row is done once every missing point got a
- * definite answer: {@code address_attempted_at} is then set and the row is never selected
- * again, so no row is looked up twice. A row not settled (a lookup failed, or a point has no
- * coordinates yet) counts the try and waits out a growing backoff ({@code address_tries},
- * {@code address_retry_at}) so it cannot crowd older rows out of the batch; the writers
- * reopen a row whose point moved ({@link AddressReset} owns that rule and the pending predicate).
- * Existing addresses are never overwritten. Each SELECT and
- * UPDATE is a short statement of its own; nothing is held while lookups wait.
+ * definite answer: {@code address_attempted_at} is then set and the row is never selected again, so
+ * no row is looked up twice. A row not settled (a lookup failed, or a point has no coordinates yet)
+ * counts the try and waits out a growing backoff ({@code address_tries}, {@code address_retry_at})
+ * so it cannot crowd older rows out of the batch; the writers reopen a row whose point moved
+ * ({@link AddressReset} owns that rule and the pending predicate). Existing addresses are never
+ * overwritten. Each SELECT and UPDATE is a short statement of its own; nothing is held while
+ * lookups wait.
  */
 public final class AddressBackfillJob {
   private static final Logger log = LoggerFactory.getLogger(AddressBackfillJob.class);
 
-  /** Counts of one run, per row: filled (got at least one address), settled (definite), left (try later). */
+  /**
+   * Counts of one run, per row: filled (got at least one address), settled (definite), left (try
+   * later).
+   */
   public record Summary(int selected, int filled, int settled, int left) {
     Summary plus(Summary o) {
-      return new Summary(selected + o.selected, filled + o.filled, settled + o.settled, left + o.left);
+      return new Summary(
+          selected + o.selected, filled + o.filled, settled + o.settled, left + o.left);
     }
   }
 
-  /** One table's backfill statements, built from the table's addressed points in {@link AddressReset}. */
+  /**
+   * One table's backfill statements, built from the table's addressed points in {@link
+   * AddressReset}.
+   */
   private record Target(AddressReset.Table of) {
     String table() {
       return of.name();
@@ -59,11 +66,25 @@ public final class AddressBackfillJob {
       String time = of.time();
       List<String> keys = keys();
       List<Point> points = points();
-      String cols = String.join(", ", keys) + ", " + points.stream()
-          .map(p -> p.lat() + ", " + p.lng() + ", " + p.address()).collect(Collectors.joining(", "));
-      // Rows that failed lately wait out their backoff, so they never crowd older rows out of the batch.
-      return "SELECT " + cols + ", address_tries FROM tracksolid." + table() + " WHERE " + of.pending() + " AND " + time
-          + " >= $1 AND (address_retry_at IS NULL OR address_retry_at <= $3) ORDER BY " + time + " DESC LIMIT $2";
+      String cols =
+          String.join(", ", keys)
+              + ", "
+              + points.stream()
+                  .map(p -> p.lat() + ", " + p.lng() + ", " + p.address())
+                  .collect(Collectors.joining(", "));
+      // Rows that failed lately wait out their backoff, so they never crowd older rows out of the
+      // batch.
+      return "SELECT "
+          + cols
+          + ", address_tries FROM tracksolid."
+          + table()
+          + " WHERE "
+          + of.pending()
+          + " AND "
+          + time
+          + " >= $1 AND (address_retry_at IS NULL OR address_retry_at <= $3) ORDER BY "
+          + time
+          + " DESC LIMIT $2";
     }
 
     String update() {
@@ -75,30 +96,55 @@ public final class AddressBackfillJob {
       for (int i = 0; i < points.size(); i++) {
         String param = "$" + (n + 1 + i) + "::text";
         params.add(param);
-        sql.append(points.get(i).address()).append(" = COALESCE(").append(points.get(i).address()).append(", ")
-            .append(param).append("), ");
+        sql.append(points.get(i).address())
+            .append(" = COALESCE(")
+            .append(points.get(i).address())
+            .append(", ")
+            .append(param)
+            .append("), ");
       }
       int attempted = n + points.size() + 1;
       int now = attempted + 1;
       int tries = now + 1;
-      sql.append("address_attempted_at = COALESCE($").append(attempted).append("::timestamptz, address_attempted_at), ")
-          .append("address_tries = COALESCE($").append(tries).append("::smallint, address_tries), ")
-          .append("address_retry_at = COALESCE($").append(tries + 1).append("::timestamptz, address_retry_at), ")
-          .append("updated_at = CASE WHEN num_nonnulls(").append(String.join(", ", params)).append(") > 0 THEN $")
-          .append(now).append("::timestamptz ELSE updated_at END WHERE ")
-          .append(IntStream.range(0, n).mapToObj(i -> keys.get(i) + " = $" + (i + 1)).collect(Collectors.joining(" AND ")));
+      sql.append("address_attempted_at = COALESCE($")
+          .append(attempted)
+          .append("::timestamptz, address_attempted_at), ")
+          .append("address_tries = COALESCE($")
+          .append(tries)
+          .append("::smallint, address_tries), ")
+          .append("address_retry_at = COALESCE($")
+          .append(tries + 1)
+          .append("::timestamptz, address_retry_at), ")
+          .append("updated_at = CASE WHEN num_nonnulls(")
+          .append(String.join(", ", params))
+          .append(") > 0 THEN $")
+          .append(now)
+          .append("::timestamptz ELSE updated_at END WHERE ")
+          .append(
+              IntStream.range(0, n)
+                  .mapToObj(i -> keys.get(i) + " = $" + (i + 1))
+                  .collect(Collectors.joining(" AND ")));
       // Only while every point is still where it was when looked up: a poller that moved one in
       // the meantime also cleared its address and reopened the row, which must stay so.
       int coord = tries + 2;
       for (Point p : points) {
-        sql.append(" AND ").append(p.lat()).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8")
-            .append(" AND ").append(p.lng()).append(" IS NOT DISTINCT FROM $").append(coord++).append("::float8");
+        sql.append(" AND ")
+            .append(p.lat())
+            .append(" IS NOT DISTINCT FROM $")
+            .append(coord++)
+            .append("::float8")
+            .append(" AND ")
+            .append(p.lng())
+            .append(" IS NOT DISTINCT FROM $")
+            .append(coord++)
+            .append("::float8");
       }
       return sql.toString();
     }
   }
 
-  private static final List<Target> TARGETS = AddressReset.TABLES.stream().map(Target::new).toList();
+  private static final List<Target> TARGETS =
+      AddressReset.TABLES.stream().map(Target::new).toList();
 
   /** The backfill's SELECT per table, for tests that check its plan. */
   static List<String> selects() {
@@ -114,7 +160,8 @@ public final class AddressBackfillJob {
   private boolean running;
   private Future<Summary> current = Future.succeededFuture(new Summary(0, 0, 0, 0));
 
-  public AddressBackfillJob(Vertx vertx, Pool pool, Geocoder geocoder, GeocodeConfig config, Clock clock) {
+  public AddressBackfillJob(
+      Vertx vertx, Pool pool, Geocoder geocoder, GeocodeConfig config, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.geocoder = geocoder;
@@ -123,12 +170,15 @@ public final class AddressBackfillJob {
   }
 
   public void start() {
-    timer = vertx.setPeriodic(Math.max(1, config.backfillInterval().toMillis()), id -> {
-      // Only the lane's replica backfills, and not while Nominatim has told us to pause.
-      if (!running && geocoder.state().running()) {
-        runOnce();
-      }
-    });
+    timer =
+        vertx.setPeriodic(
+            Math.max(1, config.backfillInterval().toMillis()),
+            id -> {
+              // Only the lane's replica backfills, and not while Nominatim has told us to pause.
+              if (!running && geocoder.state().running()) {
+                runOnce();
+              }
+            });
   }
 
   /** Lets a running pass finish its current statements; queued lookups end with the lane. */
@@ -147,34 +197,43 @@ public final class AddressBackfillJob {
     for (Target target : TARGETS) {
       chain = chain.compose(sum -> runTarget(target, cutoff).map(sum::plus));
     }
-    current = chain
-        .onSuccess(s -> {
-          if (s.selected() > 0) {
-            log.info("address backfill: {} rows looked at, {} got an address, {} settled, {} left for later",
-                s.selected(), s.filled(), s.settled(), s.left());
-          }
-        })
-        .onFailure(e -> log.warn("address backfill failed: {}", e.getMessage()))
-        .onComplete(ar -> running = false);
+    current =
+        chain
+            .onSuccess(
+                s -> {
+                  if (s.selected() > 0) {
+                    log.info(
+                        "address backfill: {} rows looked at, {} got an address, {} settled, {} left for later",
+                        s.selected(),
+                        s.filled(),
+                        s.settled(),
+                        s.left());
+                  }
+                })
+            .onFailure(e -> log.warn("address backfill failed: {}", e.getMessage()))
+            .onComplete(ar -> running = false);
     return current;
   }
 
   private Future<Summary> runTarget(Target target, Instant cutoff) {
     return pool.preparedQuery(target.select())
         .execute(Tuple.of(utc(cutoff), config.backfillBatch(), utc(clock.instant())))
-        .compose(rows -> {
-          List<Future<Summary>> done = new ArrayList<>();
-          for (Row row : rows) {
-            done.add(fill(target, row));
-          }
-          return Future.all(done).map(all -> {
-            Summary sum = new Summary(0, 0, 0, 0);
-            for (int i = 0; i < done.size(); i++) {
-              sum = sum.plus(all.resultAt(i));
-            }
-            return sum;
-          });
-        });
+        .compose(
+            rows -> {
+              List<Future<Summary>> done = new ArrayList<>();
+              for (Row row : rows) {
+                done.add(fill(target, row));
+              }
+              return Future.all(done)
+                  .map(
+                      all -> {
+                        Summary sum = new Summary(0, 0, 0, 0);
+                        for (int i = 0; i < done.size(); i++) {
+                          sum = sum.plus(all.resultAt(i));
+                        }
+                        return sum;
+                      });
+            });
   }
 
   private Future<Summary> fill(Target target, Row row) {
@@ -187,44 +246,55 @@ public final class AddressBackfillJob {
       String existing = row.getString(base + 2);
       // A point without coordinates yet (the reconcile pass may fill them later) is not settled:
       // counting it as settled would stamp the row and never give that point its address.
-      lookups.add(existing != null ? Future.succeededFuture(null)
-          : lat == null || lng == null ? Future.succeededFuture(GeocodeResult.UNAVAILABLE)
-          : geocoder.lookup(lat, lng, Priority.BACKFILL));
+      lookups.add(
+          existing != null
+              ? Future.succeededFuture(null)
+              : lat == null || lng == null
+                  ? Future.succeededFuture(GeocodeResult.UNAVAILABLE)
+                  : geocoder.lookup(lat, lng, Priority.BACKFILL));
     }
-    return Future.join(lookups).transform(ignored -> {
-      Tuple params = Tuple.tuple();
-      for (int i = 0; i < n; i++) {
-        params.addValue(row.getValue(i));
-      }
-      boolean definite = true;
-      boolean any = false;
-      for (Future<GeocodeResult> f : lookups) {
-        GeocodeResult r = f.succeeded() ? f.result() : GeocodeResult.UNAVAILABLE;
-        definite &= r == null || r.definite();
-        String address = r == null ? null : r.address().orElse(null);
-        any |= address != null;
-        params.addValue(address);
-      }
-      Instant now = clock.instant();
-      params.addValue(definite ? utc(now) : null).addValue(utc(now));
-      if (definite) {
-        params.addValue(null).addValue(null);
-      } else {
-        // Not settled (lookup failed, or a point has no coordinates yet): count the try and back off.
-        Short before = row.getShort(n + 3 * target.points().size());
-        int tries = Math.min(before == null ? 1 : before + 1, Short.MAX_VALUE);
-        params.addValue((short) tries).addValue(utc(now.plus(retryDelay(tries))));
-      }
-      for (int i = 0; i < target.points().size(); i++) {
-        params.addValue(row.getDouble(n + 3 * i)).addValue(row.getDouble(n + 3 * i + 1));
-      }
-      boolean filled = any;
-      boolean settled = definite;
-      return pool.preparedQuery(target.update()).execute(params)
-          .map(r -> r.rowCount() == 0
-              ? new Summary(1, 0, 0, 1) // moved meanwhile: the next pass looks up the new point
-              : new Summary(1, filled ? 1 : 0, settled ? 1 : 0, settled ? 0 : 1));
-    });
+    return Future.join(lookups)
+        .transform(
+            ignored -> {
+              Tuple params = Tuple.tuple();
+              for (int i = 0; i < n; i++) {
+                params.addValue(row.getValue(i));
+              }
+              boolean definite = true;
+              boolean any = false;
+              for (Future<GeocodeResult> f : lookups) {
+                GeocodeResult r = f.succeeded() ? f.result() : GeocodeResult.UNAVAILABLE;
+                definite &= r == null || r.definite();
+                String address = r == null ? null : r.address().orElse(null);
+                any |= address != null;
+                params.addValue(address);
+              }
+              Instant now = clock.instant();
+              params.addValue(definite ? utc(now) : null).addValue(utc(now));
+              if (definite) {
+                params.addValue(null).addValue(null);
+              } else {
+                // Not settled (lookup failed, or a point has no coordinates yet): count the try and
+                // back off.
+                Short before = row.getShort(n + 3 * target.points().size());
+                int tries = Math.min(before == null ? 1 : before + 1, Short.MAX_VALUE);
+                params.addValue((short) tries).addValue(utc(now.plus(retryDelay(tries))));
+              }
+              for (int i = 0; i < target.points().size(); i++) {
+                params.addValue(row.getDouble(n + 3 * i)).addValue(row.getDouble(n + 3 * i + 1));
+              }
+              boolean filled = any;
+              boolean settled = definite;
+              return pool.preparedQuery(target.update())
+                  .execute(params)
+                  .map(
+                      r ->
+                          r.rowCount() == 0
+                              ? new Summary(
+                                  1, 0, 0,
+                                  1) // moved meanwhile: the next pass looks up the new point
+                              : new Summary(1, filled ? 1 : 0, settled ? 1 : 0, settled ? 0 : 1));
+            });
   }
 
   /** The backfill interval, doubled per failed try up to 64 times it. */

@@ -16,10 +16,12 @@ import java.util.Optional;
  * connection only for its own duration, never across a wait for Nominatim.
  */
 public final class GeocodeCacheStore {
-  private static final String READ = """
+  private static final String READ =
+      """
       SELECT found, address, expires_at FROM tracksolid.geocode_cache
       WHERE precision = $1 AND lat = $2 AND lng = $3 AND expires_at > $4""";
-  private static final String WRITE = """
+  private static final String WRITE =
+      """
       INSERT INTO tracksolid.geocode_cache (precision, lat, lng, found, address, details, fetched_at, expires_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       ON CONFLICT (precision, lat, lng) DO UPDATE
@@ -27,8 +29,7 @@ public final class GeocodeCacheStore {
             fetched_at = EXCLUDED.fetched_at, expires_at = EXCLUDED.expires_at""";
 
   /** A remembered answer and until when it may be reused. */
-  public record Entry(GeocodeResult result, Instant expiresAt) {
-  }
+  public record Entry(GeocodeResult result, Instant expiresAt) {}
 
   private final Pool pool;
 
@@ -38,30 +39,40 @@ public final class GeocodeCacheStore {
 
   public Future<Optional<Entry>> read(GeoKey key, Instant now) {
     return pool.preparedQuery(READ)
-        .execute(Tuple.of((short) key.precision(), Numeric.create(key.lat()), Numeric.create(key.lng()), utc(now)))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.empty();
-          }
-          Row row = rows.iterator().next();
-          GeocodeResult result = Boolean.TRUE.equals(row.getBoolean("found")) && row.getString("address") != null
-              ? GeocodeResult.found(row.getString("address")) : GeocodeResult.NONE;
-          return Optional.of(new Entry(result, row.getOffsetDateTime("expires_at").toInstant()));
-        });
+        .execute(
+            Tuple.of(
+                (short) key.precision(),
+                Numeric.create(key.lat()),
+                Numeric.create(key.lng()),
+                utc(now)))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row row = rows.iterator().next();
+              GeocodeResult result =
+                  Boolean.TRUE.equals(row.getBoolean("found")) && row.getString("address") != null
+                      ? GeocodeResult.found(row.getString("address"))
+                      : GeocodeResult.NONE;
+              return Optional.of(
+                  new Entry(result, row.getOffsetDateTime("expires_at").toInstant()));
+            });
   }
 
-  public Future<Void> write(GeoKey key, GeocodeResult result, JsonObject details, Instant fetchedAt,
-                            Instant expiresAt) {
+  public Future<Void> write(
+      GeoKey key, GeocodeResult result, JsonObject details, Instant fetchedAt, Instant expiresAt) {
     return pool.preparedQuery(WRITE)
-        .execute(Tuple.tuple()
-            .addValue((short) key.precision())
-            .addValue(Numeric.create(key.lat()))
-            .addValue(Numeric.create(key.lng()))
-            .addValue(result.status() == GeocodeResult.Status.FOUND)
-            .addValue(result.address().orElse(null))
-            .addValue(details)
-            .addValue(utc(fetchedAt))
-            .addValue(utc(expiresAt)))
+        .execute(
+            Tuple.tuple()
+                .addValue((short) key.precision())
+                .addValue(Numeric.create(key.lat()))
+                .addValue(Numeric.create(key.lng()))
+                .addValue(result.status() == GeocodeResult.Status.FOUND)
+                .addValue(result.address().orElse(null))
+                .addValue(details)
+                .addValue(utc(fetchedAt))
+                .addValue(utc(expiresAt)))
         .mapEmpty();
   }
 

@@ -43,11 +43,17 @@ public final class GeocodeModule implements ServiceModule {
     }
     client = new NominatimClient(context.vertx(), config);
     lane = new GeocoderLane(context.vertx(), client, config, context.clock(), context.registry());
-    geocoder = new ReverseGeocoder(context.vertx(), context.pool(), config, context.clock(), lane,
-        context.registry());
-    leadership = new GeocoderLeadership(context.vertx(), new Leases(context.pool(), context.clock(),
-        context.instanceId()), config.leaseTtl(), lane::setActive);
-    backfill = new AddressBackfillJob(context.vertx(), context.pool(), geocoder, config, context.clock());
+    geocoder =
+        new ReverseGeocoder(
+            context.vertx(), context.pool(), config, context.clock(), lane, context.registry());
+    leadership =
+        new GeocoderLeadership(
+            context.vertx(),
+            new Leases(context.pool(), context.clock(), context.instanceId()),
+            config.leaseTtl(),
+            lane::setActive);
+    backfill =
+        new AddressBackfillJob(context.vertx(), context.pool(), geocoder, config, context.clock());
   }
 
   public Geocoder geocoder() {
@@ -76,8 +82,12 @@ public final class GeocodeModule implements ServiceModule {
       return Future.failedFuture(new IllegalStateException(problem.get()));
     }
     gauges(context.registry(), geocoder);
-    log.info("geocoder: {} at {} requests/s, precision {}, User-Agent '{}'", config.url(), config.ratePerSecond(),
-        config.precision(), config.effectiveUserAgent());
+    log.info(
+        "geocoder: {} at {} requests/s, precision {}, User-Agent '{}'",
+        config.url(),
+        config.ratePerSecond(),
+        config.precision(),
+        config.effectiveUserAgent());
     return leadership.start().onSuccess(v -> backfill.start());
   }
 
@@ -87,7 +97,8 @@ public final class GeocodeModule implements ServiceModule {
       return Future.succeededFuture();
     }
     // The lane first: it waits for its request in flight, and only then is the lease released.
-    return backfill.stop()
+    return backfill
+        .stop()
         .compose(v -> lane.stop())
         .compose(v -> leadership.stop())
         .compose(v -> client.close());
@@ -95,11 +106,16 @@ public final class GeocodeModule implements ServiceModule {
 
   private static void gauges(MeterRegistry registry, Geocoder geocoder) {
     Gauge.builder(IngestMetrics.GEOCODER_QUEUE_DEPTH, geocoder, g -> g.state().queueDepth())
-        .description("Lookups waiting in the geocoder lane").register(registry);
-    Gauge.builder(IngestMetrics.GEOCODER_RATE, geocoder, g -> g.state().running()
-            ? g.state().ratePerSecond() : 0)
-        .description("Nominatim requests per second this replica may make now").register(registry);
+        .description("Lookups waiting in the geocoder lane")
+        .register(registry);
+    Gauge.builder(
+            IngestMetrics.GEOCODER_RATE,
+            geocoder,
+            g -> g.state().running() ? g.state().ratePerSecond() : 0)
+        .description("Nominatim requests per second this replica may make now")
+        .register(registry);
     Gauge.builder(IngestMetrics.GEOCODER_PAUSED, geocoder, g -> g.state().paused() ? 1 : 0)
-        .description("1 while Nominatim refused us (429/403) and the lane waits").register(registry);
+        .description("1 while Nominatim refused us (429/403) and the lane waits")
+        .register(registry);
   }
 }

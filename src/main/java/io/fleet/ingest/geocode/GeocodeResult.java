@@ -5,10 +5,15 @@ import java.util.Optional;
 /** What a lookup gave: an address, a definite "none", or "unavailable now, try later". */
 public record GeocodeResult(Status status, Optional<String> address) {
 
-  public enum Status { FOUND, NONE, UNAVAILABLE }
+  public enum Status {
+    FOUND,
+    NONE,
+    UNAVAILABLE
+  }
 
   public static final GeocodeResult NONE = new GeocodeResult(Status.NONE, Optional.empty());
-  public static final GeocodeResult UNAVAILABLE = new GeocodeResult(Status.UNAVAILABLE, Optional.empty());
+  public static final GeocodeResult UNAVAILABLE =
+      new GeocodeResult(Status.UNAVAILABLE, Optional.empty());
 
   public static GeocodeResult found(String address) {
     return new GeocodeResult(Status.FOUND, Optional.of(address));

@@ -4,25 +4,29 @@ import io.vertx.core.Future;
 import java.util.Optional;
 
 /**
- * Reverse geocoding for the rest of the service (built by {@link GeocodeModule} and passed to
- * the modules that need it).
+ * Reverse geocoding for the rest of the service (built by {@link GeocodeModule} and passed to the
+ * modules that need it).
  *
  * <p>Contract for callers:
+ *
  * <ul>
- *   <li>Never hold a database connection or transaction while the returned future is pending:
- *       store the row first (address NULL is fine), then write the address in a short UPDATE of
- *       its own, or let {@link AddressBackfillJob} do it.</li>
- *   <li>The future never fails. It completes with an address, with "none" (Nominatim has no
- *       address there) or with "unavailable" (disabled, another replica holds the lane, the lane
- *       is full or paused past {@code GEOCODE_MAX_WAIT} for fresh work); the backfill job picks
- *       unavailable rows up later.</li>
- *   <li>Callable from any thread or Vert.x context; it completes on the caller's context.</li>
+ *   <li>Never hold a database connection or transaction while the returned future is pending: store
+ *       the row first (address NULL is fine), then write the address in a short UPDATE of its own,
+ *       or let {@link AddressBackfillJob} do it.
+ *   <li>The future never fails. It completes with an address, with "none" (Nominatim has no address
+ *       there) or with "unavailable" (disabled, another replica holds the lane, the lane is full or
+ *       paused past {@code GEOCODE_MAX_WAIT} for fresh work); the backfill job picks unavailable
+ *       rows up later.
+ *   <li>Callable from any thread or Vert.x context; it completes on the caller's context.
  * </ul>
  */
 public interface Geocoder {
 
   /** Fresh work (rows just ingested) goes ahead of backfill. */
-  enum Priority { FRESH, BACKFILL }
+  enum Priority {
+    FRESH,
+    BACKFILL
+  }
 
   Future<GeocodeResult> lookup(double lat, double lng, Priority priority);
 

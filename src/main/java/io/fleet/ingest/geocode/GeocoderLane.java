@@ -24,12 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The one lane to Nominatim: a bounded queue drained by a Vert.x timer, one request at a time.
  *
- * <p>Spacing is measured from the end of the previous request, so requests arrive at the
- * server at least {@code 1 / rate} apart whatever the network jitter. Fresh work goes before
- * backfill. A 429 or 403 pauses the lane for minutes (doubling) and keeps the refused lookup at
- * the head of its queue; 5xx, timeouts and unreadable answers back off for seconds (doubling) and
- * give a lookup up after {@link #MAX_ATTEMPTS}. All state lives on one Vert.x context; callers on
- * other threads hop onto it.
+ * <p>Spacing is measured from the end of the previous request, so requests arrive at the server at
+ * least {@code 1 / rate} apart whatever the network jitter. Fresh work goes before backfill. A 429
+ * or 403 pauses the lane for minutes (doubling) and keeps the refused lookup at the head of its
+ * queue; 5xx, timeouts and unreadable answers back off for seconds (doubling) and give a lookup up
+ * after {@link #MAX_ATTEMPTS}. All state lives on one Vert.x context; callers on other threads hop
+ * onto it.
  */
 public final class GeocoderLane {
   private static final Logger log = LoggerFactory.getLogger(GeocoderLane.class);
@@ -75,7 +75,12 @@ public final class GeocoderLane {
     }
   }
 
-  public GeocoderLane(Vertx vertx, NominatimClient client, GeocodeConfig config, Clock clock, MeterRegistry registry) {
+  public GeocoderLane(
+      Vertx vertx,
+      NominatimClient client,
+      GeocodeConfig config,
+      Clock clock,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.client = client;
@@ -86,10 +91,10 @@ public final class GeocoderLane {
   }
 
   /**
-   * Queues a lookup of {@code key}. Completes with {@link NominatimAnswer.Found} or
-   * {@link NominatimAnswer.NoAddress}, or with a {@link NominatimAnswer.Failed} whose kind says
-   * why no answer came (inactive, queue_full, displaced, gave_up, stopped). Never fails.
-   * A key already queued shares that lookup (and lifts it to fresh if asked so).
+   * Queues a lookup of {@code key}. Completes with {@link NominatimAnswer.Found} or {@link
+   * NominatimAnswer.NoAddress}, or with a {@link NominatimAnswer.Failed} whose kind says why no
+   * answer came (inactive, queue_full, displaced, gave_up, stopped). Never fails. A key already
+   * queued shares that lookup (and lifts it to fresh if asked so).
    */
   public Future<NominatimAnswer> submit(GeoKey key, Priority priority) {
     Promise<NominatimAnswer> result = Promise.promise();
@@ -104,57 +109,71 @@ public final class GeocoderLane {
 
   /** Lease gained or lost. Losing it answers every queued lookup "inactive" rather than hold it. */
   public void setActive(boolean nowActive) {
-    onContext(() -> {
-      if (active == nowActive) {
-        return;
-      }
-      active = nowActive;
-      log.info("geocoder lane {} on this replica", nowActive ? "active" : "inactive (another replica holds the lease)");
-      if (nowActive) {
-        // The previous holder may have called Nominatim just before it released the lease; a full
-        // interval from now keeps the deployment's calls spaced across the hand-over too.
-        nextAllowedNanos = Math.max(nextAllowedNanos, System.nanoTime() + intervalNanos);
-        pump();
-      } else {
-        drainAll("inactive");
-      }
-    });
+    onContext(
+        () -> {
+          if (active == nowActive) {
+            return;
+          }
+          active = nowActive;
+          log.info(
+              "geocoder lane {} on this replica",
+              nowActive ? "active" : "inactive (another replica holds the lease)");
+          if (nowActive) {
+            // The previous holder may have called Nominatim just before it released the lease; a
+            // full
+            // interval from now keeps the deployment's calls spaced across the hand-over too.
+            nextAllowedNanos = Math.max(nextAllowedNanos, System.nanoTime() + intervalNanos);
+            pump();
+          } else {
+            drainAll("inactive");
+          }
+        });
   }
 
   public LaneState state() {
     int f = freshDepth;
     int b = backfillDepth;
-    return new LaneState(true, active, Optional.ofNullable(pausedUntil), f + b, f, b,
+    return new LaneState(
+        true,
+        active,
+        Optional.ofNullable(pausedUntil),
+        f + b,
+        f,
+        b,
         active ? config.ratePerSecond() : 0);
   }
 
   public Future<Void> stop() {
     Promise<Void> done = Promise.promise();
-    onContext(() -> {
-      stopped = true;
-      active = false;
-      if (pauseTimer >= 0) {
-        vertx.cancelTimer(pauseTimer);
-      }
-      drainAll("stopped");
-      if (inFlight) {
-        // The lease is released only after this, so a successor's first call cannot land
-        // within one interval of our last one.
-        drained = done;
-      } else {
-        done.complete();
-      }
-    });
+    onContext(
+        () -> {
+          stopped = true;
+          active = false;
+          if (pauseTimer >= 0) {
+            vertx.cancelTimer(pauseTimer);
+          }
+          drainAll("stopped");
+          if (inFlight) {
+            // The lease is released only after this, so a successor's first call cannot land
+            // within one interval of our last one.
+            drained = done;
+          } else {
+            done.complete();
+          }
+        });
     return done.future();
   }
 
   private Future<NominatimAnswer> enqueue(GeoKey key, Priority priority) {
     if (!active || stopped) {
-      return Future.succeededFuture(new NominatimAnswer.Failed("inactive", "lane not active on this replica"));
+      return Future.succeededFuture(
+          new NominatimAnswer.Failed("inactive", "lane not active on this replica"));
     }
     Job existing = queued.get(key);
     if (existing != null) {
-      if (priority == Priority.FRESH && existing.priority == Priority.BACKFILL && backfill.remove(existing)) {
+      if (priority == Priority.FRESH
+          && existing.priority == Priority.BACKFILL
+          && backfill.remove(existing)) {
         existing.priority = Priority.FRESH;
         fresh.addLast(existing);
         depths();
@@ -165,10 +184,12 @@ public final class GeocoderLane {
       if (priority == Priority.FRESH && !backfill.isEmpty()) {
         Job displaced = backfill.pollLast();
         queued.remove(displaced.key);
-        displaced.promise.complete(new NominatimAnswer.Failed("displaced", "queue full of fresh work"));
+        displaced.promise.complete(
+            new NominatimAnswer.Failed("displaced", "queue full of fresh work"));
       } else {
-        return Future.succeededFuture(new NominatimAnswer.Failed("queue_full",
-            "geocoder queue holds " + config.queueCapacity() + " lookups"));
+        return Future.succeededFuture(
+            new NominatimAnswer.Failed(
+                "queue_full", "geocoder queue holds " + config.queueCapacity() + " lookups"));
       }
     }
     Job job = new Job(key, priority);
@@ -189,18 +210,30 @@ public final class GeocoderLane {
     long wait = nextAllowedNanos - System.nanoTime();
     if (wait > 0) {
       timerPending = true;
-      vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)), id -> {
-        timerPending = false;
-        pump();
-      });
+      vertx.setTimer(
+          Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)),
+          id -> {
+            timerPending = false;
+            pump();
+          });
       return;
     }
     Job job = fresh.isEmpty() ? backfill.pollFirst() : fresh.pollFirst();
     depths();
     inFlight = true;
     job.attempts++;
-    client.reverse(job.key).onComplete(ar -> onContext(() -> finish(job, ar.succeeded() ? ar.result()
-        : new NominatimAnswer.Failed("error", String.valueOf(ar.cause())))));
+    client
+        .reverse(job.key)
+        .onComplete(
+            ar ->
+                onContext(
+                    () ->
+                        finish(
+                            job,
+                            ar.succeeded()
+                                ? ar.result()
+                                : new NominatimAnswer.Failed(
+                                    "error", String.valueOf(ar.cause())))));
   }
 
   private void finish(Job job, NominatimAnswer answer) {
@@ -223,10 +256,17 @@ public final class GeocoderLane {
       }
       case NominatimAnswer.Failed failed -> {
         consecutiveFailures++;
-        Duration backoff = doubled(config.errorBackoff(), config.errorBackoffMax(), consecutiveFailures);
+        Duration backoff =
+            doubled(config.errorBackoff(), config.errorBackoffMax(), consecutiveFailures);
         nextAllowedNanos = now + Math.max(intervalNanos, backoff.toNanos());
-        log.warn("geocoder: {} for {} (attempt {} of {}): {}; next request in {}", failed.kind(), job.key,
-            job.attempts, MAX_ATTEMPTS, failed.reason(), backoff);
+        log.warn(
+            "geocoder: {} for {} (attempt {} of {}): {}; next request in {}",
+            failed.kind(),
+            job.key,
+            job.attempts,
+            MAX_ATTEMPTS,
+            failed.reason(),
+            backoff);
         if (job.attempts >= MAX_ATTEMPTS) {
           queued.remove(job.key);
           job.promise.complete(new NominatimAnswer.Failed("gave_up", failed.reason()));
@@ -266,14 +306,23 @@ public final class GeocoderLane {
     pausedUntil = clock.instant().plus(pause);
     nextAllowedNanos = System.nanoTime() + Math.max(intervalNanos, pause.toNanos());
     // An operator needs to see this: repeated refusals can mean a policy block, not a rate blip.
-    log.error("geocoder: Nominatim refused ({}); lane paused for {} until {} with {} lookups queued",
-        refused.reason(), pause, pausedUntil, fresh.size() + backfill.size());
-    pauseTimer = vertx.setTimer(Math.max(1, pause.toMillis()), id -> {
-      pauseTimer = -1;
-      pausedUntil = null;
-      log.info("geocoder: lane resumes after pause with {} lookups queued", fresh.size() + backfill.size());
-      pump();
-    });
+    log.error(
+        "geocoder: Nominatim refused ({}); lane paused for {} until {} with {} lookups queued",
+        refused.reason(),
+        pause,
+        pausedUntil,
+        fresh.size() + backfill.size());
+    pauseTimer =
+        vertx.setTimer(
+            Math.max(1, pause.toMillis()),
+            id -> {
+              pauseTimer = -1;
+              pausedUntil = null;
+              log.info(
+                  "geocoder: lane resumes after pause with {} lookups queued",
+                  fresh.size() + backfill.size());
+              pump();
+            });
   }
 
   private void drainAll(String why) {

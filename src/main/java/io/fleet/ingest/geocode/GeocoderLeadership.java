@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the database lease 'geocoder': only its holder calls Nominatim, so the deployment as a
- * whole keeps the rate however many replicas run. Renewed every third of its TTL; a failed
- * renewal (database unreachable, another owner) makes this replica inactive at once, well before
- * the lease could pass to another replica.
+ * whole keeps the rate however many replicas run. Renewed every third of its TTL; a failed renewal
+ * (database unreachable, another owner) makes this replica inactive at once, well before the lease
+ * could pass to another replica.
  */
 public final class GeocoderLeadership {
   public static final String LEASE = "geocoder";
@@ -36,11 +36,13 @@ public final class GeocoderLeadership {
   /** Tries once, then keeps renewing; completes after the first attempt. */
   public Future<Void> start() {
     long period = Math.max(1000, ttl.toMillis() / 3);
-    return renew().onComplete(ar -> {
-      if (!stopped) {
-        timer = vertx.setPeriodic(period, id -> renew());
-      }
-    });
+    return renew()
+        .onComplete(
+            ar -> {
+              if (!stopped) {
+                timer = vertx.setPeriodic(period, id -> renew());
+              }
+            });
   }
 
   public boolean held() {
@@ -54,7 +56,9 @@ public final class GeocoderLeadership {
     }
     boolean wasHeld = held;
     set(false);
-    return wasHeld ? leases.release(LEASE).recover(e -> Future.succeededFuture()) : Future.succeededFuture();
+    return wasHeld
+        ? leases.release(LEASE).recover(e -> Future.succeededFuture())
+        : Future.succeededFuture();
   }
 
   private Future<Void> renew() {
@@ -64,18 +68,21 @@ public final class GeocoderLeadership {
     // A renewal that hangs (database unreachable) must not leave this replica believing it still
     // holds the lease after it expired and another replica took over: give up well before that.
     long timeoutMs = Math.max(500, ttl.toMillis() / 3);
-    return leases.tryAcquire(LEASE, ttl)
+    return leases
+        .tryAcquire(LEASE, ttl)
         .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
-        .recover(err -> {
-          log.warn("geocoder: lease renewal failed, standing down: {}", err.getMessage());
-          return Future.succeededFuture(false);
-        })
-        .map(now -> {
-          if (!stopped) {
-            set(now);
-          }
-          return null;
-        });
+        .recover(
+            err -> {
+              log.warn("geocoder: lease renewal failed, standing down: {}", err.getMessage());
+              return Future.succeededFuture(false);
+            })
+        .map(
+            now -> {
+              if (!stopped) {
+                set(now);
+              }
+              return null;
+            });
   }
 
   private void set(boolean now) {

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The geocoder the service uses: memory (Caffeine, async so concurrent lookups of one key share a
  * single load), then {@code tracksolid.geocode_cache}, then the lane. Answers, negative ones
- * included, are written back so no point is ever asked twice within its TTL, across restarts
- * and replicas.
+ * included, are written back so no point is ever asked twice within its TTL, across restarts and
+ * replicas.
  */
 public final class ReverseGeocoder implements Geocoder {
   private static final Logger log = LoggerFactory.getLogger(ReverseGeocoder.class);
@@ -39,20 +39,29 @@ public final class ReverseGeocoder implements Geocoder {
   private final Counter hits;
   private final Counter misses;
 
-  public ReverseGeocoder(Vertx vertx, Pool pool, GeocodeConfig config, Clock clock, GeocoderLane lane,
-                         MeterRegistry registry) {
+  public ReverseGeocoder(
+      Vertx vertx,
+      Pool pool,
+      GeocodeConfig config,
+      Clock clock,
+      GeocoderLane lane,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
     this.lane = lane;
     this.store = new GeocodeCacheStore(pool);
-    this.memory = Caffeine.newBuilder()
-        .maximumSize(config.memoryCacheSize())
-        .executor(Runnable::run)
-        .expireAfter(Expiry.creating((GeoKey k, Entry e) ->
-            Duration.between(clock.instant(), e.expiresAt()).isNegative() ? Duration.ZERO
-                : Duration.between(clock.instant(), e.expiresAt())))
-        .buildAsync();
+    this.memory =
+        Caffeine.newBuilder()
+            .maximumSize(config.memoryCacheSize())
+            .executor(Runnable::run)
+            .expireAfter(
+                Expiry.creating(
+                    (GeoKey k, Entry e) ->
+                        Duration.between(clock.instant(), e.expiresAt()).isNegative()
+                            ? Duration.ZERO
+                            : Duration.between(clock.instant(), e.expiresAt())))
+            .buildAsync();
     IngestMetrics metrics = new IngestMetrics(registry);
     this.hits = metrics.geocoderCache("hit");
     this.misses = metrics.geocoderCache("miss");
@@ -75,16 +84,23 @@ public final class ReverseGeocoder implements Geocoder {
     if (known != null) {
       hits.increment();
     }
-    CompletableFuture<Entry> entry = known != null ? known
-        : memory.get(key, (k, executor) -> load(k, priority).toCompletionStage().toCompletableFuture());
+    CompletableFuture<Entry> entry =
+        known != null
+            ? known
+            : memory.get(
+                key, (k, executor) -> load(k, priority).toCompletionStage().toCompletableFuture());
     Promise<GeocodeResult> result = Promise.promise();
-    entry.whenComplete((e, err) -> caller.runOnContext(v ->
-        result.tryComplete(e == null ? GeocodeResult.UNAVAILABLE : e.result())));
+    entry.whenComplete(
+        (e, err) ->
+            caller.runOnContext(
+                v -> result.tryComplete(e == null ? GeocodeResult.UNAVAILABLE : e.result())));
     if (priority == Priority.FRESH && !entry.isDone()) {
       // A fresh caller never waits longer than GEOCODE_MAX_WAIT; the lookup itself goes on and its
       // answer lands in the cache, where the backfill job finds it without another request.
-      long timer = vertx.setTimer(Math.max(1, config.maxWait().toMillis()),
-          id -> result.tryComplete(GeocodeResult.UNAVAILABLE));
+      long timer =
+          vertx.setTimer(
+              Math.max(1, config.maxWait().toMillis()),
+              id -> result.tryComplete(GeocodeResult.UNAVAILABLE));
       result.future().onComplete(ar -> vertx.cancelTimer(timer));
     }
     return result.future();
@@ -95,29 +111,35 @@ public final class ReverseGeocoder implements Geocoder {
     return lane.state();
   }
 
-  /** Memory missed: the database, then (only on the lane's replica) Nominatim. Null = no answer now. */
+  /**
+   * Memory missed: the database, then (only on the lane's replica) Nominatim. Null = no answer now.
+   */
   private Future<Entry> load(GeoKey key, Priority priority) {
     Instant now = clock.instant();
-    return store.read(key, now)
-        .recover(err -> {
-          log.warn("geocoder: cache read failed for {}: {}", key, err.getMessage());
-          return Future.succeededFuture(java.util.Optional.empty());
-        })
-        .compose(stored -> {
-          if (stored.isPresent()) {
-            hits.increment();
-            return Future.succeededFuture(stored.get());
-          }
-          misses.increment();
-          if (!lane.accepting()) {
-            return Future.succeededFuture(null);
-          }
-          return lane.submit(key, priority).compose(answer -> remember(key, answer));
-        })
-        .otherwise(err -> {
-          log.warn("geocoder: lookup of {} failed: {}", key, err.getMessage());
-          return null;
-        });
+    return store
+        .read(key, now)
+        .recover(
+            err -> {
+              log.warn("geocoder: cache read failed for {}: {}", key, err.getMessage());
+              return Future.succeededFuture(java.util.Optional.empty());
+            })
+        .compose(
+            stored -> {
+              if (stored.isPresent()) {
+                hits.increment();
+                return Future.succeededFuture(stored.get());
+              }
+              misses.increment();
+              if (!lane.accepting()) {
+                return Future.succeededFuture(null);
+              }
+              return lane.submit(key, priority).compose(answer -> remember(key, answer));
+            })
+        .otherwise(
+            err -> {
+              log.warn("geocoder: lookup of {} failed: {}", key, err.getMessage());
+              return null;
+            });
   }
 
   private Future<Entry> remember(GeoKey key, NominatimAnswer answer) {
@@ -137,8 +159,10 @@ public final class ReverseGeocoder implements Geocoder {
         return Future.succeededFuture(null);
       }
     }
-    return store.write(key, entry.result(), details, now, entry.expiresAt())
-        .onFailure(err -> log.warn("geocoder: cache write failed for {}: {}", key, err.getMessage()))
+    return store
+        .write(key, entry.result(), details, now, entry.expiresAt())
+        .onFailure(
+            err -> log.warn("geocoder: cache write failed for {}: {}", key, err.getMessage()))
         .transform(ar -> Future.succeededFuture(entry));
   }
 }

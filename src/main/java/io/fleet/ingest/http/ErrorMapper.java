@@ -7,7 +7,10 @@ import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one place failures become HTTP answers. No stack trace or exception text of a 5xx reaches a client. */
+/**
+ * The one place failures become HTTP answers. No stack trace or exception text of a 5xx reaches a
+ * client.
+ */
 public final class ErrorMapper implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
 
@@ -51,16 +54,26 @@ public final class ErrorMapper implements Handler<RoutingContext> {
       case 431 -> new ApiError(431, "headers_too_large", "The request headers are too large.");
       case 404 -> new ApiError(404, "not_found", "No route for " + method + " " + path);
       case 405 -> new ApiError(405, "method_not_allowed", method + " is not allowed on " + path);
-      case 413 -> new ApiError(413, "payload_too_large", "The request body is larger than this endpoint accepts.");
-      case 415 -> new ApiError(415, "unsupported_media_type", "Unsupported Content-Type for " + path);
-      case 503 -> new ApiError(503, "unavailable", "The service cannot take this request right now.");
+      case 413 ->
+          new ApiError(
+              413, "payload_too_large", "The request body is larger than this endpoint accepts.");
+      case 415 ->
+          new ApiError(415, "unsupported_media_type", "Unsupported Content-Type for " + path);
+      case 503 ->
+          new ApiError(503, "unavailable", "The service cannot take this request right now.");
       default -> {
         if (status >= 500) {
           // Class and place only: an exception's message may quote a body, query string or token.
-          log.error("request {} {} failed: {} at {}", shorten(method), path,
+          log.error(
+              "request {} {} failed: {} at {}",
+              shorten(method),
+              path,
               failure == null ? "no exception" : failure.getClass().getName(),
-              failure == null || failure.getStackTrace().length == 0 ? "?" : failure.getStackTrace()[0]);
-          yield new ApiError(500, "internal_error", "The request failed on our side; it has been logged.");
+              failure == null || failure.getStackTrace().length == 0
+                  ? "?"
+                  : failure.getStackTrace()[0]);
+          yield new ApiError(
+              500, "internal_error", "The request failed on our side; it has been logged.");
         }
         yield new ApiError(status, "error", "The request failed with status " + status);
       }

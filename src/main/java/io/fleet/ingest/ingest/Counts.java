@@ -18,10 +18,13 @@ public record Counts(int fetched, int inserted, int updated, int rejected) {
   }
 
   public Counts plus(Counts o) {
-    return new Counts(fetched + o.fetched, inserted + o.inserted, updated + o.updated, rejected + o.rejected);
+    return new Counts(
+        fetched + o.fetched, inserted + o.inserted, updated + o.updated, rejected + o.rejected);
   }
 
-  /** A run that fetched {@code fetched} items, wrote {@code written} and refused {@code rejected}. */
+  /**
+   * A run that fetched {@code fetched} items, wrote {@code written} and refused {@code rejected}.
+   */
   public static Counts of(int fetched, WriteResult written, int rejected) {
     return new Counts(fetched, written.inserted(), written.updated(), rejected);
   }

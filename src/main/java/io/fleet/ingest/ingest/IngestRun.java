@@ -23,9 +23,9 @@ import java.util.function.Function;
 /**
  * The one run transaction every ingest path commits through (each poll kind, the device sync, the
  * positions poll and the webhook's group commits): under the lease fence when there is one,
- * quarantine the refused items, upsert the accepted rows, append the ingestion_log row, advance
- * the checkpoint; then, only after the commit, move the row and quarantine metrics, so a
- * rolled-back run (split, retried, spooled or replayed) is never counted twice.
+ * quarantine the refused items, upsert the accepted rows, append the ingestion_log row, advance the
+ * checkpoint; then, only after the commit, move the row and quarantine metrics, so a rolled-back
+ * run (split, retried, spooled or replayed) is never counted twice.
  */
 public final class IngestRun {
   private final Pool pool;
@@ -43,7 +43,8 @@ public final class IngestRun {
   }
 
   /** Which run this is: its ingestion_log stream, account, kind, window (may be null) and start. */
-  public record Run(String stream, String account, RunKind kind, Instant from, Instant to, Instant startedAt) {
+  public record Run(
+      String stream, String account, RunKind kind, Instant from, Instant to, Instant startedAt) {
     public Run {
       Objects.requireNonNull(stream, "stream");
       Objects.requireNonNull(kind, "kind");
@@ -52,21 +53,31 @@ public final class IngestRun {
   }
 
   /** A high-water mark the run vouches for, advanced in its transaction. */
-  public record Checkpoint(String key, Instant position, JsonObject state) {
-  }
+  public record Checkpoint(String key, Instant position, JsonObject state) {}
 
   /**
    * What a run commits. {@code upsert} does its table writes on the transaction's connection; it
    * may add to {@code detail} (stored in the log row's detail when not empty). {@code fence} and
    * {@code checkpoint} may be null.
    */
-  public record Commit(Run run, int fetched, List<QuarantineItem> rejected,
-                       Function<SqlConnection, Future<WriteResult>> upsert, Fence fence, Checkpoint checkpoint,
-                       RunStatus status, String error, JsonObject detail) {
+  public record Commit(
+      Run run,
+      int fetched,
+      List<QuarantineItem> rejected,
+      Function<SqlConnection, Future<WriteResult>> upsert,
+      Fence fence,
+      Checkpoint checkpoint,
+      RunStatus status,
+      String error,
+      JsonObject detail) {
 
-    public static Commit of(Run run, int fetched, List<QuarantineItem> rejected,
-                            Function<SqlConnection, Future<WriteResult>> upsert) {
-      return new Commit(run, fetched, rejected, upsert, null, null, RunStatus.OK, null, new JsonObject());
+    public static Commit of(
+        Run run,
+        int fetched,
+        List<QuarantineItem> rejected,
+        Function<SqlConnection, Future<WriteResult>> upsert) {
+      return new Commit(
+          run, fetched, rejected, upsert, null, null, RunStatus.OK, null, new JsonObject());
     }
 
     public Commit fenced(Fence f) {
@@ -79,7 +90,8 @@ public final class IngestRun {
 
     /** Committed, but logged as an error (e.g. some targets failed to list). */
     public Commit failedPartly(String why) {
-      return new Commit(run, fetched, rejected, upsert, fence, checkpoint, RunStatus.ERROR, why, detail);
+      return new Commit(
+          run, fetched, rejected, upsert, fence, checkpoint, RunStatus.ERROR, why, detail);
     }
 
     public Commit withDetail(JsonObject d) {
@@ -88,40 +100,83 @@ public final class IngestRun {
   }
 
   /** What a committed run did: its counts (as logged) and what its table writes reported. */
-  public record Committed(Counts counts, WriteResult written) {
-  }
+  public record Committed(Counts counts, WriteResult written) {}
 
   public Future<Committed> commit(Commit c) {
     Run run = c.run();
-    record Done(Committed committed, QuarantineWriter.Result quarantined) {
-    }
-    return pool.withTransaction(conn -> Fence.check(conn, c.fence(), clock.instant())
-            .compose(v -> quarantine.write(conn, c.rejected()))
-            .compose(q -> c.upsert().apply(conn).map(w -> new Done(
-                new Committed(Counts.of(c.fetched(), w, c.rejected().size()), w), q)))
-            .compose(d -> log.write(conn, entry(run, d.committed().counts(), c.status(), c.error()),
-                    c.detail() == null || c.detail().isEmpty() ? null : c.detail())
-                .compose(id -> c.checkpoint() == null ? Future.<Void>succeededFuture()
-                    : Checkpoints.advance(conn, run.account(), c.checkpoint().key(), c.checkpoint().position(),
-                        c.checkpoint().state(), clock.instant()))
-                .map(d)))
-        .map(d -> {
-          Counts counts = d.committed().counts();
-          metrics.quarantined(d.quarantined());
-          metrics.rows(run.stream(), counts.inserted(), counts.updated(), counts.rejected());
-          return d.committed();
-        });
+    record Done(Committed committed, QuarantineWriter.Result quarantined) {}
+    return pool.withTransaction(
+            conn ->
+                Fence.check(conn, c.fence(), clock.instant())
+                    .compose(v -> quarantine.write(conn, c.rejected()))
+                    .compose(
+                        q ->
+                            c.upsert()
+                                .apply(conn)
+                                .map(
+                                    w ->
+                                        new Done(
+                                            new Committed(
+                                                Counts.of(c.fetched(), w, c.rejected().size()), w),
+                                            q)))
+                    .compose(
+                        d ->
+                            log.write(
+                                    conn,
+                                    entry(run, d.committed().counts(), c.status(), c.error()),
+                                    c.detail() == null || c.detail().isEmpty() ? null : c.detail())
+                                .compose(
+                                    id ->
+                                        c.checkpoint() == null
+                                            ? Future.<Void>succeededFuture()
+                                            : Checkpoints.advance(
+                                                conn,
+                                                run.account(),
+                                                c.checkpoint().key(),
+                                                c.checkpoint().position(),
+                                                c.checkpoint().state(),
+                                                clock.instant()))
+                                .map(d)))
+        .map(
+            d -> {
+              Counts counts = d.committed().counts();
+              metrics.quarantined(d.quarantined());
+              metrics.rows(run.stream(), counts.inserted(), counts.updated(), counts.rejected());
+              return d.committed();
+            });
   }
 
-  /** A run that failed before or in its transaction leaves an error row of its own, written on the pool. */
+  /**
+   * A run that failed before or in its transaction leaves an error row of its own, written on the
+   * pool.
+   */
   public Future<Void> logFailure(Run run, Throwable err) {
-    return log.write(pool, entry(run, Counts.ZERO, RunStatus.ERROR,
-            err.getClass().getSimpleName() + ": " + err.getMessage()))
-        .<Void>mapEmpty().recover(e -> Future.succeededFuture());
+    return log.write(
+            pool,
+            entry(
+                run,
+                Counts.ZERO,
+                RunStatus.ERROR,
+                err.getClass().getSimpleName() + ": " + err.getMessage()))
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
   }
 
   private IngestionLogEntry entry(Run run, Counts c, RunStatus status, String error) {
-    return new IngestionLogEntry(run.stream(), run.account(), run.kind(), run.from(), run.to(), c.fetched(),
-        c.inserted(), c.updated(), c.rejected(), run.startedAt(), clock.instant(), status, error, instanceId);
+    return new IngestionLogEntry(
+        run.stream(),
+        run.account(),
+        run.kind(),
+        run.from(),
+        run.to(),
+        c.fetched(),
+        c.inserted(),
+        c.updated(),
+        c.rejected(),
+        run.startedAt(),
+        clock.instant(),
+        status,
+        error,
+        instanceId);
   }
 }

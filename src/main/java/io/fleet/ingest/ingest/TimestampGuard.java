@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * Refuses event times no real device can have produced: before {@code EVENT_EPOCH} (a reset RTC
- * reports 1970 or 2000) or further ahead of the injected clock than {@code EVENT_MAX_FUTURE}.
- * The answer is a quarantine reason, never an exception: the caller quarantines and carries on.
+ * reports 1970 or 2000) or further ahead of the injected clock than {@code EVENT_MAX_FUTURE}. The
+ * answer is a quarantine reason, never an exception: the caller quarantines and carries on.
  */
 public final class TimestampGuard {
   public static final String BEFORE_EPOCH = "before_epoch";
@@ -22,7 +22,9 @@ public final class TimestampGuard {
     this.clock = clock;
   }
 
-  /** Empty when the time is acceptable, else {@link #BEFORE_EPOCH} or {@link #TOO_FAR_IN_FUTURE}. */
+  /**
+   * Empty when the time is acceptable, else {@link #BEFORE_EPOCH} or {@link #TOO_FAR_IN_FUTURE}.
+   */
   public Optional<String> check(Instant eventTime) {
     return check(eventTime, clock.instant());
   }
@@ -49,8 +51,8 @@ public final class TimestampGuard {
   public String describe(Instant eventTime, String reason, Instant now) {
     return switch (reason) {
       case BEFORE_EPOCH -> eventTime + " is before EVENT_EPOCH " + config.eventEpoch();
-      case TOO_FAR_IN_FUTURE -> eventTime + " is more than EVENT_MAX_FUTURE " + config.eventMaxFuture()
-          + " after " + now;
+      case TOO_FAR_IN_FUTURE ->
+          eventTime + " is more than EVENT_MAX_FUTURE " + config.eventMaxFuture() + " after " + now;
       default -> eventTime + ": " + reason;
     };
   }

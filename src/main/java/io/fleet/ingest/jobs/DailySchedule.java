@@ -27,7 +27,10 @@ public record DailySchedule(LocalTime at, ZoneId zone) {
     return ZonedDateTime.of(local.toLocalDate().plusDays(1), at, zone).toInstant();
   }
 
-  /** The run before the one scheduled at {@code slot}: the slot a start just after it may have missed. */
+  /**
+   * The run before the one scheduled at {@code slot}: the slot a start just after it may have
+   * missed.
+   */
   public Instant before(Instant slot) {
     ZonedDateTime local = slot.atZone(zone);
     return ZonedDateTime.of(local.toLocalDate().minusDays(1), at, zone).toInstant();

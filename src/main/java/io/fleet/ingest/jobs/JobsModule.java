@@ -8,7 +8,9 @@ import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.Future;
 import java.time.Duration;
 
-/** The daily purge and the reporting refresh; every replica schedules them, leases run each once. */
+/**
+ * The daily purge and the reporting refresh; every replica schedules them, leases run each once.
+ */
 public final class JobsModule implements ServiceModule {
   private final PurgeJob purge;
   private final ReportingRefreshJob refresh;
@@ -16,10 +18,23 @@ public final class JobsModule implements ServiceModule {
   public JobsModule(ServiceContext context, IngestMetrics meters) {
     OpsConfig config = context.config().ops();
     Leases leases = new Leases(context.pool(), context.clock(), context.instanceId());
-    purge = new PurgeJob(context.vertx(), context.pool(), context.clock(), leases, config, context.instanceId(),
-        meters);
-    refresh = new ReportingRefreshJob(context.vertx(), context.pool(), context.clock(), leases,
-        config.reportingRefreshInterval(), meters);
+    purge =
+        new PurgeJob(
+            context.vertx(),
+            context.pool(),
+            context.clock(),
+            leases,
+            config,
+            context.instanceId(),
+            meters);
+    refresh =
+        new ReportingRefreshJob(
+            context.vertx(),
+            context.pool(),
+            context.clock(),
+            leases,
+            config.reportingRefreshInterval(),
+            meters);
   }
 
   public PurgeJob purge() {

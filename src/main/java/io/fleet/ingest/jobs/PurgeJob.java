@@ -21,29 +21,33 @@ import org.slf4j.LoggerFactory;
 /**
  * Daily purge of the audit logs: tracksolid.ingestion_log rows older than
  * INGESTION_LOG_RETENTION_DAYS and reporting.refresh_log rows older than
- * REFRESH_LOG_RETENTION_DAYS, in batches of PURGE_BATCH_SIZE so no table is locked for long.
- * Runs at PURGE_AT in PURGE_ZONE on the replica holding the "job.purge" lease. The lease is kept
- * (not released) after the run and renewed between batches, so a replica whose timer fires a
- * moment later finds it taken and the slot runs once. Each run leaves an ingestion_log row
- * (stream job.purge, run_kind job) and a log line.
+ * REFRESH_LOG_RETENTION_DAYS, in batches of PURGE_BATCH_SIZE so no table is locked for long. Runs
+ * at PURGE_AT in PURGE_ZONE on the replica holding the "job.purge" lease. The lease is kept (not
+ * released) after the run and renewed between batches, so a replica whose timer fires a moment
+ * later finds it taken and the slot runs once. Each run leaves an ingestion_log row (stream
+ * job.purge, run_kind job) and a log line.
  *
- * <p>A slot nobody was up for (every replica down across PURGE_AT, e.g. a nightly deploy) is
- * caught up at start: when the service was already installed at the previous slot and no purge
- * succeeded in the last 25 hours, the purge runs at once under the same lease. Not when the next
- * slot is within the lease's hour anyway, so one start never purges twice in a row.
+ * <p>A slot nobody was up for (every replica down across PURGE_AT, e.g. a nightly deploy) is caught
+ * up at start: when the service was already installed at the previous slot and no purge succeeded
+ * in the last 25 hours, the purge runs at once under the same lease. Not when the next slot is
+ * within the lease's hour anyway, so one start never purges twice in a row.
  */
 public final class PurgeJob {
   public static final String STREAM = "job.purge";
   static final String LEASE = "job.purge";
   private static final Duration LEASE_TTL = Duration.ofHours(1);
+
   /** A day plus slack for a slow run or a DST day: older than this, the last slot was missed. */
   static final Duration CATCH_UP_AFTER = Duration.ofHours(25);
-  private static final String RECENT_RUN = """
+
+  private static final String RECENT_RUN =
+      """
       SELECT EXISTS (SELECT 1 FROM tracksolid.ingestion_log
                       WHERE stream = $1 AND status = 'ok' AND finished_at > $2) AS recent,
              (SELECT first_started_at FROM tracksolid.ingest_health_settings) AS first_started_at""";
   private static final Logger log = LoggerFactory.getLogger(PurgeJob.class);
-  private static final String LOG_RUN = """
+  private static final String LOG_RUN =
+      """
       INSERT INTO tracksolid.ingestion_log (stream, account, run_kind, rows_deleted, detail, started_at,
                                             finished_at, duration_ms, status, error, instance_id)
       VALUES ($1, '', 'job', $2, $3, $4, $5, $6, $7, $8, $9)""";
@@ -67,8 +71,14 @@ public final class PurgeJob {
   private volatile boolean stopped;
   private volatile Future<?> running = Future.succeededFuture();
 
-  public PurgeJob(Vertx vertx, Pool pool, Clock clock, Leases leases, OpsConfig config, String instanceId,
-                  IngestMetrics metrics) {
+  public PurgeJob(
+      Vertx vertx,
+      Pool pool,
+      Clock clock,
+      Leases leases,
+      OpsConfig config,
+      String instanceId,
+      IngestMetrics metrics) {
     this.vertx = vertx;
     this.pool = pool;
     this.clock = clock;
@@ -89,108 +99,161 @@ public final class PurgeJob {
     }
   }
 
-  /** Runs the purge now if {@code missedSlot} passed with the service installed and no purge since. */
+  /**
+   * Runs the purge now if {@code missedSlot} passed with the service installed and no purge since.
+   */
   private Future<Void> catchUp(Instant now, Instant missedSlot) {
-    return pool.preparedQuery(RECENT_RUN).execute(Tuple.of(STREAM, utc(now.minus(CATCH_UP_AFTER))))
-        .compose(rows -> {
-          Row r = rows.iterator().next();
-          OffsetDateTime firstStart = r.getOffsetDateTime("first_started_at");
-          // A database first started after the slot (a fresh install) has missed nothing.
-          boolean installedAtSlot = firstStart == null || !firstStart.toInstant().isAfter(missedSlot);
-          if (Boolean.TRUE.equals(r.getBoolean("recent")) || !installedAtSlot) {
-            return Future.<Void>succeededFuture();
-          }
-          log.warn("purge: no successful purge in the last {} hours; catching up the slot {} now",
-              CATCH_UP_AFTER.toHours(), missedSlot);
-          return runScheduled(missedSlot);
-        })
-        .recover(err -> {
-          log.error("purge: cannot check for a missed slot", err);
-          return Future.succeededFuture();
-        });
+    return pool.preparedQuery(RECENT_RUN)
+        .execute(Tuple.of(STREAM, utc(now.minus(CATCH_UP_AFTER))))
+        .compose(
+            rows -> {
+              Row r = rows.iterator().next();
+              OffsetDateTime firstStart = r.getOffsetDateTime("first_started_at");
+              // A database first started after the slot (a fresh install) has missed nothing.
+              boolean installedAtSlot =
+                  firstStart == null || !firstStart.toInstant().isAfter(missedSlot);
+              if (Boolean.TRUE.equals(r.getBoolean("recent")) || !installedAtSlot) {
+                return Future.<Void>succeededFuture();
+              }
+              log.warn(
+                  "purge: no successful purge in the last {} hours; catching up the slot {} now",
+                  CATCH_UP_AFTER.toHours(),
+                  missedSlot);
+              return runScheduled(missedSlot);
+            })
+        .recover(
+            err -> {
+              log.error("purge: cannot check for a missed slot", err);
+              return Future.succeededFuture();
+            });
   }
 
   public Future<Void> stop(Duration grace) {
     stopped = true;
     vertx.cancelTimer(timerId);
-    return running.timeout(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
-        .<Void>mapEmpty().recover(e -> Future.succeededFuture());
+    return running
+        .timeout(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
   }
 
   private void arm(Instant slot) {
     long delay = Math.max(1, Duration.between(clock.instant(), slot).toMillis());
-    timerId = vertx.setTimer(delay, id -> {
-      running = runScheduled(slot).onComplete(ar -> {
-        if (!stopped) {
-          arm(schedule.after(slot));
-        }
-      });
-    });
+    timerId =
+        vertx.setTimer(
+            delay,
+            id -> {
+              running =
+                  runScheduled(slot)
+                      .onComplete(
+                          ar -> {
+                            if (!stopped) {
+                              arm(schedule.after(slot));
+                            }
+                          });
+            });
   }
 
   private Future<Void> runScheduled(Instant slot) {
-    return leases.tryAcquire(LEASE, LEASE_TTL).compose(held -> {
-      if (!held) {
-        log.info("purge: slot {} is run by another replica", slot);
-        metrics.jobRuns(STREAM, "skipped").increment();
-        return Future.<Void>succeededFuture();
-      }
-      return runOnce().<Void>map(r -> {
-        metrics.jobRuns(STREAM, "ran").increment();
-        return null;
-      });
-    }).recover(err -> {
-      log.error("purge: run for slot {} failed", slot, err);
-      metrics.jobRuns(STREAM, "failed").increment();
-      return Future.succeededFuture();
-    });
+    return leases
+        .tryAcquire(LEASE, LEASE_TTL)
+        .compose(
+            held -> {
+              if (!held) {
+                log.info("purge: slot {} is run by another replica", slot);
+                metrics.jobRuns(STREAM, "skipped").increment();
+                return Future.<Void>succeededFuture();
+              }
+              return runOnce()
+                  .<Void>map(
+                      r -> {
+                        metrics.jobRuns(STREAM, "ran").increment();
+                        return null;
+                      });
+            })
+        .recover(
+            err -> {
+              log.error("purge: run for slot {} failed", slot, err);
+              metrics.jobRuns(STREAM, "failed").increment();
+              return Future.succeededFuture();
+            });
   }
 
   /** One purge now, cut-offs from the clock; logs its run whether it succeeds or fails. */
   public Future<Result> runOnce() {
     Instant started = clock.instant();
     long t0 = System.nanoTime();
-    OffsetDateTime ingestionCutoff = utc(started.minus(Duration.ofDays(config.ingestionLogRetentionDays())));
-    OffsetDateTime refreshCutoff = utc(started.minus(Duration.ofDays(config.refreshLogRetentionDays())));
+    OffsetDateTime ingestionCutoff =
+        utc(started.minus(Duration.ofDays(config.ingestionLogRetentionDays())));
+    OffsetDateTime refreshCutoff =
+        utc(started.minus(Duration.ofDays(config.refreshLogRetentionDays())));
     int[] batches = {0};
     return deleteAll("tracksolid.ingestion_log", ingestionCutoff, 0, batches)
-        .compose(ingestion -> deleteAll("reporting.refresh_log", refreshCutoff, 0, batches)
-            .map(refresh -> new Result(ingestion, refresh, batches[0])))
-        .compose(result -> {
-          JsonObject detail = detail(ingestionCutoff, refreshCutoff, batches[0])
-              .put("ingestionLogDeleted", result.ingestionLogDeleted())
-              .put("refreshLogDeleted", result.refreshLogDeleted());
-          return logRun(started, t0, "ok", null, result.total(), detail).map(v -> {
-            log.info("purge: deleted {} ingestion_log row(s) before {} and {} refresh_log row(s) before {} in {} batch(es)",
-                result.ingestionLogDeleted(), ingestionCutoff, result.refreshLogDeleted(), refreshCutoff, batches[0]);
-            return result;
-          });
-        }, err -> {
-          log.error("purge: failed after {} batch(es)", batches[0], err);
-          JsonObject detail = detail(ingestionCutoff, refreshCutoff, batches[0]);
-          return logRun(started, t0, "error", String.valueOf(err.getMessage()), 0, detail)
-              .recover(e -> Future.succeededFuture())
-              .compose(v -> Future.failedFuture(err));
-        });
+        .compose(
+            ingestion ->
+                deleteAll("reporting.refresh_log", refreshCutoff, 0, batches)
+                    .map(refresh -> new Result(ingestion, refresh, batches[0])))
+        .compose(
+            result -> {
+              JsonObject detail =
+                  detail(ingestionCutoff, refreshCutoff, batches[0])
+                      .put("ingestionLogDeleted", result.ingestionLogDeleted())
+                      .put("refreshLogDeleted", result.refreshLogDeleted());
+              return logRun(started, t0, "ok", null, result.total(), detail)
+                  .map(
+                      v -> {
+                        log.info(
+                            "purge: deleted {} ingestion_log row(s) before {} and {} refresh_log row(s) before {} in {} batch(es)",
+                            result.ingestionLogDeleted(),
+                            ingestionCutoff,
+                            result.refreshLogDeleted(),
+                            refreshCutoff,
+                            batches[0]);
+                        return result;
+                      });
+            },
+            err -> {
+              log.error("purge: failed after {} batch(es)", batches[0], err);
+              JsonObject detail = detail(ingestionCutoff, refreshCutoff, batches[0]);
+              return logRun(started, t0, "error", String.valueOf(err.getMessage()), 0, detail)
+                  .recover(e -> Future.succeededFuture())
+                  .compose(v -> Future.failedFuture(err));
+            });
   }
 
-  /** Deletes one batch at a time until a batch comes back short; renews the lease between batches. */
+  /**
+   * Deletes one batch at a time until a batch comes back short; renews the lease between batches.
+   */
   private Future<Long> deleteAll(String table, OffsetDateTime cutoff, long soFar, int[] batches) {
-    String sql = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
-        + " WHERE finished_at < $1 ORDER BY id LIMIT $2)";
-    return pool.preparedQuery(sql).execute(Tuple.of(cutoff, config.purgeBatchSize())).compose(rows -> {
-      batches[0]++;
-      long total = soFar + rows.rowCount();
-      if (rows.rowCount() < config.purgeBatchSize() || stopped) {
-        return Future.succeededFuture(total);
-      }
-      return leases.tryAcquire(LEASE, LEASE_TTL).compose(held -> held
-          ? deleteAll(table, cutoff, total, batches)
-          : Future.failedFuture(new IllegalStateException("lease " + LEASE + " lost during the purge")));
-    });
+    String sql =
+        "DELETE FROM "
+            + table
+            + " WHERE id IN (SELECT id FROM "
+            + table
+            + " WHERE finished_at < $1 ORDER BY id LIMIT $2)";
+    return pool.preparedQuery(sql)
+        .execute(Tuple.of(cutoff, config.purgeBatchSize()))
+        .compose(
+            rows -> {
+              batches[0]++;
+              long total = soFar + rows.rowCount();
+              if (rows.rowCount() < config.purgeBatchSize() || stopped) {
+                return Future.succeededFuture(total);
+              }
+              return leases
+                  .tryAcquire(LEASE, LEASE_TTL)
+                  .compose(
+                      held ->
+                          held
+                              ? deleteAll(table, cutoff, total, batches)
+                              : Future.failedFuture(
+                                  new IllegalStateException(
+                                      "lease " + LEASE + " lost during the purge")));
+            });
   }
 
-  private JsonObject detail(OffsetDateTime ingestionCutoff, OffsetDateTime refreshCutoff, int batches) {
+  private JsonObject detail(
+      OffsetDateTime ingestionCutoff, OffsetDateTime refreshCutoff, int batches) {
     return new JsonObject()
         .put("ingestionLogCutoff", ingestionCutoff.toInstant().toString())
         .put("refreshLogCutoff", refreshCutoff.toInstant().toString())
@@ -198,13 +261,24 @@ public final class PurgeJob {
         .put("batches", batches);
   }
 
-  private Future<Void> logRun(Instant started, long t0, String status, String error, long deleted,
-                              JsonObject detail) {
+  private Future<Void> logRun(
+      Instant started, long t0, String status, String error, long deleted, JsonObject detail) {
     long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     Instant finished = clock.instant();
-    return pool.preparedQuery(LOG_RUN).execute(Tuple.from(new Object[] {STREAM, (int) Math.min(deleted,
-            Integer.MAX_VALUE), detail, utc(started), utc(finished.isBefore(started) ? started : finished), durationMs,
-            status, error, instanceId}))
+    return pool.preparedQuery(LOG_RUN)
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  STREAM,
+                  (int) Math.min(deleted, Integer.MAX_VALUE),
+                  detail,
+                  utc(started),
+                  utc(finished.isBefore(started) ? started : finished),
+                  durationMs,
+                  status,
+                  error,
+                  instanceId
+                }))
         .mapEmpty();
   }
 

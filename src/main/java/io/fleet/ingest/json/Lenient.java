@@ -20,30 +20,39 @@ import java.util.regex.Pattern;
  * strings, flags as 1/0, true/false, on/off or yes/no, and times as {@code yyyy-MM-dd HH:mm:ss}
  * (UTC, as the vendor documents), ISO-8601 with or without an offset, or epoch seconds/millis.
  *
- * <p>The poller's vendor records, the webhook's item classifier and the simulator all read (and
- * the simulator writes) values through here, so a value means the same wherever it arrives. It
- * depends on nothing of the service, so every package can use it. Nothing here throws on a value:
- * missing, null, blank, {@code "null"} or unreadable is empty, and each method tries the next
- * spelling when one does not read; callers decide whether that makes the item invalid.
+ * <p>The poller's vendor records, the webhook's item classifier and the simulator all read (and the
+ * simulator writes) values through here, so a value means the same wherever it arrives. It depends
+ * on nothing of the service, so every package can use it. Nothing here throws on a value: missing,
+ * null, blank, {@code "null"} or unreadable is empty, and each method tries the next spelling when
+ * one does not read; callers decide whether that makes the item invalid.
  */
 public final class Lenient {
   /** The vendor's wire format for times; always UTC. */
   public static final DateTimeFormatter VENDOR_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-  /** The earliest and latest instant a time may be: PostgreSQL's timestamptz and any report can hold them. */
+  /**
+   * The earliest and latest instant a time may be: PostgreSQL's timestamptz and any report can hold
+   * them.
+   */
   static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
   static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59Z");
 
-  /** Longest raw text an unreadable time keeps: it ends up in quarantine detail, which is capped anyway. */
+  /**
+   * Longest raw text an unreadable time keeps: it ends up in quarantine detail, which is capped
+   * anyway.
+   */
   static final int MAX_RAW = 500;
 
   private static final Pattern EPOCH_DIGITS = Pattern.compile("\\d{9,13}");
 
-  private Lenient() {
-  }
+  private Lenient() {}
 
-  /** The first non-blank text among the names, trimmed and without NUL; numbers become plain decimal text. */
+  /**
+   * The first non-blank text among the names, trimmed and without NUL; numbers become plain decimal
+   * text.
+   */
   public static Optional<String> text(JsonObject json, String... names) {
     return first(json, names, Lenient::text);
   }
@@ -60,12 +69,19 @@ public final class Lenient {
 
   /** As {@link #whole}, within the range of an int: counts and durations. */
   public static Optional<Integer> integer(JsonObject json, String... names) {
-    return whole(json, names).filter(v -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE).map(Long::intValue);
+    return whole(json, names)
+        .filter(v -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE)
+        .map(Long::intValue);
   }
 
-  /** The first number among the names rounded to the nearest int: measurements such as a heading of 90.6. */
+  /**
+   * The first number among the names rounded to the nearest int: measurements such as a heading of
+   * 90.6.
+   */
   public static Optional<Integer> rounded(JsonObject json, String... names) {
-    return decimal(json, names).filter(d -> Math.abs(d) < Integer.MAX_VALUE).map(d -> (int) Math.round(d));
+    return decimal(json, names)
+        .filter(d -> Math.abs(d) < Integer.MAX_VALUE)
+        .map(d -> (int) Math.round(d));
   }
 
   /** 1/0 (any non-zero number is true), true/false, on/off, yes/no. */
@@ -79,18 +95,14 @@ public final class Lenient {
   }
 
   /** Present and unparseable is different from absent: callers quarantine the first. */
-  public sealed interface TimeValue permits Absent, Parsed, Unparseable {
-  }
+  public sealed interface TimeValue permits Absent, Parsed, Unparseable {}
 
-  public record Absent() implements TimeValue {
-  }
+  public record Absent() implements TimeValue {}
 
-  public record Parsed(Instant instant) implements TimeValue {
-  }
+  public record Parsed(Instant instant) implements TimeValue {}
 
   /** {@code raw} is the value as text without NUL and cut to {@link #MAX_RAW} characters. */
-  public record Unparseable(String raw) implements TimeValue {
-  }
+  public record Unparseable(String raw) implements TimeValue {}
 
   /**
    * The first present (non-null, non-blank) time among the names, read as {@link #parseTime}; a
@@ -105,7 +117,9 @@ public final class Lenient {
       if (v == null || (v instanceof String s && s.isBlank())) {
         continue;
       }
-      return parseTime(v).<TimeValue>map(Parsed::new).orElseGet(() -> new Unparseable(excerpt(v.toString())));
+      return parseTime(v)
+          .<TimeValue>map(Parsed::new)
+          .orElseGet(() -> new Unparseable(excerpt(v.toString())));
     }
     return new Absent();
   }
@@ -130,7 +144,9 @@ public final class Lenient {
     try {
       return Optional.of(Long.parseLong(text.trim()));
     } catch (NumberFormatException e) {
-      return parseDouble(text).filter(d -> d == Math.rint(d) && Math.abs(d) < 9e15).map(Double::longValue);
+      return parseDouble(text)
+          .filter(d -> d == Math.rint(d) && Math.abs(d) < 9e15)
+          .map(Double::longValue);
     }
   }
 
@@ -142,7 +158,8 @@ public final class Lenient {
    */
   public static Optional<Instant> parseTime(Object value) {
     try {
-      return parse(value).filter(t -> !t.isBefore(MIN_TIME) && !t.isAfter(MAX_TIME))
+      return parse(value)
+          .filter(t -> !t.isBefore(MIN_TIME) && !t.isAfter(MAX_TIME))
           .map(t -> t.truncatedTo(ChronoUnit.MICROS));
     } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
       return Optional.empty();
@@ -154,7 +171,8 @@ public final class Lenient {
     return VENDOR_TIME.format(instant);
   }
 
-  private static <T> Optional<T> first(JsonObject json, String[] names, Function<Object, Optional<T>> read) {
+  private static <T> Optional<T> first(
+      JsonObject json, String[] names, Function<Object, Optional<T>> read) {
     if (json == null) {
       return Optional.empty();
     }
@@ -218,7 +236,8 @@ public final class Lenient {
       return epoch(Long.parseLong(s));
     }
     // The vendor's "2024-05-01 10:00:00" is ISO-8601 but for the space.
-    String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
+    String iso =
+        s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
     // Only text that can carry an offset is tried with one: a failed parse costs an exception, and
     // the vendor's own format is by far the most common.
     if (s.endsWith("Z") || s.endsWith("z") || s.indexOf('+') > 0 || s.lastIndexOf('-') > 10) {
@@ -233,7 +252,8 @@ public final class Lenient {
 
   private static Optional<Instant> epoch(long v) {
     // Ten digits or fewer are seconds; more are milliseconds.
-    return Optional.of(Math.abs(v) < 100_000_000_000L ? Instant.ofEpochSecond(v) : Instant.ofEpochMilli(v));
+    return Optional.of(
+        Math.abs(v) < 100_000_000_000L ? Instant.ofEpochSecond(v) : Instant.ofEpochMilli(v));
   }
 
   private static String excerpt(String raw) {
@@ -241,11 +261,13 @@ public final class Lenient {
     if (s.length() <= MAX_RAW) {
       return s;
     }
-    return s.substring(0, Character.isHighSurrogate(s.charAt(MAX_RAW - 1)) ? MAX_RAW - 1 : MAX_RAW) + "\u2026";
+    return s.substring(0, Character.isHighSurrogate(s.charAt(MAX_RAW - 1)) ? MAX_RAW - 1 : MAX_RAW)
+        + "\u2026";
   }
 
   private static String plain(Number n) {
-    if ((n instanceof Double || n instanceof Float) && Double.isFinite(n.doubleValue()) || n instanceof BigDecimal) {
+    if ((n instanceof Double || n instanceof Float) && Double.isFinite(n.doubleValue())
+        || n instanceof BigDecimal) {
       return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
     }
     return n.toString();

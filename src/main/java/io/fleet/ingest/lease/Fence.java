@@ -18,7 +18,8 @@ public record Fence(String lease, String owner) {
   /** Thrown into the slice (which then rolls back) when the lease is no longer ours. */
   public static final class LeaseLost extends IllegalStateException {
     LeaseLost(Fence fence) {
-      super("lease " + fence.lease() + " no longer held by " + fence.owner() + "; slice rolled back");
+      super(
+          "lease " + fence.lease() + " no longer held by " + fence.owner() + "; slice rolled back");
     }
   }
 
@@ -27,7 +28,12 @@ public record Fence(String lease, String owner) {
     if (fence == null) {
       return Future.succeededFuture();
     }
-    return conn.preparedQuery(HELD).execute(Tuple.of(fence.lease(), fence.owner(), now.atOffset(ZoneOffset.UTC)))
-        .compose(rows -> rows.size() == 1 ? Future.<Void>succeededFuture() : Future.failedFuture(new LeaseLost(fence)));
+    return conn.preparedQuery(HELD)
+        .execute(Tuple.of(fence.lease(), fence.owner(), now.atOffset(ZoneOffset.UTC)))
+        .compose(
+            rows ->
+                rows.size() == 1
+                    ? Future.<Void>succeededFuture()
+                    : Future.failedFuture(new LeaseLost(fence)));
   }
 }

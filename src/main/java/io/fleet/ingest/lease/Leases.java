@@ -10,12 +10,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * Named leases in {@code tracksolid.leases}: a job runs on the replica that holds its lease.
- * A lease is one short statement, not a connection held for the run, and a crashed owner's
- * lease simply expires so another replica takes over.
+ * Named leases in {@code tracksolid.leases}: a job runs on the replica that holds its lease. A
+ * lease is one short statement, not a connection held for the run, and a crashed owner's lease
+ * simply expires so another replica takes over.
  */
 public final class Leases {
-  private static final String ACQUIRE = """
+  private static final String ACQUIRE =
+      """
       INSERT INTO tracksolid.leases AS l (name, owner, acquired_at, expires_at)
       VALUES ($1, $2, $3, $4)
       ON CONFLICT (name) DO UPDATE
@@ -24,7 +25,8 @@ public final class Leases {
             expires_at = EXCLUDED.expires_at
         WHERE l.owner = EXCLUDED.owner OR l.expires_at <= EXCLUDED.acquired_at
       RETURNING owner""";
-  private static final String RELEASE = "DELETE FROM tracksolid.leases WHERE name = $1 AND owner = $2";
+  private static final String RELEASE =
+      "DELETE FROM tracksolid.leases WHERE name = $1 AND owner = $2";
 
   private final Pool pool;
   private final Clock clock;

@@ -21,16 +21,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * GET /health/ingest: is data flowing. The judgement is the SQL function behind
- * reporting.v_ingest_health, called with this service's clock so every replica (and a test's
- * clock) answers alike. 200 while every stream is ok, idle or in grace; 503 once any is stale or
- * failing, so a monitor pages exactly then.
+ * reporting.v_ingest_health, called with this service's clock so every replica (and a test's clock)
+ * answers alike. 200 while every stream is ok, idle or in grace; 503 once any is stale or failing,
+ * so a monitor pages exactly then.
  */
 public final class IngestHealthRoute {
   private static final Logger log = LoggerFactory.getLogger(IngestHealthRoute.class);
   private static final long DB_TIMEOUT_MS = 5_000;
-  /** Worst first: the overall status is the worst stream status; an idle optional stream counts as ok. */
+
+  /**
+   * Worst first: the overall status is the worst stream status; an idle optional stream counts as
+   * ok.
+   */
   private static final List<String> SEVERITY = List.of("failing", "stale", "grace", "ok");
-  static final String QUERY = """
+
+  static final String QUERY =
+      """
       SELECT stream, kind, account, status, optional, in_grace, last_success_at, last_error_at, age_seconds,
              rows_in_window, runs_in_window,
              extract(epoch FROM stale_after)::bigint AS stale_after_s,
@@ -43,11 +49,14 @@ public final class IngestHealthRoute {
   private final java.util.function.Consumer<Iterable<Row>> listener;
 
   public IngestHealthRoute(Pool pool, Clock clock) {
-    this(pool, clock, rows -> { });
+    this(pool, clock, rows -> {});
   }
 
-  /** {@code listener} sees every judgement's rows, so the stream-status gauge mirrors this endpoint. */
-  public IngestHealthRoute(Pool pool, Clock clock, java.util.function.Consumer<Iterable<Row>> listener) {
+  /**
+   * {@code listener} sees every judgement's rows, so the stream-status gauge mirrors this endpoint.
+   */
+  public IngestHealthRoute(
+      Pool pool, Clock clock, java.util.function.Consumer<Iterable<Row>> listener) {
     this.pool = pool;
     this.clock = clock;
     this.listener = listener;
@@ -59,61 +68,74 @@ public final class IngestHealthRoute {
 
   private void handle(RoutingContext ctx) {
     judge(clock.instant())
-        .onFailure(err -> {
-          log.warn("health/ingest: cannot read pipeline health", err);
-          ctx.fail(new HttpFailure(503, "unavailable", "Pipeline health cannot be read from the database."));
-        })
-        .onSuccess(body -> {
-          String overall = body.getString("status");
-          boolean healthy = !overall.equals("stale") && !overall.equals("failing");
-          ctx.response()
-              .setStatusCode(healthy ? 200 : 503)
-              .putHeader("Content-Type", "application/json")
-              .putHeader("Cache-Control", "no-store")
-              .end(body.encode());
-        });
+        .onFailure(
+            err -> {
+              log.warn("health/ingest: cannot read pipeline health", err);
+              ctx.fail(
+                  new HttpFailure(
+                      503, "unavailable", "Pipeline health cannot be read from the database."));
+            })
+        .onSuccess(
+            body -> {
+              String overall = body.getString("status");
+              boolean healthy = !overall.equals("stale") && !overall.equals("failing");
+              ctx.response()
+                  .setStatusCode(healthy ? 200 : 503)
+                  .putHeader("Content-Type", "application/json")
+                  .putHeader("Cache-Control", "no-store")
+                  .end(body.encode());
+            });
   }
 
   /** The body of /health/ingest as of {@code now}; the status page shows the same judgement. */
   public Future<JsonObject> judge(Instant now) {
-    return pool.preparedQuery(QUERY).execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
+    return pool.preparedQuery(QUERY)
+        .execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
         .timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .map(rows -> {
-          listener.accept(rows);
-          JsonArray streams = new JsonArray();
-          String overall = "ok";
-          boolean inGrace = false;
-          long windowSeconds = 0;
-          for (Row r : rows) {
-            String status = r.getString("status");
-            String counted = status.equals("idle") ? "ok" : status;
-            if (SEVERITY.indexOf(counted) < SEVERITY.indexOf(overall)) {
-              overall = counted;
-            }
-            inGrace = Boolean.TRUE.equals(r.getBoolean("in_grace"));
-            windowSeconds = r.getLong("rows_window_s");
-            streams.add(new JsonObject()
-                .put("stream", r.getString("stream"))
-                .put("kind", r.getString("kind"))
-                .put("account", r.getString("account"))
-                .put("status", status)
-                .put("optional", r.getBoolean("optional"))
-                .put("lastSuccessAt", iso(r.getOffsetDateTime("last_success_at")))
-                .put("lastErrorAt", iso(r.getOffsetDateTime("last_error_at")))
-                .put("ageSeconds", r.getLong("age_seconds"))
-                .put("rowsInWindow", r.getLong("rows_in_window"))
-                .put("runsInWindow", r.getLong("runs_in_window"))
-                .put("thresholds", new JsonObject()
-                    .put("staleAfter", Duration.ofSeconds(r.getLong("stale_after_s")).toString())
-                    .put("failingAfter", Duration.ofSeconds(r.getLong("failing_after_s")).toString())));
-          }
-          return new JsonObject()
-              .put("status", overall)
-              .put("checkedAt", now.toString())
-              .put("inGrace", inGrace)
-              .put("window", Duration.ofSeconds(windowSeconds).toString())
-              .put("streams", streams);
-        });
+        .map(
+            rows -> {
+              listener.accept(rows);
+              JsonArray streams = new JsonArray();
+              String overall = "ok";
+              boolean inGrace = false;
+              long windowSeconds = 0;
+              for (Row r : rows) {
+                String status = r.getString("status");
+                String counted = status.equals("idle") ? "ok" : status;
+                if (SEVERITY.indexOf(counted) < SEVERITY.indexOf(overall)) {
+                  overall = counted;
+                }
+                inGrace = Boolean.TRUE.equals(r.getBoolean("in_grace"));
+                windowSeconds = r.getLong("rows_window_s");
+                streams.add(
+                    new JsonObject()
+                        .put("stream", r.getString("stream"))
+                        .put("kind", r.getString("kind"))
+                        .put("account", r.getString("account"))
+                        .put("status", status)
+                        .put("optional", r.getBoolean("optional"))
+                        .put("lastSuccessAt", iso(r.getOffsetDateTime("last_success_at")))
+                        .put("lastErrorAt", iso(r.getOffsetDateTime("last_error_at")))
+                        .put("ageSeconds", r.getLong("age_seconds"))
+                        .put("rowsInWindow", r.getLong("rows_in_window"))
+                        .put("runsInWindow", r.getLong("runs_in_window"))
+                        .put(
+                            "thresholds",
+                            new JsonObject()
+                                .put(
+                                    "staleAfter",
+                                    Duration.ofSeconds(r.getLong("stale_after_s")).toString())
+                                .put(
+                                    "failingAfter",
+                                    Duration.ofSeconds(r.getLong("failing_after_s")).toString())));
+              }
+              return new JsonObject()
+                  .put("status", overall)
+                  .put("checkedAt", now.toString())
+                  .put("inGrace", inGrace)
+                  .put("window", Duration.ofSeconds(windowSeconds).toString())
+                  .put("streams", streams);
+            });
   }
 
   private static String iso(OffsetDateTime t) {

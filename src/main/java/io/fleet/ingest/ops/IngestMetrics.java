@@ -13,15 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The domain meters, by the names dashboards, alert rules and docs use. Counters and timers are
- * Micrometer's own: registering the same name and tags again returns the same meter, so code
- * that registers its own with these names adds to the same series. Gauges need a value holder
- * that outlives the caller (Micrometer keeps only a weak reference), so this class keeps one per
- * series; the composition root ({@code cli.Modules}) builds one and passes it to every module.
+ * Micrometer's own: registering the same name and tags again returns the same meter, so code that
+ * registers its own with these names adds to the same series. Gauges need a value holder that
+ * outlives the caller (Micrometer keeps only a weak reference), so this class keeps one per series;
+ * the composition root ({@code cli.Modules}) builds one and passes it to every module.
  *
  * <p>A gauge whose value is computed at scrape time (a queue's size, the lag behind a clock) is
  * registered by its owner with {@code Gauge.builder(NAME, owner, fn)} and one of the names here;
- * such a series must not also be set through the settable gauges of this class, because
- * Micrometer keeps whichever was registered first and silently ignores the other.
+ * such a series must not also be set through the settable gauges of this class, because Micrometer
+ * keeps whichever was registered first and silently ignores the other.
  */
 public final class IngestMetrics {
   public static final String ROWS_INGESTED = "tracksolid.rows.ingested";
@@ -59,8 +59,10 @@ public final class IngestMetrics {
 
   /** outcome: inserted, updated or rejected. */
   public Counter rowsIngested(String stream, String outcome) {
-    return Counter.builder(ROWS_INGESTED).description("Rows written or refused, by stream and outcome")
-        .tags("stream", stream, "outcome", outcome).register(registry);
+    return Counter.builder(ROWS_INGESTED)
+        .description("Rows written or refused, by stream and outcome")
+        .tags("stream", stream, "outcome", outcome)
+        .register(registry);
   }
 
   /**
@@ -88,52 +90,77 @@ public final class IngestMetrics {
 
   /** code: the vendor code, or http_&lt;status&gt;, timeout, malformed. */
   public Counter vendorCalls(String account, String method, String code) {
-    return Counter.builder(VENDOR_CALLS).description("Tracksolid API calls by account, method and result code")
-        .tags("account", account, "method", method, "code", code).register(registry);
+    return Counter.builder(VENDOR_CALLS)
+        .description("Tracksolid API calls by account, method and result code")
+        .tags("account", account, "method", method, "code", code)
+        .register(registry);
   }
 
   public Counter vendorRetries(String account, String method) {
-    return Counter.builder(VENDOR_RETRIES).description("Tracksolid API calls retried")
-        .tags("account", account, "method", method).register(registry);
+    return Counter.builder(VENDOR_RETRIES)
+        .description("Tracksolid API calls retried")
+        .tags("account", account, "method", method)
+        .register(registry);
   }
 
   /** outcome: e.g. found, not_found, error. */
   public Counter geocoderRequests(String outcome) {
-    return Counter.builder(GEOCODER_REQUESTS).description("Nominatim requests by outcome")
-        .tags("outcome", outcome).register(registry);
+    return Counter.builder(GEOCODER_REQUESTS)
+        .description("Nominatim requests by outcome")
+        .tags("outcome", outcome)
+        .register(registry);
   }
 
   /** result: hit or miss. */
   public Counter geocoderCache(String result) {
-    return Counter.builder(GEOCODER_CACHE).description("Geocode cache lookups by result")
-        .tags("result", result).register(registry);
+    return Counter.builder(GEOCODER_CACHE)
+        .description("Geocode cache lookups by result")
+        .tags("result", result)
+        .register(registry);
   }
 
-  /** outcome: accepted, quarantined, rejected (503 answered) or dead_lettered (kept in rejected_pushes). */
+  /**
+   * outcome: accepted, quarantined, rejected (503 answered) or dead_lettered (kept in
+   * rejected_pushes).
+   */
   public Counter webhookItems(String path, String outcome) {
-    return Counter.builder(WEBHOOK_ITEMS).description("Pushed items by webhook path and outcome")
-        .tags("path", path, "outcome", outcome).register(registry);
+    return Counter.builder(WEBHOOK_ITEMS)
+        .description("Pushed items by webhook path and outcome")
+        .tags("path", path, "outcome", outcome)
+        .register(registry);
   }
 
-  /** Adds a committed quarantine write to {@code tracksolid.quarantined{stream,reason}}; call after the commit. */
+  /**
+   * Adds a committed quarantine write to {@code tracksolid.quarantined{stream,reason}}; call after
+   * the commit.
+   */
   public void quarantined(QuarantineWriter.Result committed) {
-    committed.newByStreamReason().forEach((key, n) -> quarantined(key.get(0), key.get(1)).increment(n));
+    committed
+        .newByStreamReason()
+        .forEach((key, n) -> quarantined(key.get(0), key.get(1)).increment(n));
   }
 
   public Counter quarantined(String stream, String reason) {
-    return Counter.builder(QUARANTINED).description("Items quarantined by stream and reason")
-        .tags("stream", stream, "reason", reason).register(registry);
+    return Counter.builder(QUARANTINED)
+        .description("Items quarantined by stream and reason")
+        .tags("stream", stream, "reason", reason)
+        .register(registry);
   }
 
   public Timer pollDuration(String stream, String account) {
-    return Timer.builder(POLL_DURATION).description("Duration of one poll run")
-        .tags("stream", stream, "account", account).publishPercentileHistogram().register(registry);
+    return Timer.builder(POLL_DURATION)
+        .description("Duration of one poll run")
+        .tags("stream", stream, "account", account)
+        .publishPercentileHistogram()
+        .register(registry);
   }
 
   /** outcome: ran (this replica held the lease), skipped (another one did) or failed. */
   public Counter jobRuns(String job, String outcome) {
-    return Counter.builder(JOB_RUNS).description("Scheduled job slots on this replica by outcome")
-        .tags("job", job, "outcome", outcome).register(registry);
+    return Counter.builder(JOB_RUNS)
+        .description("Scheduled job slots on this replica by outcome")
+        .tags("job", job, "outcome", outcome)
+        .register(registry);
   }
 
   /**
@@ -141,7 +168,9 @@ public final class IngestMetrics {
    * stale, failing): a state set, so an alert selects {@code status="failing"}.
    */
   public GaugeValue ingestStreamStatus(String stream, String account, String status) {
-    return gauge(INGEST_STREAM_STATUS, "1 for the stream's current /health/ingest status, 0 for the others",
+    return gauge(
+        INGEST_STREAM_STATUS,
+        "1 for the stream's current /health/ingest status, 0 for the others",
         Tags.of("stream", stream, "account", account, "status", status));
   }
 
@@ -151,24 +180,33 @@ public final class IngestMetrics {
   }
 
   public GaugeValue spoolLimitBytes() {
-    return gauge(SPOOL_LIMIT_BYTES, "Size limit of the webhook spool in bytes (WEBHOOK_SPOOL_MAX_BYTES)",
+    return gauge(
+        SPOOL_LIMIT_BYTES,
+        "Size limit of the webhook spool in bytes (WEBHOOK_SPOOL_MAX_BYTES)",
         Tags.empty());
   }
 
   /** Push requests waiting in tracksolid.rejected_pushes for an operator (replay removes them). */
   public GaugeValue webhookDeadLetters() {
-    return gauge(WEBHOOK_DEAD_LETTERS, "Push requests kept in tracksolid.rejected_pushes, waiting for an operator",
+    return gauge(
+        WEBHOOK_DEAD_LETTERS,
+        "Push requests kept in tracksolid.rejected_pushes, waiting for an operator",
         Tags.empty());
   }
 
   private GaugeValue gauge(String name, String description, Tags tags) {
     Meter.Id id = new Meter.Id(name, tags, null, description, Meter.Type.GAUGE);
-    return gauges.computeIfAbsent(id, key -> {
-      GaugeValue value = new GaugeValue();
-      Gauge.builder(name, value, GaugeValue::get).description(description).tags(tags).strongReference(true)
-          .register(registry);
-      return value;
-    });
+    return gauges.computeIfAbsent(
+        id,
+        key -> {
+          GaugeValue value = new GaugeValue();
+          Gauge.builder(name, value, GaugeValue::get)
+              .description(description)
+              .tags(tags)
+              .strongReference(true)
+              .register(registry);
+          return value;
+        });
   }
 
   /** A settable gauge reading. */

@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Gauges the alert rules need that no request path sets: tracksolid_db_up from a periodic probe,
- * tracksolid_ingest_stream_status, read with the same query as /health/ingest, so the gauge
- * and the endpoint judge every stream alike, and tracksolid_webhook_dead_letters, the requests
- * waiting in tracksolid.rejected_pushes (one table for every replica, so each reports the same). Non-blocking: reactive pool, a Vert.x timer.
+ * tracksolid_ingest_stream_status, read with the same query as /health/ingest, so the gauge and the
+ * endpoint judge every stream alike, and tracksolid_webhook_dead_letters, the requests waiting in
+ * tracksolid.rejected_pushes (one table for every replica, so each reports the same). Non-blocking:
+ * reactive pool, a Vert.x timer.
  */
 final class OpsGauges {
   static final Duration INTERVAL = Duration.ofSeconds(15);
@@ -47,29 +48,40 @@ final class OpsGauges {
     return pool.preparedQuery(IngestHealthRoute.QUERY)
         .execute(Tuple.of(clock.instant().atOffset(ZoneOffset.UTC)))
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .map(rows -> {
-          metrics.dbUp().set(1);
-          streams(rows);
-          return (Void) null;
-        })
-        .compose(v -> pool.query("SELECT count(*) AS n FROM tracksolid.rejected_pushes").execute()
-            .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
-            .map(rows -> {
-              metrics.webhookDeadLetters().set(rows.iterator().next().getLong("n"));
+        .map(
+            rows -> {
+              metrics.dbUp().set(1);
+              streams(rows);
               return (Void) null;
-            }))
-        .recover(err -> {
-          // The health query fails too when only its function is missing; the probe tells them apart.
-          return pool.query("SELECT 1").execute().timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
-              .map(ok -> {
-                metrics.dbUp().set(1);
-                return (Void) null;
-              })
-              .otherwise(down -> {
-                metrics.dbUp().set(0);
-                return null;
-              });
-        });
+            })
+        .compose(
+            v ->
+                pool.query("SELECT count(*) AS n FROM tracksolid.rejected_pushes")
+                    .execute()
+                    .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .map(
+                        rows -> {
+                          metrics.webhookDeadLetters().set(rows.iterator().next().getLong("n"));
+                          return (Void) null;
+                        }))
+        .recover(
+            err -> {
+              // The health query fails too when only its function is missing; the probe tells them
+              // apart.
+              return pool.query("SELECT 1")
+                  .execute()
+                  .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                  .map(
+                      ok -> {
+                        metrics.dbUp().set(1);
+                        return (Void) null;
+                      })
+                  .otherwise(
+                      down -> {
+                        metrics.dbUp().set(0);
+                        return null;
+                      });
+            });
   }
 
   /** Sets the state-set gauge from rows of the health query (a probe's or /health/ingest's). */

@@ -41,21 +41,31 @@ public final class OpsModule implements ServiceModule {
     OpsConfig config = context.config().ops();
     meters.spoolLimitBytes().set(context.config().webhook().spoolMaxBytes());
     gauges = new OpsGauges(context.vertx(), context.pool(), context.clock(), meters);
-    IngestHealthRoute health = new IngestHealthRoute(context.pool(), context.clock(), gauges::streams);
+    IngestHealthRoute health =
+        new IngestHealthRoute(context.pool(), context.clock(), gauges::streams);
     health.mount(context.router());
-    StatusApi status = new StatusApi(context.pool(), context.clock(), context.registry(), health,
-        context.instanceId());
-    return IngestHealthSettings.apply(context.pool(), context.clock(), config, polledAccounts(context.config()))
-        .compose(v -> ReportingSettings.apply(context.pool(), context.clock(), context.config().reporting()))
+    StatusApi status =
+        new StatusApi(
+            context.pool(), context.clock(), context.registry(), health, context.instanceId());
+    return IngestHealthSettings.apply(
+            context.pool(), context.clock(), config, polledAccounts(context.config()))
+        .compose(
+            v ->
+                ReportingSettings.apply(
+                    context.pool(), context.clock(), context.config().reporting()))
         .compose(v -> MetricsServer.start(context, config, status))
-        .map(server -> {
-          metrics = server;
-          return null;
-        })
+        .map(
+            server -> {
+              metrics = server;
+              return null;
+            })
         .compose(v -> gauges.start());
   }
 
-  /** The accounts the pollers run for: none when polling is off or no Tracksolid account is configured. */
+  /**
+   * The accounts the pollers run for: none when polling is off or no Tracksolid account is
+   * configured.
+   */
   static List<String> polledAccounts(AppConfig config) {
     if (!config.poll().enabled() || !config.tracksolid().enabled()) {
       return List.of();

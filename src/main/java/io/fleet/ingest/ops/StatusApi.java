@@ -26,38 +26,48 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The status page's JSON, on the management listener only: GET /api/status (streams as
- * /health/ingest judges them, spool and dead letters, vendor calls and breakers, the geocoder
- * lane, recent quarantine reasons, push/poll alarm de-duplication) and GET /api/fleet (each
- * active device's last position and a status for its colour). Database reads go through the
- * reactive pool; the rest comes from this replica's meters.
+ * /health/ingest judges them, spool and dead letters, vendor calls and breakers, the geocoder lane,
+ * recent quarantine reasons, push/poll alarm de-duplication) and GET /api/fleet (each active
+ * device's last position and a status for its colour). Database reads go through the reactive pool;
+ * the rest comes from this replica's meters.
  */
 public final class StatusApi {
   private static final Logger log = LoggerFactory.getLogger(StatusApi.class);
   private static final long DB_TIMEOUT_MS = 5_000;
+
   /** A fix this recent at this speed is a vehicle on the move. */
   static final Duration MOVING_WITHIN = Duration.ofMinutes(10);
+
   static final double MOVING_KMH = 5;
+
   /** Without a fix for this long a vehicle is offline. */
   static final Duration OFFLINE_AFTER = Duration.ofHours(24);
+
   static final int FLEET_LIMIT = 5_000;
 
-  private static final String QUARANTINE = """
+  private static final String QUARANTINE =
+      """
       SELECT stream, reason, count(*) AS items, max(received_at) AS last_at
       FROM tracksolid.quarantine
       WHERE received_at > $1::timestamptz - interval '24 hours'
       GROUP BY stream, reason
       ORDER BY last_at DESC
       LIMIT 10""";
-  private static final String ALARMS = """
+  private static final String ALARMS =
+      """
       SELECT count(*) FILTER (WHERE seen_by_push AND seen_by_poll) AS both_sources,
              count(*) FILTER (WHERE seen_by_push AND NOT seen_by_poll) AS push_only,
              count(*) FILTER (WHERE seen_by_poll AND NOT seen_by_push) AS poll_only
       FROM tracksolid.alarms
       WHERE alarm_time > $1::timestamptz - interval '7 days'""";
+
   /** Dead letters are optional: the table may not exist in this schema version. */
-  private static final String DEAD_LETTERS_TABLE = "SELECT to_regclass('tracksolid.rejected_pushes') IS NOT NULL AS present";
+  private static final String DEAD_LETTERS_TABLE =
+      "SELECT to_regclass('tracksolid.rejected_pushes') IS NOT NULL AS present";
+
   private static final String DEAD_LETTERS = "SELECT count(*) AS n FROM tracksolid.rejected_pushes";
-  private static final String FLEET = """
+  private static final String FLEET =
+      """
       SELECT d.imei, coalesce(nullif(d.vehicle_name, ''), nullif(d.device_name, ''), d.imei) AS name, d.account,
              p.gps_time, p.lat, p.lng, p.speed_kmh
       FROM tracksolid.devices d
@@ -66,7 +76,9 @@ public final class StatusApi {
         WHERE h.imei = d.imei ORDER BY h.gps_time DESC LIMIT 1) p ON true
       WHERE d.active
       ORDER BY d.imei
-      LIMIT""" + " " + FLEET_LIMIT;
+      LIMIT"""
+          + " "
+          + FLEET_LIMIT;
 
   private final Pool pool;
   private final Clock clock;
@@ -74,7 +86,8 @@ public final class StatusApi {
   private final IngestHealthRoute health;
   private final String instanceId;
 
-  public StatusApi(Pool pool, Clock clock, MeterRegistry registry, IngestHealthRoute health, String instanceId) {
+  public StatusApi(
+      Pool pool, Clock clock, MeterRegistry registry, IngestHealthRoute health, String instanceId) {
     this.pool = pool;
     this.clock = clock;
     this.registry = registry;
@@ -91,85 +104,136 @@ public final class StatusApi {
     Instant now = clock.instant();
     Tuple at = Tuple.of(now.atOffset(ZoneOffset.UTC));
     Future<JsonObject> streams = health.judge(now);
-    Future<JsonArray> quarantine = pool.preparedQuery(QUARANTINE).execute(at).timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .map(rows -> {
-          JsonArray out = new JsonArray();
-          for (Row r : rows) {
-            out.add(new JsonObject().put("stream", r.getString("stream")).put("reason", r.getString("reason"))
-                .put("items", r.getLong("items")).put("lastAt", iso(r.getOffsetDateTime("last_at"))));
-          }
-          return out;
-        });
-    Future<JsonObject> alarms = pool.preparedQuery(ALARMS).execute(at).timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          return new JsonObject().put("window", "P7D").put("pushAndPoll", r.getLong("both_sources"))
-              .put("pushOnly", r.getLong("push_only")).put("pollOnly", r.getLong("poll_only"));
-        });
+    Future<JsonArray> quarantine =
+        pool.preparedQuery(QUARANTINE)
+            .execute(at)
+            .timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .map(
+                rows -> {
+                  JsonArray out = new JsonArray();
+                  for (Row r : rows) {
+                    out.add(
+                        new JsonObject()
+                            .put("stream", r.getString("stream"))
+                            .put("reason", r.getString("reason"))
+                            .put("items", r.getLong("items"))
+                            .put("lastAt", iso(r.getOffsetDateTime("last_at"))));
+                  }
+                  return out;
+                });
+    Future<JsonObject> alarms =
+        pool.preparedQuery(ALARMS)
+            .execute(at)
+            .timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .map(
+                rows -> {
+                  Row r = rows.iterator().next();
+                  return new JsonObject()
+                      .put("window", "P7D")
+                      .put("pushAndPoll", r.getLong("both_sources"))
+                      .put("pushOnly", r.getLong("push_only"))
+                      .put("pollOnly", r.getLong("poll_only"));
+                });
     Future<JsonObject> deadLetters = deadLetters();
     Future.all(streams, quarantine, alarms, deadLetters)
-        .onFailure(err -> {
-          log.warn("status: cannot read from the database", err);
-          ctx.fail(new HttpFailure(503, "unavailable", "The status cannot be read from the database."));
-        })
-        .onSuccess(all -> {
-          JsonObject body = new JsonObject()
-              .put("checkedAt", now.toString())
-              .put("instance", instanceId)
-              .put("version", BuildInfo.version())
-              .put("ingest", streams.result())
-              .put("spool", new JsonObject()
-                  .put("bytes", gauge(IngestMetrics.SPOOL_DEPTH_BYTES))
-                  .put("requests", gauge(IngestMetrics.SPOOL_DEPTH_REQUESTS)))
-              .put("deadLetters", deadLetters.result())
-              .put("vendor", vendor())
-              .put("geocoder", geocoder())
-              .put("webhook", webhook())
-              .put("quarantine", quarantine.result())
-              .put("alarms", alarms.result());
-          json(ctx, body);
-        });
+        .onFailure(
+            err -> {
+              log.warn("status: cannot read from the database", err);
+              ctx.fail(
+                  new HttpFailure(
+                      503, "unavailable", "The status cannot be read from the database."));
+            })
+        .onSuccess(
+            all -> {
+              JsonObject body =
+                  new JsonObject()
+                      .put("checkedAt", now.toString())
+                      .put("instance", instanceId)
+                      .put("version", BuildInfo.version())
+                      .put("ingest", streams.result())
+                      .put(
+                          "spool",
+                          new JsonObject()
+                              .put("bytes", gauge(IngestMetrics.SPOOL_DEPTH_BYTES))
+                              .put("requests", gauge(IngestMetrics.SPOOL_DEPTH_REQUESTS)))
+                      .put("deadLetters", deadLetters.result())
+                      .put("vendor", vendor())
+                      .put("geocoder", geocoder())
+                      .put("webhook", webhook())
+                      .put("quarantine", quarantine.result())
+                      .put("alarms", alarms.result());
+              json(ctx, body);
+            });
   }
 
   /** Count of tracksolid.rejected_pushes when that table exists and can be read; else why not. */
   private Future<JsonObject> deadLetters() {
-    return pool.query(DEAD_LETTERS_TABLE).execute().timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .compose(rows -> {
-          if (!Boolean.TRUE.equals(rows.iterator().next().getBoolean("present"))) {
-            return Future.succeededFuture(new JsonObject().put("available", false).putNull("count"));
-          }
-          return pool.query(DEAD_LETTERS).execute().timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-              .map(r -> new JsonObject().put("available", true).put("count", r.iterator().next().getLong("n")))
-              .recover(e -> {
-                log.debug("status: tracksolid.rejected_pushes cannot be read", e);
-                return Future.succeededFuture(new JsonObject().put("available", false).putNull("count"));
-              });
-        });
+    return pool.query(DEAD_LETTERS_TABLE)
+        .execute()
+        .timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(
+            rows -> {
+              if (!Boolean.TRUE.equals(rows.iterator().next().getBoolean("present"))) {
+                return Future.succeededFuture(
+                    new JsonObject().put("available", false).putNull("count"));
+              }
+              return pool.query(DEAD_LETTERS)
+                  .execute()
+                  .timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                  .map(
+                      r ->
+                          new JsonObject()
+                              .put("available", true)
+                              .put("count", r.iterator().next().getLong("n")))
+                  .recover(
+                      e -> {
+                        log.debug("status: tracksolid.rejected_pushes cannot be read", e);
+                        return Future.succeededFuture(
+                            new JsonObject().put("available", false).putNull("count"));
+                      });
+            });
   }
 
   private void fleet(RoutingContext ctx) {
     Instant now = clock.instant();
-    pool.query(FLEET).execute().timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .onFailure(err -> {
-          log.warn("status: cannot read the fleet's positions", err);
-          ctx.fail(new HttpFailure(503, "unavailable", "The fleet's positions cannot be read from the database."));
-        })
-        .onSuccess(rows -> {
-          JsonArray vehicles = new JsonArray();
-          for (Row r : rows) {
-            OffsetDateTime at = r.getOffsetDateTime("gps_time");
-            Double speed = r.getDouble("speed_kmh");
-            JsonObject v = new JsonObject().put("imei", r.getString("imei")).put("name", r.getString("name"))
-                .put("account", r.getString("account"))
-                .put("status", status(at == null ? null : at.toInstant(), speed, now));
-            if (at != null) {
-              v.put("lat", r.getDouble("lat")).put("lng", r.getDouble("lng")).put("speedKmh", speed)
-                  .put("fixAt", iso(at)).put("ageSeconds", Math.max(0, Duration.between(at.toInstant(), now).toSeconds()));
-            }
-            vehicles.add(v);
-          }
-          json(ctx, new JsonObject().put("checkedAt", now.toString()).put("vehicles", vehicles));
-        });
+    pool.query(FLEET)
+        .execute()
+        .timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onFailure(
+            err -> {
+              log.warn("status: cannot read the fleet's positions", err);
+              ctx.fail(
+                  new HttpFailure(
+                      503,
+                      "unavailable",
+                      "The fleet's positions cannot be read from the database."));
+            })
+        .onSuccess(
+            rows -> {
+              JsonArray vehicles = new JsonArray();
+              for (Row r : rows) {
+                OffsetDateTime at = r.getOffsetDateTime("gps_time");
+                Double speed = r.getDouble("speed_kmh");
+                JsonObject v =
+                    new JsonObject()
+                        .put("imei", r.getString("imei"))
+                        .put("name", r.getString("name"))
+                        .put("account", r.getString("account"))
+                        .put("status", status(at == null ? null : at.toInstant(), speed, now));
+                if (at != null) {
+                  v.put("lat", r.getDouble("lat"))
+                      .put("lng", r.getDouble("lng"))
+                      .put("speedKmh", speed)
+                      .put("fixAt", iso(at))
+                      .put(
+                          "ageSeconds",
+                          Math.max(0, Duration.between(at.toInstant(), now).toSeconds()));
+                }
+                vehicles.add(v);
+              }
+              json(
+                  ctx, new JsonObject().put("checkedAt", now.toString()).put("vehicles", vehicles));
+            });
   }
 
   /** moving, parked or offline: the colour of a vehicle's point. */
@@ -192,17 +256,24 @@ public final class StatusApi {
     }
     for (Gauge g : registry.find(IngestMetrics.VENDOR_CIRCUIT_STATE).gauges()) {
       double v = g.value();
-      accounts.computeIfAbsent(g.getId().getTag("account"), StatusApi::account)
+      accounts
+          .computeIfAbsent(g.getId().getTag("account"), StatusApi::account)
           .put("breaker", v >= 2 ? "open" : v >= 1 ? "half-open" : "closed");
     }
     for (Gauge g : registry.find(IngestMetrics.VENDOR_INFLIGHT).gauges()) {
-      accounts.computeIfAbsent(g.getId().getTag("account"), StatusApi::account).put("inflight", (long) g.value());
+      accounts
+          .computeIfAbsent(g.getId().getTag("account"), StatusApi::account)
+          .put("inflight", (long) g.value());
     }
     return new JsonArray(accounts.values().stream().map(Object.class::cast).toList());
   }
 
   private static JsonObject account(String name) {
-    return new JsonObject().put("account", name).put("ok", 0L).put("failed", 0L).put("breaker", "closed")
+    return new JsonObject()
+        .put("account", name)
+        .put("ok", 0L)
+        .put("failed", 0L)
+        .put("breaker", "closed")
         .put("inflight", 0L);
   }
 
@@ -226,7 +297,8 @@ public final class StatusApi {
   private JsonObject webhook() {
     Map<String, JsonObject> paths = new TreeMap<>();
     for (Counter c : registry.find(IngestMetrics.WEBHOOK_ITEMS).counters()) {
-      paths.computeIfAbsent(c.getId().getTag("path"), p -> new JsonObject())
+      paths
+          .computeIfAbsent(c.getId().getTag("path"), p -> new JsonObject())
           .put(c.getId().getTag("outcome"), (long) c.count());
     }
     JsonObject out = new JsonObject();
@@ -247,7 +319,9 @@ public final class StatusApi {
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
         .end(body.encode());
   }
 

@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Phase 3: asks the lane for each distinct point, holding no connection. Geocoding is
- * best-effort: a point the lane fails on, or that waits past POLL_GEOCODE_WAIT, stays without an
- * address for the geocoder's backfill job.
+ * Phase 3: asks the lane for each distinct point, holding no connection. Geocoding is best-effort:
+ * a point the lane fails on, or that waits past POLL_GEOCODE_WAIT, stays without an address for the
+ * geocoder's backfill job.
  */
 final class Addresses {
   record Point(double lat, double lng) {
@@ -26,10 +26,10 @@ final class Addresses {
     }
   }
 
-  private Addresses() {
-  }
+  private Addresses() {}
 
-  static Future<Map<Point, String>> resolve(Optional<AddressLookup> lookup, Set<Point> points, Duration wait) {
+  static Future<Map<Point, String>> resolve(
+      Optional<AddressLookup> lookup, Set<Point> points, Duration wait) {
     Map<Point, String> found = new HashMap<>();
     if (lookup.isEmpty() || points.isEmpty()) {
       return Future.succeededFuture(found);
@@ -39,12 +39,17 @@ final class Addresses {
       if (p == null) {
         continue;
       }
-      calls.add(lookup.get().reverse(p.lat(), p.lng())
-          .onSuccess(a -> a.ifPresent(addr -> found.put(p, addr)))
-          .otherwiseEmpty());
+      calls.add(
+          lookup
+              .get()
+              .reverse(p.lat(), p.lng())
+              .onSuccess(a -> a.ifPresent(addr -> found.put(p, addr)))
+              .otherwiseEmpty());
     }
     // Whatever has not answered within the budget is stored without an address for now.
-    return Future.join(calls).timeout(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS).otherwiseEmpty()
+    return Future.join(calls)
+        .timeout(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS)
+        .otherwiseEmpty()
         .map(x -> Map.copyOf(found));
   }
 }

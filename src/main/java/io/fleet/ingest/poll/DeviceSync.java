@@ -19,41 +19,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lists every target, upserts what came back, and only when every target answered and the total
- * is sane disables the devices absent from all lists. An API outage never disables the fleet.
+ * Lists every target, upserts what came back, and only when every target answered and the total is
+ * sane disables the devices absent from all lists. An API outage never disables the fleet.
  */
 final class DeviceSync {
   private static final Logger log = LoggerFactory.getLogger(DeviceSync.class);
   private static final DeviceWriter WRITER = new DeviceWriter();
 
-  private record Listed(String target, List<DeviceRecord> devices, Throwable error) {
-  }
+  private record Listed(String target, List<DeviceRecord> devices, Throwable error) {}
 
-  private DeviceSync() {
-  }
+  private DeviceSync() {}
 
   /**
-   * @param runKind scheduled from the poller, backfill from the backfill command (health ignores it)
+   * @param runKind scheduled from the poller, backfill from the backfill command (health ignores
+   *     it)
    * @param fence the poller's lease, or null (backfill)
    */
-  static Future<RunResult> run(PollRunner runner, FleetSource source, RunKind runKind, Fence fence) {
+  static Future<RunResult> run(
+      PollRunner runner, FleetSource source, RunKind runKind, Fence fence) {
     String stream = Endpoint.DEVICES.stream();
     String account = source.account();
-    IngestRun.Run run = new IngestRun.Run(stream, account, runKind, null, null, runner.clock().instant());
+    IngestRun.Run run =
+        new IngestRun.Run(stream, account, runKind, null, null, runner.clock().instant());
     long t0 = System.nanoTime();
     return Checkpoints.read(runner.pool(), account, Endpoint.DEVICES.key())
         .map(mark -> mark.map(m -> m.state().getJsonObject("targets")).orElse(null))
-        .compose(before -> listAll(source, source.targets(), 0, new ArrayList<>())
-            .map(listed -> sync(stream, before, listed)))
+        .compose(
+            before ->
+                listAll(source, source.targets(), 0, new ArrayList<>())
+                    .map(listed -> sync(stream, before, listed)))
         .compose(sync -> write(runner, run, fence, t0, sync))
         .recover(err -> runner.failed(run, t0, err).transform(x -> Future.failedFuture(err)));
   }
 
-  private record Sync(Map<String, DeviceRecord> byImei, List<QuarantineItem> rejected, int fetched,
-                      List<String> failures, int listedOk, JsonObject targets) {
-  }
+  private record Sync(
+      Map<String, DeviceRecord> byImei,
+      List<QuarantineItem> rejected,
+      int fetched,
+      List<String> failures,
+      int listedOk,
+      JsonObject targets) {}
 
-  /** What the lists say; a target that had devices and now lists none counts as failed, not as empty. */
+  /**
+   * What the lists say; a target that had devices and now lists none counts as failed, not as
+   * empty.
+   */
   private static Sync sync(String stream, JsonObject before, List<Listed> listed) {
     JsonObject prior = before == null ? new JsonObject() : before;
     JsonObject targets = prior.copy();
@@ -70,7 +80,8 @@ final class DeviceSync {
       fetched += l.devices().size();
       int had = prior.getInteger(l.target(), 0);
       if (l.devices().isEmpty() && had > 0) {
-        // Far likelier a vendor glitch than a whole sub-account emptied; the count stays for the next run.
+        // Far likelier a vendor glitch than a whole sub-account emptied; the count stays for the
+        // next run.
         failures.add(l.target() + ": listed no devices (had " + had + ")");
         continue;
       }
@@ -78,7 +89,9 @@ final class DeviceSync {
       targets.put(l.target(), l.devices().size());
       for (DeviceRecord d : l.devices()) {
         if (d.imei() == null || d.imei().isBlank()) {
-          rejected.add(new QuarantineItem(stream, "missing_imei", "device row has no imei", null, Guarded.item(d.raw())));
+          rejected.add(
+              new QuarantineItem(
+                  stream, "missing_imei", "device row has no imei", null, Guarded.item(d.raw())));
         } else {
           byImei.put(d.imei(), d);
         }
@@ -87,7 +100,8 @@ final class DeviceSync {
     return new Sync(byImei, rejected, fetched, failures, listedOk, targets);
   }
 
-  private static Future<RunResult> write(PollRunner runner, IngestRun.Run run, Fence fence, long t0, Sync s) {
+  private static Future<RunResult> write(
+      PollRunner runner, IngestRun.Run run, Fence fence, long t0, Sync s) {
     String account = run.account();
     List<String> failures = s.failures();
     boolean complete = failures.isEmpty() && !s.byImei().isEmpty();
@@ -95,67 +109,120 @@ final class DeviceSync {
     boolean advance = s.listedOk() > 0;
     Instant now = runner.clock().instant();
     JsonObject detail = new JsonObject();
-    IngestRun.Commit commit = IngestRun.Commit.of(run, s.fetched(), s.rejected(),
-            conn -> WRITER.write(conn, s.byImei().values(), now)
-                .compose(w -> (complete ? disablePass(runner, conn, account, s.byImei(), now, detail)
-                    : Future.succeededFuture()).map(w)))
-        .fenced(fence).withDetail(detail);
+    IngestRun.Commit commit =
+        IngestRun.Commit.of(
+                run,
+                s.fetched(),
+                s.rejected(),
+                conn ->
+                    WRITER
+                        .write(conn, s.byImei().values(), now)
+                        .compose(
+                            w ->
+                                (complete
+                                        ? disablePass(
+                                            runner, conn, account, s.byImei(), now, detail)
+                                        : Future.succeededFuture())
+                                    .map(w)))
+            .fenced(fence)
+            .withDetail(detail);
     if (!failures.isEmpty()) {
-      commit = commit.failedPartly("disable pass skipped; failed targets: " + String.join("; ", failures));
+      commit =
+          commit.failedPartly(
+              "disable pass skipped; failed targets: " + String.join("; ", failures));
     }
     if (advance) {
-      commit = commit.advancing(new IngestRun.Checkpoint(Endpoint.DEVICES.key(), now,
-          new JsonObject().put("complete", complete).put("targets", s.targets())));
+      commit =
+          commit.advancing(
+              new IngestRun.Checkpoint(
+                  Endpoint.DEVICES.key(),
+                  now,
+                  new JsonObject().put("complete", complete).put("targets", s.targets())));
     }
-    return runner.run().commit(commit).map(committed -> {
-      runner.metrics().duration(run.stream(), account, PollRunner.elapsed(t0));
-      if (advance) {
-        runner.metrics().checkpoint(run.stream(), account, now);
-      }
-      if (!failures.isEmpty()) {
-        log.warn("device sync for {}: {} target(s) failed, disable pass skipped: {}", account, failures.size(),
-            failures);
-      }
-      return new RunResult(failures.isEmpty() ? RunStatus.OK : RunStatus.ERROR, committed.counts(), 1,
-          failures.isEmpty() ? null : String.join("; ", failures));
-    });
+    return runner
+        .run()
+        .commit(commit)
+        .map(
+            committed -> {
+              runner.metrics().duration(run.stream(), account, PollRunner.elapsed(t0));
+              if (advance) {
+                runner.metrics().checkpoint(run.stream(), account, now);
+              }
+              if (!failures.isEmpty()) {
+                log.warn(
+                    "device sync for {}: {} target(s) failed, disable pass skipped: {}",
+                    account,
+                    failures.size(),
+                    failures);
+              }
+              return new RunResult(
+                  failures.isEmpty() ? RunStatus.OK : RunStatus.ERROR,
+                  committed.counts(),
+                  1,
+                  failures.isEmpty() ? null : String.join("; ", failures));
+            });
   }
 
   /**
    * Disabled devices were not fetched, so they are not 'updated': they go to the log row's detail,
    * keeping fetched = inserted + updated + rejected + unchanged.
    */
-  private static Future<Void> disablePass(PollRunner runner, io.vertx.sqlclient.SqlConnection conn, String account,
-                                          Map<String, DeviceRecord> seen, Instant now, JsonObject detail) {
-    return WRITER.activeCount(conn, account).compose(active -> {
-      long absent = Math.max(0, active - seen.size());
-      // A list that suddenly lost most of the fleet is more likely a vendor glitch than a fleet change.
-      if (active > 0 && absent > Math.ceil(active * runner.config().disableMaxFraction())) {
-        log.warn("device sync for {}: {} of {} active devices missing, above POLL_DISABLE_MAX_FRACTION; not disabling",
-            account, absent, active);
-        detail.put("disableSkipped", absent + " of " + active + " active devices missing, above POLL_DISABLE_MAX_FRACTION");
-        return Future.succeededFuture();
-      }
-      return WRITER.disableAbsent(conn, account, seen.keySet(), now).map(disabled -> {
-        if (!disabled.isEmpty()) {
-          detail.put("disabled", disabled.size()).put("disabledImeis", new io.vertx.core.json.JsonArray(disabled));
-        }
-        return null;
-      });
-    });
+  private static Future<Void> disablePass(
+      PollRunner runner,
+      io.vertx.sqlclient.SqlConnection conn,
+      String account,
+      Map<String, DeviceRecord> seen,
+      Instant now,
+      JsonObject detail) {
+    return WRITER
+        .activeCount(conn, account)
+        .compose(
+            active -> {
+              long absent = Math.max(0, active - seen.size());
+              // A list that suddenly lost most of the fleet is more likely a vendor glitch than a
+              // fleet change.
+              if (active > 0 && absent > Math.ceil(active * runner.config().disableMaxFraction())) {
+                log.warn(
+                    "device sync for {}: {} of {} active devices missing, above POLL_DISABLE_MAX_FRACTION; not disabling",
+                    account,
+                    absent,
+                    active);
+                detail.put(
+                    "disableSkipped",
+                    absent
+                        + " of "
+                        + active
+                        + " active devices missing, above POLL_DISABLE_MAX_FRACTION");
+                return Future.succeededFuture();
+              }
+              return WRITER
+                  .disableAbsent(conn, account, seen.keySet(), now)
+                  .map(
+                      disabled -> {
+                        if (!disabled.isEmpty()) {
+                          detail
+                              .put("disabled", disabled.size())
+                              .put("disabledImeis", new io.vertx.core.json.JsonArray(disabled));
+                        }
+                        return null;
+                      });
+            });
   }
 
-  private static Future<List<Listed>> listAll(FleetSource source, List<String> targets, int i, List<Listed> acc) {
+  private static Future<List<Listed>> listAll(
+      FleetSource source, List<String> targets, int i, List<Listed> acc) {
     if (i >= targets.size()) {
       return Future.succeededFuture(acc);
     }
     String target = targets.get(i);
-    return source.devices(target)
+    return source
+        .devices(target)
         .map(list -> new Listed(target, list, null))
         .otherwise(err -> new Listed(target, List.of(), err))
-        .compose(l -> {
-          acc.add(l);
-          return listAll(source, targets, i + 1, acc);
-        });
+        .compose(
+            l -> {
+              acc.add(l);
+              return listAll(source, targets, i + 1, acc);
+            });
   }
 }

@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** The polled endpoint kinds; each has one checkpoint per account and one ingestion_log stream. */
 public enum Endpoint {
-  ALARMS, TRIPS, PARKING, DEVICES, POSITIONS;
+  ALARMS,
+  TRIPS,
+  PARKING,
+  DEVICES,
+  POSITIONS;
 
   /** ingestion_log.stream and the metric tag, e.g. poll.trips. */
   public String stream() {

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Phases 2 and 3 of trips and parking: one short read for missing points, then addresses from
- * the geocoder lane with no connection held while it waits.
+ * Phases 2 and 3 of trips and parking: one short read for missing points, then addresses from the
+ * geocoder lane with no connection held while it waits.
  */
 record Enrichment(Pool pool, Optional<AddressLookup> geocoder, Duration geocodeWait) {
 

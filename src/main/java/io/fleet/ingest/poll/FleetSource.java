@@ -19,17 +19,22 @@ import java.util.List;
  */
 public interface FleetSource {
 
-  /** The login account; ingestion_log and checkpoints are keyed on it, and every record carries it. */
+  /**
+   * The login account; ingestion_log and checkpoints are keyed on it, and every record carries it.
+   */
   String account();
 
-  /** The accounts whose device lists make up this account's fleet (often just the account itself). */
+  /**
+   * The accounts whose device lists make up this account's fleet (often just the account itself).
+   */
   List<String> targets();
 
   Future<List<AlarmRecord>> alarms(List<String> imeis, Instant from, Instant to);
 
   Future<List<TripRecord>> trips(List<String> imeis, Instant from, Instant to);
 
-  Future<List<ParkingRecord>> stops(List<String> imeis, ParkingRecord.Kind kind, Instant from, Instant to);
+  Future<List<ParkingRecord>> stops(
+      List<String> imeis, ParkingRecord.Kind kind, Instant from, Instant to);
 
   Future<List<DeviceRecord>> devices(String target);
 

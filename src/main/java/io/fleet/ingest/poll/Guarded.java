@@ -11,8 +11,13 @@ import java.util.function.Function;
 /** Polled rows split by the timestamp guard: accepted ones go on, the rest to quarantine. */
 record Guarded<T>(List<T> accepted, List<QuarantineItem> rejected) {
 
-  static <T> Guarded<T> split(List<T> rows, String stream, TimestampGuard guard, Function<T, String> imei,
-                              Function<T, Instant> time, Function<T, JsonObject> raw) {
+  static <T> Guarded<T> split(
+      List<T> rows,
+      String stream,
+      TimestampGuard guard,
+      Function<T, String> imei,
+      Function<T, Instant> time,
+      Function<T, JsonObject> raw) {
     List<T> ok = new ArrayList<>();
     List<QuarantineItem> bad = new ArrayList<>();
     for (T row : rows) {
@@ -22,11 +27,14 @@ record Guarded<T>(List<T> accepted, List<QuarantineItem> rejected) {
       if (id == null || id.isBlank()) {
         bad.add(new QuarantineItem(stream, "missing_imei", "row has no imei", null, item));
       } else if (t == null) {
-        bad.add(new QuarantineItem(stream, "unparseable_time", "event time missing or unreadable", id, item));
+        bad.add(
+            new QuarantineItem(
+                stream, "unparseable_time", "event time missing or unreadable", id, item));
       } else {
         var reason = guard.check(t);
         if (reason.isPresent()) {
-          bad.add(new QuarantineItem(stream, reason.get(), guard.describe(t, reason.get()), id, item));
+          bad.add(
+              new QuarantineItem(stream, reason.get(), guard.describe(t, reason.get()), id, item));
         } else {
           ok.add(row);
         }

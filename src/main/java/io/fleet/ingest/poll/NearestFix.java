@@ -15,7 +15,8 @@ import java.util.Map;
  * asked time, to fill points the vendor left out.
  */
 final class NearestFix {
-  private static final String SQL = """
+  private static final String SQL =
+      """
       SELECT k.i, p.lat, p.lng
       FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS k(imei, t, i)
       CROSS JOIN LATERAL (
@@ -23,14 +24,11 @@ final class NearestFix {
         WHERE ph.imei = k.imei AND ph.gps_time <= k.t AND ph.gps_time > k.t - interval '1 hour'
         ORDER BY ph.gps_time DESC LIMIT 1) p""";
 
-  record Ask(String imei, Instant time) {
-  }
+  record Ask(String imei, Instant time) {}
 
-  record Fix(double lat, double lng) {
-  }
+  record Fix(double lat, double lng) {}
 
-  private NearestFix() {
-  }
+  private NearestFix() {}
 
   /** Answers keyed by the ask's index in {@code asks}; asks with no fix are absent. */
   static Future<Map<Integer, Fix>> lookup(Pool pool, List<Ask> asks) {
@@ -38,13 +36,19 @@ final class NearestFix {
       return Future.succeededFuture(Map.of());
     }
     String[] imeis = asks.stream().map(Ask::imei).toArray(String[]::new);
-    OffsetDateTime[] times = asks.stream().map(a -> a.time().atOffset(java.time.ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
-    return pool.preparedQuery(SQL).execute(Tuple.of(imeis, times)).map(rows -> {
-      Map<Integer, Fix> out = new HashMap<>();
-      for (Row r : rows) {
-        out.put((int) (r.getLong(0) - 1), new Fix(r.getDouble(1), r.getDouble(2)));
-      }
-      return out;
-    });
+    OffsetDateTime[] times =
+        asks.stream()
+            .map(a -> a.time().atOffset(java.time.ZoneOffset.UTC))
+            .toArray(OffsetDateTime[]::new);
+    return pool.preparedQuery(SQL)
+        .execute(Tuple.of(imeis, times))
+        .map(
+            rows -> {
+              Map<Integer, Fix> out = new HashMap<>();
+              for (Row r : rows) {
+                out.put((int) (r.getLong(0) - 1), new Fix(r.getDouble(1), r.getDouble(2)));
+              }
+              return out;
+            });
   }
 }

@@ -31,43 +31,72 @@ final class ParkingSlice implements SliceJob {
   @Override
   public Future<Prepared> prepare(FleetSource source, List<String> imeis, Window w) {
     // Sequential, not parallel: the client keeps one call in flight per method and account anyway.
-    return source.stops(imeis, ParkingRecord.Kind.PARKING, w.from(), w.to())
-        .compose(parking -> source.stops(imeis, ParkingRecord.Kind.IDLING, w.from(), w.to()).map(idling -> {
-          List<ParkingRecord> all = new ArrayList<>(parking);
-          all.addAll(idling);
-          return all;
-        }))
-        .compose(rows -> {
-          Guarded<ParkingRecord> g = Guarded.split(rows, endpoint().stream(), guard, ParkingRecord::imei,
-              ParkingRecord::startTime, ParkingRecord::raw);
-          return enrich(g.accepted()).compose(this::geocode)
-              .map(located -> new Prepared(rows.size(), g.rejected(),
-                  conn -> writer.write(conn, located, clock.instant())));
-        });
+    return source
+        .stops(imeis, ParkingRecord.Kind.PARKING, w.from(), w.to())
+        .compose(
+            parking ->
+                source
+                    .stops(imeis, ParkingRecord.Kind.IDLING, w.from(), w.to())
+                    .map(
+                        idling -> {
+                          List<ParkingRecord> all = new ArrayList<>(parking);
+                          all.addAll(idling);
+                          return all;
+                        }))
+        .compose(
+            rows -> {
+              Guarded<ParkingRecord> g =
+                  Guarded.split(
+                      rows,
+                      endpoint().stream(),
+                      guard,
+                      ParkingRecord::imei,
+                      ParkingRecord::startTime,
+                      ParkingRecord::raw);
+              return enrich(g.accepted())
+                  .compose(this::geocode)
+                  .map(
+                      located ->
+                          new Prepared(
+                              rows.size(),
+                              g.rejected(),
+                              conn -> writer.write(conn, located, clock.instant())));
+            });
   }
 
   private Future<List<ParkingRecord>> enrich(List<ParkingRecord> stops) {
     if (stops.stream().noneMatch(s -> s.lat() == null)) {
       return Future.succeededFuture(stops);
     }
-    List<NearestFix.Ask> asks = stops.stream().map(s -> new NearestFix.Ask(s.imei(), s.startTime())).toList();
-    return enrichment.nearestFixes(asks).map(fixes -> {
-      List<ParkingRecord> out = new ArrayList<>(stops.size());
-      for (int i = 0; i < stops.size(); i++) {
-        ParkingRecord s = stops.get(i);
-        NearestFix.Fix f = s.lat() == null ? fixes.get(i) : null;
-        out.add(f == null ? s : s.withPoint(f.lat(), f.lng()));
-      }
-      return out;
-    });
+    List<NearestFix.Ask> asks =
+        stops.stream().map(s -> new NearestFix.Ask(s.imei(), s.startTime())).toList();
+    return enrichment
+        .nearestFixes(asks)
+        .map(
+            fixes -> {
+              List<ParkingRecord> out = new ArrayList<>(stops.size());
+              for (int i = 0; i < stops.size(); i++) {
+                ParkingRecord s = stops.get(i);
+                NearestFix.Fix f = s.lat() == null ? fixes.get(i) : null;
+                out.add(f == null ? s : s.withPoint(f.lat(), f.lng()));
+              }
+              return out;
+            });
   }
 
   private Future<List<ParkingRecord>> geocode(List<ParkingRecord> stops) {
     Set<Addresses.Point> points = new HashSet<>();
     stops.forEach(s -> TripSlice.addIfPresent(points, Addresses.Point.of(s.lat(), s.lng())));
-    return enrichment.addresses(points).map(found -> stops.stream().map(s -> {
-      Addresses.Point p = Addresses.Point.of(s.lat(), s.lng());
-      return s.withAddress(p == null ? null : found.get(p));
-    }).toList());
+    return enrichment
+        .addresses(points)
+        .map(
+            found ->
+                stops.stream()
+                    .map(
+                        s -> {
+                          Addresses.Point p = Addresses.Point.of(s.lat(), s.lng());
+                          return s.withAddress(p == null ? null : found.get(p));
+                        })
+                    .toList());
   }
 }

@@ -3,8 +3,8 @@ package io.fleet.ingest.poll;
 import io.fleet.ingest.app.ServiceContext;
 import io.fleet.ingest.app.ServiceModule;
 import io.fleet.ingest.config.PollConfig;
-import io.fleet.ingest.lease.Leases;
 import io.fleet.ingest.geocode.Geocoder;
+import io.fleet.ingest.lease.Leases;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -27,8 +27,11 @@ public final class PollModule implements ServiceModule {
   private final PollRunner runner;
   private final List<String> deployments = new ArrayList<>();
 
-  public PollModule(ServiceContext ctx, List<FleetSource> sources, Optional<Geocoder> geocoder,
-                    IngestMetrics metrics) {
+  public PollModule(
+      ServiceContext ctx,
+      List<FleetSource> sources,
+      Optional<Geocoder> geocoder,
+      IngestMetrics metrics) {
     this.ctx = ctx;
     this.sources = List.copyOf(sources);
     this.runner = PollWiring.runner(ctx, geocoder, metrics);
@@ -61,16 +64,31 @@ public final class PollModule implements ServiceModule {
       for (Endpoint endpoint : Endpoint.values()) {
         // Devices first: the windowed polls ask only for devices the sync has stored.
         Duration delay = endpoint == Endpoint.DEVICES ? Duration.ZERO : Duration.ofMillis(200);
-        PollVerticle verticle = new PollVerticle(runner, source, endpoint, interval(config, endpoint), delay, leases,
-            config.leaseTtl());
-        chain = chain.compose(v -> ctx.vertx().deployVerticle(verticle).map(id -> {
-          deployments.add(id);
-          return null;
-        }));
+        PollVerticle verticle =
+            new PollVerticle(
+                runner,
+                source,
+                endpoint,
+                interval(config, endpoint),
+                delay,
+                leases,
+                config.leaseTtl());
+        chain =
+            chain.compose(
+                v ->
+                    ctx.vertx()
+                        .deployVerticle(verticle)
+                        .map(
+                            id -> {
+                              deployments.add(id);
+                              return null;
+                            }));
       }
     }
-    return chain.onSuccess(v -> log.info("pollers started: {} account(s), {} jobs", sources.size(),
-        deployments.size()));
+    return chain.onSuccess(
+        v ->
+            log.info(
+                "pollers started: {} account(s), {} jobs", sources.size(), deployments.size()));
   }
 
   static Duration interval(PollConfig c, Endpoint e) {

@@ -47,8 +47,14 @@ public final class PollRunner {
   private final IngestRun run;
   private final Map<Endpoint, SliceJob> jobs = new EnumMap<>(Endpoint.class);
 
-  public PollRunner(Pool pool, Clock clock, PollConfig config, TimestampGuard guard,
-                    Optional<AddressLookup> geocoder, PollMetrics metrics, String instanceId) {
+  public PollRunner(
+      Pool pool,
+      Clock clock,
+      PollConfig config,
+      TimestampGuard guard,
+      Optional<AddressLookup> geocoder,
+      PollMetrics metrics,
+      String instanceId) {
     this.pool = pool;
     this.clock = clock;
     this.config = config;
@@ -93,60 +99,153 @@ public final class PollRunner {
    * newcomers simply stay uncovered and are caught up on the next run. After a clean main window
    * the reconcile pass re-polls the days behind the checkpoint when it is due.
    */
-  public Future<RunResult> scheduled(FleetSource source, Endpoint endpoint, BooleanSupplier cancelled) {
+  public Future<RunResult> scheduled(
+      FleetSource source, Endpoint endpoint, BooleanSupplier cancelled) {
     return scheduled(source, endpoint, cancelled, null);
   }
 
-  /** As above; with a {@code fence}, every slice commits only while this replica still holds the job's lease. */
-  public Future<RunResult> scheduled(FleetSource source, Endpoint endpoint, BooleanSupplier cancelled, Fence fence) {
+  /**
+   * As above; with a {@code fence}, every slice commits only while this replica still holds the
+   * job's lease.
+   */
+  public Future<RunResult> scheduled(
+      FleetSource source, Endpoint endpoint, BooleanSupplier cancelled, Fence fence) {
     Instant now = clock.instant();
     String account = source.account();
-    return Checkpoints.read(pool, account, endpoint.key()).compose(mark -> startPoint(account, endpoint, mark, now)
-        .compose(start -> activeImeis(account).compose(imeis -> {
-          if (imeis.isEmpty()) {
-            return Future.succeededFuture(RunResult.skipped("no active devices for account " + account));
-          }
-          // Only devices active now count as covered: one disabled for a while is a newcomer when it returns.
-          Set<String> covered = new TreeSet<>(mark.map(m -> covered(m.state(), imeis)).orElse(imeis));
-          covered.retainAll(imeis);
-          List<String> newcomers = imeis.stream().filter(i -> !covered.contains(i)).toList();
-          // Where this account's history begins: a device that turns up later is caught up from here.
-          Instant since = mark.map(m -> m.state().getString("since")).map(Instant::parse)
-              .orElse(mark.isPresent() ? now.minus(config.lookback()) : start);
-          JsonObject state = state(imeis, since);
-          Future<RunResult> catchUp = Future.succeededFuture(new RunResult(RunStatus.OK, Counts.ZERO, 0, null));
-          if (!newcomers.isEmpty()) {
-            Instant from = max(since, now.minus(config.lookback()));
-            log.info("{} {}: {} device(s) not yet covered, catching up from {}", endpoint.stream(), account,
-                newcomers.size(), from);
-            Window back = new Window(from.minus(config.overlapFor(endpoint.key())), start);
-            // Only the last catch-up slice marks the newcomers covered.
-            List<Window> slices = back.slices(config.slice());
-            catchUp = runSlices(source, endpoint, newcomers, slices, RunKind.SCHEDULED, endpoint.key(),
-                i -> i == slices.size() - 1 ? state : new JsonObject(), cancelled, fence)
-                .recover(err -> Future.succeededFuture(new RunResult(RunStatus.ERROR, Counts.ZERO, 0,
-                    "catch-up of " + newcomers.size() + " device(s) failed: " + err.getMessage())));
-          }
-          Window window = Window.next(start, now, config.overlapFor(endpoint.key()), config.settle());
-          return catchUp.compose(first -> {
-            if (cancelled.getAsBoolean() || window.isEmpty()) {
-              return Future.succeededFuture(first);
-            }
-            // Newcomers whose catch-up failed are polled here too, but stay uncovered until it succeeds.
-            JsonObject mainState = first.ok() ? state
-                : state(imeis.stream().filter(covered::contains).toList(), since);
-            return runSlices(source, endpoint, imeis, window.slices(config.slice()), RunKind.SCHEDULED, endpoint.key(),
-                i -> mainState, cancelled, fence)
-                .compose(r -> cancelled.getAsBoolean() ? Future.succeededFuture(r)
-                    : Reconcile.runIfDue(this, source, endpoint, imeis, cancelled, fence).map(x -> r))
-                .map(r -> new RunResult(first.ok() ? r.status() : RunStatus.ERROR, first.counts().plus(r.counts()),
-                    first.slices() + r.slices(), first.ok() ? r.error() : first.error()));
-          });
-        })));
+    return Checkpoints.read(pool, account, endpoint.key())
+        .compose(
+            mark ->
+                startPoint(account, endpoint, mark, now)
+                    .compose(
+                        start ->
+                            activeImeis(account)
+                                .compose(
+                                    imeis -> {
+                                      if (imeis.isEmpty()) {
+                                        return Future.succeededFuture(
+                                            RunResult.skipped(
+                                                "no active devices for account " + account));
+                                      }
+                                      // Only devices active now count as covered: one disabled for
+                                      // a while is a newcomer when it returns.
+                                      Set<String> covered =
+                                          new TreeSet<>(
+                                              mark.map(m -> covered(m.state(), imeis))
+                                                  .orElse(imeis));
+                                      covered.retainAll(imeis);
+                                      List<String> newcomers =
+                                          imeis.stream().filter(i -> !covered.contains(i)).toList();
+                                      // Where this account's history begins: a device that turns up
+                                      // later is caught up from here.
+                                      Instant since =
+                                          mark.map(m -> m.state().getString("since"))
+                                              .map(Instant::parse)
+                                              .orElse(
+                                                  mark.isPresent()
+                                                      ? now.minus(config.lookback())
+                                                      : start);
+                                      JsonObject state = state(imeis, since);
+                                      Future<RunResult> catchUp =
+                                          Future.succeededFuture(
+                                              new RunResult(RunStatus.OK, Counts.ZERO, 0, null));
+                                      if (!newcomers.isEmpty()) {
+                                        Instant from = max(since, now.minus(config.lookback()));
+                                        log.info(
+                                            "{} {}: {} device(s) not yet covered, catching up from {}",
+                                            endpoint.stream(),
+                                            account,
+                                            newcomers.size(),
+                                            from);
+                                        Window back =
+                                            new Window(
+                                                from.minus(config.overlapFor(endpoint.key())),
+                                                start);
+                                        // Only the last catch-up slice marks the newcomers covered.
+                                        List<Window> slices = back.slices(config.slice());
+                                        catchUp =
+                                            runSlices(
+                                                    source,
+                                                    endpoint,
+                                                    newcomers,
+                                                    slices,
+                                                    RunKind.SCHEDULED,
+                                                    endpoint.key(),
+                                                    i ->
+                                                        i == slices.size() - 1
+                                                            ? state
+                                                            : new JsonObject(),
+                                                    cancelled,
+                                                    fence)
+                                                .recover(
+                                                    err ->
+                                                        Future.succeededFuture(
+                                                            new RunResult(
+                                                                RunStatus.ERROR,
+                                                                Counts.ZERO,
+                                                                0,
+                                                                "catch-up of "
+                                                                    + newcomers.size()
+                                                                    + " device(s) failed: "
+                                                                    + err.getMessage())));
+                                      }
+                                      Window window =
+                                          Window.next(
+                                              start,
+                                              now,
+                                              config.overlapFor(endpoint.key()),
+                                              config.settle());
+                                      return catchUp.compose(
+                                          first -> {
+                                            if (cancelled.getAsBoolean() || window.isEmpty()) {
+                                              return Future.succeededFuture(first);
+                                            }
+                                            // Newcomers whose catch-up failed are polled here too,
+                                            // but stay uncovered until it succeeds.
+                                            JsonObject mainState =
+                                                first.ok()
+                                                    ? state
+                                                    : state(
+                                                        imeis.stream()
+                                                            .filter(covered::contains)
+                                                            .toList(),
+                                                        since);
+                                            return runSlices(
+                                                    source,
+                                                    endpoint,
+                                                    imeis,
+                                                    window.slices(config.slice()),
+                                                    RunKind.SCHEDULED,
+                                                    endpoint.key(),
+                                                    i -> mainState,
+                                                    cancelled,
+                                                    fence)
+                                                .compose(
+                                                    r ->
+                                                        cancelled.getAsBoolean()
+                                                            ? Future.succeededFuture(r)
+                                                            : Reconcile.runIfDue(
+                                                                    this, source, endpoint, imeis,
+                                                                    cancelled, fence)
+                                                                .map(x -> r))
+                                                .map(
+                                                    r ->
+                                                        new RunResult(
+                                                            first.ok()
+                                                                ? r.status()
+                                                                : RunStatus.ERROR,
+                                                            first.counts().plus(r.counts()),
+                                                            first.slices() + r.slices(),
+                                                            first.ok()
+                                                                ? r.error()
+                                                                : first.error()));
+                                          });
+                                    })));
   }
 
   private static JsonObject state(List<String> imeis, Instant since) {
-    return new JsonObject().put("imeis", new JsonArray(List.copyOf(imeis))).put("since", since.toString());
+    return new JsonObject()
+        .put("imeis", new JsonArray(List.copyOf(imeis)))
+        .put("since", since.toString());
   }
 
   private static Instant max(Instant a, Instant b) {
@@ -164,21 +263,28 @@ public final class PollRunner {
   }
 
   /** The stored checkpoint, else the newest row already stored, else now − lookback. */
-  Future<Instant> startPoint(String account, Endpoint endpoint, Optional<Checkpoints.Mark> mark, Instant now) {
+  Future<Instant> startPoint(
+      String account, Endpoint endpoint, Optional<Checkpoints.Mark> mark, Instant now) {
     if (mark.isPresent()) {
       return Future.succeededFuture(mark.get().position());
     }
     Instant fallback = now.minus(config.lookback());
-    return pool.preparedQuery(newestSql(endpoint)).execute(Tuple.of(account)).map(rows -> {
-      Row row = rows.iterator().next();
-      return row.getOffsetDateTime(0) == null ? fallback : row.getOffsetDateTime(0).toInstant();
-    });
+    return pool.preparedQuery(newestSql(endpoint))
+        .execute(Tuple.of(account))
+        .map(
+            rows -> {
+              Row row = rows.iterator().next();
+              return row.getOffsetDateTime(0) == null
+                  ? fallback
+                  : row.getOffsetDateTime(0).toInstant();
+            });
   }
 
   private static String newestSql(Endpoint endpoint) {
     return switch (endpoint) {
       // Pushed alarms arrive live and say nothing about how far polling has got.
-      case ALARMS -> "SELECT max(alarm_time) FROM tracksolid.alarms WHERE account = $1 AND seen_by_poll";
+      case ALARMS ->
+          "SELECT max(alarm_time) FROM tracksolid.alarms WHERE account = $1 AND seen_by_poll";
       case TRIPS -> "SELECT max(start_time) FROM tracksolid.trips WHERE account = $1";
       case PARKING -> "SELECT max(start_time) FROM tracksolid.parking WHERE account = $1";
       default -> throw new IllegalArgumentException("not windowed: " + endpoint);
@@ -186,69 +292,149 @@ public final class PollRunner {
   }
 
   Future<List<String>> activeImeis(String account) {
-    return pool.preparedQuery(ACTIVE_IMEIS).execute(Tuple.of(account)).map(rows -> {
-      List<String> out = new ArrayList<>();
-      rows.forEach(r -> out.add(r.getString(0)));
-      return out;
-    });
+    return pool.preparedQuery(ACTIVE_IMEIS)
+        .execute(Tuple.of(account))
+        .map(
+            rows -> {
+              List<String> out = new ArrayList<>();
+              rows.forEach(r -> out.add(r.getString(0)));
+              return out;
+            });
   }
 
-  /** Walks {@code window} slice by slice for every active device (backfill), advancing {@code checkpointKey}. */
-  public Future<RunResult> runWindow(FleetSource source, Endpoint endpoint, Window window, RunKind runKind,
-                                     String checkpointKey, JsonObject state, BooleanSupplier cancelled) {
+  /**
+   * Walks {@code window} slice by slice for every active device (backfill), advancing {@code
+   * checkpointKey}.
+   */
+  public Future<RunResult> runWindow(
+      FleetSource source,
+      Endpoint endpoint,
+      Window window,
+      RunKind runKind,
+      String checkpointKey,
+      JsonObject state,
+      BooleanSupplier cancelled) {
     if (window.isEmpty()) {
       return Future.succeededFuture(RunResult.skipped("empty window"));
     }
-    return activeImeis(source.account()).compose(imeis -> imeis.isEmpty()
-        ? Future.succeededFuture(RunResult.skipped("no active devices for account " + source.account()))
-        : runSlices(source, endpoint, imeis, window.slices(config.slice()), runKind, checkpointKey, i -> state,
-            cancelled, null));
+    return activeImeis(source.account())
+        .compose(
+            imeis ->
+                imeis.isEmpty()
+                    ? Future.succeededFuture(
+                        RunResult.skipped("no active devices for account " + source.account()))
+                    : runSlices(
+                        source,
+                        endpoint,
+                        imeis,
+                        window.slices(config.slice()),
+                        runKind,
+                        checkpointKey,
+                        i -> state,
+                        cancelled,
+                        null));
   }
 
-  Future<RunResult> runSlices(FleetSource source, Endpoint endpoint, List<String> imeis, List<Window> slices,
-                              RunKind runKind, String checkpointKey, IntFunction<JsonObject> state,
-                              BooleanSupplier cancelled, Fence fence) {
-    Future<RunResult> chain = Future.succeededFuture(new RunResult(RunStatus.OK, Counts.ZERO, 0, null));
+  Future<RunResult> runSlices(
+      FleetSource source,
+      Endpoint endpoint,
+      List<String> imeis,
+      List<Window> slices,
+      RunKind runKind,
+      String checkpointKey,
+      IntFunction<JsonObject> state,
+      BooleanSupplier cancelled,
+      Fence fence) {
+    Future<RunResult> chain =
+        Future.succeededFuture(new RunResult(RunStatus.OK, Counts.ZERO, 0, null));
     for (int i = 0; i < slices.size(); i++) {
       int n = i;
-      chain = chain.compose(sofar -> cancelled.getAsBoolean() ? Future.succeededFuture(sofar)
-          : slice(source, endpoint, imeis, slices.get(n), runKind, checkpointKey, state.apply(n), fence)
-              .map(c -> new RunResult(RunStatus.OK, sofar.counts().plus(c), sofar.slices() + 1, null)));
+      chain =
+          chain.compose(
+              sofar ->
+                  cancelled.getAsBoolean()
+                      ? Future.succeededFuture(sofar)
+                      : slice(
+                              source,
+                              endpoint,
+                              imeis,
+                              slices.get(n),
+                              runKind,
+                              checkpointKey,
+                              state.apply(n),
+                              fence)
+                          .map(
+                              c ->
+                                  new RunResult(
+                                      RunStatus.OK,
+                                      sofar.counts().plus(c),
+                                      sofar.slices() + 1,
+                                      null)));
     }
     return chain;
   }
 
   /** One slice: prepare without a connection, then one transaction. */
-  public Future<Counts> slice(FleetSource source, Endpoint endpoint, List<String> imeis, Window w, RunKind runKind,
-                              String checkpointKey, JsonObject state) {
+  public Future<Counts> slice(
+      FleetSource source,
+      Endpoint endpoint,
+      List<String> imeis,
+      Window w,
+      RunKind runKind,
+      String checkpointKey,
+      JsonObject state) {
     return slice(source, endpoint, imeis, w, runKind, checkpointKey, state, null);
   }
 
-  /** With a {@code fence}, the write transaction first checks (and share-locks) the lease, else rolls back. */
-  Future<Counts> slice(FleetSource source, Endpoint endpoint, List<String> imeis, Window w, RunKind runKind,
-                       String checkpointKey, JsonObject state, Fence fence) {
+  /**
+   * With a {@code fence}, the write transaction first checks (and share-locks) the lease, else
+   * rolls back.
+   */
+  Future<Counts> slice(
+      FleetSource source,
+      Endpoint endpoint,
+      List<String> imeis,
+      Window w,
+      RunKind runKind,
+      String checkpointKey,
+      JsonObject state,
+      Fence fence) {
     SliceJob job = jobs.get(endpoint);
     String stream = endpoint.stream();
     String account = source.account();
     long t0 = System.nanoTime();
-    IngestRun.Run r = new IngestRun.Run(stream, account, runKind, w.from(), w.to(), clock.instant());
+    IngestRun.Run r =
+        new IngestRun.Run(stream, account, runKind, w.from(), w.to(), clock.instant());
     return job.prepare(source, imeis, w)
-        .compose(p -> run.commit(IngestRun.Commit.of(r, p.fetched(), p.rejected(), p.write()).fenced(fence)
-            .advancing(new IngestRun.Checkpoint(checkpointKey, w.to(), state))))
+        .compose(
+            p ->
+                run.commit(
+                    IngestRun.Commit.of(r, p.fetched(), p.rejected(), p.write())
+                        .fenced(fence)
+                        .advancing(new IngestRun.Checkpoint(checkpointKey, w.to(), state))))
         .map(IngestRun.Committed::counts)
-        .onSuccess(c -> {
-          metrics.duration(stream, account, elapsed(t0));
-          if (checkpointKey.equals(endpoint.key())) {
-            metrics.checkpoint(stream, account, w.to());
-          }
-          log.debug("{} {} window {}..{}: {}", stream, account, w.from(), w.to(), c);
-        })
+        .onSuccess(
+            c -> {
+              metrics.duration(stream, account, elapsed(t0));
+              if (checkpointKey.equals(endpoint.key())) {
+                metrics.checkpoint(stream, account, w.to());
+              }
+              log.debug("{} {} window {}..{}: {}", stream, account, w.from(), w.to(), c);
+            })
         .recover(err -> failed(r, t0, err).transform(x -> Future.failedFuture(err)));
   }
 
-  /** Logs a failed run (warning, duration, error row) and carries on; the caller passes the failure up. */
+  /**
+   * Logs a failed run (warning, duration, error row) and carries on; the caller passes the failure
+   * up.
+   */
   Future<Void> failed(IngestRun.Run r, long t0, Throwable err) {
-    log.warn("{} for account {} window {}..{} failed: {}", r.stream(), r.account(), r.from(), r.to(),
+    log.warn(
+        "{} for account {} window {}..{} failed: {}",
+        r.stream(),
+        r.account(),
+        r.from(),
+        r.to(),
         String.valueOf(err.getMessage()));
     metrics.duration(r.stream(), r.account(), elapsed(t0));
     return run.logFailure(r, err);

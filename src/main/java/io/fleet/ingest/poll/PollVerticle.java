@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One (account, endpoint) job. It runs only while it holds lease {@code poll:<endpoint>:<account>},
- * keeps that lease renewed while it lives (so the job stays on one replica), and schedules the
- * next run only when the current one has finished, so a poll never overlaps itself. Stopping
- * lets the current slice commit, runs no further slices, and releases the lease.
+ * keeps that lease renewed while it lives (so the job stays on one replica), and schedules the next
+ * run only when the current one has finished, so a poll never overlaps itself. Stopping lets the
+ * current slice commit, runs no further slices, and releases the lease.
  */
 public final class PollVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PollVerticle.class);
@@ -36,8 +36,14 @@ public final class PollVerticle extends VerticleBase {
   private volatile boolean stopping;
   private Future<?> current = Future.succeededFuture();
 
-  public PollVerticle(PollRunner runner, FleetSource source, Endpoint endpoint, Duration interval,
-                      Duration initialDelay, Leases leases, Duration ttl) {
+  public PollVerticle(
+      PollRunner runner,
+      FleetSource source,
+      Endpoint endpoint,
+      Duration interval,
+      Duration initialDelay,
+      Leases leases,
+      Duration ttl) {
     this.runner = runner;
     this.source = source;
     this.endpoint = endpoint;
@@ -64,25 +70,36 @@ public final class PollVerticle extends VerticleBase {
   private void tick() {
     Promise<Void> done = Promise.promise();
     current = done.future();
-    leases.tryAcquire(leaseName, ttl)
-        .compose(acquired -> {
-          setHeld(acquired);
-          if (!acquired || stopping) {
-            return Future.succeededFuture((RunResult) null);
-          }
-          return runOnce().otherwise((RunResult) null);
-        })
+    leases
+        .tryAcquire(leaseName, ttl)
+        .compose(
+            acquired -> {
+              setHeld(acquired);
+              if (!acquired || stopping) {
+                return Future.succeededFuture((RunResult) null);
+              }
+              return runOnce().otherwise((RunResult) null);
+            })
         .onFailure(e -> log.warn("{}: lease check failed: {}", leaseName, e.getMessage()))
-        .onComplete(ar -> {
-          done.complete();
-          // Nothing to ask yet (no devices synced): look again soon rather than a whole interval later.
-          boolean waiting = ar.succeeded() && ar.result() != null && ar.result().status() == RunStatus.SKIPPED;
-          schedule(waiting && interval.compareTo(RETRY_WHEN_WAITING) > 0 ? RETRY_WHEN_WAITING : interval);
-        });
+        .onComplete(
+            ar -> {
+              done.complete();
+              // Nothing to ask yet (no devices synced): look again soon rather than a whole
+              // interval later.
+              boolean waiting =
+                  ar.succeeded()
+                      && ar.result() != null
+                      && ar.result().status() == RunStatus.SKIPPED;
+              schedule(
+                  waiting && interval.compareTo(RETRY_WHEN_WAITING) > 0
+                      ? RETRY_WHEN_WAITING
+                      : interval);
+            });
   }
 
   private Future<RunResult> runOnce() {
-    // Every run commits under the job's lease: the fence rolls back a commit whose lease has lapsed.
+    // Every run commits under the job's lease: the fence rolls back a commit whose lease has
+    // lapsed.
     Fence fence = new Fence(leaseName, leases.owner());
     return switch (endpoint) {
       case DEVICES -> DeviceSync.run(runner, source, RunKind.SCHEDULED, fence);
@@ -97,14 +114,21 @@ public final class PollVerticle extends VerticleBase {
     if (acquired && !held) {
       log.info("{}: this replica now runs the job", leaseName);
       long every = Math.max(10, ttl.toMillis() / 3);
-      renewTimer = vertx.setPeriodic(every, id -> leases.tryAcquire(leaseName, ttl)
-          .onSuccess(still -> {
-            if (!still) {
-              // Another replica took over after our lease lapsed: stop renewing, keep trying on ticks.
-              held = false;
-              vertx.cancelTimer(renewTimer);
-            }
-          }));
+      renewTimer =
+          vertx.setPeriodic(
+              every,
+              id ->
+                  leases
+                      .tryAcquire(leaseName, ttl)
+                      .onSuccess(
+                          still -> {
+                            if (!still) {
+                              // Another replica took over after our lease lapsed: stop renewing,
+                              // keep trying on ticks.
+                              held = false;
+                              vertx.cancelTimer(renewTimer);
+                            }
+                          }));
     } else if (!acquired && held) {
       vertx.cancelTimer(renewTimer);
     }
@@ -116,7 +140,8 @@ public final class PollVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(timer);
     vertx.cancelTimer(renewTimer);
-    return current.otherwiseEmpty()
+    return current
+        .otherwiseEmpty()
         .compose(v -> held ? leases.release(leaseName).otherwiseEmpty() : Future.succeededFuture());
   }
 }

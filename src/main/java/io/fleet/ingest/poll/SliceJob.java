@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * One windowed endpoint's pipeline for one slice. {@link #prepare} does the phases that must
- * not hold a connection (fetch, enrichment read on the pool, geocoding); the runner then calls
- * {@link Prepared#write} inside the single write transaction.
+ * One windowed endpoint's pipeline for one slice. {@link #prepare} does the phases that must not
+ * hold a connection (fetch, enrichment read on the pool, geocoding); the runner then calls {@link
+ * Prepared#write} inside the single write transaction.
  */
 interface SliceJob {
 
@@ -19,6 +19,8 @@ interface SliceJob {
   Future<Prepared> prepare(FleetSource source, List<String> imeis, Window window);
 
   /** What a slice fetched, what it refused, and the one table write of what it accepted. */
-  record Prepared(int fetched, List<QuarantineItem> rejected, Function<SqlConnection, Future<WriteResult>> write) {
-  }
+  record Prepared(
+      int fetched,
+      List<QuarantineItem> rejected,
+      Function<SqlConnection, Future<WriteResult>> write) {}
 }

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Trips, phased: (1) fetch with no connection, (2) one short read to fill missing start/end
- * points from position_history, (3) geocode the points through the lane with no connection,
- * (4) the runner's single write transaction.
+ * Trips, phased: (1) fetch with no connection, (2) one short read to fill missing start/end points
+ * from position_history, (3) geocode the points through the lane with no connection, (4) the
+ * runner's single write transaction.
  */
 final class TripSlice implements SliceJob {
   private final TimestampGuard guard;
@@ -35,14 +35,27 @@ final class TripSlice implements SliceJob {
 
   @Override
   public Future<Prepared> prepare(FleetSource source, List<String> imeis, Window w) {
-    return source.trips(imeis, w.from(), w.to()).compose(rows -> {
-      Guarded<TripRecord> g = Guarded.split(rows, endpoint().stream(), guard, TripRecord::imei,
-          TripRecord::startTime, TripRecord::raw);
-      return enrich(g.accepted())
-          .compose(this::geocode)
-          .map(located -> new Prepared(rows.size(), g.rejected(),
-              conn -> writer.write(conn, located, clock.instant())));
-    });
+    return source
+        .trips(imeis, w.from(), w.to())
+        .compose(
+            rows -> {
+              Guarded<TripRecord> g =
+                  Guarded.split(
+                      rows,
+                      endpoint().stream(),
+                      guard,
+                      TripRecord::imei,
+                      TripRecord::startTime,
+                      TripRecord::raw);
+              return enrich(g.accepted())
+                  .compose(this::geocode)
+                  .map(
+                      located ->
+                          new Prepared(
+                              rows.size(),
+                              g.rejected(),
+                              conn -> writer.write(conn, located, clock.instant())));
+            });
   }
 
   private Future<List<TripRecord>> enrich(List<TripRecord> trips) {
@@ -55,18 +68,26 @@ final class TripSlice implements SliceJob {
     if (!anyMissing) {
       return Future.succeededFuture(trips);
     }
-    return enrichment.nearestFixes(asks).map(fixes -> {
-      List<TripRecord> out = new ArrayList<>(trips.size());
-      for (int i = 0; i < trips.size(); i++) {
-        TripRecord t = trips.get(i);
-        NearestFix.Fix s = t.startLat() == null ? fixes.get(2 * i) : null;
-        NearestFix.Fix e = t.endLat() == null ? fixes.get(2 * i + 1) : null;
-        out.add(s == null && e == null ? t : t.withPoints(
-            s != null ? Double.valueOf(s.lat()) : t.startLat(), s != null ? Double.valueOf(s.lng()) : t.startLng(),
-            e != null ? Double.valueOf(e.lat()) : t.endLat(), e != null ? Double.valueOf(e.lng()) : t.endLng()));
-      }
-      return out;
-    });
+    return enrichment
+        .nearestFixes(asks)
+        .map(
+            fixes -> {
+              List<TripRecord> out = new ArrayList<>(trips.size());
+              for (int i = 0; i < trips.size(); i++) {
+                TripRecord t = trips.get(i);
+                NearestFix.Fix s = t.startLat() == null ? fixes.get(2 * i) : null;
+                NearestFix.Fix e = t.endLat() == null ? fixes.get(2 * i + 1) : null;
+                out.add(
+                    s == null && e == null
+                        ? t
+                        : t.withPoints(
+                            s != null ? Double.valueOf(s.lat()) : t.startLat(),
+                                s != null ? Double.valueOf(s.lng()) : t.startLng(),
+                            e != null ? Double.valueOf(e.lat()) : t.endLat(),
+                                e != null ? Double.valueOf(e.lng()) : t.endLng()));
+              }
+              return out;
+            });
   }
 
   private Future<List<TripRecord>> geocode(List<TripRecord> trips) {
@@ -78,7 +99,8 @@ final class TripSlice implements SliceJob {
     return enrichment.addresses(points).map(found -> located(trips, found));
   }
 
-  private static List<TripRecord> located(List<TripRecord> trips, Map<Addresses.Point, String> found) {
+  private static List<TripRecord> located(
+      List<TripRecord> trips, Map<Addresses.Point, String> found) {
     List<TripRecord> out = new ArrayList<>(trips.size());
     for (TripRecord t : trips) {
       Addresses.Point s = Addresses.Point.of(t.startLat(), t.startLng());

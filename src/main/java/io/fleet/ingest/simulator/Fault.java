@@ -3,19 +3,30 @@ package io.fleet.ingest.simulator;
 import java.time.Duration;
 
 /**
- * One kind of misbehaviour the simulator can inject into a method's answers:
- * a vendor code (1006 storms, -1, 1004 ...), an HTTP status (429 with Retry-After, 500, 502),
- * a delay before the normal answer (slow responses; longer than the client timeout = timeout),
- * a body that is not JSON, page 1 served again for every later page, or two extra items with
- * garbage times (one in 2019, one in 2099) added to a non-empty result, or every token revoked
- * just before the call is checked (token invalidation mid-run: that call gets 1004). {@link #none()}
- * answers normally: queued first, it lets a later fault hit e.g. the second page only.
+ * One kind of misbehaviour the simulator can inject into a method's answers: a vendor code (1006
+ * storms, -1, 1004 ...), an HTTP status (429 with Retry-After, 500, 502), a delay before the normal
+ * answer (slow responses; longer than the client timeout = timeout), a body that is not JSON, page
+ * 1 served again for every later page, or two extra items with garbage times (one in 2019, one in
+ * 2099) added to a non-empty result, or every token revoked just before the call is checked (token
+ * invalidation mid-run: that call gets 1004). {@link #none()} answers normally: queued first, it
+ * lets a later fault hit e.g. the second page only.
  */
 public record Fault(Kind kind, String code, int status, Duration duration) {
-  /** The {@code code} of an HTTP status fault whose Retry-After is an HTTP date, not delta-seconds. */
+  /**
+   * The {@code code} of an HTTP status fault whose Retry-After is an HTTP date, not delta-seconds.
+   */
   public static final String HTTP_DATE = "http-date";
 
-  public enum Kind { VENDOR_CODE, HTTP_STATUS, DELAY, MALFORMED_JSON, REPEAT_PAGE, GARBAGE_TIMESTAMPS, INVALIDATE_TOKENS, NONE }
+  public enum Kind {
+    VENDOR_CODE,
+    HTTP_STATUS,
+    DELAY,
+    MALFORMED_JSON,
+    REPEAT_PAGE,
+    GARBAGE_TIMESTAMPS,
+    INVALIDATE_TOKENS,
+    NONE
+  }
 
   public static Fault vendorCode(String code) {
     return new Fault(Kind.VENDOR_CODE, code, 200, Duration.ZERO);
@@ -30,7 +41,10 @@ public record Fault(Kind kind, String code, int status, Duration duration) {
     return new Fault(Kind.HTTP_STATUS, "", 429, retryAfter);
   }
 
-  /** HTTP 429 with a Retry-After given as an HTTP date {@code retryAfter} after now on the simulator's clock. */
+  /**
+   * HTTP 429 with a Retry-After given as an HTTP date {@code retryAfter} after now on the
+   * simulator's clock.
+   */
   public static Fault tooManyRequestsUntil(Duration retryAfter) {
     return new Fault(Kind.HTTP_STATUS, HTTP_DATE, 429, retryAfter);
   }

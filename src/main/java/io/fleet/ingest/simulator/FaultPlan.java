@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Faults queued per method ("*" matches every method): each applies to the next {@code times}
- * calls of its method (-1 = until cleared), in the order injected. Thread-safe: tests inject from
- * their own thread while the server answers on its event loop.
+ * Faults queued per method ("*" matches every method): each applies to the next {@code times} calls
+ * of its method (-1 = until cleared), in the order injected. Thread-safe: tests inject from their
+ * own thread while the server answers on its event loop.
  */
 public final class FaultPlan {
   private static final class Entry {

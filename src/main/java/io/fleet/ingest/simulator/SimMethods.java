@@ -1,11 +1,11 @@
 package io.fleet.ingest.simulator;
 
+import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.simulator.FleetRecords.Alarm;
 import io.fleet.ingest.simulator.FleetRecords.Device;
 import io.fleet.ingest.simulator.FleetRecords.Position;
 import io.fleet.ingest.simulator.FleetRecords.Stop;
 import io.fleet.ingest.simulator.FleetRecords.Trip;
-import io.fleet.ingest.json.Lenient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -21,15 +21,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The emulated business methods: parameter checks with the vendor's codes (1001 bad parameter,
- * 1002 not in the account tree), the documented limits, vendor paging and the vendor's field
- * names. Odd-numbered devices send numbers as strings and the alternative spellings
- * ({@code alertTypeName}, {@code elapsed}) so clients meet both. Unknown IMEIs in a list are
- * ignored; a single unknown {@code imei} (track.list) is 1002.
+ * The emulated business methods: parameter checks with the vendor's codes (1001 bad parameter, 1002
+ * not in the account tree), the documented limits, vendor paging and the vendor's field names.
+ * Odd-numbered devices send numbers as strings and the alternative spellings ({@code
+ * alertTypeName}, {@code elapsed}) so clients meet both. Unknown IMEIs in a list are ignored; a
+ * single unknown {@code imei} (track.list) is 1002.
  */
 final class SimMethods {
-  static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-      .withZone(ZoneOffset.UTC);
+  static final DateTimeFormatter ISO_MILLIS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final SyntheticFleet fleet;
   private final SimulatorOptions options;
@@ -46,7 +46,10 @@ final class SimMethods {
     this.startRowBase = base;
   }
 
-  /** The envelope fields besides code/message: "result" and/or "data". {@code repeat} serves page 1 again. */
+  /**
+   * The envelope fields besides code/message: "result" and/or "data". {@code repeat} serves page 1
+   * again.
+   */
   JsonObject answer(String method, Map<String, String> p, boolean repeat) {
     return switch (method) {
       case "jimi.device.alarm.list" -> alarmList(p, repeat);
@@ -67,7 +70,9 @@ final class SimMethods {
     List<Alarm> rows;
     if (!p.containsKey("begin_time") && !p.containsKey("end_time")) {
       Instant now = options.clock().instant();
-      List<Alarm> month = fleet.alarms(Set.copyOf(imeis), now.atZone(ZoneOffset.UTC).minusMonths(1).toInstant(), now);
+      List<Alarm> month =
+          fleet.alarms(
+              Set.copyOf(imeis), now.atZone(ZoneOffset.UTC).minusMonths(1).toInstant(), now);
       rows = month.subList(Math.max(0, month.size() - 50), month.size());
     } else {
       Instant[] w = oneMonth(window(p, "begin_time", "end_time"));
@@ -79,12 +84,21 @@ final class SimMethods {
     for (Alarm a : slice(rows, (page - 1) * pageSize, pageSize)) {
       boolean odd = odd(a.imei());
       Device d = fleet.device(a.imei()).orElseThrow();
-      result.add(new JsonObject().put("imei", a.imei()).put("deviceName", d.name()).put("model", d.model())
-          .put("account", d.target()).put("alertTypeId", a.alertTypeId())
-          .put(odd ? "alertTypeName" : "alarmTypeName", a.alertTypeName())
-          .put("alertTime", Lenient.format(a.alertTime())).put("positioningTime", Lenient.format(a.alertTime()))
-          .put("lat", num(a.lat(), odd)).put("lng", num(a.lng(), odd)).put("speed", fmt(a.speedKmh()))
-          .put("geoid", "").put("vendorExtra", "ignored"));
+      result.add(
+          new JsonObject()
+              .put("imei", a.imei())
+              .put("deviceName", d.name())
+              .put("model", d.model())
+              .put("account", d.target())
+              .put("alertTypeId", a.alertTypeId())
+              .put(odd ? "alertTypeName" : "alarmTypeName", a.alertTypeName())
+              .put("alertTime", Lenient.format(a.alertTime()))
+              .put("positioningTime", Lenient.format(a.alertTime()))
+              .put("lat", num(a.lat(), odd))
+              .put("lng", num(a.lng(), odd))
+              .put("speed", fmt(a.speedKmh()))
+              .put("geoid", "")
+              .put("vendorExtra", "ignored"));
     }
     return new JsonObject().put("result", result);
   }
@@ -96,13 +110,17 @@ final class SimMethods {
     Map<String, Double> totals = new LinkedHashMap<>();
     for (Trip t : fleet.trips(Set.copyOf(imeis), w[0], w[1])) {
       boolean odd = odd(t.imei());
-      result.add(tripJson(t, odd).put(odd ? "elapsed" : "runTimeSecond", odd ? fmt(t.durationS()) : t.durationS())
-          .put("distance", num(t.distanceM(), odd)).put("avgSpeed", num(t.avgSpeedKmh(), odd))
-          .put("maxSpeed", num(t.maxSpeedKmh(), odd)));
+      result.add(
+          tripJson(t, odd)
+              .put(odd ? "elapsed" : "runTimeSecond", odd ? fmt(t.durationS()) : t.durationS())
+              .put("distance", num(t.distanceM(), odd))
+              .put("avgSpeed", num(t.avgSpeedKmh(), odd))
+              .put("maxSpeed", num(t.maxSpeedKmh(), odd)));
       totals.merge(t.imei(), t.distanceM(), Double::sum);
     }
     JsonArray data = new JsonArray();
-    totals.forEach((imei, m) -> data.add(new JsonObject().put("imei", imei).put("totalMileage", m)));
+    totals.forEach(
+        (imei, m) -> data.add(new JsonObject().put("imei", imei).put("totalMileage", m)));
     return new JsonObject().put("result", result).put("data", data);
   }
 
@@ -122,24 +140,45 @@ final class SimMethods {
       }
       Map<LocalDate, JsonArray> days = new LinkedHashMap<>();
       for (Trip t : trips) {
-        days.computeIfAbsent(t.startTime().atZone(ZoneOffset.UTC).toLocalDate(), d -> new JsonArray())
-            .add(tripJson(t, true).put("totalMileage", fmt(t.distanceM() / 1000.0))
-                .put("travelTime", fmt(t.durationS())).put("averageSpeed", fmt(t.avgSpeedKmh()))
-                .put("maxSpeed", fmt(t.maxSpeedKmh())).put("oilWear", "0").put("fuel", "0"));
+        days.computeIfAbsent(
+                t.startTime().atZone(ZoneOffset.UTC).toLocalDate(), d -> new JsonArray())
+            .add(
+                tripJson(t, true)
+                    .put("totalMileage", fmt(t.distanceM() / 1000.0))
+                    .put("travelTime", fmt(t.durationS()))
+                    .put("averageSpeed", fmt(t.avgSpeedKmh()))
+                    .put("maxSpeed", fmt(t.maxSpeedKmh()))
+                    .put("oilWear", "0")
+                    .put("fuel", "0"));
       }
       JsonArray tripsData = new JsonArray();
-      days.forEach((day, list) -> tripsData.add(new JsonObject().put("Searchdate", day.toString())
-          .put("tripNum", list.size()).put("dayData", list)));
-      perDevice.add(new JsonObject().put("imei", imei).put("deviceName", fleet.device(imei).orElseThrow().name())
-          .put("inTotal", new JsonObject().put("allTrips", trips.size())).put("tripsData", tripsData));
+      days.forEach(
+          (day, list) ->
+              tripsData.add(
+                  new JsonObject()
+                      .put("Searchdate", day.toString())
+                      .put("tripNum", list.size())
+                      .put("dayData", list)));
+      perDevice.add(
+          new JsonObject()
+              .put("imei", imei)
+              .put("deviceName", fleet.device(imei).orElseThrow().name())
+              .put("inTotal", new JsonObject().put("allTrips", trips.size()))
+              .put("tripsData", tripsData));
     }
     int[] page = rowPage(p, repeat);
-    return new JsonObject().put("result", (Object) null).put("data", new JsonObject()
-        .put("dataTotalRows", perDevice.size()).put("dayList", new JsonArray(slice(perDevice, page[0], page[1]))));
+    return new JsonObject()
+        .put("result", (Object) null)
+        .put(
+            "data",
+            new JsonObject()
+                .put("dataTotalRows", perDevice.size())
+                .put("dayList", new JsonArray(slice(perDevice, page[0], page[1]))));
   }
 
   private JsonObject parking(Map<String, String> p, boolean repeat) {
-    requireAll(p, "account", "imeis", "start_time", "end_time", "start_row", "page_size", "acc_type");
+    requireAll(
+        p, "account", "imeis", "start_time", "end_time", "start_row", "page_size", "acc_type");
     account(p);
     String acc = p.get("acc_type");
     if (!acc.equals("on") && !acc.equals("off")) {
@@ -155,26 +194,51 @@ final class SimMethods {
     }
     for (Stop s : slice(rows, page[0], page[1])) {
       Device d = fleet.device(s.imei()).orElseThrow();
-      out.add(new JsonObject().put("imei", s.imei()).put("deviceName", d.name()).put("mcType", d.model())
-          .put("startTime", ISO_MILLIS.format(s.startTime())).put("endTime", ISO_MILLIS.format(s.endTime()))
-          .put("durSecond", fmt(s.durationS())).put("stopSecond", fmt(s.durationS()))
-          .put("lat", s.lat()).put("lng", s.lng()).put("addr", "Simulated Rd " + (s.imei().hashCode() & 0xff))
-          .put("acc", acc.equals("on") ? "1" : "0"));
+      out.add(
+          new JsonObject()
+              .put("imei", s.imei())
+              .put("deviceName", d.name())
+              .put("mcType", d.model())
+              .put("startTime", ISO_MILLIS.format(s.startTime()))
+              .put("endTime", ISO_MILLIS.format(s.endTime()))
+              .put("durSecond", fmt(s.durationS()))
+              .put("stopSecond", fmt(s.durationS()))
+              .put("lat", s.lat())
+              .put("lng", s.lng())
+              .put("addr", "Simulated Rd " + (s.imei().hashCode() & 0xff))
+              .put("acc", acc.equals("on") ? "1" : "0"));
     }
-    return new JsonObject().put("result", (Object) null).put("data", new JsonObject()
-        .put("totalTime", fmt(total)).put("dataTotalRows", rows.size()).put("rows", out));
+    return new JsonObject()
+        .put("result", (Object) null)
+        .put(
+            "data",
+            new JsonObject()
+                .put("totalTime", fmt(total))
+                .put("dataTotalRows", rows.size())
+                .put("rows", out));
   }
 
   private JsonObject deviceList(Map<String, String> p) {
     String target = target(p);
     JsonArray result = new JsonArray();
     for (Device d : fleet.devices(target)) {
-      result.add(new JsonObject().put("imei", d.imei()).put("deviceName", d.name()).put("mcType", d.model())
-          .put("mcTypeUseScope", "automobile").put("sim", "2547" + d.imei().substring(7)).put("reMark", null)
-          .put("expiration", "2030-01-01 00:00:00").put("activationTime", "2024-01-01 00:00:00")
-          .put("vehicleName", "Truck " + d.name()).put("vehicleNumber", "K" + d.imei().substring(10))
-          .put("driverName", null).put("driverPhone", null).put("enabledFlag", 1).put("deviceGroupId", "0")
-          .put("deviceGroup", "Default group"));
+      result.add(
+          new JsonObject()
+              .put("imei", d.imei())
+              .put("deviceName", d.name())
+              .put("mcType", d.model())
+              .put("mcTypeUseScope", "automobile")
+              .put("sim", "2547" + d.imei().substring(7))
+              .put("reMark", null)
+              .put("expiration", "2030-01-01 00:00:00")
+              .put("activationTime", "2024-01-01 00:00:00")
+              .put("vehicleName", "Truck " + d.name())
+              .put("vehicleNumber", "K" + d.imei().substring(10))
+              .put("driverName", null)
+              .put("driverPhone", null)
+              .put("enabledFlag", 1)
+              .put("deviceGroupId", "0")
+              .put("deviceGroup", "Default group"));
     }
     return new JsonObject().put("result", result);
   }
@@ -183,14 +247,27 @@ final class SimMethods {
     String target = target(p);
     JsonArray result = new JsonArray();
     for (Device d : fleet.devices(target)) {
-      fleet.latest(d.imei()).ifPresent(pos -> {
-        boolean odd = odd(d.imei());
-        result.add(new JsonObject().put("imei", d.imei()).put("deviceName", d.name()).put("status", "1")
-            .put("lat", num(pos.lat(), odd)).put("lng", num(pos.lng(), odd)).put("posType", "GPS")
-            .put("gpsTime", Lenient.format(pos.gpsTime())).put("hbTime", Lenient.format(pos.gpsTime()))
-            .put("speed", fmt(pos.speedKmh())).put("accStatus", pos.accOn() ? "1" : "0")
-            .put("direction", fmt(pos.direction())).put("gpsNum", "9").put("gpsSignal", "4"));
-      });
+      fleet
+          .latest(d.imei())
+          .ifPresent(
+              pos -> {
+                boolean odd = odd(d.imei());
+                result.add(
+                    new JsonObject()
+                        .put("imei", d.imei())
+                        .put("deviceName", d.name())
+                        .put("status", "1")
+                        .put("lat", num(pos.lat(), odd))
+                        .put("lng", num(pos.lng(), odd))
+                        .put("posType", "GPS")
+                        .put("gpsTime", Lenient.format(pos.gpsTime()))
+                        .put("hbTime", Lenient.format(pos.gpsTime()))
+                        .put("speed", fmt(pos.speedKmh()))
+                        .put("accStatus", pos.accOn() ? "1" : "0")
+                        .put("direction", fmt(pos.direction()))
+                        .put("gpsNum", "9")
+                        .put("gpsSignal", "4"));
+              });
     }
     return new JsonObject().put("result", result);
   }
@@ -208,15 +285,23 @@ final class SimMethods {
     if (Duration.between(w[0], w[1]).compareTo(Duration.ofDays(7)) > 0) {
       throw new SimError("1001", "time range exceeds 7 days");
     }
-    if (w[0].isBefore(options.clock().instant().atZone(ZoneOffset.UTC).minusMonths(3).toInstant())) {
+    if (w[0].isBefore(
+        options.clock().instant().atZone(ZoneOffset.UTC).minusMonths(3).toInstant())) {
       throw new SimError("1001", "begin_time older than 3 months");
     }
     JsonArray result = new JsonArray();
     for (Position pos : fleet.positions(imei, w[0], w[1])) {
-      result.add(new JsonObject().put("lat", pos.lat()).put("lng", pos.lng())
-          .put("gpsTime", Lenient.format(pos.gpsTime())).put("direction", pos.direction())
-          .put("gpsSpeed", fmt(pos.speedKmh())).put("posType", "1").put("satellite", 9)
-          .put("accStatus", pos.accOn() ? "ON" : "OFF").put("gpsMode", 0));
+      result.add(
+          new JsonObject()
+              .put("lat", pos.lat())
+              .put("lng", pos.lng())
+              .put("gpsTime", Lenient.format(pos.gpsTime()))
+              .put("direction", pos.direction())
+              .put("gpsSpeed", fmt(pos.speedKmh()))
+              .put("posType", "1")
+              .put("satellite", 9)
+              .put("accStatus", pos.accOn() ? "ON" : "OFF")
+              .put("gpsMode", 0));
     }
     return new JsonObject().put("result", result).put("data", new JsonObject().put("mileage", 0));
   }
@@ -224,9 +309,13 @@ final class SimMethods {
   // ---- parameter helpers --------------------------------------------------------------------
 
   private JsonObject tripJson(Trip t, boolean asStrings) {
-    return new JsonObject().put("imei", t.imei()).put("startTime", Lenient.format(t.startTime()))
-        .put("endTime", Lenient.format(t.endTime())).put("startLat", num(t.startLat(), asStrings))
-        .put("startLng", num(t.startLng(), asStrings)).put("endLat", num(t.endLat(), asStrings))
+    return new JsonObject()
+        .put("imei", t.imei())
+        .put("startTime", Lenient.format(t.startTime()))
+        .put("endTime", Lenient.format(t.endTime()))
+        .put("startLat", num(t.startLat(), asStrings))
+        .put("startLng", num(t.startLng(), asStrings))
+        .put("endLat", num(t.endLat(), asStrings))
         .put("endLng", num(t.endLng(), asStrings));
   }
 
@@ -265,7 +354,8 @@ final class SimMethods {
       }
       return List.of();
     }
-    List<String> list = Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    List<String> list =
+        Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     if (list.size() > 100) {
       throw new SimError("1001", "at most 100 imeis per call, got " + list.size());
     }
@@ -297,7 +387,8 @@ final class SimMethods {
     if (text.length() != 19) {
       throw new SimError("1001", name + " must be yyyy-MM-dd HH:mm:ss");
     }
-    return Lenient.parseTime(text).orElseThrow(() -> new SimError("1001", name + " must be yyyy-MM-dd HH:mm:ss"));
+    return Lenient.parseTime(text)
+        .orElseThrow(() -> new SimError("1001", name + " must be yyyy-MM-dd HH:mm:ss"));
   }
 
   private static int intParam(Map<String, String> p, String name, int dflt, int min, int max) {

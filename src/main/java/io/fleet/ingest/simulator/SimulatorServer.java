@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One Vert.x HTTP server for the stand-ins of external systems: the Tracksolid OpenAPI at
- * POST /route/rest, plus whatever {@code extraMounts} add (the Nominatim stand-in mounts
- * GET /reverse this way). Used by --demo, the {@code simulator} command, tests and benchmarks.
+ * One Vert.x HTTP server for the stand-ins of external systems: the Tracksolid OpenAPI at POST
+ * /route/rest, plus whatever {@code extraMounts} add (the Nominatim stand-in mounts GET /reverse
+ * this way). Used by --demo, the {@code simulator} command, tests and benchmarks.
  */
 public final class SimulatorServer {
   private final HttpServer server;
@@ -27,13 +27,16 @@ public final class SimulatorServer {
     return start(vertx, options, List.of());
   }
 
-  public static Future<SimulatorServer> start(Vertx vertx, SimulatorOptions options,
-                                              List<Consumer<Router>> extraMounts) {
+  public static Future<SimulatorServer> start(
+      Vertx vertx, SimulatorOptions options, List<Consumer<Router>> extraMounts) {
     TracksolidSimulator tracksolid = new TracksolidSimulator(vertx, options);
     Router router = Router.router(vertx);
     tracksolid.mount(router);
     extraMounts.forEach(m -> m.accept(router));
-    return vertx.createHttpServer().requestHandler(router).listen(options.port(), options.host())
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(options.port(), options.host())
         .map(server -> new SimulatorServer(server, tracksolid, options.host()));
   }
 

@@ -20,15 +20,15 @@ import java.util.function.Predicate;
 /**
  * A deterministic fleet: the same seed, size, days and start give the same devices and history.
  * Each device cycles parked (acc off) → idling (acc on) → driving (one fix a minute), with an
- * ACC_ON alarm at each trip start, ACC_OFF at its end, sometimes an overspeed (6) and rarely an
- * SOS (1). Device-list churn: the last device is added half-way, the one before is removed
- * half-way and the one before that moves from the user's account to the sub-account half-way.
- * History exists for every device over the whole period regardless of churn.
+ * ACC_ON alarm at each trip start, ACC_OFF at its end, sometimes an overspeed (6) and rarely an SOS
+ * (1). Device-list churn: the last device is added half-way, the one before is removed half-way and
+ * the one before that moves from the user's account to the sub-account half-way. History exists for
+ * every device over the whole period regardless of churn.
  *
- * <p>Ground truth for tests: every query method answers what the simulator serves <em>now</em>
- * (its clock): only events already over (alarm/fix time, trip/stop end ≤ now). Windows are
- * inclusive at both ends, like the vendor's begin_time/end_time: alarms by alertTime, trips and
- * stops by startTime, positions by gpsTime. Results are ordered by time, then IMEI.
+ * <p>Ground truth for tests: every query method answers what the simulator serves <em>now</em> (its
+ * clock): only events already over (alarm/fix time, trip/stop end ≤ now). Windows are inclusive at
+ * both ends, like the vendor's begin_time/end_time: alarms by alertTime, trips and stops by
+ * startTime, positions by gpsTime. Results are ordered by time, then IMEI.
  */
 public final class SyntheticFleet {
   private final SimulatorOptions options;
@@ -68,7 +68,9 @@ public final class SyntheticFleet {
   }
 
   public List<Alarm> alarms(Collection<String> imeis, Instant from, Instant to) {
-    return filter(alarms, a -> imeis.contains(a.imei()) && within(a.alertTime(), from, to) && past(a.alertTime()));
+    return filter(
+        alarms,
+        a -> imeis.contains(a.imei()) && within(a.alertTime(), from, to) && past(a.alertTime()));
   }
 
   public List<Alarm> alarms(Instant from, Instant to) {
@@ -76,7 +78,9 @@ public final class SyntheticFleet {
   }
 
   public List<Trip> trips(Collection<String> imeis, Instant from, Instant to) {
-    return filter(trips, t -> imeis.contains(t.imei()) && within(t.startTime(), from, to) && past(t.endTime()));
+    return filter(
+        trips,
+        t -> imeis.contains(t.imei()) && within(t.startTime(), from, to) && past(t.endTime()));
   }
 
   public List<Trip> trips(Instant from, Instant to) {
@@ -85,16 +89,25 @@ public final class SyntheticFleet {
 
   /** {@code accType} "off" parking, "on" idling. */
   public List<Stop> stops(Collection<String> imeis, String accType, Instant from, Instant to) {
-    return filter(stops, s -> imeis.contains(s.imei()) && s.accType().equals(accType)
-        && within(s.startTime(), from, to) && past(s.endTime()));
+    return filter(
+        stops,
+        s ->
+            imeis.contains(s.imei())
+                && s.accType().equals(accType)
+                && within(s.startTime(), from, to)
+                && past(s.endTime()));
   }
 
   public List<Stop> stops(String accType, Instant from, Instant to) {
-    return filter(stops, s -> s.accType().equals(accType) && within(s.startTime(), from, to) && past(s.endTime()));
+    return filter(
+        stops,
+        s -> s.accType().equals(accType) && within(s.startTime(), from, to) && past(s.endTime()));
   }
 
   public List<Position> positions(String imei, Instant from, Instant to) {
-    return filter(positions, p -> p.imei().equals(imei) && within(p.gpsTime(), from, to) && past(p.gpsTime()));
+    return filter(
+        positions,
+        p -> p.imei().equals(imei) && within(p.gpsTime(), from, to) && past(p.gpsTime()));
   }
 
   /** The device's latest fix at or before now, as the location list shows it. */
@@ -134,13 +147,23 @@ public final class SyntheticFleet {
       Instant added = n >= 2 && i == n - 1 ? mid : start.minus(Duration.ofDays(365));
       Instant removed = n >= 3 && i == n - 2 ? mid : null;
       boolean moves = n >= 4 && i == n - 3;
-      devices.add(new Device(imei, "SIM-" + (i + 1), i % 2 == 0 ? "GT06N" : "JC400", target, added, removed,
-          moves ? (target.equals(main) ? sub : main) : null, moves ? mid : null));
+      devices.add(
+          new Device(
+              imei,
+              "SIM-" + (i + 1),
+              i % 2 == 0 ? "GT06N" : "JC400",
+              target,
+              added,
+              removed,
+              moves ? (target.equals(main) ? sub : main) : null,
+              moves ? mid : null));
       generateHistory(imei, i, start, end);
     }
     Comparator<Instant> time = Comparator.naturalOrder();
-    alarms.sort(Comparator.comparing(Alarm::alertTime, time).thenComparing(Alarm::imei)
-        .thenComparing(Alarm::alertTypeId));
+    alarms.sort(
+        Comparator.comparing(Alarm::alertTime, time)
+            .thenComparing(Alarm::imei)
+            .thenComparing(Alarm::alertTypeId));
     trips.sort(Comparator.comparing(Trip::startTime, time).thenComparing(Trip::imei));
     stops.sort(Comparator.comparing(Stop::startTime, time).thenComparing(Stop::imei));
     positions.sort(Comparator.comparing(Position::gpsTime, time).thenComparing(Position::imei));
@@ -186,8 +209,19 @@ public final class SyntheticFleet {
       }
       addAlarm(alarmKeys, new Alarm(imei, "ACC_OFF", "ACC Off", tripEnd, lat, lng, 0));
       double distanceM = Math.round(speed * driveS / 3.6);
-      trips.add(new Trip(imei, idleEnd, tripEnd, startLat, startLng, lat, lng, distanceM, driveS,
-          Math.round(speed * 10) / 10.0, maxSpeed));
+      trips.add(
+          new Trip(
+              imei,
+              idleEnd,
+              tripEnd,
+              startLat,
+              startLng,
+              lat,
+              lng,
+              distanceM,
+              driveS,
+              Math.round(speed * 10) / 10.0,
+              maxSpeed));
       t = tripEnd;
     }
   }

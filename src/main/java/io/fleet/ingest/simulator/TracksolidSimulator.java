@@ -25,14 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The Tracksolid OpenAPI at POST /route/rest, emulated from the reference: common parameters and
  * the MD5 signature are checked (v=0.9 skips the signature, as the vendor's test mode), tokens
- * expire on the simulator's clock, and the business methods come from {@link SimMethods}.
- * Tests read {@link #calls(String)}, {@link #maxConcurrency(String)} and {@link #fleet()}, and
- * steer it with {@link #faults()} and {@link #invalidateTokens()}.
+ * expire on the simulator's clock, and the business methods come from {@link SimMethods}. Tests
+ * read {@link #calls(String)}, {@link #maxConcurrency(String)} and {@link #fleet()}, and steer it
+ * with {@link #faults()} and {@link #invalidateTokens()}.
  *
  * <p>Codes: 1007 for a non-POST, 1001 for a missing/invalid common parameter, unknown app_key,
  * timestamp outside ±10 minutes or a bad signature (message "Illegal sign"), 1004 for a missing,
- * unknown, expired or invalidated token, 1002 for a wrong password or an account outside the
- * user's tree.
+ * unknown, expired or invalidated token, 1002 for a wrong password or an account outside the user's
+ * tree.
  */
 public final class TracksolidSimulator {
   public static final String PATH = "/route/rest";
@@ -103,7 +103,10 @@ public final class TracksolidSimulator {
     return m == null ? 0 : m.get();
   }
 
-  /** Requests for {@code method} received and not yet answered (a delayed answer counts until it is sent). */
+  /**
+   * Requests for {@code method} received and not yet answered (a delayed answer counts until it is
+   * sent).
+   */
   public int inflight(String method) {
     AtomicInteger n = inflightByMethod.get(method);
     return n == null ? 0 : n.get();
@@ -122,31 +125,39 @@ public final class TracksolidSimulator {
     String method = p.getOrDefault("method", "");
     String appKey = p.getOrDefault("app_key", "");
     calls.computeIfAbsent(method, m -> new AtomicLong()).incrementAndGet();
-    arrivals.computeIfAbsent(method, m -> new CopyOnWriteArrayList<>()).add(options.clock().instant());
+    arrivals
+        .computeIfAbsent(method, m -> new CopyOnWriteArrayList<>())
+        .add(options.clock().instant());
     int now = inflight.computeIfAbsent(appKey, k -> new AtomicInteger()).incrementAndGet();
     maxInflight.computeIfAbsent(appKey, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
     inflightByMethod.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
     Optional<Fault> fault = faults.next(method);
     if (fault.isPresent() && fault.get().kind() == Fault.Kind.DELAY) {
-      vertx.setTimer(Math.max(1, fault.get().duration().toMillis()), id -> answer(ctx, p, method, appKey,
-          Optional.empty()));
+      vertx.setTimer(
+          Math.max(1, fault.get().duration().toMillis()),
+          id -> answer(ctx, p, method, appKey, Optional.empty()));
     } else {
       answer(ctx, p, method, appKey, fault);
     }
   }
 
-  private void answer(RoutingContext ctx, Map<String, String> p, String method, String appKey,
-                      Optional<Fault> fault) {
+  private void answer(
+      RoutingContext ctx,
+      Map<String, String> p,
+      String method,
+      String appKey,
+      Optional<Fault> fault) {
     int status = 200;
     String retryAfter = null;
     String body;
     if (fault.isPresent() && fault.get().kind() == Fault.Kind.HTTP_STATUS) {
       status = fault.get().status();
       if (!fault.get().duration().isZero()) {
-        retryAfter = Fault.HTTP_DATE.equals(fault.get().code())
-            ? DateTimeFormatter.RFC_1123_DATE_TIME.format(options.clock().instant().plus(fault.get().duration())
-                .atOffset(ZoneOffset.UTC))
-            : Long.toString(fault.get().duration().toSeconds());
+        retryAfter =
+            Fault.HTTP_DATE.equals(fault.get().code())
+                ? DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    options.clock().instant().plus(fault.get().duration()).atOffset(ZoneOffset.UTC))
+                : Long.toString(fault.get().duration().toSeconds());
       }
       body = "<html><body>" + status + "</body></html>";
     } else if (fault.isPresent() && fault.get().kind() == Fault.Kind.MALFORMED_JSON) {
@@ -161,14 +172,18 @@ public final class TracksolidSimulator {
     }
     inflight.get(appKey).decrementAndGet();
     inflightByMethod.get(method).decrementAndGet();
-    var response = ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json;charset=UTF-8");
+    var response =
+        ctx.response()
+            .setStatusCode(status)
+            .putHeader("Content-Type", "application/json;charset=UTF-8");
     if (retryAfter != null) {
       response.putHeader("Retry-After", retryAfter);
     }
     response.end(body);
   }
 
-  private JsonObject process(RoutingContext ctx, Map<String, String> p, String method, Optional<Fault> fault) {
+  private JsonObject process(
+      RoutingContext ctx, Map<String, String> p, String method, Optional<Fault> fault) {
     try {
       if (ctx.request().method() != io.vertx.core.http.HttpMethod.POST) {
         throw new SimError("1007", "request method must be POST");
@@ -195,16 +210,19 @@ public final class TracksolidSimulator {
 
   private void checkCommon(Map<String, String> p) {
     for (String name : new String[] {"method", "timestamp", "app_key", "sign_method", "sign"}) {
-      if (p.getOrDefault(name, "").isEmpty() && !(name.equals("sign") && "0.9".equals(p.get("v")))) {
+      if (p.getOrDefault(name, "").isEmpty()
+          && !(name.equals("sign") && "0.9".equals(p.get("v")))) {
         throw new SimError("1001", "missing parameter " + name);
       }
     }
     if (!p.get("app_key").equals(options.appKey())) {
       throw new SimError("1001", "app_key invalid");
     }
-    Instant ts = Lenient.parseTime(p.get("timestamp"))
-        .orElseThrow(() -> new SimError("1001", "timestamp must be yyyy-MM-dd HH:mm:ss"));
-    if (Duration.between(ts, options.clock().instant()).abs().compareTo(Duration.ofMinutes(10)) > 0) {
+    Instant ts =
+        Lenient.parseTime(p.get("timestamp"))
+            .orElseThrow(() -> new SimError("1001", "timestamp must be yyyy-MM-dd HH:mm:ss"));
+    if (Duration.between(ts, options.clock().instant()).abs().compareTo(Duration.ofMinutes(10))
+        > 0) {
       throw new SimError("1001", "timestamp differs from server time by more than 10 minutes");
     }
     if (!"0.9".equals(p.get("v"))) {
@@ -217,7 +235,8 @@ public final class TracksolidSimulator {
 
   private JsonObject login(Map<String, String> p) {
     if (!options.userId().equals(p.get("user_id"))
-        || !Signer.md5Hex(options.password()).equals(p.getOrDefault("user_pwd_md5", "").toLowerCase(Locale.ROOT))) {
+        || !Signer.md5Hex(options.password())
+            .equals(p.getOrDefault("user_pwd_md5", "").toLowerCase(Locale.ROOT))) {
       throw new SimError("1002", "user or password wrong");
     }
     long asked;
@@ -230,25 +249,42 @@ public final class TracksolidSimulator {
       throw new SimError("1001", "expires_in must be 60-7200");
     }
     long lifetime = Math.min(asked, options.tokenLifetime().toSeconds());
-    String token = Signer.md5Hex(options.seed() + ":" + tokenSeq.incrementAndGet() + ":" + System.nanoTime());
+    String token =
+        Signer.md5Hex(options.seed() + ":" + tokenSeq.incrementAndGet() + ":" + System.nanoTime());
     Instant now = options.clock().instant();
     tokens.put(token, now.plusSeconds(lifetime));
-    return envelope("0", "success", new JsonObject().put("result", new JsonObject().put("appKey", options.appKey())
-        .put("account", options.userId()).put("accessToken", token).put("expiresIn", Long.toString(lifetime))
-        .put("refreshToken", token).put("time", Lenient.format(now))));
+    return envelope(
+        "0",
+        "success",
+        new JsonObject()
+            .put(
+                "result",
+                new JsonObject()
+                    .put("appKey", options.appKey())
+                    .put("account", options.userId())
+                    .put("accessToken", token)
+                    .put("expiresIn", Long.toString(lifetime))
+                    .put("refreshToken", token)
+                    .put("time", Lenient.format(now))));
   }
 
   /** Copies of the first item with times in 2019 and 2099, for result arrays and data.rows. */
   private static void addGarbage(JsonObject fields) {
-    JsonArray list = fields.getValue("result") instanceof JsonArray r ? r
-        : fields.getValue("data") instanceof JsonObject d && d.getValue("rows") instanceof JsonArray rows ? rows : null;
+    JsonArray list =
+        fields.getValue("result") instanceof JsonArray r
+            ? r
+            : fields.getValue("data") instanceof JsonObject d
+                    && d.getValue("rows") instanceof JsonArray rows
+                ? rows
+                : null;
     if (list == null || list.isEmpty()) {
       return;
     }
     JsonObject template = list.getJsonObject(0);
     for (String when : new String[] {"2019-03-14 14:02:03", "2099-01-01 00:00:00"}) {
       JsonObject copy = template.copy();
-      for (String field : new String[] {"alertTime", "startTime", "endTime", "gpsTime", "positioningTime"}) {
+      for (String field :
+          new String[] {"alertTime", "startTime", "endTime", "gpsTime", "positioningTime"}) {
         if (copy.containsKey(field)) {
           copy.put(field, when);
         }
@@ -258,7 +294,8 @@ public final class TracksolidSimulator {
   }
 
   private static JsonObject envelope(String code, String message, JsonObject fields) {
-    JsonObject env = new JsonObject().put("code", code.equals("0") ? (Object) 0 : code).put("message", message);
+    JsonObject env =
+        new JsonObject().put("code", code.equals("0") ? (Object) 0 : code).put("message", message);
     if (!fields.containsKey("result")) {
       env.putNull("result");
     }

@@ -15,7 +15,8 @@ import java.util.Comparator;
  * <p>Pass a SqlConnection inside your transaction (or a Pool for a standalone statement).
  */
 public final class AlarmWriter {
-  private static final String UPSERT = """
+  private static final String UPSERT =
+      """
       INSERT INTO tracksolid.alarms AS a
         (imei, alarm_type, alarm_time, alarm_name, device_name, account, lat, lng, speed_kmh, position_time,
          geofence_id, address, raw, first_source, seen_by_poll, seen_by_push)
@@ -36,7 +37,9 @@ public final class AlarmWriter {
         position_time = COALESCE(a.position_time, EXCLUDED.position_time),
         geofence_id   = COALESCE(a.geofence_id, EXCLUDED.geofence_id),
         -- The point only ever goes from unknown to known; then the address backfill looks again.
-        """ + AddressReset.onConflictSet(AddressReset.ALARMS, "a", AddressReset.Update.FILL) + """
+        """
+          + AddressReset.onConflictSet(AddressReset.ALARMS, "a", AddressReset.Update.FILL)
+          + """
         raw           = COALESCE(a.raw, EXCLUDED.raw),
         seen_by_poll  = a.seen_by_poll OR EXCLUDED.seen_by_poll,
         seen_by_push  = a.seen_by_push OR EXCLUDED.seen_by_push,
@@ -56,23 +59,41 @@ public final class AlarmWriter {
       RETURNING (xmax = 0) AS inserted
       """;
 
-  private static final Comparator<AlarmRecord> KEY_ORDER = Comparator.comparing(AlarmRecord::imei)
-      .thenComparing(AlarmRecord::alarmType)
-      .thenComparing((AlarmRecord r) -> r.alarmTime().truncatedTo(ChronoUnit.MICROS));
+  private static final Comparator<AlarmRecord> KEY_ORDER =
+      Comparator.comparing(AlarmRecord::imei)
+          .thenComparing(AlarmRecord::alarmType)
+          .thenComparing((AlarmRecord r) -> r.alarmTime().truncatedTo(ChronoUnit.MICROS));
 
-  private static final Columns<AlarmRecord> COLUMNS = Columns.<AlarmRecord>of()
-      .text(AlarmRecord::imei).text(AlarmRecord::alarmType).time(AlarmRecord::alarmTime).text(AlarmRecord::alarmName)
-      .text(AlarmRecord::deviceName).text(AlarmRecord::account).float8(AlarmRecord::lat).float8(AlarmRecord::lng)
-      .float8(AlarmRecord::speedKmh).time(AlarmRecord::positionTime).text(AlarmRecord::geofenceId)
-      .text(AlarmRecord::address).jsonb(AlarmRecord::raw);
+  private static final Columns<AlarmRecord> COLUMNS =
+      Columns.<AlarmRecord>of()
+          .text(AlarmRecord::imei)
+          .text(AlarmRecord::alarmType)
+          .time(AlarmRecord::alarmTime)
+          .text(AlarmRecord::alarmName)
+          .text(AlarmRecord::deviceName)
+          .text(AlarmRecord::account)
+          .float8(AlarmRecord::lat)
+          .float8(AlarmRecord::lng)
+          .float8(AlarmRecord::speedKmh)
+          .time(AlarmRecord::positionTime)
+          .text(AlarmRecord::geofenceId)
+          .text(AlarmRecord::address)
+          .jsonb(AlarmRecord::raw);
 
   /**
-   * Writes the batch; an empty batch makes no round trip. Repeats of one key within the batch
-   * keep the first and count the rest as unchanged (PostgreSQL refuses to upsert one row twice
-   * in a statement).
+   * Writes the batch; an empty batch makes no round trip. Repeats of one key within the batch keep
+   * the first and count the rest as unchanged (PostgreSQL refuses to upsert one row twice in a
+   * statement).
    */
-  public Future<WriteResult> write(SqlClient client, Collection<AlarmRecord> alarms, Source source) {
-    return COLUMNS.upsert(client, UPSERT, Sql.unique(alarms, KEY_ORDER, false), alarms.size(), source.column(),
-        source == Source.POLL, source == Source.PUSH);
+  public Future<WriteResult> write(
+      SqlClient client, Collection<AlarmRecord> alarms, Source source) {
+    return COLUMNS.upsert(
+        client,
+        UPSERT,
+        Sql.unique(alarms, KEY_ORDER, false),
+        alarms.size(),
+        source.column(),
+        source == Source.POLL,
+        source == Source.PUSH);
   }
 }

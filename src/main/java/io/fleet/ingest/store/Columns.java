@@ -15,8 +15,7 @@ import java.util.function.Function;
  * in UTC and JSON through {@link Sql#jsonb}, whatever the table.
  */
 final class Columns<T> {
-  private record Column<T>(Class<?> type, Function<T, ?> value) {
-  }
+  private record Column<T>(Class<?> type, Function<T, ?> value) {}
 
   private final List<Column<T>> columns = new ArrayList<>();
 
@@ -49,7 +48,10 @@ final class Columns<T> {
     return this;
   }
 
-  /** JSON kept whole (a NULL stays NULL); bind as {@code $n::text[]} and cast each with {@code ::jsonb}. */
+  /**
+   * JSON kept whole (a NULL stays NULL); bind as {@code $n::text[]} and cast each with {@code
+   * ::jsonb}.
+   */
   Columns<T> jsonb(Function<T, ?> f) {
     columns.add(new Column<>(String.class, f.andThen(v -> v == null ? null : Sql.jsonb(v))));
     return this;
@@ -69,11 +71,12 @@ final class Columns<T> {
   }
 
   /**
-   * Runs {@code sql}, an upsert ending in {@code RETURNING (xmax = 0) AS inserted}, over {@code rows}
-   * (one per key, see {@link Sql#unique}) with {@code scalars} bound after the arrays. {@code asked}
-   * is the batch size before repeats were dropped; an empty batch makes no round trip.
+   * Runs {@code sql}, an upsert ending in {@code RETURNING (xmax = 0) AS inserted}, over {@code
+   * rows} (one per key, see {@link Sql#unique}) with {@code scalars} bound after the arrays. {@code
+   * asked} is the batch size before repeats were dropped; an empty batch makes no round trip.
    */
-  Future<WriteResult> upsert(SqlClient client, String sql, List<T> rows, int asked, Object... scalars) {
+  Future<WriteResult> upsert(
+      SqlClient client, String sql, List<T> rows, int asked, Object... scalars) {
     if (rows.isEmpty()) {
       return Future.succeededFuture(new WriteResult(0, 0, asked));
     }

@@ -11,11 +11,12 @@ import java.util.Set;
 
 /**
  * Upserts devices on imei and, only when the caller vouches that every target listed cleanly,
- * disables the account's devices absent from all lists. A returning device is re-enabled by
- * its upsert.
+ * disables the account's devices absent from all lists. A returning device is re-enabled by its
+ * upsert.
  */
 public final class DeviceWriter {
-  private static final String UPSERT = """
+  private static final String UPSERT =
+      """
       INSERT INTO tracksolid.devices AS d (imei, account, device_name, model, sim, vehicle_name, vehicle_number,
         driver_name, driver_phone, device_group_id, device_group, expiration, activation_time, vendor_enabled,
         active, disabled_at, first_seen_at, last_seen_at, updated_at, raw)
@@ -44,47 +45,72 @@ public final class DeviceWriter {
              EXCLUDED.device_group, EXCLUDED.expiration, EXCLUDED.activation_time, EXCLUDED.vendor_enabled,
              true, EXCLUDED.raw)
       RETURNING (xmax = 0) AS inserted""";
-  // last_seen_at only moves for rows that really changed above; a cheap touch keeps it honest for the rest.
-  private static final String TOUCH = """
+  // last_seen_at only moves for rows that really changed above; a cheap touch keeps it honest for
+  // the rest.
+  private static final String TOUCH =
+      """
       UPDATE tracksolid.devices SET last_seen_at = $2 WHERE imei = ANY($1) AND last_seen_at < $2""";
-  private static final String ACTIVE_COUNT = "SELECT count(*) FROM tracksolid.devices WHERE account = $1 AND active";
-  private static final String DISABLE = """
+  private static final String ACTIVE_COUNT =
+      "SELECT count(*) FROM tracksolid.devices WHERE account = $1 AND active";
+  private static final String DISABLE =
+      """
       UPDATE tracksolid.devices SET active = false, disabled_at = $3, updated_at = $3
       WHERE account = $1 AND active AND NOT (imei = ANY($2))
       RETURNING imei""";
 
-  private static final Columns<DeviceRecord> COLUMNS = Columns.<DeviceRecord>of()
-      .text(DeviceRecord::imei).text(DeviceRecord::account).text(DeviceRecord::deviceName).text(DeviceRecord::model)
-      .text(DeviceRecord::sim).text(DeviceRecord::vehicleName).text(DeviceRecord::vehicleNumber)
-      .text(DeviceRecord::driverName).text(DeviceRecord::driverPhone).text(DeviceRecord::deviceGroupId)
-      .text(DeviceRecord::deviceGroup).time(DeviceRecord::expiration).time(DeviceRecord::activationTime)
-      .bool(DeviceRecord::vendorEnabled).jsonb(DeviceRecord::raw);
+  private static final Columns<DeviceRecord> COLUMNS =
+      Columns.<DeviceRecord>of()
+          .text(DeviceRecord::imei)
+          .text(DeviceRecord::account)
+          .text(DeviceRecord::deviceName)
+          .text(DeviceRecord::model)
+          .text(DeviceRecord::sim)
+          .text(DeviceRecord::vehicleName)
+          .text(DeviceRecord::vehicleNumber)
+          .text(DeviceRecord::driverName)
+          .text(DeviceRecord::driverPhone)
+          .text(DeviceRecord::deviceGroupId)
+          .text(DeviceRecord::deviceGroup)
+          .time(DeviceRecord::expiration)
+          .time(DeviceRecord::activationTime)
+          .bool(DeviceRecord::vendorEnabled)
+          .jsonb(DeviceRecord::raw);
 
-  /** Upserts the batch in one statement, then touches last_seen_at of the rows that did not change. */
-  public Future<WriteResult> write(SqlClient client, Collection<DeviceRecord> devices, Instant now) {
+  /**
+   * Upserts the batch in one statement, then touches last_seen_at of the rows that did not change.
+   */
+  public Future<WriteResult> write(
+      SqlClient client, Collection<DeviceRecord> devices, Instant now) {
     List<DeviceRecord> rows = Sql.unique(devices, Comparator.comparing(DeviceRecord::imei), true);
     if (rows.isEmpty()) {
       return Future.succeededFuture(WriteResult.NONE);
     }
     String[] imeis = rows.stream().map(d -> Sql.text(d.imei())).toArray(String[]::new);
-    return COLUMNS.upsert(client, UPSERT, rows, devices.size(), Sql.utc(now))
+    return COLUMNS
+        .upsert(client, UPSERT, rows, devices.size(), Sql.utc(now))
         .compose(c -> client.preparedQuery(TOUCH).execute(Tuple.of(imeis, Sql.utc(now))).map(c));
   }
 
-  /** How many of the account's devices are active and not in {@code seen}, without changing them. */
+  /**
+   * How many of the account's devices are active and not in {@code seen}, without changing them.
+   */
   public Future<Long> activeCount(SqlClient conn, String account) {
-    return conn.preparedQuery(ACTIVE_COUNT).execute(Tuple.of(account))
+    return conn.preparedQuery(ACTIVE_COUNT)
+        .execute(Tuple.of(account))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** Disables the account's active devices not in {@code seen}; returns the IMEIs disabled. */
-  public Future<List<String>> disableAbsent(SqlClient conn, String account, Set<String> seen, Instant now) {
+  public Future<List<String>> disableAbsent(
+      SqlClient conn, String account, Set<String> seen, Instant now) {
     return conn.preparedQuery(DISABLE)
-        .execute(Tuple.of(account, seen.stream().map(Sql::text).toArray(String[]::new), Sql.utc(now)))
-        .map(rows -> {
-          List<String> out = new java.util.ArrayList<>();
-          rows.forEach(r -> out.add(r.getString(0)));
-          return out;
-        });
+        .execute(
+            Tuple.of(account, seen.stream().map(Sql::text).toArray(String[]::new), Sql.utc(now)))
+        .map(
+            rows -> {
+              List<String> out = new java.util.ArrayList<>();
+              rows.forEach(r -> out.add(r.getString(0)));
+              return out;
+            });
   }
 }

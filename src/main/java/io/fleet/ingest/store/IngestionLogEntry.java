@@ -3,9 +3,7 @@ package io.fleet.ingest.store;
 import java.time.Instant;
 import java.util.Objects;
 
-/**
- * One row of tracksolid.ingestion_log: a poll, a push request, a backfill slice or a job.
- */
+/** One row of tracksolid.ingestion_log: a poll, a push request, a backfill slice or a job. */
 public record IngestionLogEntry(
     String stream,
     String account,

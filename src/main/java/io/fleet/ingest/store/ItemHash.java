@@ -14,8 +14,7 @@ import java.util.TreeMap;
  * twice, or replayed from the spool, hashes the same whatever order its keys arrived in.
  */
 public final class ItemHash {
-  private ItemHash() {
-  }
+  private ItemHash() {}
 
   public static String of(Object item) {
     return sha256(canonical(item));

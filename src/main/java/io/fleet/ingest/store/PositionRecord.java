@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * One fix for tracksolid.position_history, keyed on (imei, gpsTime). A polled fix arrives as the
- * vendor sent it: one without its key or with impossible coordinates is refused by the run's
- * guard before it reaches {@link PositionWriter}.
+ * vendor sent it: one without its key or with impossible coordinates is refused by the run's guard
+ * before it reaches {@link PositionWriter}.
  */
 public record PositionRecord(
     String imei,

@@ -7,11 +7,12 @@ import java.util.Collection;
 import java.util.Comparator;
 
 /**
- * Upserts fixes into tracksolid.position_history on (imei, gps_time) in ONE round trip per batch.
- * A fix seen again only fills columns still NULL; the first source and coordinates stay.
+ * Upserts fixes into tracksolid.position_history on (imei, gps_time) in ONE round trip per batch. A
+ * fix seen again only fills columns still NULL; the first source and coordinates stay.
  */
 public final class PositionWriter {
-  private static final String UPSERT = """
+  private static final String UPSERT =
+      """
       INSERT INTO tracksolid.position_history AS p
         (imei, gps_time, lat, lng, speed_kmh, direction, pos_type, acc, satellites, source, raw)
       SELECT u.imei, u.gps_time, u.lat, u.lng, u.speed_kmh, u.direction, u.pos_type, u.acc, u.satellites,
@@ -35,17 +36,27 @@ public final class PositionWriter {
       RETURNING (xmax = 0) AS inserted
       """;
 
-  private static final Comparator<PositionRecord> KEY_ORDER = Comparator.comparing(PositionRecord::imei)
-      .thenComparing((PositionRecord r) -> r.gpsTime().truncatedTo(ChronoUnit.MICROS));
+  private static final Comparator<PositionRecord> KEY_ORDER =
+      Comparator.comparing(PositionRecord::imei)
+          .thenComparing((PositionRecord r) -> r.gpsTime().truncatedTo(ChronoUnit.MICROS));
 
-  private static final Columns<PositionRecord> COLUMNS = Columns.<PositionRecord>of()
-      .text(PositionRecord::imei).time(PositionRecord::gpsTime).float8(PositionRecord::lat)
-      .float8(PositionRecord::lng).float8(PositionRecord::speedKmh).int4(PositionRecord::direction)
-      .text(PositionRecord::posType).bool(PositionRecord::acc).int4(PositionRecord::satellites)
-      .text(r -> r.source().column()).jsonb(PositionRecord::raw);
+  private static final Columns<PositionRecord> COLUMNS =
+      Columns.<PositionRecord>of()
+          .text(PositionRecord::imei)
+          .time(PositionRecord::gpsTime)
+          .float8(PositionRecord::lat)
+          .float8(PositionRecord::lng)
+          .float8(PositionRecord::speedKmh)
+          .int4(PositionRecord::direction)
+          .text(PositionRecord::posType)
+          .bool(PositionRecord::acc)
+          .int4(PositionRecord::satellites)
+          .text(r -> r.source().column())
+          .jsonb(PositionRecord::raw);
 
   /** Writes the batch; an empty batch makes no round trip. Repeats of a key keep the first. */
   public Future<WriteResult> write(SqlClient client, Collection<PositionRecord> positions) {
-    return COLUMNS.upsert(client, UPSERT, Sql.unique(positions, KEY_ORDER, false), positions.size());
+    return COLUMNS.upsert(
+        client, UPSERT, Sql.unique(positions, KEY_ORDER, false), positions.size());
   }
 }

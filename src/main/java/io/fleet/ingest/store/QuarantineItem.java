@@ -6,7 +6,8 @@ import java.util.Objects;
  * An item a guard refused. {@code item} is the vendor item as received (a JsonObject, or any JSON
  * value); its hash makes a re-delivered or replayed item land once per (stream, reason).
  */
-public record QuarantineItem(String stream, String reason, String detail, String imei, Object item) {
+public record QuarantineItem(
+    String stream, String reason, String detail, String imei, Object item) {
 
   public QuarantineItem {
     Objects.requireNonNull(stream, "stream");

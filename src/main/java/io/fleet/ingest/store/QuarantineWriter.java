@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * after the commit, and a rolled-back batch never shows there.
  */
 public final class QuarantineWriter {
-  private static final String INSERT = """
+  private static final String INSERT =
+      """
       INSERT INTO tracksolid.quarantine (stream, reason, detail, imei, item, item_hash)
       SELECT u.stream, u.reason, u.detail, u.imei, u.item::jsonb, u.item_hash
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
@@ -40,31 +41,46 @@ public final class QuarantineWriter {
     }
   }
 
-  private record Hashed(String hash, QuarantineItem item) {
-  }
+  private record Hashed(String hash, QuarantineItem item) {}
 
-  private static final Columns<Hashed> COLUMNS = Columns.<Hashed>of().text(h -> h.item().stream())
-      .text(h -> h.item().reason()).text(h -> Sql.detail(h.item().detail())).text(h -> h.item().imei())
-      // Any JSON value, a JSON null included (stored as jsonb 'null', never as SQL NULL).
-      .text(h -> Sql.jsonb(h.item().item())).text(Hashed::hash);
+  private static final Columns<Hashed> COLUMNS =
+      Columns.<Hashed>of()
+          .text(h -> h.item().stream())
+          .text(h -> h.item().reason())
+          .text(h -> Sql.detail(h.item().detail()))
+          .text(h -> h.item().imei())
+          // Any JSON value, a JSON null included (stored as jsonb 'null', never as SQL NULL).
+          .text(h -> Sql.jsonb(h.item().item()))
+          .text(Hashed::hash);
 
   public Future<Result> write(SqlClient client, Collection<QuarantineItem> items) {
     if (items.isEmpty()) {
       return Future.succeededFuture(Result.NONE);
     }
-    // Sorted by key, so two batches that share keys lock them in the same order and cannot deadlock.
-    List<Hashed> sorted = items.stream().map(q -> new Hashed(q.itemHash(), q))
-        .sorted(Comparator.comparing((Hashed h) -> h.item().stream()).thenComparing(h -> h.item().reason())
-            .thenComparing(Hashed::hash)).toList();
+    // Sorted by key, so two batches that share keys lock them in the same order and cannot
+    // deadlock.
+    List<Hashed> sorted =
+        items.stream()
+            .map(q -> new Hashed(q.itemHash(), q))
+            .sorted(
+                Comparator.comparing((Hashed h) -> h.item().stream())
+                    .thenComparing(h -> h.item().reason())
+                    .thenComparing(Hashed::hash))
+            .toList();
     int n = sorted.size();
-    return client.preparedQuery(INSERT).execute(COLUMNS.bind(sorted)).map(rows -> {
-      Map<List<String>, Integer> byKey = new TreeMap<>((a, b) -> String.join("\0", a).compareTo(String.join("\0", b)));
-      int inserted = 0;
-      for (Row row : rows) {
-        byKey.merge(List.of(row.getString(0), row.getString(1)), 1, Integer::sum);
-        inserted++;
-      }
-      return new Result(inserted, n - inserted, Map.copyOf(byKey));
-    });
+    return client
+        .preparedQuery(INSERT)
+        .execute(COLUMNS.bind(sorted))
+        .map(
+            rows -> {
+              Map<List<String>, Integer> byKey =
+                  new TreeMap<>((a, b) -> String.join("\0", a).compareTo(String.join("\0", b)));
+              int inserted = 0;
+              for (Row row : rows) {
+                byKey.merge(List.of(row.getString(0), row.getString(1)), 1, Integer::sum);
+                inserted++;
+              }
+              return new Result(inserted, n - inserted, Map.copyOf(byKey));
+            });
   }
 }

@@ -1,8 +1,15 @@
 package io.fleet.ingest.store;
 
-/** What started a run; stored in ingestion_log.run_kind, which the SQL health functions and reports read. */
+/**
+ * What started a run; stored in ingestion_log.run_kind, which the SQL health functions and reports
+ * read.
+ */
 public enum RunKind {
-  SCHEDULED("scheduled"), BACKFILL("backfill"), PUSH("push"), JOB("job"), MANUAL("manual");
+  SCHEDULED("scheduled"),
+  BACKFILL("backfill"),
+  PUSH("push"),
+  JOB("job"),
+  MANUAL("manual");
 
   private final String column;
 

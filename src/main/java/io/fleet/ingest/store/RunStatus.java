@@ -5,7 +5,9 @@ package io.fleet.ingest.store;
  * health functions read. A skipped run (nothing to ask yet) writes no row.
  */
 public enum RunStatus {
-  OK("ok"), ERROR("error"), SKIPPED("skipped");
+  OK("ok"),
+  ERROR("error"),
+  SKIPPED("skipped");
 
   private final String column;
 

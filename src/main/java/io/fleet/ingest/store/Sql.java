@@ -18,15 +18,15 @@ public final class Sql {
   // An escaped NUL that is not itself an escaped backslash followed by "u0000".
   private static final Pattern NUL_ESCAPE = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
 
-  private Sql() {
-  }
+  private Sql() {}
 
   /** Longest quarantine detail stored: it describes the problem; the item itself is kept whole. */
   static final int MAX_DETAIL = 500;
 
   /**
    * Text for a text column: PostgreSQL refuses NUL in text (SQLSTATE 22021), which would roll back
-   * the whole batch over one odd byte, so it is dropped. Every writer binds its strings through here.
+   * the whole batch over one odd byte, so it is dropped. Every writer binds its strings through
+   * here.
    */
   static String text(String value) {
     return value == null || value.indexOf('\0') < 0 ? value : value.replace("\0", "");
@@ -46,7 +46,9 @@ public final class Sql {
     return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
 
-  /** JSON text jsonb accepts: PostgreSQL refuses an escaped NUL inside jsonb, so it becomes U+FFFD. */
+  /**
+   * JSON text jsonb accepts: PostgreSQL refuses an escaped NUL inside jsonb, so it becomes U+FFFD.
+   */
   static String jsonb(Object value) {
     String json = Json.encode(value);
     return json.contains("\\u0000") ? NUL_ESCAPE.matcher(json).replaceAll("$1\\\\ufffd") : json;
@@ -68,8 +70,8 @@ public final class Sql {
 
   /**
    * One row per key, sorted by key: PostgreSQL refuses to upsert one row twice in a statement, and
-   * two batches that share keys then lock them in the same order and cannot deadlock.
-   * {@code lastWins} keeps the later of two repeats (a vendor page listing a row twice), else the first.
+   * two batches that share keys then lock them in the same order and cannot deadlock. {@code
+   * lastWins} keeps the later of two repeats (a vendor page listing a row twice), else the first.
    */
   static <T> List<T> unique(Collection<T> rows, Comparator<? super T> keyOrder, boolean lastWins) {
     Map<T, T> unique = new TreeMap<>(keyOrder);
@@ -84,8 +86,8 @@ public final class Sql {
   }
 
   /**
-   * What an upsert ending in {@code RETURNING (xmax = 0) AS inserted} did to a batch of {@code asked}
-   * rows: the rest (not rewritten, or repeats dropped by {@link #unique}) are unchanged.
+   * What an upsert ending in {@code RETURNING (xmax = 0) AS inserted} did to a batch of {@code
+   * asked} rows: the rest (not rewritten, or repeats dropped by {@link #unique}) are unchanged.
    */
   static WriteResult counted(RowSet<Row> rows, int asked) {
     int[] iu = insertedUpdated(rows);

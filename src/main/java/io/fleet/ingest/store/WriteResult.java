@@ -10,12 +10,14 @@ public record WriteResult(int inserted, int updated, int unchanged) {
 
   public WriteResult {
     if (inserted < 0 || updated < 0 || unchanged < 0) {
-      throw new IllegalArgumentException("counts are never negative: " + inserted + "/" + updated + "/" + unchanged);
+      throw new IllegalArgumentException(
+          "counts are never negative: " + inserted + "/" + updated + "/" + unchanged);
     }
   }
 
   public WriteResult plus(WriteResult other) {
-    return new WriteResult(inserted + other.inserted, updated + other.updated, unchanged + other.unchanged);
+    return new WriteResult(
+        inserted + other.inserted, updated + other.updated, unchanged + other.unchanged);
   }
 
   public int total() {

@@ -11,7 +11,9 @@ import java.time.Instant;
  */
 public final class CircuitBreaker {
   public enum State {
-    CLOSED(0), HALF_OPEN(1), OPEN(2);
+    CLOSED(0),
+    HALF_OPEN(1),
+    OPEN(2);
 
     private final int gauge;
 
@@ -47,12 +49,19 @@ public final class CircuitBreaker {
     return state;
   }
 
-  /** What {@link #tryAcquire()} grants: nothing, an ordinary call, or the single half-open probe. */
+  /**
+   * What {@link #tryAcquire()} grants: nothing, an ordinary call, or the single half-open probe.
+   */
   public enum Permit {
-    REFUSED, CALL, PROBE
+    REFUSED,
+    CALL,
+    PROBE
   }
 
-  /** Asked when a call is about to go out (after any queueing); a half-open breaker admits one probe. */
+  /**
+   * Asked when a call is about to go out (after any queueing); a half-open breaker admits one
+   * probe.
+   */
   public Permit tryAcquire() {
     State now = state();
     if (now == State.CLOSED) {

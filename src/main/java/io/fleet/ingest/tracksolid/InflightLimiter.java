@@ -6,9 +6,9 @@ import java.util.ArrayDeque;
 import java.util.function.Supplier;
 
 /**
- * At most {@code max} calls in flight; later calls wait in a bounded FIFO queue as pending
- * futures (never a blocked thread) and a full queue refuses at once. Confined to the client's
- * context, so plain fields suffice; {@link #inflight()} is read by the metrics thread.
+ * At most {@code max} calls in flight; later calls wait in a bounded FIFO queue as pending futures
+ * (never a blocked thread) and a full queue refuses at once. Confined to the client's context, so
+ * plain fields suffice; {@link #inflight()} is read by the metrics thread.
  */
 public final class InflightLimiter {
   private final int max;
@@ -42,15 +42,16 @@ public final class InflightLimiter {
     } else {
       return Future.failedFuture(onFull.get());
     }
-    return slot.compose(v -> {
-      Future<T> result;
-      try {
-        result = call.get();
-      } catch (RuntimeException e) {
-        result = Future.failedFuture(e);
-      }
-      return result.andThen(ar -> release());
-    });
+    return slot.compose(
+        v -> {
+          Future<T> result;
+          try {
+            result = call.get();
+          } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+          }
+          return result.andThen(ar -> release());
+        });
   }
 
   private void release() {

@@ -4,7 +4,8 @@ package io.fleet.ingest.tracksolid;
 public final class MalformedResponseException extends TracksolidException {
   private final String bodyExcerpt;
 
-  public MalformedResponseException(String method, String why, String bodyExcerpt, Throwable cause) {
+  public MalformedResponseException(
+      String method, String why, String bodyExcerpt, Throwable cause) {
     super(method, "malformed response: " + why, cause);
     this.bodyExcerpt = bodyExcerpt;
   }

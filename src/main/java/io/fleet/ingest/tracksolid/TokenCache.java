@@ -13,8 +13,7 @@ import java.util.function.Supplier;
  */
 public final class TokenCache {
   /** A token and the instant it stops being valid according to the vendor. */
-  public record Token(String value, Instant expiresAt) {
-  }
+  public record Token(String value, Instant expiresAt) {}
 
   private final Supplier<Future<Token>> login;
   private final Clock clock;
@@ -42,15 +41,16 @@ public final class TokenCache {
       // queue) completes the listener at once, and must not leave its failure cached for ever.
       pending = attempt;
       inFlight = attempt;
-      attempt.onComplete(ar -> {
-        if (pending == attempt) {
-          pending = null;
-        }
-        if (ar.succeeded()) {
-          current = ar.result();
-          currentRefreshAt = refreshAt(current);
-        }
-      });
+      attempt.onComplete(
+          ar -> {
+            if (pending == attempt) {
+              pending = null;
+            }
+            if (ar.succeeded()) {
+              current = ar.result();
+              currentRefreshAt = refreshAt(current);
+            }
+          });
     }
     return inFlight.map(Token::value);
   }
@@ -68,7 +68,9 @@ public final class TokenCache {
     return token.expiresAt().minus(margin.compareTo(half) > 0 ? half : margin);
   }
 
-  /** Drops {@code token} if it is still the cached one (a newer login may already have replaced it). */
+  /**
+   * Drops {@code token} if it is still the cached one (a newer login may already have replaced it).
+   */
   public void invalidate(String token) {
     if (current != null && current.value().equals(token)) {
       current = null;

@@ -15,20 +15,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The typed vendor methods the pollers use. Each splits a request to the vendor's limits (IMEIs
- * per call, window length, pages), runs the pieces one after another on the account's client
- * and returns the items deduplicated on their natural key. Windows are inclusive at both ends,
- * as the vendor's {@code begin_time}/{@code end_time}, so adjacent pieces may overlap by a second.
+ * The typed vendor methods the pollers use. Each splits a request to the vendor's limits (IMEIs per
+ * call, window length, pages), runs the pieces one after another on the account's client and
+ * returns the items deduplicated on their natural key. Windows are inclusive at both ends, as the
+ * vendor's {@code begin_time}/{@code end_time}, so adjacent pieces may overlap by a second.
  */
 public final class TracksolidApi {
   private static final Logger log = LoggerFactory.getLogger(TracksolidApi.class);
   public static final int MAX_IMEIS = 100;
   public static final int PAGE_SIZE = 100;
+
   /** The alarm list serves at most this many rows for one query; a full window is split in two. */
   public static final int ALARM_ROW_CAP = 1000;
+
   public static final Duration TRACK_MAX_WINDOW = Duration.ofDays(7);
 
   private final TracksolidClient client;
+
   /** start_row paging with the base learned from this account's vendor (0 or 1 is left open). */
   private final RowPager rows;
 
@@ -41,7 +44,10 @@ public final class TracksolidApi {
     return client;
   }
 
-  /** The start_row base in use: 1 until the vendor gives evidence it counts from 0 (see {@link RowPager}). */
+  /**
+   * The start_row base in use: 1 until the vendor gives evidence it counts from 0 (see {@link
+   * RowPager}).
+   */
   public int startRowBase() {
     return rows.base();
   }
@@ -53,57 +59,97 @@ public final class TracksolidApi {
     Future<Void> chain = Future.succeededFuture();
     for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
       for (Instant[] w : monthWindows(from, to)) {
-        chain = chain.compose(v -> alarmWindow(String.join(",", chunk), w[0], w[1])
-            .map(rows -> {
-              rows.forEach(a -> out.putIfAbsent(a.key(), a));
-              return null;
-            }));
+        chain =
+            chain.compose(
+                v ->
+                    alarmWindow(String.join(",", chunk), w[0], w[1])
+                        .map(
+                            rows -> {
+                              rows.forEach(a -> out.putIfAbsent(a.key(), a));
+                              return null;
+                            }));
       }
     }
     return chain.map(v -> List.copyOf(out.values()));
   }
 
   private Future<List<VendorAlarm>> alarmWindow(String imeis, Instant from, Instant to) {
-    return alarmPages(imeis, from, to, 1, new ArrayList<>(), List.of(), false).compose(rows -> {
-      if (rows.size() >= ALARM_ROW_CAP && Duration.between(from, to).getSeconds() > 1) {
-        // The vendor stops at 1000 rows: halve the window until each half fits.
-        Instant mid = from.plusSeconds(Duration.between(from, to).getSeconds() / 2);
-        List<VendorAlarm> both = new ArrayList<>();
-        return alarmWindow(imeis, from, mid).compose(a -> {
-          both.addAll(a);
-          return alarmWindow(imeis, mid, to);
-        }).map(b -> {
-          both.addAll(b);
-          return both;
-        });
-      }
-      return Future.succeededFuture(rows);
-    });
+    return alarmPages(imeis, from, to, 1, new ArrayList<>(), List.of(), false)
+        .compose(
+            rows -> {
+              if (rows.size() >= ALARM_ROW_CAP && Duration.between(from, to).getSeconds() > 1) {
+                // The vendor stops at 1000 rows: halve the window until each half fits.
+                Instant mid = from.plusSeconds(Duration.between(from, to).getSeconds() / 2);
+                List<VendorAlarm> both = new ArrayList<>();
+                return alarmWindow(imeis, from, mid)
+                    .compose(
+                        a -> {
+                          both.addAll(a);
+                          return alarmWindow(imeis, mid, to);
+                        })
+                    .map(
+                        b -> {
+                          both.addAll(b);
+                          return both;
+                        });
+              }
+              return Future.succeededFuture(rows);
+            });
   }
 
-  private Future<List<VendorAlarm>> alarmPages(String imeis, Instant from, Instant to, int page,
-                                               List<VendorAlarm> acc, List<String> previousKeys, boolean refetched) {
-    Map<String, String> params = Map.of("imeis", imeis, "begin_time", Lenient.format(from),
-        "end_time", Lenient.format(to), "page_no", Integer.toString(page), "page_size", Integer.toString(PAGE_SIZE));
-    return client.call("jimi.device.alarm.list", params).compose(env -> {
-      List<VendorAlarm> rows = items(env.getValue("result")).stream().map(VendorAlarm::from).toList();
-      List<String> keys = rows.stream().map(VendorAlarm::key).toList();
-      if (!rows.isEmpty() && keys.equals(previousKeys)) {
-        if (!refetched) {
-          return alarmPages(imeis, from, to, page, acc, previousKeys, true);
-        }
-        // Returning what we have would let the slice commit and the checkpoint pass the missing alarms.
-        log.warn("tracksolid {} jimi.device.alarm.list: page {} repeats page {} twice for {}..{}; failing the window",
-            client.account().name(), page, page - 1, from, to);
-        return Future.failedFuture(new MalformedResponseException("jimi.device.alarm.list", "page_no=" + page
-            + " served the previous page again twice", "", null));
-      }
-      acc.addAll(rows);
-      if (rows.size() < PAGE_SIZE || acc.size() >= ALARM_ROW_CAP) {
-        return Future.succeededFuture(acc);
-      }
-      return alarmPages(imeis, from, to, page + 1, acc, keys, false);
-    });
+  private Future<List<VendorAlarm>> alarmPages(
+      String imeis,
+      Instant from,
+      Instant to,
+      int page,
+      List<VendorAlarm> acc,
+      List<String> previousKeys,
+      boolean refetched) {
+    Map<String, String> params =
+        Map.of(
+            "imeis",
+            imeis,
+            "begin_time",
+            Lenient.format(from),
+            "end_time",
+            Lenient.format(to),
+            "page_no",
+            Integer.toString(page),
+            "page_size",
+            Integer.toString(PAGE_SIZE));
+    return client
+        .call("jimi.device.alarm.list", params)
+        .compose(
+            env -> {
+              List<VendorAlarm> rows =
+                  items(env.getValue("result")).stream().map(VendorAlarm::from).toList();
+              List<String> keys = rows.stream().map(VendorAlarm::key).toList();
+              if (!rows.isEmpty() && keys.equals(previousKeys)) {
+                if (!refetched) {
+                  return alarmPages(imeis, from, to, page, acc, previousKeys, true);
+                }
+                // Returning what we have would let the slice commit and the checkpoint pass the
+                // missing alarms.
+                log.warn(
+                    "tracksolid {} jimi.device.alarm.list: page {} repeats page {} twice for {}..{}; failing the window",
+                    client.account().name(),
+                    page,
+                    page - 1,
+                    from,
+                    to);
+                return Future.failedFuture(
+                    new MalformedResponseException(
+                        "jimi.device.alarm.list",
+                        "page_no=" + page + " served the previous page again twice",
+                        "",
+                        null));
+              }
+              acc.addAll(rows);
+              if (rows.size() < PAGE_SIZE || acc.size() >= ALARM_ROW_CAP) {
+                return Future.succeededFuture(acc);
+              }
+              return alarmPages(imeis, from, to, page + 1, acc, keys, false);
+            });
   }
 
   // ---- trips --------------------------------------------------------------------------------
@@ -114,14 +160,29 @@ public final class TracksolidApi {
     Future<Void> chain = Future.succeededFuture();
     for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
       for (Instant[] w : monthWindows(from, to)) {
-        chain = chain.compose(v -> client.call(VendorTrip.MILEAGE, Map.of("imeis", String.join(",", chunk),
-            "begin_time", Lenient.format(w[0]), "end_time", Lenient.format(w[1]))).map(env -> {
-              items(env.getValue("result")).forEach(j -> {
-                VendorTrip t = VendorTrip.fromMileage(j);
-                out.putIfAbsent(t.key(), t);
-              });
-              return null;
-            }));
+        chain =
+            chain.compose(
+                v ->
+                    client
+                        .call(
+                            VendorTrip.MILEAGE,
+                            Map.of(
+                                "imeis",
+                                String.join(",", chunk),
+                                "begin_time",
+                                Lenient.format(w[0]),
+                                "end_time",
+                                Lenient.format(w[1])))
+                        .map(
+                            env -> {
+                              items(env.getValue("result"))
+                                  .forEach(
+                                      j -> {
+                                        VendorTrip t = VendorTrip.fromMileage(j);
+                                        out.putIfAbsent(t.key(), t);
+                                      });
+                              return null;
+                            }));
       }
     }
     return chain.map(v -> List.copyOf(out.values()));
@@ -131,27 +192,48 @@ public final class TracksolidApi {
    * Trips from {@code jimi.open.platform.report.trips} type=list, ≤ 1 month per call, paged by
    * start_row over devices.
    */
-  public Future<List<VendorTrip>> reportTrips(String account, List<String> imeis, Instant from, Instant to) {
+  public Future<List<VendorTrip>> reportTrips(
+      String account, List<String> imeis, Instant from, Instant to) {
     Map<String, VendorTrip> out = new LinkedHashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
       for (Instant[] w : monthWindows(from, to)) {
-        Map<String, String> query = Map.of("account", account, "imeis", String.join(",", chunk), "type", "list",
-            "start_time", Lenient.format(w[0]), "end_time", Lenient.format(w[1]));
-        chain = chain.compose(v -> rows.rows(VendorTrip.REPORT, query, data -> new RowPager.Page(
-            items(data.getValue("dayList")), Lenient.integer(data, "dataTotalRows").orElse(-1)),
-            device -> rowKey(device, "imei")).map(devices -> {
-              for (JsonObject device : devices) {
-                String imei = Lenient.text(device, "imei").orElse(null);
-                for (JsonObject day : items(device.getValue("tripsData"))) {
-                  for (JsonObject trip : items(day.getValue("dayData"))) {
-                    VendorTrip t = VendorTrip.fromReportDayData(trip, imei);
-                    out.putIfAbsent(t.key(), t);
-                  }
-                }
-              }
-              return null;
-            }));
+        Map<String, String> query =
+            Map.of(
+                "account",
+                account,
+                "imeis",
+                String.join(",", chunk),
+                "type",
+                "list",
+                "start_time",
+                Lenient.format(w[0]),
+                "end_time",
+                Lenient.format(w[1]));
+        chain =
+            chain.compose(
+                v ->
+                    rows.rows(
+                            VendorTrip.REPORT,
+                            query,
+                            data ->
+                                new RowPager.Page(
+                                    items(data.getValue("dayList")),
+                                    Lenient.integer(data, "dataTotalRows").orElse(-1)),
+                            device -> rowKey(device, "imei"))
+                        .map(
+                            devices -> {
+                              for (JsonObject device : devices) {
+                                String imei = Lenient.text(device, "imei").orElse(null);
+                                for (JsonObject day : items(device.getValue("tripsData"))) {
+                                  for (JsonObject trip : items(day.getValue("dayData"))) {
+                                    VendorTrip t = VendorTrip.fromReportDayData(trip, imei);
+                                    out.putIfAbsent(t.key(), t);
+                                  }
+                                }
+                              }
+                              return null;
+                            }));
       }
     }
     return chain.map(v -> List.copyOf(out.values()));
@@ -163,32 +245,57 @@ public final class TracksolidApi {
    * {@code accType} "off" = parking, "on" = idling; ≤ 1 month per call, paged by start_row until
    * dataTotalRows.
    */
-  public Future<List<VendorParking>> parking(String account, List<String> imeis, Instant from, Instant to,
-                                             String accType) {
+  public Future<List<VendorParking>> parking(
+      String account, List<String> imeis, Instant from, Instant to, String accType) {
     if (!"on".equals(accType) && !"off".equals(accType)) {
-      return Future.failedFuture(new IllegalArgumentException("acc_type is on or off, got " + accType));
+      return Future.failedFuture(
+          new IllegalArgumentException("acc_type is on or off, got " + accType));
     }
     Map<String, VendorParking> out = new LinkedHashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
       for (Instant[] w : monthWindows(from, to)) {
-        Map<String, String> query = Map.of("account", account, "imeis", String.join(",", chunk), "acc_type",
-            accType, "start_time", Lenient.format(w[0]), "end_time", Lenient.format(w[1]));
-        chain = chain.compose(v -> rows.rows("jimi.open.platform.report.parking", query, data -> new RowPager.Page(
-            items(data.getValue("rows")), Lenient.integer(data, "dataTotalRows").orElse(-1)),
-            row -> rowKey(row, "imei", "startTime")).map(list -> {
-              list.forEach(j -> {
-                VendorParking p = VendorParking.from(j, accType);
-                out.putIfAbsent(p.key(), p);
-              });
-              return null;
-            }));
+        Map<String, String> query =
+            Map.of(
+                "account",
+                account,
+                "imeis",
+                String.join(",", chunk),
+                "acc_type",
+                accType,
+                "start_time",
+                Lenient.format(w[0]),
+                "end_time",
+                Lenient.format(w[1]));
+        chain =
+            chain.compose(
+                v ->
+                    rows.rows(
+                            "jimi.open.platform.report.parking",
+                            query,
+                            data ->
+                                new RowPager.Page(
+                                    items(data.getValue("rows")),
+                                    Lenient.integer(data, "dataTotalRows").orElse(-1)),
+                            row -> rowKey(row, "imei", "startTime"))
+                        .map(
+                            list -> {
+                              list.forEach(
+                                  j -> {
+                                    VendorParking p = VendorParking.from(j, accType);
+                                    out.putIfAbsent(p.key(), p);
+                                  });
+                              return null;
+                            }));
       }
     }
     return chain.map(v -> List.copyOf(out.values()));
   }
 
-  /** A row's identity from its raw fields (no parsing, so odd values cannot merge rows); whole row when absent. */
+  /**
+   * A row's identity from its raw fields (no parsing, so odd values cannot merge rows); whole row
+   * when absent.
+   */
   private static String rowKey(JsonObject row, String... fields) {
     StringBuilder key = new StringBuilder();
     boolean any = false;
@@ -203,12 +310,18 @@ public final class TracksolidApi {
   // ---- devices and positions ----------------------------------------------------------------
 
   public Future<List<VendorDevice>> devices(String target) {
-    return client.call("jimi.user.device.list", Map.of("target", target))
-        .map(env -> items(env.getValue("result")).stream().map(j -> VendorDevice.from(j, target)).toList());
+    return client
+        .call("jimi.user.device.list", Map.of("target", target))
+        .map(
+            env ->
+                items(env.getValue("result")).stream()
+                    .map(j -> VendorDevice.from(j, target))
+                    .toList());
   }
 
   public Future<List<VendorLocation>> locations(String target) {
-    return client.call("jimi.user.device.location.list", Map.of("target", target))
+    return client
+        .call("jimi.user.device.location.list", Map.of("target", target))
         .map(env -> items(env.getValue("result")).stream().map(VendorLocation::from).toList());
   }
 
@@ -219,14 +332,29 @@ public final class TracksolidApi {
     for (Instant start = from; start.isBefore(to); start = start.plus(TRACK_MAX_WINDOW)) {
       Instant s = start;
       Instant e = min(to, start.plus(TRACK_MAX_WINDOW));
-      chain = chain.compose(v -> client.call("jimi.device.track.list", Map.of("imei", imei,
-          "begin_time", Lenient.format(s), "end_time", Lenient.format(e))).map(env -> {
-            items(env.getValue("result")).forEach(j -> {
-              VendorTrackPoint p = VendorTrackPoint.from(j, imei);
-              out.putIfAbsent(p.imei() + "|" + p.gpsTime(), p);
-            });
-            return null;
-          }));
+      chain =
+          chain.compose(
+              v ->
+                  client
+                      .call(
+                          "jimi.device.track.list",
+                          Map.of(
+                              "imei",
+                              imei,
+                              "begin_time",
+                              Lenient.format(s),
+                              "end_time",
+                              Lenient.format(e)))
+                      .map(
+                          env -> {
+                            items(env.getValue("result"))
+                                .forEach(
+                                    j -> {
+                                      VendorTrackPoint p = VendorTrackPoint.from(j, imei);
+                                      out.putIfAbsent(p.imei() + "|" + p.gpsTime(), p);
+                                    });
+                            return null;
+                          }));
     }
     return chain.map(v -> List.copyOf(out.values()));
   }

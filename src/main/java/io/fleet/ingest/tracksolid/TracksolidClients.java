@@ -19,11 +19,16 @@ public final class TracksolidClients {
   private final Map<String, TracksolidApi> byAccount = new LinkedHashMap<>();
 
   /** {@code shared} keeps each account's cap across replicas (see {@link VendorSlots}). */
-  public TracksolidClients(Vertx vertx, TracksolidConfig config, Clock clock, MeterRegistry registry,
-                           Optional<VendorSlots> shared) {
+  public TracksolidClients(
+      Vertx vertx,
+      TracksolidConfig config,
+      Clock clock,
+      MeterRegistry registry,
+      Optional<VendorSlots> shared) {
     for (TracksolidAccount account : config.accounts()) {
-      byAccount.put(account.name(), new TracksolidApi(new TracksolidClient(vertx, account, config, clock, registry,
-          shared)));
+      byAccount.put(
+          account.name(),
+          new TracksolidApi(new TracksolidClient(vertx, account, config, clock, registry, shared)));
     }
   }
 

@@ -3,8 +3,8 @@ package io.fleet.ingest.tracksolid;
 import java.util.Optional;
 
 /**
- * Why a Tracksolid call failed. {@link #metricCode()} is the {@code code} tag of
- * {@code tracksolid.vendor.calls}; {@link #retryable()} says whether the client retried it.
+ * Why a Tracksolid call failed. {@link #metricCode()} is the {@code code} tag of {@code
+ * tracksolid.vendor.calls}; {@link #retryable()} says whether the client retried it.
  */
 public abstract sealed class TracksolidException extends RuntimeException
     permits VendorException, TransportException, MalformedResponseException, UnavailableException {

@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client per configured account, offered to the modules built after it as
- * {@link #clients()}. Without credentials it logs the one warning and offers an empty set, so
- * pollers stay off while the rest of the service runs.
+ * One client per configured account, offered to the modules built after it as {@link #clients()}.
+ * Without credentials it logs the one warning and offers an empty set, so pollers stay off while
+ * the rest of the service runs.
  */
 public final class TracksolidModule implements ServiceModule {
   private static final Logger log = LoggerFactory.getLogger(TracksolidModule.class);
@@ -23,8 +23,13 @@ public final class TracksolidModule implements ServiceModule {
     if (!config.enabled()) {
       log.warn(config.disabledReason());
     }
-    clients = new TracksolidClients(context.vertx(), config, context.clock(), context.registry(),
-        Optional.of(new VendorSlots(context.pool(), context.clock(), context.instanceId())));
+    clients =
+        new TracksolidClients(
+            context.vertx(),
+            config,
+            context.clock(),
+            context.registry(),
+            Optional.of(new VendorSlots(context.pool(), context.clock(), context.instanceId())));
   }
 
   public TracksolidClients clients() {
@@ -38,8 +43,15 @@ public final class TracksolidModule implements ServiceModule {
 
   @Override
   public Future<Void> start() {
-    clients.all().forEach(api -> log.info("tracksolid account {} at {} (targets {})", api.client().account().name(),
-        api.client().account().baseUrl(), api.client().account().targets()));
+    clients
+        .all()
+        .forEach(
+            api ->
+                log.info(
+                    "tracksolid account {} at {} (targets {})",
+                    api.client().account().name(),
+                    api.client().account().baseUrl(),
+                    api.client().account().targets()));
     return Future.succeededFuture();
   }
 

@@ -5,14 +5,18 @@ import java.util.Optional;
 
 /** No usable vendor answer: an HTTP error status, a timeout or a connection failure. */
 public final class TransportException extends TracksolidException {
-  public enum Kind { HTTP_STATUS, TIMEOUT, CONNECTION }
+  public enum Kind {
+    HTTP_STATUS,
+    TIMEOUT,
+    CONNECTION
+  }
 
   private final Kind kind;
   private final int status;
   private final Duration retryAfter;
 
-  public TransportException(String method, Kind kind, int status, Duration retryAfter, String message,
-                            Throwable cause) {
+  public TransportException(
+      String method, Kind kind, int status, Duration retryAfter, String message, Throwable cause) {
     super(method, message, cause);
     this.kind = kind;
     this.status = status;

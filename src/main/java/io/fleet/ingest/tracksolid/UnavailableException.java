@@ -1,12 +1,16 @@
 package io.fleet.ingest.tracksolid;
 
 /**
- * The client refused the call itself: the account's circuit is open, its wait queue is full, or
- * no slot of the account's cap shared across replicas could be had (all taken for too long, or
- * the database that holds them did not answer).
+ * The client refused the call itself: the account's circuit is open, its wait queue is full, or no
+ * slot of the account's cap shared across replicas could be had (all taken for too long, or the
+ * database that holds them did not answer).
  */
 public final class UnavailableException extends TracksolidException {
-  public enum Reason { CIRCUIT_OPEN, QUEUE_FULL, NO_SHARED_SLOT }
+  public enum Reason {
+    CIRCUIT_OPEN,
+    QUEUE_FULL,
+    NO_SHARED_SLOT
+  }
 
   private final Reason reason;
 

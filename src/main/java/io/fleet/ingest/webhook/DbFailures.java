@@ -8,8 +8,7 @@ import io.vertx.pgclient.PgException;
  * decided by what happens next, not by its class: see {@link PushDelivery}.
  */
 final class DbFailures {
-  private DbFailures() {
-  }
+  private DbFailures() {}
 
   /**
    * True when the database did not judge the request at all: no PostgreSQL answer (connection
@@ -21,12 +20,15 @@ final class DbFailures {
     if (state == null) {
       return !unusable(failure);
     }
-    return state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("58");
+    return state.startsWith("08")
+        || state.startsWith("53")
+        || state.startsWith("57")
+        || state.startsWith("58");
   }
 
   /**
-   * {@link #unreachable}, or a refusal that no request content can cause and that will pass when
-   * an operator or the database recovers: class 25 (read-only, e.g. a standby), 28 and 3D (login,
+   * {@link #unreachable}, or a refusal that no request content can cause and that will pass when an
+   * operator or the database recovers: class 25 (read-only, e.g. a standby), 28 and 3D (login,
    * database), 40 (deadlock, serialization), 42 (missing grant, table or column: the SQL is the
    * service's own), 55 (lock not available), 0A and F0 (server features and configuration).
    * Anything else that repeats for one request while the database answers is that request's own.

@@ -18,13 +18,15 @@ import java.util.UUID;
  * is refused: the request id is unique.
  */
 public final class DeadLetters {
-  private static final String INSERT = """
+  private static final String INSERT =
+      """
       INSERT INTO tracksolid.rejected_pushes (request_id, path, received_at, sqlstate, message, items, body)
       VALUES ($1::uuid, $2, $3, $4, $5, $6, $7::text::json)
       ON CONFLICT (request_id) DO NOTHING
       """;
   private static final String COUNT = "SELECT count(*) FROM tracksolid.rejected_pushes";
-  private static final String LIST = """
+  private static final String LIST =
+      """
       SELECT id, request_id::text AS request_id, path, received_at, rejected_at, sqlstate, message, items,
              body::text AS body
       FROM tracksolid.rejected_pushes WHERE ($1::bigint IS NULL OR id = $1) ORDER BY id LIMIT $2
@@ -33,8 +35,16 @@ public final class DeadLetters {
   private static final int MAX_MESSAGE = 500;
 
   /** One dead letter as stored. */
-  public record Entry(long id, String requestId, String path, Instant receivedAt, Instant rejectedAt,
-                      String sqlState, String message, int items, String body) {
+  public record Entry(
+      long id,
+      String requestId,
+      String path,
+      Instant receivedAt,
+      Instant rejectedAt,
+      String sqlState,
+      String message,
+      int items,
+      String body) {
 
     PushRequest request() {
       JsonObject json = new JsonObject(body);
@@ -43,16 +53,28 @@ public final class DeadLetters {
   }
 
   Future<Void> insert(SqlClient client, PushRequest request, String sqlState, String message) {
-    Tuple params = Tuple.of(request.id(), request.path(), request.receivedAt().atOffset(ZoneOffset.UTC), sqlState,
-        clean(message), request.items().size(), request.toJson().encode());
+    Tuple params =
+        Tuple.of(
+            request.id(),
+            request.path(),
+            request.receivedAt().atOffset(ZoneOffset.UTC),
+            sqlState,
+            clean(message),
+            request.items().size(),
+            request.toJson().encode());
     return client.preparedQuery(INSERT).execute(params).mapEmpty();
   }
 
   /** For a record the spool could not even read back as a request. */
   Future<Void> insertUnreadable(SqlClient client, JsonObject record, Instant now, String why) {
-    String path = record.getValue("path") instanceof String p && PushKind.PATHS.contains(p) ? p : "unknown";
-    String id = UUID.nameUUIDFromBytes(record.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-    Tuple params = Tuple.of(id, path, now.atOffset(ZoneOffset.UTC), "unreadable", clean(why), 0, record.encode());
+    String path =
+        record.getValue("path") instanceof String p && PushKind.PATHS.contains(p) ? p : "unknown";
+    String id =
+        UUID.nameUUIDFromBytes(record.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .toString();
+    Tuple params =
+        Tuple.of(
+            id, path, now.atOffset(ZoneOffset.UTC), "unreadable", clean(why), 0, record.encode());
     return client.preparedQuery(INSERT).execute(params).mapEmpty();
   }
 
@@ -62,15 +84,27 @@ public final class DeadLetters {
 
   /** The oldest {@code limit} dead letters, or only the one with {@code id}. */
   public static Future<List<Entry>> list(SqlClient client, Long id, int limit) {
-    return client.preparedQuery(LIST).execute(Tuple.of(id, limit)).map(rows -> {
-      List<Entry> out = new ArrayList<>();
-      for (Row r : rows) {
-        out.add(new Entry(r.getLong("id"), r.getString("request_id"), r.getString("path"),
-            instant(r.getOffsetDateTime("received_at")), instant(r.getOffsetDateTime("rejected_at")),
-            r.getString("sqlstate"), r.getString("message"), r.getInteger("items"), r.getString("body")));
-      }
-      return out;
-    });
+    return client
+        .preparedQuery(LIST)
+        .execute(Tuple.of(id, limit))
+        .map(
+            rows -> {
+              List<Entry> out = new ArrayList<>();
+              for (Row r : rows) {
+                out.add(
+                    new Entry(
+                        r.getLong("id"),
+                        r.getString("request_id"),
+                        r.getString("path"),
+                        instant(r.getOffsetDateTime("received_at")),
+                        instant(r.getOffsetDateTime("rejected_at")),
+                        r.getString("sqlstate"),
+                        r.getString("message"),
+                        r.getInteger("items"),
+                        r.getString("body")));
+              }
+              return out;
+            });
   }
 
   static Future<Void> delete(SqlClient client, long id) {

@@ -9,17 +9,17 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * Demo mode without a configured token still runs closed: a random token is generated once and
- * kept in a 0600 file beside the spool directory (./data/demo-webhook-token by default), so a
- * restart keeps it. Blocking; startup only.
+ * Demo mode without a configured token still runs closed: a random token is generated once and kept
+ * in a 0600 file beside the spool directory (./data/demo-webhook-token by default), so a restart
+ * keeps it. Blocking; startup only.
  */
 public final class DemoToken {
-  private DemoToken() {
-  }
+  private DemoToken() {}
 
   public static Path file(Path spoolDir) {
     Path parent = spoolDir.toAbsolutePath().normalize().getParent();
-    return (parent == null ? Path.of("data").toAbsolutePath() : parent).resolve("demo-webhook-token");
+    return (parent == null ? Path.of("data").toAbsolutePath() : parent)
+        .resolve("demo-webhook-token");
   }
 
   public static String loadOrCreate(Path file) throws IOException {
@@ -35,7 +35,8 @@ public final class DemoToken {
     String token = HexFormat.of().formatHex(random);
     Files.createDirectories(file.getParent());
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(file);
     }

@@ -3,9 +3,9 @@ package io.fleet.ingest.webhook;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bytes of push bodies being received or processed, across every connection and event loop.
- * A request reserves its bytes before buffering them and gives them back when it is answered, so
- * no number of senders can make the service hold more than the cap (WEBHOOK_MAX_BYTES_IN_FLIGHT).
+ * The bytes of push bodies being received or processed, across every connection and event loop. A
+ * request reserves its bytes before buffering them and gives them back when it is answered, so no
+ * number of senders can make the service hold more than the cap (WEBHOOK_MAX_BYTES_IN_FLIGHT).
  */
 final class InFlightBytes {
   private final long cap;

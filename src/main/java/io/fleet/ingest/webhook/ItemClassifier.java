@@ -1,12 +1,12 @@
 package io.fleet.ingest.webhook;
 
+import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.store.AlarmRecord;
 import io.fleet.ingest.store.PositionRecord;
 import io.fleet.ingest.store.QuarantineItem;
 import io.fleet.ingest.store.RawPushMessage;
 import io.fleet.ingest.store.Source;
-import io.fleet.ingest.ingest.TimestampGuard;
-import io.fleet.ingest.json.Lenient;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -27,10 +27,22 @@ final class ItemClassifier {
   static final String INVALID_ALARM_TYPE = "invalid_alarm_type";
   static final String INVALID_MSG_TYPE = "invalid_msg_type";
 
-  /** Every reason this classifier gives, so their counters can be exported at zero from the start. */
-  static final java.util.List<String> REASONS = java.util.List.of(NOT_AN_OBJECT, MISSING_IMEI, MISSING_ALARM_TYPE,
-      MISSING_TIME, UNPARSEABLE_TIME, BAD_COORDINATES, INVALID_IMEI, INVALID_ALARM_TYPE, INVALID_MSG_TYPE,
-      TimestampGuard.BEFORE_EPOCH, TimestampGuard.TOO_FAR_IN_FUTURE);
+  /**
+   * Every reason this classifier gives, so their counters can be exported at zero from the start.
+   */
+  static final java.util.List<String> REASONS =
+      java.util.List.of(
+          NOT_AN_OBJECT,
+          MISSING_IMEI,
+          MISSING_ALARM_TYPE,
+          MISSING_TIME,
+          UNPARSEABLE_TIME,
+          BAD_COORDINATES,
+          INVALID_IMEI,
+          INVALID_ALARM_TYPE,
+          INVALID_MSG_TYPE,
+          TimestampGuard.BEFORE_EPOCH,
+          TimestampGuard.TOO_FAR_IN_FUTURE);
 
   // Longest values the keys may hold: PostgreSQL refuses an index entry over ~2.7 kB (SQLSTATE
   // 54000) and no real device id, alarm type or message type comes near these.
@@ -54,17 +66,28 @@ final class ItemClassifier {
     String stream = request.stream();
     // Judged as of receipt: a replay hours later must not turn a refused future time into a fix.
     Instant now = request.receivedAt();
-    String badMsgType = kind == PushKind.RAW || request.path().equals("push")
-        ? invalid(request.msgType(), MAX_MSG_TYPE, "msgType", false) : null;
+    String badMsgType =
+        kind == PushKind.RAW || request.path().equals("push")
+            ? invalid(request.msgType(), MAX_MSG_TYPE, "msgType", false)
+            : null;
     for (Object value : request.items()) {
       JsonObject item = asObject(value, maxDepth);
       if (item == null) {
-        batch.quarantine().add(new QuarantineItem(stream, NOT_AN_OBJECT, "item is not a JSON object", null,
-            value == null ? "null" : value));
+        batch
+            .quarantine()
+            .add(
+                new QuarantineItem(
+                    stream,
+                    NOT_AN_OBJECT,
+                    "item is not a JSON object",
+                    null,
+                    value == null ? "null" : value));
         continue;
       }
       if (badMsgType != null) {
-        batch.quarantine().add(new QuarantineItem(stream, INVALID_MSG_TYPE, badMsgType, null, item));
+        batch
+            .quarantine()
+            .add(new QuarantineItem(stream, INVALID_MSG_TYPE, badMsgType, null, item));
         continue;
       }
       switch (kind) {
@@ -89,45 +112,72 @@ final class ItemClassifier {
     }
     Optional<String> imei = Lenient.text(item, IMEI);
     if (imei.isEmpty()) {
-      batch.quarantine().add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, original));
+      batch
+          .quarantine()
+          .add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, original));
       return;
     }
     if (badImei(stream, imei.get(), original, batch)) {
       return;
     }
-    Optional<String> type = Lenient.text(item, "alarmType", "alertTypeId", "alertType", "alarmCode");
+    Optional<String> type =
+        Lenient.text(item, "alarmType", "alertTypeId", "alertType", "alarmCode");
     if (type.isEmpty()) {
-      batch.quarantine().add(new QuarantineItem(stream, MISSING_ALARM_TYPE, "no alarmType or alertTypeId",
-          imei.get(), original));
+      batch
+          .quarantine()
+          .add(
+              new QuarantineItem(
+                  stream, MISSING_ALARM_TYPE, "no alarmType or alertTypeId", imei.get(), original));
       return;
     }
     String badType = invalid(type.get(), MAX_ALARM_TYPE, "alarm type", false);
     if (badType != null) {
-      batch.quarantine().add(new QuarantineItem(stream, INVALID_ALARM_TYPE, badType, imei.get(), original));
+      batch
+          .quarantine()
+          .add(new QuarantineItem(stream, INVALID_ALARM_TYPE, badType, imei.get(), original));
       return;
     }
-    Instant time = guardedTime(stream, imei.get(), original, item, batch, now, "alarmTime", "alertTime");
+    Instant time =
+        guardedTime(stream, imei.get(), original, item, batch, now, "alarmTime", "alertTime");
     if (time == null) {
       return;
     }
-    Double lat = Lenient.decimal(item, "lat", "latitude").filter(v -> Math.abs(v) <= 90).orElse(null);
-    Double lng = Lenient.decimal(item, "lng", "lon", "longitude").filter(v -> Math.abs(v) <= 180).orElse(null);
-    Instant positionTime = Lenient.timeValue(item, "positioningTime", "gpsTime") instanceof Lenient.Parsed p
-        ? p.instant() : null;
-    batch.alarms().add(new AlarmRecord(imei.get(), type.get(), time,
-        Lenient.text(item, "alarmName", "alarmTypeName", "alertName").orElse(null),
-        Lenient.text(item, "deviceName").orElse(null),
-        Lenient.text(item, "account").orElse(null),
-        lat, lng,
-        Lenient.decimal(item, "speed", "gpsSpeed").orElse(null),
-        positionTime,
-        Lenient.text(item, "geoid", "geofenceId", "fenceId").orElse(null),
-        Lenient.text(item, "address", "addr").orElse(null),
-        original));
+    Double lat =
+        Lenient.decimal(item, "lat", "latitude").filter(v -> Math.abs(v) <= 90).orElse(null);
+    Double lng =
+        Lenient.decimal(item, "lng", "lon", "longitude")
+            .filter(v -> Math.abs(v) <= 180)
+            .orElse(null);
+    Instant positionTime =
+        Lenient.timeValue(item, "positioningTime", "gpsTime") instanceof Lenient.Parsed p
+            ? p.instant()
+            : null;
+    batch
+        .alarms()
+        .add(
+            new AlarmRecord(
+                imei.get(),
+                type.get(),
+                time,
+                Lenient.text(item, "alarmName", "alarmTypeName", "alertName").orElse(null),
+                Lenient.text(item, "deviceName").orElse(null),
+                Lenient.text(item, "account").orElse(null),
+                lat,
+                lng,
+                Lenient.decimal(item, "speed", "gpsSpeed").orElse(null),
+                positionTime,
+                Lenient.text(item, "geoid", "geofenceId", "fenceId").orElse(null),
+                Lenient.text(item, "address", "addr").orElse(null),
+                original));
   }
 
-  private void position(String stream, JsonObject item, String defaultPosType, PushBatch batch, boolean lbs,
-                        Instant now) {
+  private void position(
+      String stream,
+      JsonObject item,
+      String defaultPosType,
+      PushBatch batch,
+      boolean lbs,
+      Instant now) {
     Optional<Double> lat = Lenient.decimal(item, "lat", "latitude");
     Optional<Double> lng = Lenient.decimal(item, "lng", "lon", "longitude");
     if (lbs && lat.isEmpty() && lng.isEmpty()) {
@@ -137,31 +187,72 @@ final class ItemClassifier {
     }
     Optional<String> imei = Lenient.text(item, IMEI);
     if (imei.isEmpty()) {
-      batch.quarantine().add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, item));
+      batch
+          .quarantine()
+          .add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, item));
       return;
     }
     if (badImei(stream, imei.get(), item, batch)) {
       return;
     }
-    Instant time = lbs
-        ? guardedTime(stream, imei.get(), item, item, batch, now, "gpsTime", "lbsTime", "gateTime", "time")
-        : guardedTime(stream, imei.get(), item, item, batch, now, "gpsTime", "gps_time", "positioningTime", "time");
+    Instant time =
+        lbs
+            ? guardedTime(
+                stream,
+                imei.get(),
+                item,
+                item,
+                batch,
+                now,
+                "gpsTime",
+                "lbsTime",
+                "gateTime",
+                "time")
+            : guardedTime(
+                stream,
+                imei.get(),
+                item,
+                item,
+                batch,
+                now,
+                "gpsTime",
+                "gps_time",
+                "positioningTime",
+                "time");
     if (time == null) {
       return;
     }
-    if (lat.isEmpty() || lng.isEmpty() || Math.abs(lat.get()) > 90 || Math.abs(lng.get()) > 180
+    if (lat.isEmpty()
+        || lng.isEmpty()
+        || Math.abs(lat.get()) > 90
+        || Math.abs(lng.get()) > 180
         || (lat.get() == 0 && lng.get() == 0)) {
-      batch.quarantine().add(new QuarantineItem(stream, BAD_COORDINATES, "lat/lng missing, out of range or 0,0",
-          imei.get(), item));
+      batch
+          .quarantine()
+          .add(
+              new QuarantineItem(
+                  stream,
+                  BAD_COORDINATES,
+                  "lat/lng missing, out of range or 0,0",
+                  imei.get(),
+                  item));
       return;
     }
-    batch.positions().add(new PositionRecord(imei.get(), time, lat.get(), lng.get(),
-        Lenient.decimal(item, "gpsSpeed", "speed").orElse(null),
-        Lenient.rounded(item, "direction", "course").orElse(null),
-        Lenient.text(item, "posType", "postType").orElse(defaultPosType),
-        Lenient.flag(item, "acc", "accStatus").orElse(null),
-        Lenient.rounded(item, "satelliteNum", "gpsNum", "satellites").orElse(null),
-        Source.PUSH, item));
+    batch
+        .positions()
+        .add(
+            new PositionRecord(
+                imei.get(),
+                time,
+                lat.get(),
+                lng.get(),
+                Lenient.decimal(item, "gpsSpeed", "speed").orElse(null),
+                Lenient.rounded(item, "direction", "course").orElse(null),
+                Lenient.text(item, "posType", "postType").orElse(defaultPosType),
+                Lenient.flag(item, "acc", "accStatus").orElse(null),
+                Lenient.rounded(item, "satelliteNum", "gpsNum", "satellites").orElse(null),
+                Source.PUSH,
+                item));
   }
 
   private void raw(String stream, String msgType, JsonObject item, PushBatch batch, Instant now) {
@@ -170,12 +261,20 @@ final class ItemClassifier {
       return;
     }
     Instant time = null;
-    Lenient.TimeValue t = Lenient.timeValue(item, "gateTime", "gpsTime", "eventTime", "time", "createTime");
+    Lenient.TimeValue t =
+        Lenient.timeValue(item, "gateTime", "gpsTime", "eventTime", "time", "createTime");
     if (t instanceof Lenient.Parsed p) {
       Optional<String> refused = guard.check(p.instant(), now);
       if (refused.isPresent()) {
-        batch.quarantine().add(new QuarantineItem(stream, refused.get(),
-            guard.describe(p.instant(), refused.get(), now), imei, item));
+        batch
+            .quarantine()
+            .add(
+                new QuarantineItem(
+                    stream,
+                    refused.get(),
+                    guard.describe(p.instant(), refused.get(), now),
+                    imei,
+                    item));
         return;
       }
       time = p.instant();
@@ -185,24 +284,43 @@ final class ItemClassifier {
   }
 
   /** The guarded event time, or null after quarantining the item with the reason. */
-  private Instant guardedTime(String stream, String imei, JsonObject original, JsonObject item, PushBatch batch,
-                              Instant now, String... names) {
+  private Instant guardedTime(
+      String stream,
+      String imei,
+      JsonObject original,
+      JsonObject item,
+      PushBatch batch,
+      Instant now,
+      String... names) {
     Lenient.TimeValue t = Lenient.timeValue(item, names);
     if (t instanceof Lenient.Absent) {
-      batch.quarantine().add(new QuarantineItem(stream, MISSING_TIME, "no " + String.join(" or ", names), imei,
-          original));
+      batch
+          .quarantine()
+          .add(
+              new QuarantineItem(
+                  stream, MISSING_TIME, "no " + String.join(" or ", names), imei, original));
       return null;
     }
     if (t instanceof Lenient.Unparseable u) {
-      batch.quarantine().add(new QuarantineItem(stream, UNPARSEABLE_TIME, "cannot read time '" + u.raw() + "'",
-          imei, original));
+      batch
+          .quarantine()
+          .add(
+              new QuarantineItem(
+                  stream, UNPARSEABLE_TIME, "cannot read time '" + u.raw() + "'", imei, original));
       return null;
     }
     Instant instant = ((Lenient.Parsed) t).instant();
     Optional<String> refused = guard.check(instant, now);
     if (refused.isPresent()) {
-      batch.quarantine().add(new QuarantineItem(stream, refused.get(), guard.describe(instant, refused.get(), now),
-          imei, original));
+      batch
+          .quarantine()
+          .add(
+              new QuarantineItem(
+                  stream,
+                  refused.get(),
+                  guard.describe(instant, refused.get(), now),
+                  imei,
+                  original));
       return null;
     }
     return instant;

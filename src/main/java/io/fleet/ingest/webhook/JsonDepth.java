@@ -1,13 +1,12 @@
 package io.fleet.ingest.webhook;
 
 /**
- * How deeply JSON text nests its arrays and objects, found in one pass without recursion, so a
- * body nested thousands of levels deep is refused before any recursive code (decoding, hashing,
- * copying) can overflow the stack. Brackets inside strings do not count.
+ * How deeply JSON text nests its arrays and objects, found in one pass without recursion, so a body
+ * nested thousands of levels deep is refused before any recursive code (decoding, hashing, copying)
+ * can overflow the stack. Brackets inside strings do not count.
  */
 final class JsonDepth {
-  private JsonDepth() {
-  }
+  private JsonDepth() {}
 
   /** True when the text nests deeper than {@code limit}. */
   static boolean exceeds(CharSequence text, int limit) {

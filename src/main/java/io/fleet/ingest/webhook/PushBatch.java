@@ -8,11 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A request's items sorted by destination table; every item lands in exactly one list. */
-record PushBatch(List<AlarmRecord> alarms, List<PositionRecord> positions, List<RawPushMessage> raw,
-                 List<QuarantineItem> quarantine) {
+record PushBatch(
+    List<AlarmRecord> alarms,
+    List<PositionRecord> positions,
+    List<RawPushMessage> raw,
+    List<QuarantineItem> quarantine) {
 
   static PushBatch empty() {
-    return new PushBatch(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    return new PushBatch(
+        new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
   }
 
   int accepted() {

@@ -23,36 +23,42 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads a push body, form-encoded or JSON, as {@code {token, data_list}} (IoT Hub) or
- * {@code {msgType, data}} (OpenAPI), where data and data_list may be JSON text or JSON values.
+ * Reads a push body, form-encoded or JSON, as {@code {token, data_list}} (IoT Hub) or {@code
+ * {msgType, data}} (OpenAPI), where data and data_list may be JSON text or JSON values.
  *
  * <p>In two steps, so an unauthenticated sender costs little: {@link #envelope} finds the tokens
- * the body presents without decoding the item list, and only after they are checked does
- * {@link #request} decode the items. Problems are HTTP answers that never quote the input;
- * items are judged later, one by one.
+ * the body presents without decoding the item list, and only after they are checked does {@link
+ * #request} decode the items. Problems are HTTP answers that never quote the input; items are
+ * judged later, one by one.
  */
 final class PushBodyParser {
   private static final JsonFactory JSON = new JsonFactory();
+
   /** Stands for a token field that is not text: it can match no configured token. */
   static final String NOT_TEXT = "\u0000not-text";
+
   private static final int MAX_FORM_FIELDS = 256;
 
-  enum Format { FORM, JSON }
+  enum Format {
+    FORM,
+    JSON
+  }
 
   /**
-   * What the body says before its items are read: every token it presents, the first problem
-   * found (or null), and what {@link #request} needs.
+   * What the body says before its items are read: every token it presents, the first problem found
+   * (or null), and what {@link #request} needs.
    */
-  record Envelope(Format format, List<String> tokens, HttpFailure problem, Map<String, String> formFields,
-                  byte[] body) {
-  }
+  record Envelope(
+      Format format,
+      List<String> tokens,
+      HttpFailure problem,
+      Map<String, String> formFields,
+      byte[] body) {}
 
   /** Either a request or a problem to answer with. */
-  record Parsed(PushRequest request, HttpFailure problem) {
-  }
+  record Parsed(PushRequest request, HttpFailure problem) {}
 
-  private PushBodyParser() {
-  }
+  private PushBodyParser() {}
 
   /** The body format a Content-Type announces, or empty for one this endpoint does not take. */
   static Optional<Format> format(String contentType) {
@@ -73,12 +79,15 @@ final class PushBodyParser {
     return format == Format.FORM ? formEnvelope(body) : jsonEnvelope(body, maxDepth);
   }
 
-  /** Splits on '&' only (';' is an ordinary character); decodes names and tokens, keeps other values encoded. */
+  /**
+   * Splits on '&' only (';' is an ordinary character); decodes names and tokens, keeps other values
+   * encoded.
+   */
   private static Envelope formEnvelope(byte[] body) {
     List<String> tokens = new ArrayList<>(2);
     Map<String, String> fields = new HashMap<>();
-    HttpFailure problem = utf8(body) ? null
-        : new HttpFailure(400, "not_utf8", "The body is not valid UTF-8.");
+    HttpFailure problem =
+        utf8(body) ? null : new HttpFailure(400, "not_utf8", "The body is not valid UTF-8.");
     String text = new String(body, StandardCharsets.UTF_8);
     int count = 0;
     for (String pair : text.split("&", -1)) {
@@ -86,8 +95,11 @@ final class PushBodyParser {
         continue;
       }
       if (++count > MAX_FORM_FIELDS && problem == null) {
-        problem = new HttpFailure(400, "too_many_fields", "The form body has more than " + MAX_FORM_FIELDS
-            + " fields.");
+        problem =
+            new HttpFailure(
+                400,
+                "too_many_fields",
+                "The form body has more than " + MAX_FORM_FIELDS + " fields.");
       }
       int eq = pair.indexOf('=');
       String rawName = eq < 0 ? pair : pair.substring(0, eq);
@@ -96,15 +108,19 @@ final class PushBodyParser {
       String value;
       try {
         name = decode(rawName);
-        // Every value must decode, though only the token is decoded now: the item list waits for the token.
+        // Every value must decode, though only the token is decoded now: the item list waits for
+        // the token.
         value = name.equals("token") ? decode(rawValue) : rawValue;
         if (!name.equals("token") && !isDataField(name)) {
           decode(rawValue);
         }
       } catch (IllegalArgumentException bad) {
         if (problem == null) {
-          problem = new HttpFailure(400, "bad_encoding",
-              "The form body has a malformed percent escape; encode '%' as %25.");
+          problem =
+              new HttpFailure(
+                  400,
+                  "bad_encoding",
+                  "The form body has a malformed percent escape; encode '%' as %25.");
         }
         continue;
       }
@@ -113,7 +129,9 @@ final class PushBodyParser {
       } else if (isDataField(name) || name.equals("msgType")) {
         String earlier = fields.putIfAbsent(name, rawValue);
         if (earlier != null && !earlier.equals(rawValue) && problem == null) {
-          problem = new HttpFailure(400, "duplicate_field", "The form body gives " + name + " more than once.");
+          problem =
+              new HttpFailure(
+                  400, "duplicate_field", "The form body gives " + name + " more than once.");
         }
       }
     }
@@ -134,28 +152,36 @@ final class PushBodyParser {
           String name = p.currentName();
           JsonToken value = p.nextToken();
           if (name.equals("token")) {
-            tokens.add(value.isScalarValue() && value != JsonToken.VALUE_NULL ? p.getText().trim() : NOT_TEXT);
+            tokens.add(
+                value.isScalarValue() && value != JsonToken.VALUE_NULL
+                    ? p.getText().trim()
+                    : NOT_TEXT);
           }
           p.skipChildren();
         }
       } else if (first != JsonToken.START_ARRAY) {
-        problem = HttpFailure.badRequest("The JSON body must be an object such as {token, data_list}, or an array.");
+        problem =
+            HttpFailure.badRequest(
+                "The JSON body must be an object such as {token, data_list}, or an array.");
       }
     } catch (IOException | RuntimeException e) {
-      problem = new HttpFailure(400, "bad_json", "The body is not valid JSON (or not valid UTF-8).");
+      problem =
+          new HttpFailure(400, "bad_json", "The body is not valid JSON (or not valid UTF-8).");
     }
     if (problem == null && JsonDepth.exceeds(body, maxDepth)) {
       problem = tooDeep(maxDepth);
     }
     if (problem == null && !utf8(body)) {
-      // The parser lets some invalid sequences through (encoded surrogates); they would be stored altered.
+      // The parser lets some invalid sequences through (encoded surrogates); they would be stored
+      // altered.
       problem = new HttpFailure(400, "not_utf8", "The body is not valid UTF-8.");
     }
     return new Envelope(Format.JSON, tokens, problem, Map.of(), body);
   }
 
   /** The request in an envelope without a problem; call only once its tokens are accepted. */
-  static Parsed request(String path, Envelope envelope, Instant receivedAt, int maxDepth, int maxItems) {
+  static Parsed request(
+      String path, Envelope envelope, Instant receivedAt, int maxDepth, int maxItems) {
     Object data;
     Object msgTypeValue;
     boolean openApi = path.equals("push");
@@ -168,8 +194,11 @@ final class PushBodyParser {
         String raw = f.containsKey(listField) ? f.get(listField) : f.get(otherField);
         data = raw == null ? null : decode(raw);
       } catch (IllegalArgumentException bad) {
-        return problem(new HttpFailure(400, "bad_encoding",
-            "The form body has a malformed percent escape; encode '%' as %25."));
+        return problem(
+            new HttpFailure(
+                400,
+                "bad_encoding",
+                "The form body has a malformed percent escape; encode '%' as %25."));
       }
     } else {
       Object json;
@@ -183,18 +212,23 @@ final class PushBodyParser {
         return items(path, path, array, receivedAt, maxItems);
       }
       if (!(json instanceof JsonObject object)) {
-        return problem(HttpFailure.badRequest("The JSON body must be an object such as {token, data_list}."));
+        return problem(
+            HttpFailure.badRequest("The JSON body must be an object such as {token, data_list}."));
       }
       msgTypeValue = object.getValue("msgType");
-      data = object.containsKey(listField) ? object.getValue(listField) : object.getValue(otherField);
+      data =
+          object.containsKey(listField) ? object.getValue(listField) : object.getValue(otherField);
     }
     if (msgTypeValue != null && !(msgTypeValue instanceof String)) {
       return problem(HttpFailure.badRequest("msgType must be text."));
     }
-    String msgType = msgTypeValue == null || ((String) msgTypeValue).isBlank() ? null
-        : ((String) msgTypeValue).trim();
+    String msgType =
+        msgTypeValue == null || ((String) msgTypeValue).isBlank()
+            ? null
+            : ((String) msgTypeValue).trim();
     if (openApi && msgType == null) {
-      return problem(HttpFailure.badRequest("/push needs msgType (e.g. jimi.push.device.alarm) and data."));
+      return problem(
+          HttpFailure.badRequest("/push needs msgType (e.g. jimi.push.device.alarm) and data."));
     }
     if (data == null || (data instanceof String s && s.isBlank())) {
       return problem(HttpFailure.badRequest("The body has no " + listField + "."));
@@ -214,15 +248,24 @@ final class PushBodyParser {
       return items(path, msgType == null ? path : msgType, a, receivedAt, maxItems);
     }
     if (value instanceof JsonObject o) {
-      return items(path, msgType == null ? path : msgType, new JsonArray().add(o), receivedAt, maxItems);
+      return items(
+          path, msgType == null ? path : msgType, new JsonArray().add(o), receivedAt, maxItems);
     }
-    return problem(HttpFailure.badRequest(listField + " must be a JSON array or object (or JSON text of one)."));
+    return problem(
+        HttpFailure.badRequest(
+            listField + " must be a JSON array or object (or JSON text of one)."));
   }
 
-  private static Parsed items(String path, String msgType, JsonArray items, Instant receivedAt, int maxItems) {
+  private static Parsed items(
+      String path, String msgType, JsonArray items, Instant receivedAt, int maxItems) {
     if (items.size() > maxItems) {
-      return problem(new HttpFailure(413, "too_many_items", "The push carries more than WEBHOOK_MAX_ITEMS ("
-          + maxItems + ") items; send them in smaller pushes."));
+      return problem(
+          new HttpFailure(
+              413,
+              "too_many_items",
+              "The push carries more than WEBHOOK_MAX_ITEMS ("
+                  + maxItems
+                  + ") items; send them in smaller pushes."));
     }
     return new Parsed(new PushRequest(path, msgType, items, receivedAt), null);
   }
@@ -232,8 +275,13 @@ final class PushBodyParser {
   }
 
   private static HttpFailure tooDeep(int maxDepth) {
-    return new HttpFailure(400, "nesting_too_deep", "The body nests arrays and objects deeper than "
-        + "WEBHOOK_MAX_DEPTH (" + maxDepth + ") levels.");
+    return new HttpFailure(
+        400,
+        "nesting_too_deep",
+        "The body nests arrays and objects deeper than "
+            + "WEBHOOK_MAX_DEPTH ("
+            + maxDepth
+            + ") levels.");
   }
 
   private static boolean isDataField(String name) {
@@ -247,8 +295,11 @@ final class PushBodyParser {
 
   private static boolean utf8(byte[] body) {
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body));
       return true;
     } catch (CharacterCodingException e) {
       return false;

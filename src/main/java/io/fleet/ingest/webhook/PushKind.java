@@ -11,8 +11,18 @@ enum PushKind {
   RAW;
 
   /** IoT-Hub style paths, one per message type, plus the OpenAPI-style /push. */
-  static final List<String> PATHS = List.of("pushgps", "pushalarm", "pushevent", "pushhb", "pushlbs", "pushobd",
-      "pushtripreport", "pushoil", "pushtem", "push");
+  static final List<String> PATHS =
+      List.of(
+          "pushgps",
+          "pushalarm",
+          "pushevent",
+          "pushhb",
+          "pushlbs",
+          "pushobd",
+          "pushtripreport",
+          "pushoil",
+          "pushtem",
+          "push");
 
   static PushKind of(String path, String msgType) {
     switch (path) {

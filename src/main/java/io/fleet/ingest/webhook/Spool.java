@@ -21,14 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An append-only, fsync'd log of acknowledged pushes the database could not take yet. Records
- * are lines {@code <length> <crc32> <json>} in numbered segment files; a torn last line from a
- * crash fails its checksum and is skipped (it was never acknowledged, since the ack follows the
- * fsync). Segments are replayed oldest first and deleted once replayed. A complete line that fails
- * its checksum is not a torn write: its segment is kept as {@code *.corrupt} for an operator.
+ * An append-only, fsync'd log of acknowledged pushes the database could not take yet. Records are
+ * lines {@code <length> <crc32> <json>} in numbered segment files; a torn last line from a crash
+ * fails its checksum and is skipped (it was never acknowledged, since the ack follows the fsync).
+ * Segments are replayed oldest first and deleted once replayed. A complete line that fails its
+ * checksum is not a torn write: its segment is kept as {@code *.corrupt} for an operator.
  *
- * <p>Blocking: every method must run on the webhook's single spool worker thread, never on an
- * event loop. That one thread also serialises appends against replay reads.
+ * <p>Blocking: every method must run on the webhook's single spool worker thread, never on an event
+ * loop. That one thread also serialises appends against replay reads.
  */
 final class Spool {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
@@ -66,7 +66,10 @@ final class Spool {
   }
 
   Spool(Path dir, long maxBytes) {
-    this(dir, maxBytes, path -> FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    this(
+        dir,
+        maxBytes,
+        path -> FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
   }
 
   Spool(Path dir, long maxBytes, SegmentOpener opener) {
@@ -79,7 +82,9 @@ final class Spool {
   void open() throws IOException {
     Files.createDirectories(dir);
     // Two processes on one spool would replay and delete each other's segments.
-    lockChannel = FileChannel.open(dir.resolve("spool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    lockChannel =
+        FileChannel.open(
+            dir.resolve("spool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
       lock = lockChannel.tryLock();
     } catch (java.nio.channels.OverlappingFileLockException e) {
@@ -87,8 +92,10 @@ final class Spool {
     }
     if (lock == null) {
       lockChannel.close();
-      throw new IOException("WEBHOOK_SPOOL_DIR " + dir.toAbsolutePath()
-          + " is in use by another process; give each replica its own spool directory");
+      throw new IOException(
+          "WEBHOOK_SPOOL_DIR "
+              + dir.toAbsolutePath()
+              + " is in use by another process; give each replica its own spool directory");
     }
     long maxSeq = 0;
     long total = 0;
@@ -131,7 +138,9 @@ final class Spool {
     byte[] json = record.encode().getBytes(StandardCharsets.UTF_8);
     CRC32 crc = new CRC32();
     crc.update(json);
-    byte[] head = (json.length + " " + Long.toHexString(crc.getValue()) + " ").getBytes(StandardCharsets.UTF_8);
+    byte[] head =
+        (json.length + " " + Long.toHexString(crc.getValue()) + " ")
+            .getBytes(StandardCharsets.UTF_8);
     int size = head.length + json.length + 1;
     if (bytes.get() + size > maxBytes) {
       return false;
@@ -159,10 +168,9 @@ final class Spool {
   }
 
   /**
-   * A failed write may have left part of a record: cut it off, so the next acknowledged record
-   * does not land on the same line and fail its checksum. If even that fails, the segment is
-   * sealed: the fragment stays its unterminated last line (a torn tail) and appends move on to a
-   * new file.
+   * A failed write may have left part of a record: cut it off, so the next acknowledged record does
+   * not land on the same line and fail its checksum. If even that fails, the segment is sealed: the
+   * fragment stays its unterminated last line (a torn tail) and appends move on to a new file.
    */
   private void discardPartial(long start) {
     try {
@@ -170,8 +178,10 @@ final class Spool {
       current.position(start);
       current.force(false);
     } catch (IOException | RuntimeException e) {
-      log.warn("could not cut a failed spool write back in {}: sealing the segment ({})",
-          currentPath.getFileName(), e.toString());
+      log.warn(
+          "could not cut a failed spool write back in {}: sealing the segment ({})",
+          currentPath.getFileName(),
+          e.toString());
       try {
         seal();
       } catch (IOException ignored) {
@@ -182,8 +192,8 @@ final class Spool {
   }
 
   /**
-   * The oldest segment with its records, sealing the current one first if it is the oldest, so
-   * a replay never reads a file that is still growing. Empty when nothing is spooled.
+   * The oldest segment with its records, sealing the current one first if it is the oldest, so a
+   * replay never reads a file that is still growing. Empty when nothing is spooled.
    */
   java.util.Optional<Segment> oldest() throws IOException {
     List<Path> all = segments();
@@ -196,16 +206,20 @@ final class Spool {
     }
     Segment segment = read(first);
     if (segment.corrupt()) {
-      log.error("webhook spool segment {} holds {} corrupt record(s) at byte offset(s) {}: the intact records "
-          + "are replayed and the segment is kept as {}.corrupt for inspection", first.toAbsolutePath(),
-          segment.corruptOffsets().size(), segment.corruptOffsets(), first.getFileName());
+      log.error(
+          "webhook spool segment {} holds {} corrupt record(s) at byte offset(s) {}: the intact records "
+              + "are replayed and the segment is kept as {}.corrupt for inspection",
+          first.toAbsolutePath(),
+          segment.corruptOffsets().size(),
+          segment.corruptOffsets(),
+          first.getFileName());
     }
     return java.util.Optional.of(segment);
   }
 
   /**
-   * Forgets a replayed segment: deleted, or, when it held a corrupt record, moved aside as
-   * {@code *.corrupt} so nothing acknowledged vanishes unseen.
+   * Forgets a replayed segment: deleted, or, when it held a corrupt record, moved aside as {@code
+   * *.corrupt} so nothing acknowledged vanishes unseen.
    */
   void delete(Segment segment) throws IOException {
     if (segment.corrupt()) {
@@ -214,7 +228,10 @@ final class Spool {
         aside = segment.path().resolveSibling(segment.path().getFileName() + ".corrupt." + i);
       }
       Files.move(segment.path(), aside);
-      log.error("webhook spool segment {} moved aside to {}", segment.path().getFileName(), aside.toAbsolutePath());
+      log.error(
+          "webhook spool segment {} moved aside to {}",
+          segment.path().getFileName(),
+          aside.toAbsolutePath());
     } else {
       Files.deleteIfExists(segment.path());
     }
@@ -230,7 +247,7 @@ final class Spool {
   void close() throws IOException {
     seal();
     if (lockChannel != null) {
-      lockChannel.close();  // releases the lock
+      lockChannel.close(); // releases the lock
       lockChannel = null;
     }
   }
@@ -263,13 +280,19 @@ final class Spool {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches()).sorted().toList();
+      return files
+          .filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches())
+          .sorted()
+          .toList();
     }
   }
 
   private List<Path> segments() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches()).sorted().toList();
+      return files
+          .filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches())
+          .sorted()
+          .toList();
     }
   }
 
@@ -308,13 +331,16 @@ final class Spool {
     }
     try {
       int length = Integer.parseInt(new String(all, from, sp1 - from, StandardCharsets.US_ASCII));
-      long sum = Long.parseLong(new String(all, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.US_ASCII), 16);
+      long sum =
+          Long.parseLong(new String(all, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.US_ASCII), 16);
       if (length != to - sp2 - 1) {
         return null;
       }
       CRC32 crc = new CRC32();
       crc.update(all, sp2 + 1, length);
-      return crc.getValue() == sum ? new JsonObject(new String(all, sp2 + 1, length, StandardCharsets.UTF_8)) : null;
+      return crc.getValue() == sum
+          ? new JsonObject(new String(all, sp2 + 1, length, StandardCharsets.UTF_8))
+          : null;
     } catch (RuntimeException bad) {
       return null;
     }

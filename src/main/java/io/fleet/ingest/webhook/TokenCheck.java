@@ -19,8 +19,12 @@ final class TokenCheck {
   private final List<byte[]> expected;
 
   TokenCheck(Optional<String> token, Optional<String> previous) {
-    this.expected = token.isEmpty() ? List.of()
-        : previous.map(p -> List.of(digest(token.get()), digest(p))).orElseGet(() -> List.of(digest(token.get())));
+    this.expected =
+        token.isEmpty()
+            ? List.of()
+            : previous
+                .map(p -> List.of(digest(token.get()), digest(p)))
+                .orElseGet(() -> List.of(digest(token.get())));
   }
 
   boolean open() {

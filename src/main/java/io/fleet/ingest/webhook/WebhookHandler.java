@@ -17,13 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One push request: content type (415), size (413), a header or query token (401, before the
- * body is read), room among the bytes in flight (503), the body within WEBHOOK_REQUEST_TIMEOUT
- * (408), the body's token (401, before the item list is decoded), the body (400, 413), then
- * durable storage, and only then {@code {"code":0,"msg":"success"}}. Storage is the database
- * through the group commit when it answers (or its dead-letter table when it refuses this request
- * for good), else the fsync'd spool; a full queue or spool answers 503 with Retry-After. Every
- * path ends in an answer.
+ * One push request: content type (415), size (413), a header or query token (401, before the body
+ * is read), room among the bytes in flight (503), the body within WEBHOOK_REQUEST_TIMEOUT (408),
+ * the body's token (401, before the item list is decoded), the body (400, 413), then durable
+ * storage, and only then {@code {"code":0,"msg":"success"}}. Storage is the database through the
+ * group commit when it answers (or its dead-letter table when it refuses this request for good),
+ * else the fsync'd spool; a full queue or spool answers 503 with Retry-After. Every path ends in an
+ * answer.
  */
 final class WebhookHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
@@ -32,8 +32,7 @@ final class WebhookHandler implements Handler<RoutingContext> {
   static final String BUSY_RETRY_AFTER_SECONDS = "1";
 
   /** What one push may use and take. */
-  record Limits(int maxBodyBytes, int maxItems, int maxDepth, Duration timeout) {
-  }
+  record Limits(int maxBodyBytes, int maxItems, int maxDepth, Duration timeout) {}
 
   private final String path;
   private final Limits limits;
@@ -44,8 +43,15 @@ final class WebhookHandler implements Handler<RoutingContext> {
   private final InFlightBytes inFlight;
   private final Clock clock;
 
-  WebhookHandler(String path, Limits limits, TokenCheck tokens, GroupCommitter committer, PushIngestor ingestor,
-                 SpoolLane spool, InFlightBytes inFlight, Clock clock) {
+  WebhookHandler(
+      String path,
+      Limits limits,
+      TokenCheck tokens,
+      GroupCommitter committer,
+      PushIngestor ingestor,
+      SpoolLane spool,
+      InFlightBytes inFlight,
+      Clock clock) {
     this.path = path;
     this.limits = limits;
     this.tokens = tokens;
@@ -69,8 +75,11 @@ final class WebhookHandler implements Handler<RoutingContext> {
     HttpServerRequest req = ctx.request();
     Optional<PushBodyParser.Format> format = PushBodyParser.format(req.getHeader("Content-Type"));
     if (format.isEmpty()) {
-      ctx.fail(new HttpFailure(415, "unsupported_media_type",
-          "Push bodies must be application/x-www-form-urlencoded or application/json."));
+      ctx.fail(
+          new HttpFailure(
+              415,
+              "unsupported_media_type",
+              "Push bodies must be application/x-www-form-urlencoded or application/json."));
       return;
     }
     long length = parseLength(req.getHeader("Content-Length"));
@@ -83,7 +92,8 @@ final class WebhookHandler implements Handler<RoutingContext> {
       outside = presentedTokens(ctx);
     } catch (IllegalArgumentException badQuery) {
       closeAfter(ctx);
-      ctx.fail(new HttpFailure(400, "bad_query", "The query string has a malformed percent escape."));
+      ctx.fail(
+          new HttpFailure(400, "bad_query", "The query string has a malformed percent escape."));
       return;
     }
     if (!outside.isEmpty() && !tokens.accepts(outside)) {
@@ -96,11 +106,16 @@ final class WebhookHandler implements Handler<RoutingContext> {
   }
 
   private static void unauthorized(RoutingContext ctx) {
-    ctx.fail(new HttpFailure(401, "unauthorized", "A valid token is required (token field, token query parameter, "
-        + "X-Jimi-Token or Bearer header); tokens presented together must agree."));
+    ctx.fail(
+        new HttpFailure(
+            401,
+            "unauthorized",
+            "A valid token is required (token field, token query parameter, "
+                + "X-Jimi-Token or Bearer header); tokens presented together must agree."));
   }
 
-  private void handleBody(RoutingContext ctx, PushBodyParser.Format format, Buffer body, List<String> outside) {
+  private void handleBody(
+      RoutingContext ctx, PushBodyParser.Format format, Buffer body, List<String> outside) {
     byte[] bytes = body.getBytes();
     PushBodyParser.Envelope envelope = PushBodyParser.envelope(format, bytes, limits.maxDepth());
     List<String> presented = new ArrayList<>(envelope.tokens());
@@ -113,8 +128,9 @@ final class WebhookHandler implements Handler<RoutingContext> {
       ctx.fail(envelope.problem());
       return;
     }
-    PushBodyParser.Parsed parsed = PushBodyParser.request(path, envelope, clock.instant(), limits.maxDepth(),
-        limits.maxItems());
+    PushBodyParser.Parsed parsed =
+        PushBodyParser.request(
+            path, envelope, clock.instant(), limits.maxDepth(), limits.maxItems());
     if (parsed.problem() != null) {
       ctx.fail(parsed.problem());
       return;
@@ -124,38 +140,55 @@ final class WebhookHandler implements Handler<RoutingContext> {
       toSpool(ctx, request);
       return;
     }
-    committer.submit(request, bytes.length).onComplete(ar -> {
-      if (ar.succeeded()) {
-        ack(ctx);
-      } else if (ar.cause() instanceof GroupCommitter.Backpressure) {
-        ingestor.count(path, "rejected", request.items().size());
-        ctx.response().putHeader("Retry-After", BUSY_RETRY_AFTER_SECONDS);
-        ctx.fail(new HttpFailure(503, "busy", "More push items wait for the database than WEBHOOK_QUEUE_MAX_ITEMS; "
-            + "retry shortly."));
-      } else {
-        // The database did not answer: keep the request until it does.
-        spool.databaseUnavailable(ar.cause());
-        toSpool(ctx, request);
-      }
-    });
+    committer
+        .submit(request, bytes.length)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                ack(ctx);
+              } else if (ar.cause() instanceof GroupCommitter.Backpressure) {
+                ingestor.count(path, "rejected", request.items().size());
+                ctx.response().putHeader("Retry-After", BUSY_RETRY_AFTER_SECONDS);
+                ctx.fail(
+                    new HttpFailure(
+                        503,
+                        "busy",
+                        "More push items wait for the database than WEBHOOK_QUEUE_MAX_ITEMS; "
+                            + "retry shortly."));
+              } else {
+                // The database did not answer: keep the request until it does.
+                spool.databaseUnavailable(ar.cause());
+                toSpool(ctx, request);
+              }
+            });
   }
 
   private void toSpool(RoutingContext ctx, PushRequest request) {
-    spool.append(request).onComplete(ar -> {
-      if (ar.succeeded() && ar.result()) {
-        ack(ctx);
-        return;
-      }
-      if (ar.failed()) {
-        log.error("push to /{} could not be spooled: {}", path, ar.cause().getClass().getName());
-      }
-      ingestor.count(path, "rejected", request.items().size());
-      ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
-      ctx.fail(ar.succeeded()
-          ? new HttpFailure(503, "spool_full", "The database is unavailable and the local spool is full; retry later.")
-          : new HttpFailure(503, "spool_unavailable",
-              "The database is unavailable and the push could not be spooled; retry later."));
-    });
+    spool
+        .append(request)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded() && ar.result()) {
+                ack(ctx);
+                return;
+              }
+              if (ar.failed()) {
+                log.error(
+                    "push to /{} could not be spooled: {}", path, ar.cause().getClass().getName());
+              }
+              ingestor.count(path, "rejected", request.items().size());
+              ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+              ctx.fail(
+                  ar.succeeded()
+                      ? new HttpFailure(
+                          503,
+                          "spool_full",
+                          "The database is unavailable and the local spool is full; retry later.")
+                      : new HttpFailure(
+                          503,
+                          "spool_unavailable",
+                          "The database is unavailable and the push could not be spooled; retry later."));
+            });
   }
 
   private static void ack(RoutingContext ctx) {
@@ -190,11 +223,12 @@ final class WebhookHandler implements Handler<RoutingContext> {
     HttpServerRequest req = ctx.request();
     long[] reserved = {0};
     AtomicBoolean released = new AtomicBoolean();
-    Runnable release = () -> {
-      if (released.compareAndSet(false, true)) {
-        inFlight.release(reserved[0]);
-      }
-    };
+    Runnable release =
+        () -> {
+          if (released.compareAndSet(false, true)) {
+            inFlight.release(reserved[0]);
+          }
+        };
     // Called when the response ends or the connection closes before it does.
     ctx.addEndHandler(v -> release.run());
     if (announced > 0) {
@@ -206,83 +240,113 @@ final class WebhookHandler implements Handler<RoutingContext> {
     }
     Buffer body = Buffer.buffer((int) Math.min(announced, limits.maxBodyBytes()));
     boolean[] stopped = {false};
-    long timer = ctx.vertx().setTimer(limits.timeout().toMillis(), id -> {
-      if (!stopped[0]) {
-        stopped[0] = true;
-        closeAfter(ctx);
-        ctx.fail(new HttpFailure(408, "request_timeout", "The push body did not arrive within "
-            + "WEBHOOK_REQUEST_TIMEOUT (" + limits.timeout() + ")."));
-      }
-    });
-    req.handler(chunk -> {
-      if (stopped[0]) {
-        return;
-      }
-      if (body.length() + chunk.length() > limits.maxBodyBytes()) {
-        stopped[0] = true;
-        ctx.vertx().cancelTimer(timer);
-        tooLarge(ctx);
-        return;
-      }
-      long more = body.length() + chunk.length() - reserved[0];
-      if (more > 0) {
-        if (!inFlight.tryReserve(more)) {
+    long timer =
+        ctx.vertx()
+            .setTimer(
+                limits.timeout().toMillis(),
+                id -> {
+                  if (!stopped[0]) {
+                    stopped[0] = true;
+                    closeAfter(ctx);
+                    ctx.fail(
+                        new HttpFailure(
+                            408,
+                            "request_timeout",
+                            "The push body did not arrive within "
+                                + "WEBHOOK_REQUEST_TIMEOUT ("
+                                + limits.timeout()
+                                + ")."));
+                  }
+                });
+    req.handler(
+        chunk -> {
+          if (stopped[0]) {
+            return;
+          }
+          if (body.length() + chunk.length() > limits.maxBodyBytes()) {
+            stopped[0] = true;
+            ctx.vertx().cancelTimer(timer);
+            tooLarge(ctx);
+            return;
+          }
+          long more = body.length() + chunk.length() - reserved[0];
+          if (more > 0) {
+            if (!inFlight.tryReserve(more)) {
+              stopped[0] = true;
+              ctx.vertx().cancelTimer(timer);
+              busy(ctx);
+              return;
+            }
+            reserved[0] += more;
+          }
+          body.appendBuffer(chunk);
+        });
+    req.exceptionHandler(
+        err -> {
+          if (!stopped[0]) {
+            stopped[0] = true;
+            ctx.vertx().cancelTimer(timer);
+            ctx.fail(HttpFailure.badRequest("The request body could not be read."));
+          }
+        });
+    req.endHandler(
+        v -> {
+          if (stopped[0]) {
+            return;
+          }
           stopped[0] = true;
           ctx.vertx().cancelTimer(timer);
-          busy(ctx);
-          return;
-        }
-        reserved[0] += more;
-      }
-      body.appendBuffer(chunk);
-    });
-    req.exceptionHandler(err -> {
-      if (!stopped[0]) {
-        stopped[0] = true;
-        ctx.vertx().cancelTimer(timer);
-        ctx.fail(HttpFailure.badRequest("The request body could not be read."));
-      }
-    });
-    req.endHandler(v -> {
-      if (stopped[0]) {
-        return;
-      }
-      stopped[0] = true;
-      ctx.vertx().cancelTimer(timer);
-      try {
-        then.handle(body);
-      } catch (RuntimeException | StackOverflowError e) {
-        unexpected(ctx, e);
-      }
-    });
+          try {
+            then.handle(body);
+          } catch (RuntimeException | StackOverflowError e) {
+            unexpected(ctx, e);
+          }
+        });
     req.resume();
   }
 
-  /** Whatever went wrong, the sender gets an answer; the log gets the class and place, never the input. */
+  /**
+   * Whatever went wrong, the sender gets an answer; the log gets the class and place, never the
+   * input.
+   */
   private void unexpected(RoutingContext ctx, Throwable e) {
-    log.error("push to /{} failed unexpectedly: {} at {}", path, e.getClass().getName(),
+    log.error(
+        "push to /{} failed unexpectedly: {} at {}",
+        path,
+        e.getClass().getName(),
         e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0]);
     if (!ctx.response().ended()) {
-      ctx.fail(new HttpFailure(500, "internal_error", "The push failed on our side; it has been logged."));
+      ctx.fail(
+          new HttpFailure(
+              500, "internal_error", "The push failed on our side; it has been logged."));
     }
   }
 
   private void busy(RoutingContext ctx) {
     closeAfter(ctx);
     ctx.response().putHeader("Retry-After", BUSY_RETRY_AFTER_SECONDS);
-    ctx.fail(new HttpFailure(503, "busy", "Too many push bytes are in flight (WEBHOOK_MAX_BYTES_IN_FLIGHT); "
-        + "retry shortly."));
+    ctx.fail(
+        new HttpFailure(
+            503,
+            "busy",
+            "Too many push bytes are in flight (WEBHOOK_MAX_BYTES_IN_FLIGHT); "
+                + "retry shortly."));
   }
 
   private void tooLarge(RoutingContext ctx) {
     closeAfter(ctx);
-    ctx.fail(new HttpFailure(413, "payload_too_large",
-        "The push body is larger than WEBHOOK_MAX_BODY_BYTES (" + limits.maxBodyBytes() + " bytes)."));
+    ctx.fail(
+        new HttpFailure(
+            413,
+            "payload_too_large",
+            "The push body is larger than WEBHOOK_MAX_BODY_BYTES ("
+                + limits.maxBodyBytes()
+                + " bytes)."));
   }
 
   /**
-   * The rest of the request is not worth reading: the connection closes once the answer is out
-   * (a sender that stalls mid-body would otherwise keep it). HTTP/2 resets the stream instead.
+   * The rest of the request is not worth reading: the connection closes once the answer is out (a
+   * sender that stalls mid-body would otherwise keep it). HTTP/2 resets the stream instead.
    */
   private static void closeAfter(RoutingContext ctx) {
     if (ctx.request().version() != HttpVersion.HTTP_2 && !ctx.response().headWritten()) {

@@ -20,26 +20,36 @@ class GracefulStopTest {
   @Test
   void inFlightRequestFinishesWithinGraceAndNewOnesAreRefused() throws Exception {
     CountDownLatch inFlight = new CountDownLatch(1);
-    java.util.function.Function<ServiceContext, ServiceModule> slow = context -> new ServiceModule() {
-      @Override
-      public String name() {
-        return "slow-endpoint";
-      }
+    java.util.function.Function<ServiceContext, ServiceModule> slow =
+        context ->
+            new ServiceModule() {
+              @Override
+              public String name() {
+                return "slow-endpoint";
+              }
 
-      @Override
-      public Future<Void> start() {
-        context.router().get("/slow").handler(ctx -> {
-          inFlight.countDown();
-          context.vertx().setTimer(1_500, t -> ctx.response().end("done"));
-        });
-        return Future.succeededFuture();
-      }
-    };
-    RunningService service = TestService.start(TestService.baseEnv(TestDatabases.fresh()), Clock.systemUTC(),
-        context -> List.of(slow.apply(context)));
+              @Override
+              public Future<Void> start() {
+                context
+                    .router()
+                    .get("/slow")
+                    .handler(
+                        ctx -> {
+                          inFlight.countDown();
+                          context.vertx().setTimer(1_500, t -> ctx.response().end("done"));
+                        });
+                return Future.succeededFuture();
+              }
+            };
+    RunningService service =
+        TestService.start(
+            TestService.baseEnv(TestDatabases.fresh()),
+            Clock.systemUTC(),
+            context -> List.of(slow.apply(context)));
     int port = service.httpPort();
 
-    CompletableFuture<Http.Response> pending = CompletableFuture.supplyAsync(() -> Http.get(port, "/slow"));
+    CompletableFuture<Http.Response> pending =
+        CompletableFuture.supplyAsync(() -> Http.get(port, "/slow"));
     assertThat(inFlight.await(10, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<Void> stopped = service.stop().toCompletionStage().toCompletableFuture();
 
@@ -47,6 +57,8 @@ class GracefulStopTest {
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.body()).isEqualTo("done");
     stopped.get(20, TimeUnit.SECONDS);
-    assertThat(catchThrowable(() -> Http.get(port, "/health"))).as("no longer accepting").isNotNull();
+    assertThat(catchThrowable(() -> Http.get(port, "/health")))
+        .as("no longer accepting")
+        .isNotNull();
   }
 }

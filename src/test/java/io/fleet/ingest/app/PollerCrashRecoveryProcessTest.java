@@ -35,9 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real service in its own JVM is killed with SIGKILL while a poll is fetching, then a second
- * process takes over on the same database. Whatever the first one had committed stays, what it
- * had in flight is redone, and the tables end equal to the simulator's ground truth: nothing
- * missing, nothing twice, and ingestion_log's insert counts add up to the rows.
+ * process takes over on the same database. Whatever the first one had committed stays, what it had
+ * in flight is redone, and the tables end equal to the simulator's ground truth: nothing missing,
+ * nothing twice, and ingestion_log's insert counts add up to the rows.
  *
  * <p>The simulator runs on the real clock in this JVM; its fleet is pinned to end a day ago, so
  * every event is already over when the service starts and the ground truth is the whole history.
@@ -69,7 +69,9 @@ class PollerCrashRecoveryProcessTest {
       throws Exception {
     DatabaseTarget db = TestDatabases.fresh();
     SyntheticFleet fleet = sim.tracksolid().fleet();
-    assertThat(fleet.end()).as("every event is over before the service starts").isBefore(Instant.now());
+    assertThat(fleet.end())
+        .as("every event is over before the service starts")
+        .isBefore(Instant.now());
     // Slow trip and parking answers: the first catch-up takes seconds, so it can be cut mid-way.
     sim.tracksolid().faults().inject(MILEAGE, Fault.delay(Duration.ofMillis(600)), -1);
     sim.tracksolid().faults().inject(PARKING, Fault.delay(Duration.ofMillis(150)), -1);
@@ -79,20 +81,31 @@ class PollerCrashRecoveryProcessTest {
     Launched second = null;
     try {
       awaitHealth(first, Integer.parseInt(envA.get("HTTP_PORT")));
-      await(first, "first rows committed while a trip fetch is in flight and history is left", () ->
-          Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.trips' AND status = 'ok'"
-              + " AND instance_id = 'crash-a'") > 0
-              && Sql.count(db, "SELECT count(*) FROM tracksolid.trips") > 0
-              && checkpoint(db, "trips").isBefore(fleet.end().minus(Duration.ofHours(6)))
-              && sim.tracksolid().inflight(MILEAGE) > 0);
-      first.process().destroyForcibly();  // SIGKILL: no shutdown hook, no lease release, open transaction lost
+      await(
+          first,
+          "first rows committed while a trip fetch is in flight and history is left",
+          () ->
+              Sql.count(
+                          db,
+                          "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.trips' AND status = 'ok'"
+                              + " AND instance_id = 'crash-a'")
+                      > 0
+                  && Sql.count(db, "SELECT count(*) FROM tracksolid.trips") > 0
+                  && checkpoint(db, "trips").isBefore(fleet.end().minus(Duration.ofHours(6)))
+                  && sim.tracksolid().inflight(MILEAGE) > 0);
+      first
+          .process()
+          .destroyForcibly(); // SIGKILL: no shutdown hook, no lease release, open transaction lost
       assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(first.output()).doesNotContain("stopped");
       long tripsAtKill = Sql.count(db, "SELECT count(*) FROM tracksolid.trips");
       Instant tripsMarkAtKill = checkpoint(db, "trips");
-      System.out.printf("killed with %d trips stored, trips checkpoint %s, fleet %s..%s%n", tripsAtKill,
-          tripsMarkAtKill, fleet.start(), fleet.end());
-      assertThat(tripsAtKill).as("the kill left trips to fetch").isLessThan(truthTrips(fleet, listed(fleet)).size());
+      System.out.printf(
+          "killed with %d trips stored, trips checkpoint %s, fleet %s..%s%n",
+          tripsAtKill, tripsMarkAtKill, fleet.start(), fleet.end());
+      assertThat(tripsAtKill)
+          .as("the kill left trips to fetch")
+          .isLessThan(truthTrips(fleet, listed(fleet)).size());
 
       sim.tracksolid().faults().clear();
       Instant secondStarted = Instant.now();
@@ -101,20 +114,35 @@ class PollerCrashRecoveryProcessTest {
       awaitHealth(second, Integer.parseInt(envB.get("HTTP_PORT")));
       Launched running = second;
       Instant horizon = secondStarted.minus(SETTLE);
-      // The first process's leases lapse (POLL_LEASE_TTL), then the second one catches up to its own horizon.
+      // The first process's leases lapse (POLL_LEASE_TTL), then the second one catches up to its
+      // own horizon.
       for (String endpoint : List.of("alarms", "trips", "parking")) {
-        await(running, endpoint + " checkpoint at the settle horizon " + horizon,
+        await(
+            running,
+            endpoint + " checkpoint at the settle horizon " + horizon,
             () -> !checkpoint(db, endpoint).isBefore(horizon));
       }
-      await(running, "a device sync by the second process", () -> Sql.count(db, "SELECT count(*) FROM "
-          + "tracksolid.ingestion_log WHERE stream = 'poll.devices' AND instance_id = 'crash-b'") > 0);
+      await(
+          running,
+          "a device sync by the second process",
+          () ->
+              Sql.count(
+                      db,
+                      "SELECT count(*) FROM "
+                          + "tracksolid.ingestion_log WHERE stream = 'poll.devices' AND instance_id = 'crash-b'")
+                  > 0);
       second.process().destroy();
       assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(second.process().exitValue()).as(second.output()).isZero();
 
       assertThat(checkpoint(db, "trips")).isAfter(tripsMarkAtKill);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.trips' "
-          + "AND instance_id = 'crash-b' AND rows_inserted > 0")).as("the second process inserted the rest").isPositive();
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.trips' "
+                      + "AND instance_id = 'crash-b' AND rows_inserted > 0"))
+          .as("the second process inserted the rest")
+          .isPositive();
       assertMatchesGroundTruth(db, fleet);
     } finally {
       first.process().destroyForcibly();
@@ -169,8 +197,9 @@ class PollerCrashRecoveryProcessTest {
 
   private static TreeSet<String> truthTrips(SyntheticFleet fleet, List<String> imeis) {
     TreeSet<String> out = new TreeSet<>();
-    fleet.trips(imeis, Instant.EPOCH, fleet.end()).forEach(t -> out.add(t.imei() + "|" + t.startTime() + "|"
-        + t.endTime()));
+    fleet
+        .trips(imeis, Instant.EPOCH, fleet.end())
+        .forEach(t -> out.add(t.imei() + "|" + t.startTime() + "|" + t.endTime()));
     return out;
   }
 
@@ -184,36 +213,83 @@ class PollerCrashRecoveryProcessTest {
     TreeSet<String> trips = truthTrips(fleet, imeis);
     TreeSet<String> stops = new TreeSet<>();
     for (String acc : List.of("off", "on")) {
-      fleet.stops(imeis, acc, Instant.EPOCH, fleet.end()).forEach(s -> stops.add(s.imei() + "|"
-          + ("off".equals(acc) ? "parking" : "idling") + "|" + s.startTime() + "|" + s.endTime()));
+      fleet
+          .stops(imeis, acc, Instant.EPOCH, fleet.end())
+          .forEach(
+              s ->
+                  stops.add(
+                      s.imei()
+                          + "|"
+                          + ("off".equals(acc) ? "parking" : "idling")
+                          + "|"
+                          + s.startTime()
+                          + "|"
+                          + s.endTime()));
     }
     TreeSet<String> alarms = new TreeSet<>();
-    fleet.alarms(imeis, Instant.EPOCH, fleet.end()).forEach(a -> alarms.add(a.imei() + "|" + a.alertTypeId() + "|"
-        + a.alertTime()));
+    fleet
+        .alarms(imeis, Instant.EPOCH, fleet.end())
+        .forEach(a -> alarms.add(a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime()));
     assertThat(trips).isNotEmpty();
     assertThat(stops).isNotEmpty();
     assertThat(alarms).isNotEmpty();
 
     // Sets and counts both: a set alone would hide a row stored twice.
-    assertThat(stored(db, "SELECT imei, start_time, end_time FROM tracksolid.trips", "imei", "start_time", "end_time"))
+    assertThat(
+            stored(
+                db,
+                "SELECT imei, start_time, end_time FROM tracksolid.trips",
+                "imei",
+                "start_time",
+                "end_time"))
         .isEqualTo(trips);
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.trips")).isEqualTo(trips.size());
-    assertThat(stored(db, "SELECT imei, kind, start_time, end_time FROM tracksolid.parking", "imei", "kind",
-        "start_time", "end_time")).isEqualTo(stops);
+    assertThat(
+            stored(
+                db,
+                "SELECT imei, kind, start_time, end_time FROM tracksolid.parking",
+                "imei",
+                "kind",
+                "start_time",
+                "end_time"))
+        .isEqualTo(stops);
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.parking")).isEqualTo(stops.size());
-    assertThat(stored(db, "SELECT imei, alarm_type, alarm_time FROM tracksolid.alarms", "imei", "alarm_type",
-        "alarm_time")).isEqualTo(alarms);
+    assertThat(
+            stored(
+                db,
+                "SELECT imei, alarm_type, alarm_time FROM tracksolid.alarms",
+                "imei",
+                "alarm_type",
+                "alarm_time"))
+        .isEqualTo(alarms);
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.alarms")).isEqualTo(alarms.size());
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.quarantine")).isZero();
 
-    // Every stored row was inserted exactly once by a logged, committed run; the killed run logged nothing.
-    for (String[] t : new String[][] {{"poll.trips", "trips"}, {"poll.parking", "parking"},
-        {"poll.alarms", "alarms"}, {"poll.devices", "devices"}, {"poll.positions", "position_history"}}) {
-      assertThat(Sql.count(db, "SELECT coalesce(sum(rows_inserted), 0) FROM tracksolid.ingestion_log WHERE stream = '"
-          + t[0] + "'")).as(t[0] + " inserts logged").isEqualTo(Sql.count(db, "SELECT count(*) FROM tracksolid." + t[1]));
+    // Every stored row was inserted exactly once by a logged, committed run; the killed run logged
+    // nothing.
+    for (String[] t :
+        new String[][] {
+          {"poll.trips", "trips"},
+          {"poll.parking", "parking"},
+          {"poll.alarms", "alarms"},
+          {"poll.devices", "devices"},
+          {"poll.positions", "position_history"}
+        }) {
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT coalesce(sum(rows_inserted), 0) FROM tracksolid.ingestion_log WHERE stream = '"
+                      + t[0]
+                      + "'"))
+          .as(t[0] + " inserts logged")
+          .isEqualTo(Sql.count(db, "SELECT count(*) FROM tracksolid." + t[1]));
     }
-    assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE rows_fetched < rows_inserted "
-        + "+ rows_updated + rows_rejected")).isZero();
+    assertThat(
+            Sql.count(
+                db,
+                "SELECT count(*) FROM tracksolid.ingestion_log WHERE rows_fetched < rows_inserted "
+                    + "+ rows_updated + rows_rejected"))
+        .isZero();
   }
 
   private static TreeSet<String> stored(DatabaseTarget db, String sql, String... columns) {
@@ -233,8 +309,14 @@ class PollerCrashRecoveryProcessTest {
   }
 
   private static Instant checkpoint(DatabaseTarget db, String endpoint) {
-    List<Map<String, Object>> rows = Sql.rows(db, "SELECT position FROM tracksolid.checkpoints WHERE account = '"
-        + SimulatorOptions.DEMO_USER + "' AND endpoint = '" + endpoint + "'");
+    List<Map<String, Object>> rows =
+        Sql.rows(
+            db,
+            "SELECT position FROM tracksolid.checkpoints WHERE account = '"
+                + SimulatorOptions.DEMO_USER
+                + "' AND endpoint = '"
+                + endpoint
+                + "'");
     return rows.isEmpty() ? Instant.EPOCH : instant(rows.get(0).get("position"));
   }
 

@@ -58,27 +58,45 @@ class ServiceHealthTest {
 
   @Test
   void runtimeConnectionsUseTheLeastPrivilegeRole() throws Exception {
-    Row row = TestService.Futures.get(service.context().pool()
-        .query("SELECT current_user AS u, current_setting('TimeZone') AS tz").execute(), 10).iterator().next();
+    Row row =
+        TestService.Futures.get(
+                service
+                    .context()
+                    .pool()
+                    .query("SELECT current_user AS u, current_setting('TimeZone') AS tz")
+                    .execute(),
+                10)
+            .iterator()
+            .next();
     assertThat(row.getString("u")).isEqualTo("tracksolid_ingest");
     assertThat(row.getString("tz")).isEqualTo("UTC");
-    Throwable ddl = service.context().pool().query("CREATE TABLE tracksolid.nope (id int)").execute()
-        .toCompletionStage().toCompletableFuture().handle((ok, err) -> err)
-        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    Throwable ddl =
+        service
+            .context()
+            .pool()
+            .query("CREATE TABLE tracksolid.nope (id int)")
+            .execute()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .handle((ok, err) -> err)
+            .get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(ddl).isNotNull().hasMessageContaining("permission denied");
   }
 
   @Test
   void theSchemaExistsAfterStart() {
-    assertThat(Sql.count(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'tracksolid'"))
+    assertThat(
+            Sql.count(
+                db,
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'tracksolid'"))
         .isGreaterThanOrEqualTo(9);
   }
 
   @Test
   void healthIs503WhenTheDatabaseIsUnreachable() throws Exception {
     EmbeddedPostgres own = TestDatabases.startOwnEmbedded();
-    DatabaseTarget target = new DatabaseTarget("127.0.0.1", own.getPort(), "postgres", "postgres", "",
-        SslMode.DISABLE);
+    DatabaseTarget target =
+        new DatabaseTarget("127.0.0.1", own.getPort(), "postgres", "postgres", "", SslMode.DISABLE);
     Map<String, String> env = TestService.baseEnv(target);
     RunningService s = TestService.start(env, Clock.systemUTC());
     try {

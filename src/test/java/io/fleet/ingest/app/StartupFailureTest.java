@@ -20,25 +20,32 @@ class StartupFailureTest {
   void aFailingModuleFailsStartupAndReleasesEverything() throws Exception {
     DatabaseTarget db = TestDatabases.fresh();
     AppConfig config = AppConfig.load(TestService.baseEnv(db), false);
-    ServiceModule broken = new ServiceModule() {
-      @Override
-      public String name() {
-        return "broken";
-      }
+    ServiceModule broken =
+        new ServiceModule() {
+          @Override
+          public String name() {
+            return "broken";
+          }
 
-      @Override
-      public Future<Void> start() {
-        return Future.failedFuture(new IllegalStateException("cannot start on purpose"));
-      }
-    };
-    Throwable failure = Service.start(config, Clock.systemUTC(), c -> List.of(broken))
-        .toCompletionStage().toCompletableFuture()
-        .handle((ok, err) -> err)
-        .get(60, TimeUnit.SECONDS);
+          @Override
+          public Future<Void> start() {
+            return Future.failedFuture(new IllegalStateException("cannot start on purpose"));
+          }
+        };
+    Throwable failure =
+        Service.start(config, Clock.systemUTC(), c -> List.of(broken))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .handle((ok, err) -> err)
+            .get(60, TimeUnit.SECONDS);
     assertThat(failure).hasMessageContaining("cannot start on purpose");
     // The pool was closed: no connection of the service is left on the server.
-    long open = Sql.count(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db.database()
-        + "' AND application_name = 'tracksolid-ingest' AND pid <> pg_backend_pid()");
+    long open =
+        Sql.count(
+            db,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = '"
+                + db.database()
+                + "' AND application_name = 'tracksolid-ingest' AND pid <> pg_backend_pid()");
     assertThat(open).isZero();
   }
 }

@@ -4,8 +4,8 @@ import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.fleet.ingest.store.AlarmWriter;
@@ -31,19 +31,23 @@ import org.junit.jupiter.api.Test;
  */
 class OneWriterPerTableTest {
   private static final String ROOT = "io.fleet.ingest";
-  private static final JavaClasses MAIN = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages(ROOT);
+  private static final JavaClasses MAIN =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages(ROOT);
   private static final Path SOURCES = Path.of("src/main/java/io/fleet/ingest");
   private static final Pattern INSERT = Pattern.compile("INSERT INTO tracksolid\\.(\\w+)");
+
   /**
    * Inserts outside store into a table that has a store writer, each with its reason: the demo
    * history generator bulk-loads months of synthetic rows over JDBC and is never called by the
    * service; the purge job's own audit row carries rows_deleted, which no ingest run has.
    */
-  private static final Map<String, Set<String>> KNOWN = Map.of(
-      "cli/FleetHistoryLoader.java", Set.of("devices", "trips", "parking", "alarms", "position_history"),
-      "jobs/PurgeJob.java", Set.of("ingestion_log"));
+  private static final Map<String, Set<String>> KNOWN =
+      Map.of(
+          "cli/FleetHistoryLoader.java",
+              Set.of("devices", "trips", "parking", "alarms", "position_history"),
+          "jobs/PurgeJob.java", Set.of("ingestion_log"));
 
   @Test
   void onlyTheStoreInsertsIntoTablesThatHaveAWriter() throws IOException {
@@ -62,29 +66,56 @@ class OneWriterPerTableTest {
         }
       }
     }
-    assertThat(written).contains("alarms", "trips", "parking", "devices", "position_history", "push_messages",
-        "quarantine", "ingestion_log", "checkpoints");
-    elsewhere.forEach((file, tables) -> tables.stream().filter(written::contains).forEach(table ->
-        assertThat(KNOWN.getOrDefault(file, Set.of())).as(file + " inserts into tracksolid." + table
-            + ", which has its writer in store").contains(table)));
+    assertThat(written)
+        .contains(
+            "alarms",
+            "trips",
+            "parking",
+            "devices",
+            "position_history",
+            "push_messages",
+            "quarantine",
+            "ingestion_log",
+            "checkpoints");
+    elsewhere.forEach(
+        (file, tables) ->
+            tables.stream()
+                .filter(written::contains)
+                .forEach(
+                    table ->
+                        assertThat(KNOWN.getOrDefault(file, Set.of()))
+                            .as(
+                                file
+                                    + " inserts into tracksolid."
+                                    + table
+                                    + ", which has its writer in store")
+                            .contains(table)));
   }
 
   @Test
   void onlyTheRunTemplateWritesQuarantineAndTheIngestionLog() {
-    noClasses().that().resideOutsideOfPackages(ROOT + ".store..", ROOT + ".ingest..")
-        .should().callConstructorWhere(describe("a constructor of QuarantineWriter or IngestionLogWriter",
-            (JavaConstructorCall call) -> call.getTargetOwner().isEquivalentTo(QuarantineWriter.class)
-                || call.getTargetOwner().isEquivalentTo(IngestionLogWriter.class)))
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(ROOT + ".store..", ROOT + ".ingest..")
+        .should()
+        .callConstructorWhere(
+            describe(
+                "a constructor of QuarantineWriter or IngestionLogWriter",
+                (JavaConstructorCall call) ->
+                    call.getTargetOwner().isEquivalentTo(QuarantineWriter.class)
+                        || call.getTargetOwner().isEquivalentTo(IngestionLogWriter.class)))
         .check(MAIN);
   }
 
   @Test
   void aPolledAndAPushedAlarmLandThroughTheSameWriter() {
     Set<String> users = new TreeSet<>();
-    MAIN.get(AlarmWriter.class).getDirectDependenciesToSelf()
+    MAIN.get(AlarmWriter.class)
+        .getDirectDependenciesToSelf()
         .forEach(d -> users.add(d.getOriginClass().getName().replaceAll("\\$.*", "")));
     users.remove(AlarmWriter.class.getName());
-    // Vendor mapping (TracksolidFleetSource) -> run template (IngestRun, via the slice) -> AlarmWriter.
+    // Vendor mapping (TracksolidFleetSource) -> run template (IngestRun, via the slice) ->
+    // AlarmWriter.
     assertThat(users).containsExactly(ROOT + ".poll.AlarmSlice", ROOT + ".webhook.PushIngestor");
     assertThat(MAIN.get(ROOT + ".poll.TracksolidFleetSource").getDirectDependenciesFromSelf())
         .as("the vendor mapping builds the store's record itself")

@@ -39,8 +39,8 @@ class BackupShutdownAndLockTest {
   }
 
   @Test
-  void sigtermPastTheGraceLeavesNoPartialFileAndNoCatalogEntryAndARestoreMeanwhileFailsFast(@TempDir Path dir)
-      throws Exception {
+  void sigtermPastTheGraceLeavesNoPartialFileAndNoCatalogEntryAndARestoreMeanwhileFailsFast(
+      @TempDir Path dir) throws Exception {
     Path store = dir.resolve("backups");
     try (Connection blocker = holdBlockerLock()) {
       Launched p = launch(dir, store, "PT1S");
@@ -48,19 +48,31 @@ class BackupShutdownAndLockTest {
 
       // A restore while the backup runs: refused at once by the shared lock, target untouched.
       DatabaseTarget scratch = Pg15Cluster.fresh("drill_busy");
-      assertThatThrownBy(() -> new RestoreRun(BackupFixture.config(store, List.of()), scratch, store, Optional.empty(),
-          false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run())
-          .isInstanceOf(BackupException.class).hasMessageContaining("another backup or restore is running");
+      assertThatThrownBy(
+              () ->
+                  new RestoreRun(
+                          BackupFixture.config(store, List.of()),
+                          scratch,
+                          store,
+                          Optional.empty(),
+                          false,
+                          new PrintStream(
+                              new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                      .run())
+          .isInstanceOf(BackupException.class)
+          .hasMessageContaining("another backup or restore is running");
       assertThat(p.process.isAlive()).isTrue();
 
-      p.process.destroy();  // SIGTERM
+      p.process.destroy(); // SIGTERM
       assertThat(p.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       String out = p.output();
       assertThat(p.process.exitValue()).as(out).isNotZero();
       assertThat(out).contains("grace period PT1S over").contains("\"event\":\"backup_failed\"");
       try (Stream<Path> left = Files.list(store)) {
-        assertThat(left.map(f -> f.getFileName().toString()).filter(n -> !n.equals(BackupLock.FILE)))
-            .as("no partial file, no backup, no catalog").isEmpty();
+        assertThat(
+                left.map(f -> f.getFileName().toString()).filter(n -> !n.equals(BackupLock.FILE)))
+            .as("no partial file, no backup, no catalog")
+            .isEmpty();
       }
       blocker.rollback();
     }
@@ -73,9 +85,9 @@ class BackupShutdownAndLockTest {
     try (Connection blocker = holdBlockerLock()) {
       p = launch(dir, store, "PT60S");
       awaitDumpWaitingOnLock(p);
-      p.process.destroy();  // SIGTERM while pg_dump waits
+      p.process.destroy(); // SIGTERM while pg_dump waits
       awaitOutput(p, "shutdown requested");
-      blocker.rollback();  // the dump can go on now, within the grace
+      blocker.rollback(); // the dump can go on now, within the grace
     }
     assertThat(p.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String out = p.output();
@@ -84,23 +96,27 @@ class BackupShutdownAndLockTest {
     List<String> catalog = Files.readAllLines(store.resolve(Catalog.FILE));
     assertThat(catalog).hasSize(1);
     assertThat(catalog.get(0)).contains("\"event\":\"backup\"");
-    Manifest m = Manifest.read(store.resolve(catalog.get(0).replaceAll(".*\"id\":\"([^\"]+)\".*", "$1")));
+    Manifest m =
+        Manifest.read(store.resolve(catalog.get(0).replaceAll(".*\"id\":\"([^\"]+)\".*", "$1")));
     assertThat(m.verified()).isTrue();
     assertThat(m.tables()).containsEntry("tracksolid.alarms", 5L);
   }
 
   @Test
-  void theSidecarBacksUpAtFirstStartServesHealthReadyAndMetricsAndStopsCleanly(@TempDir Path dir) throws Exception {
+  void theSidecarBacksUpAtFirstStartServesHealthReadyAndMetricsAndStopsCleanly(@TempDir Path dir)
+      throws Exception {
     Path store = dir.resolve("backups");
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Launched p = launch(dir, store, "PT30S", Map.of("BACKUP_HTTP_PORT", String.valueOf(port)), "backup");
+    Launched p =
+        launch(dir, store, "PT30S", Map.of("BACKUP_HTTP_PORT", String.valueOf(port)), "backup");
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       String metrics = "";
-      while (System.nanoTime() < deadline && !metrics.contains("backup_runs_total{outcome=\"success\"} 1.0")) {
+      while (System.nanoTime() < deadline
+          && !metrics.contains("backup_runs_total{outcome=\"success\"} 1.0")) {
         if (!p.process.isAlive()) {
           throw new AssertionError("sidecar exited: " + p.output());
         }
@@ -111,7 +127,9 @@ class BackupShutdownAndLockTest {
         }
         Thread.sleep(100);
       }
-      assertThat(metrics).as(p.output()).contains("backup_runs_total{outcome=\"success\"} 1.0")
+      assertThat(metrics)
+          .as(p.output())
+          .contains("backup_runs_total{outcome=\"success\"} 1.0")
           .contains("backup_last_verify_success 1.0");
       assertThat(Http.get(port, "/health").status()).isEqualTo(200);
       Http.Response ready = Http.get(port, "/ready");
@@ -122,7 +140,7 @@ class BackupShutdownAndLockTest {
       assertThat(Files.readAllLines(store.resolve(Catalog.FILE))).hasSize(1);
       assertThat(p.output()).contains("next backup at");
     } finally {
-      p.process.destroy();  // SIGTERM while waiting for the next slot
+      p.process.destroy(); // SIGTERM while waiting for the next slot
     }
     assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.process.exitValue()).as(p.output()).isZero();
@@ -138,8 +156,11 @@ class BackupShutdownAndLockTest {
   }
 
   private static void awaitDumpWaitingOnLock(Launched p) throws Exception {
-    String sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump' "
-        + "AND wait_event_type = 'Lock' AND datname = '" + BackupFixture.sourceAdmin().database() + "'";
+    String sql =
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump' "
+            + "AND wait_event_type = 'Lock' AND datname = '"
+            + BackupFixture.sourceAdmin().database()
+            + "'";
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       if (!p.process.isAlive()) {
@@ -174,18 +195,36 @@ class BackupShutdownAndLockTest {
     return launch(dir, store, grace, Map.of(), "backup", "--once");
   }
 
-  static Launched launch(Path dir, Path store, String grace, Map<String, String> extra, String... args)
+  static Launched launch(
+      Path dir, Path store, String grace, Map<String, String> extra, String... args)
       throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "io.fleet.ingest.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(java, "-cp", System.getProperty("java.class.path"), "io.fleet.ingest.Main"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().keySet().removeIf(k -> k.startsWith("DATABASE_") || k.startsWith("BACKUP_")
-        || k.startsWith("LOG_") || k.startsWith("PG"));
-    pb.environment().putAll(Map.of("DATABASE_URL", BackupFixture.sourceAsBackupRole().uri(),
-        "BACKUP_DIR", store.toString(), "BACKUP_PG_BIN", Pg15Cluster.BIN.toString(), "SHUTDOWN_GRACE", grace,
-        "LOG_FORMAT", "json"));
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("DATABASE_")
+                    || k.startsWith("BACKUP_")
+                    || k.startsWith("LOG_")
+                    || k.startsWith("PG"));
+    pb.environment()
+        .putAll(
+            Map.of(
+                "DATABASE_URL",
+                BackupFixture.sourceAsBackupRole().uri(),
+                "BACKUP_DIR",
+                store.toString(),
+                "BACKUP_PG_BIN",
+                Pg15Cluster.BIN.toString(),
+                "SHUTDOWN_GRACE",
+                grace,
+                "LOG_FORMAT",
+                "json"));
     pb.environment().putAll(extra);
     Path log = Files.createTempFile(dir, "backup", ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());

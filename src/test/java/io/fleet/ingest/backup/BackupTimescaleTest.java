@@ -33,23 +33,36 @@ import org.junit.jupiter.api.io.TempDir;
  * TEST_TIMESCALE_URL names a TimescaleDB server (superuser URL, timescaledb preloaded, licence
  * timescale) and BACKUP_PG_BIN (or PATH) holds a pg_dump of its major version.
  */
-@DisplayName("BackupTimescaleTest (runs with TEST_TIMESCALE_URL and a pg_dump of its major version; skipped without)")
+@DisplayName(
+    "BackupTimescaleTest (runs with TEST_TIMESCALE_URL and a pg_dump of its major version; skipped without)")
 class BackupTimescaleTest {
 
   @Test
-  void theBackupRoleDumpsCompressedChunksAndTheRestoreBringsThemBack(@TempDir Path dir) throws Exception {
+  void theBackupRoleDumpsCompressedChunksAndTheRestoreBringsThemBack(@TempDir Path dir)
+      throws Exception {
     String url = System.getenv("TEST_TIMESCALE_URL");
     Assumptions.assumeTrue(url != null && !url.isBlank(), "skipped: TEST_TIMESCALE_URL is not set");
     DatabaseTarget server = DatabaseTarget.fromUri(url, Optional.empty());
     String bin = System.getenv("BACKUP_PG_BIN");
-    Optional<Path> pgBin = bin == null || bin.isBlank() ? Optional.empty() : Optional.of(Path.of(bin));
+    Optional<Path> pgBin =
+        bin == null || bin.isBlank() ? Optional.empty() : Optional.of(Path.of(bin));
     // pg_dump refuses a server of a newer major version; without a matching client the backup
     // cannot run here at all, which is a missing tool, not a failure of the backup.
-    int serverMajor = Integer.parseInt(String.valueOf(
-        Sql.one(server, "SELECT current_setting('server_version_num')::int / 10000 AS major").get("major")));
+    int serverMajor =
+        Integer.parseInt(
+            String.valueOf(
+                Sql.one(
+                        server,
+                        "SELECT current_setting('server_version_num')::int / 10000 AS major")
+                    .get("major")));
     int dumpMajor = pgDumpMajor(new Tools(pgBin).pg("pg_dump"));
-    Assumptions.assumeTrue(dumpMajor >= serverMajor, "skipped: pg_dump " + (dumpMajor < 0 ? "not found" : dumpMajor)
-        + " cannot dump PostgreSQL " + serverMajor + " (set BACKUP_PG_BIN)");
+    Assumptions.assumeTrue(
+        dumpMajor >= serverMajor,
+        "skipped: pg_dump "
+            + (dumpMajor < 0 ? "not found" : dumpMajor)
+            + " cannot dump PostgreSQL "
+            + serverMajor
+            + " (set BACKUP_PG_BIN)");
     String suffix = Long.toString(ProcessHandle.current().pid()) + System.nanoTime() % 100000;
     String login = "ts_backup_" + suffix;
     try {
@@ -62,38 +75,81 @@ class BackupTimescaleTest {
     }
   }
 
-  private static void run(DatabaseTarget server, Path dir, Optional<Path> pgBin, String suffix, String login)
+  private static void run(
+      DatabaseTarget server, Path dir, Optional<Path> pgBin, String suffix, String login)
       throws Exception {
     DatabaseTarget source = create(server, "ts_src_" + suffix);
     Sql.exec(source, "CREATE EXTENSION IF NOT EXISTS timescaledb");
     Migrator.migrate(source, Optional.of(Duration.ofDays(7)), Optional.empty());
-    Sql.exec(source, "INSERT INTO tracksolid.position_history (imei, gps_time, lat, lng, source) "
-        + "SELECT '868120145233604', timestamptz '2026-01-01' + i * interval '10 minutes', -1.28, 36.81, 'poll' "
-        + "FROM generate_series(1, 2000) i");
-    Sql.exec(source, "SELECT compress_chunk(c, if_not_compressed => true) "
-        + "FROM show_chunks('tracksolid.position_history') c");
-    assertThat(Sql.count(source, "SELECT count(*) FROM timescaledb_information.chunks "
-        + "WHERE hypertable_name = 'position_history' AND is_compressed")).isPositive();
-    Sql.exec(source, "CREATE ROLE " + login + " LOGIN PASSWORD 'ts-backup-pw' IN ROLE tracksolid_backup");
-    DatabaseTarget asBackup = new DatabaseTarget(source.host(), source.port(), source.database(), login,
-        "ts-backup-pw", source.sslMode());
+    Sql.exec(
+        source,
+        "INSERT INTO tracksolid.position_history (imei, gps_time, lat, lng, source) "
+            + "SELECT '868120145233604', timestamptz '2026-01-01' + i * interval '10 minutes', -1.28, 36.81, 'poll' "
+            + "FROM generate_series(1, 2000) i");
+    Sql.exec(
+        source,
+        "SELECT compress_chunk(c, if_not_compressed => true) "
+            + "FROM show_chunks('tracksolid.position_history') c");
+    assertThat(
+            Sql.count(
+                source,
+                "SELECT count(*) FROM timescaledb_information.chunks "
+                    + "WHERE hypertable_name = 'position_history' AND is_compressed"))
+        .isPositive();
+    Sql.exec(
+        source,
+        "CREATE ROLE " + login + " LOGIN PASSWORD 'ts-backup-pw' IN ROLE tracksolid_backup");
+    DatabaseTarget asBackup =
+        new DatabaseTarget(
+            source.host(),
+            source.port(),
+            source.database(),
+            login,
+            "ts-backup-pw",
+            source.sslMode());
 
-    BackupConfig config = new BackupConfig(dir.resolve("backups"), LocalTime.of(3, 30), ZoneOffset.UTC, 7, 4,
-        List.of(), pgBin, "127.0.0.1", 0);
-    BackupService.Outcome outcome = new BackupService(config, asBackup, Clock.systemUTC(),
-        new BackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).runOnce();
+    BackupConfig config =
+        new BackupConfig(
+            dir.resolve("backups"),
+            LocalTime.of(3, 30),
+            ZoneOffset.UTC,
+            7,
+            4,
+            List.of(),
+            pgBin,
+            "127.0.0.1",
+            0);
+    BackupService.Outcome outcome =
+        new BackupService(
+                config,
+                asBackup,
+                Clock.systemUTC(),
+                new BackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))
+            .runOnce();
     assertThat(outcome.ok()).as(outcome.message()).isTrue();
     Manifest m = outcome.manifest().orElseThrow();
     assertThat(m.extensions()).containsKey("timescaledb");
     assertThat(m.tables()).containsEntry("tracksolid.position_history", 2000L);
 
     DatabaseTarget target = create(server, "ts_dst_" + suffix);
-    RestoreRun.Result result = new RestoreRun(config, target, config.dir().resolve(m.id()), Optional.empty(), false,
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+    RestoreRun.Result result =
+        new RestoreRun(
+                config,
+                target,
+                config.dir().resolve(m.id()),
+                Optional.empty(),
+                false,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .run();
     assertThat(result.mismatches()).isEmpty();
-    assertThat(Sql.count(target, "SELECT count(*) FROM tracksolid.position_history")).isEqualTo(2000);
-    assertThat(Sql.count(target, "SELECT count(*) FROM timescaledb_information.hypertables "
-        + "WHERE hypertable_schema = 'tracksolid'")).isEqualTo(4);
+    assertThat(Sql.count(target, "SELECT count(*) FROM tracksolid.position_history"))
+        .isEqualTo(2000);
+    assertThat(
+            Sql.count(
+                target,
+                "SELECT count(*) FROM timescaledb_information.hypertables "
+                    + "WHERE hypertable_schema = 'tracksolid'"))
+        .isEqualTo(4);
   }
 
   /** The major version of the pg_dump at {@code program}, or -1 where there is none. */

@@ -28,7 +28,8 @@ class RetentionTest {
 
   @Test
   void sixtyNightlyBackupsLeaveExactlySevenDailyAndFourWeekly(@TempDir Path dir) throws Exception {
-    MutableClock clock = new MutableClock(Instant.parse("2026-09-01T00:30:00Z"));  // 03:30 in Nairobi
+    MutableClock clock =
+        new MutableClock(Instant.parse("2026-09-01T00:30:00Z")); // 03:30 in Nairobi
     BackupStore store = new BackupStore(dir);
     Retention policy = new Retention(7, 4, ZONE);
     for (int day = 0; day < 60; day++) {
@@ -46,9 +47,18 @@ class RetentionTest {
     for (int d = 0; d < 7; d++) {
       assertThat(kept).containsEntry(BackupRun.ID.format(last.minus(Duration.ofDays(d))), "daily");
     }
-    List<String> weeks = left.stream().filter(b -> "weekly".equals(kept.get(b.id())))
-        .map(b -> b.finishedAt().atZone(ZONE).toLocalDate().get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR)
-            + "").distinct().toList();
+    List<String> weeks =
+        left.stream()
+            .filter(b -> "weekly".equals(kept.get(b.id())))
+            .map(
+                b ->
+                    b.finishedAt()
+                            .atZone(ZONE)
+                            .toLocalDate()
+                            .get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR)
+                        + "")
+            .distinct()
+            .toList();
     assertThat(weeks).hasSize(4);
     try (Stream<Path> dirs = Files.list(dir)) {
       assertThat(dirs.filter(Files::isDirectory)).hasSize(11);
@@ -74,29 +84,48 @@ class RetentionTest {
       closedPort = s.getLocalPort();
     }
     // Keep 1 daily and 0 weekly: a successful run would prune four of the five.
-    BackupConfig config = new BackupConfig(dir, LocalTime.of(3, 30), ZONE, 1, 0, List.of(), Optional.empty(),
-        "127.0.0.1", 0);
-    DatabaseTarget unreachable = new DatabaseTarget("127.0.0.1", closedPort, "nowhere", "nobody", "", SslMode.DISABLE);
-    BackupService service = new BackupService(config, unreachable, clock,
-        new BackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+    BackupConfig config =
+        new BackupConfig(
+            dir, LocalTime.of(3, 30), ZONE, 1, 0, List.of(), Optional.empty(), "127.0.0.1", 0);
+    DatabaseTarget unreachable =
+        new DatabaseTarget("127.0.0.1", closedPort, "nowhere", "nobody", "", SslMode.DISABLE);
+    BackupService service =
+        new BackupService(
+            config,
+            unreachable,
+            clock,
+            new BackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
     BackupService.Outcome outcome = service.runOnce();
     assertThat(outcome.ok()).isFalse();
     assertThat(store.list()).hasSize(5);
     assertThat(store.catalog().backups()).hasSize(5);
     try (Stream<Path> entries = Files.list(dir)) {
-      assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".partial"));
+      assertThat(entries.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.startsWith(".partial"));
     }
   }
 
   @Test
-  void aRunIsRefusedWhenTheDiskCannotHoldAnotherBackupTheSizeOfTheLast(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve(Catalog.FILE), "{\"event\":\"backup\",\"id\":\"20260901T033000Z\","
-        + "\"finishedAt\":\"2026-09-01T03:30:00Z\",\"bytes\":" + (Long.MAX_VALUE / 4) + "}\n");
-    BackupConfig config = new BackupConfig(dir, LocalTime.of(3, 30), ZONE, 7, 4, List.of(), Optional.empty(),
-        "127.0.0.1", 0);
-    DatabaseTarget unused = new DatabaseTarget("127.0.0.1", 1, "nowhere", "nobody", "", SslMode.DISABLE);
-    BackupService.Outcome outcome = new BackupService(config, unused, new MutableClock(Instant.now()),
-        new BackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).runOnce();
+  void aRunIsRefusedWhenTheDiskCannotHoldAnotherBackupTheSizeOfTheLast(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(
+        dir.resolve(Catalog.FILE),
+        "{\"event\":\"backup\",\"id\":\"20260901T033000Z\","
+            + "\"finishedAt\":\"2026-09-01T03:30:00Z\",\"bytes\":"
+            + (Long.MAX_VALUE / 4)
+            + "}\n");
+    BackupConfig config =
+        new BackupConfig(
+            dir, LocalTime.of(3, 30), ZONE, 7, 4, List.of(), Optional.empty(), "127.0.0.1", 0);
+    DatabaseTarget unused =
+        new DatabaseTarget("127.0.0.1", 1, "nowhere", "nobody", "", SslMode.DISABLE);
+    BackupService.Outcome outcome =
+        new BackupService(
+                config,
+                unused,
+                new MutableClock(Instant.now()),
+                new BackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))
+            .runOnce();
     assertThat(outcome.ok()).isFalse();
     assertThat(outcome.message()).startsWith("not enough free space in " + dir);
   }
@@ -105,9 +134,22 @@ class RetentionTest {
     String id = BackupRun.ID.format(at);
     Path partial = store.partial(id);
     Files.writeString(partial.resolve("database.dump"), "dump of " + id);
-    Manifest m = new Manifest(1, id, at.toString(), at.toString(), "tracksolid", "15.0", 150000, Map.of(), "pg_dump",
-        "snap", Map.of(), Map.of(), List.of(new Manifest.BackupFile("database", "database.dump", 10, "00", "00",
-        false)), true);
+    Manifest m =
+        new Manifest(
+            1,
+            id,
+            at.toString(),
+            at.toString(),
+            "tracksolid",
+            "15.0",
+            150000,
+            Map.of(),
+            "pg_dump",
+            "snap",
+            Map.of(),
+            Map.of(),
+            List.of(new Manifest.BackupFile("database", "database.dump", 10, "00", "00", false)),
+            true);
     store.commit(partial, m);
   }
 }

@@ -13,15 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The root launcher's JDK search, run as a newcomer's shell would: no JAVA_HOME, a PATH whose
- * java is 17, and JDKs of several versions under a /usr/lib/jvm-style directory. The fake JDKs
- * answer -XshowSettings like real ones; the launcher only reads the specification version.
+ * The root launcher's JDK search, run as a newcomer's shell would: no JAVA_HOME, a PATH whose java
+ * is 17, and JDKs of several versions under a /usr/lib/jvm-style directory. The fake JDKs answer
+ * -XshowSettings like real ones; the launcher only reads the specification version.
  */
 class LauncherScriptTest {
   private static final Path LAUNCHER = Path.of("tracksolid-ingest").toAbsolutePath();
 
-  record Result(int exit, String stdout, String stderr) {
-  }
+  record Result(int exit, String stdout, String stderr) {}
 
   @Test
   void picksTheNewestJdkOf21OrLaterWhenJavaOnThePathIs17(@TempDir Path dir) throws Exception {
@@ -29,7 +28,7 @@ class LauncherScriptTest {
     fakeJdk(jvm.resolve("java-17-openjdk-amd64"), "17", true);
     fakeJdk(jvm.resolve("temurin-21-jdk"), "21", true);
     fakeJdk(jvm.resolve("temurin-25-jdk"), "25", true);
-    fakeJdk(jvm.resolve("jre-26"), "26", false);  // no javac: a runtime only, not a JDK
+    fakeJdk(jvm.resolve("jre-26"), "26", false); // no javac: a runtime only, not a JDK
     fakeJdk(jvm.resolve("java-1.8.0"), "1.8", true);
     Path path17 = fakeJdk(dir.resolve("path-java"), "17", true).resolve("bin");
 
@@ -47,18 +46,32 @@ class LauncherScriptTest {
     fakeJdk(sdkman.resolve("22.0.2-tem"), "22", true);
     Path path17 = fakeJdk(dir.resolve("path-java"), "17", true).resolve("bin");
 
-    Result fromSdkman = run(dir, Map.of("TSI_JVM_DIRS", jvm.toString(), "TSI_SDKMAN_DIR", sdkman.toString()),
-        path17);
+    Result fromSdkman =
+        run(
+            dir,
+            Map.of("TSI_JVM_DIRS", jvm.toString(), "TSI_SDKMAN_DIR", sdkman.toString()),
+            path17);
     assertThat(fromSdkman.stdout().strip()).isEqualTo(sdkman.resolve("22.0.2-tem").toString());
 
     Path own = fakeJdk(dir.resolve("own-21"), "21", true);
-    Result fromJavaHome = run(dir, Map.of("TSI_JVM_DIRS", jvm.toString(), "TSI_SDKMAN_DIR", sdkman.toString(),
-        "JAVA_HOME", own.toString()), path17);
+    Result fromJavaHome =
+        run(
+            dir,
+            Map.of(
+                "TSI_JVM_DIRS",
+                jvm.toString(),
+                "TSI_SDKMAN_DIR",
+                sdkman.toString(),
+                "JAVA_HOME",
+                own.toString()),
+            path17);
     assertThat(fromJavaHome.stdout().strip()).isEqualTo(own.toString());
 
     Path old = fakeJdk(dir.resolve("old-17"), "17", true);
-    Result oldJavaHome = run(dir, Map.of("TSI_JVM_DIRS", jvm.toString(), "JAVA_HOME", old.toString()), path17);
-    assertThat(oldJavaHome.stdout().strip()).as("a JAVA_HOME below 21 is passed over")
+    Result oldJavaHome =
+        run(dir, Map.of("TSI_JVM_DIRS", jvm.toString(), "JAVA_HOME", old.toString()), path17);
+    assertThat(oldJavaHome.stdout().strip())
+        .as("a JAVA_HOME below 21 is passed over")
         .isEqualTo(jvm.resolve("temurin-21-jdk").toString());
   }
 
@@ -73,20 +86,28 @@ class LauncherScriptTest {
     assertThat(r.exit()).isNotZero();
     assertThat(r.stdout()).isEmpty();
     assertThat(r.stderr().strip().lines()).hasSize(1);
-    assertThat(r.stderr()).contains("needs a JDK 21 or later").contains("apt-get install openjdk-21-jdk-headless")
+    assertThat(r.stderr())
+        .contains("needs a JDK 21 or later")
+        .contains("apt-get install openjdk-21-jdk-headless")
         .contains("JAVA_HOME");
   }
 
-  /** A directory that looks like a JDK of {@code version} to anyone asking its java for its settings. */
+  /**
+   * A directory that looks like a JDK of {@code version} to anyone asking its java for its
+   * settings.
+   */
   private static Path fakeJdk(Path home, String version, boolean withJavac) throws IOException {
     Path bin = Files.createDirectories(home.resolve("bin"));
-    executable(bin.resolve("java"), """
+    executable(
+        bin.resolve("java"),
+        """
         #!/bin/sh
         echo "Property settings:" >&2
         echo "    java.specification.version = %s" >&2
         echo "    java.vendor = Fake" >&2
         echo "openjdk version \\"%s\\"" >&2
-        """.formatted(version, version));
+        """
+            .formatted(version, version));
     if (withJavac) {
       executable(bin.resolve("javac"), "#!/bin/sh\nexit 0\n");
     }
@@ -98,7 +119,8 @@ class LauncherScriptTest {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  private static Result run(Path dir, Map<String, String> env, Path javaBin, String... args) throws Exception {
+  private static Result run(Path dir, Map<String, String> env, Path javaBin, String... args)
+      throws Exception {
     String arg = args.length == 0 ? "--java-home" : args[0];
     ProcessBuilder pb = new ProcessBuilder("bash", LAUNCHER.toString(), arg);
     pb.environment().clear();

@@ -30,19 +30,25 @@ class AppConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("HTTP_PORT")
         .hasMessageContaining("whole number");
-    assertThatThrownBy(() -> AppConfig.load(Map.of("HTTP_PORT", "70000"), true)).hasMessageContaining("HTTP_PORT");
+    assertThatThrownBy(() -> AppConfig.load(Map.of("HTTP_PORT", "70000"), true))
+        .hasMessageContaining("HTTP_PORT");
     assertThatThrownBy(() -> AppConfig.load(Map.of("SHUTDOWN_GRACE", "20s"), true))
-        .hasMessageContaining("SHUTDOWN_GRACE").hasMessageContaining("ISO-8601");
-    assertThatThrownBy(() -> AppConfig.load(Map.of("LOG_FORMAT", "xml"), true)).hasMessageContaining("LOG_FORMAT");
+        .hasMessageContaining("SHUTDOWN_GRACE")
+        .hasMessageContaining("ISO-8601");
+    assertThatThrownBy(() -> AppConfig.load(Map.of("LOG_FORMAT", "xml"), true))
+        .hasMessageContaining("LOG_FORMAT");
     assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL", "mysql://x"), true))
         .hasMessageContaining("DATABASE_URL");
   }
 
   @Test
   void everyProblemIsReportedAtOnce() {
-    ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() ->
-        AppConfig.load(Map.of("HTTP_PORT", "abc", "DATABASE_POOL_SIZE", "0"), true));
-    assertThat(e.problems()).anyMatch(p -> p.startsWith("HTTP_PORT:"))
+    ConfigException e =
+        (ConfigException)
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> AppConfig.load(Map.of("HTTP_PORT", "abc", "DATABASE_POOL_SIZE", "0"), true));
+    assertThat(e.problems())
+        .anyMatch(p -> p.startsWith("HTTP_PORT:"))
         .anyMatch(p -> p.startsWith("DATABASE_POOL_SIZE:"));
   }
 
@@ -54,13 +60,26 @@ class AppConfigTest {
     assertThat(config.database().url()).contains("postgresql://u:hunter2-secret@db:5432/fleet");
     assertThat(config.database().toString()).doesNotContain("hunter2");
 
-    assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL", "mysql://u:hunter2@x",
-        "HTTP_PORT", "1"), true)).hasMessageNotContaining("hunter2");
-    assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL", "postgresql://a@b/c",
-        "DATABASE_URL_FILE", file.toString()), true)).hasMessageContaining("not both");
-    assertThatThrownBy(() -> AppConfig.load(Map.of("DATABASE_URL_FILE", dir.resolve("missing").toString()), true))
+    assertThatThrownBy(
+            () ->
+                AppConfig.load(
+                    Map.of("DATABASE_URL", "mysql://u:hunter2@x", "HTTP_PORT", "1"), true))
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(
+            () ->
+                AppConfig.load(
+                    Map.of(
+                        "DATABASE_URL", "postgresql://a@b/c", "DATABASE_URL_FILE", file.toString()),
+                    true))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(
+            () ->
+                AppConfig.load(
+                    Map.of("DATABASE_URL_FILE", dir.resolve("missing").toString()), true))
         .hasMessageContaining("DATABASE_URL_FILE");
-    assertThat(ConfigSummary.describe(Map.of("DATABASE_URL_FILE", file.toString())).get("DATABASE_URL"))
+    assertThat(
+            ConfigSummary.describe(Map.of("DATABASE_URL_FILE", file.toString()))
+                .get("DATABASE_URL"))
         .isEqualTo("(set)");
   }
 

@@ -16,8 +16,8 @@ class CompressionAgeTest {
     AppConfig config = AppConfig.load(Map.of(), true);
     Duration reach = config.poll().reconcileWindow().plus(config.poll().stopsOverlap());
     assertThat(reach).isEqualTo(Duration.ofDays(8));
-    assertThat(config.database().timescaleCompressAfter()).hasValueSatisfying(after ->
-        assertThat(after).isGreaterThan(reach));
+    assertThat(config.database().timescaleCompressAfter())
+        .hasValueSatisfying(after -> assertThat(after).isGreaterThan(reach));
   }
 
   @Test
@@ -36,11 +36,22 @@ class CompressionAgeTest {
 
   @Test
   void anEqualOrLongerAgeOrNoCompressionIsAccepted() {
-    assertThat(AppConfig.load(Map.of("TIMESCALE_COMPRESS_AFTER", "P8D"), true).database().timescaleCompressAfter())
+    assertThat(
+            AppConfig.load(Map.of("TIMESCALE_COMPRESS_AFTER", "P8D"), true)
+                .database()
+                .timescaleCompressAfter())
         .contains(Duration.ofDays(8));
-    assertThat(AppConfig.load(Map.of("TIMESCALE_COMPRESS_AFTER", "P30D", "POLL_RECONCILE_WINDOW", "P14D"), true)
-        .database().timescaleCompressAfter()).contains(Duration.ofDays(30));
-    assertThat(AppConfig.load(Map.of("TIMESCALE_COMPRESS_AFTER", ""), true).database().timescaleCompressAfter())
+    assertThat(
+            AppConfig.load(
+                    Map.of("TIMESCALE_COMPRESS_AFTER", "P30D", "POLL_RECONCILE_WINDOW", "P14D"),
+                    true)
+                .database()
+                .timescaleCompressAfter())
+        .contains(Duration.ofDays(30));
+    assertThat(
+            AppConfig.load(Map.of("TIMESCALE_COMPRESS_AFTER", ""), true)
+                .database()
+                .timescaleCompressAfter())
         .isEqualTo(Optional.empty());
   }
 }

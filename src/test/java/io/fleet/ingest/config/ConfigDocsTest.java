@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** README's configuration table and .env.example follow the declared keys exactly. */
 class ConfigDocsTest {
-  private static final Pattern ROW = Pattern.compile("^\\|\\s*`([A-Z][A-Z0-9_]*)`\\s*\\|\\s*([^|]*?)\\s*\\|");
+  private static final Pattern ROW =
+      Pattern.compile("^\\|\\s*`([A-Z][A-Z0-9_]*)`\\s*\\|\\s*([^|]*?)\\s*\\|");
 
   @Test
   void readmeTableListsEveryKeyWithItsDefault() throws Exception {
@@ -40,10 +41,14 @@ class ConfigDocsTest {
   void envExampleHasEveryKeyAndNoSecrets() throws Exception {
     List<String> lines = Files.readAllLines(Path.of(".env.example"));
     for (ConfigKey<?> key : AppConfig.KEYS) {
-      assertThat(lines).as(key.name()).anyMatch(l -> l.matches("#?\\s*" + key.name() + "(_FILE)?=.*"));
+      assertThat(lines)
+          .as(key.name())
+          .anyMatch(l -> l.matches("#?\\s*" + key.name() + "(_FILE)?=.*"));
       if (key.secret()) {
-        assertThat(lines).as("secret " + key.name() + " must be a placeholder")
-            .noneMatch(l -> l.matches(key.name() + "=.+") && !l.matches(key.name() + "=(changeme|<.*>|)"));
+        assertThat(lines)
+            .as("secret " + key.name() + " must be a placeholder")
+            .noneMatch(
+                l -> l.matches(key.name() + "=.+") && !l.matches(key.name() + "=(changeme|<.*>|)"));
       }
     }
   }

@@ -21,14 +21,23 @@ class EveryKeyValidationTest {
       }
       Throwable thrown = catchThrowable(() -> AppConfig.load(Map.of(key.name(), NONSENSE), true));
       assertThat(thrown).as(key.name()).isInstanceOf(ConfigException.class);
-      assertThat(((ConfigException) thrown).problems()).as(key.name())
+      assertThat(((ConfigException) thrown).problems())
+          .as(key.name())
           .anyMatch(p -> p.startsWith(key.name() + ":") || p.startsWith(key.name() + "_FILE:"));
-      assertThat(thrown.getMessage()).as("secrets are not echoed").doesNotContain(NONSENSE + "-secret");
+      assertThat(thrown.getMessage())
+          .as("secrets are not echoed")
+          .doesNotContain(NONSENSE + "-secret");
       checked.add(key.name());
     }
     // The guard against a vacuous pass: most keys are typed.
-    assertThat(checked).hasSizeGreaterThan(AppConfig.KEYS.size() / 2)
-        .contains("HTTP_PORT", "SHUTDOWN_GRACE", "POLL_INTERVAL_ALARMS", "PURGE_AT", "GEOCODE_RATE_PER_SECOND");
+    assertThat(checked)
+        .hasSizeGreaterThan(AppConfig.KEYS.size() / 2)
+        .contains(
+            "HTTP_PORT",
+            "SHUTDOWN_GRACE",
+            "POLL_INTERVAL_ALARMS",
+            "PURGE_AT",
+            "GEOCODE_RATE_PER_SECOND");
   }
 
   private static boolean acceptsAnything(ConfigKey<?> key) {

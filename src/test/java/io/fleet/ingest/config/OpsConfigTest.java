@@ -13,15 +13,19 @@ class OpsConfigTest {
 
   @Test
   void defaultsAndThresholdPrecedence() {
-    OpsConfig ops = AppConfig.load(Map.of("HEALTH_THRESHOLDS", "webhook.*=PT20M/PT2H,webhook.pushgps=PT5M/PT10M"),
-        true).ops();
+    OpsConfig ops =
+        AppConfig.load(
+                Map.of("HEALTH_THRESHOLDS", "webhook.*=PT20M/PT2H,webhook.pushgps=PT5M/PT10M"),
+                true)
+            .ops();
     assertThat(ops.purgeAt()).isEqualTo(LocalTime.of(2, 30));
     assertThat(ops.ingestionLogRetentionDays()).isEqualTo(90);
     assertThat(ops.refreshLogRetentionDays()).isEqualTo(180);
     assertThat(ops.metricsPort()).isEmpty();
     assertThat(ops.separateMetricsServer(8080)).isFalse();
     assertThat(ops.thresholdsFor("webhook.pushgps").staleAfter()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(ops.thresholdsFor("webhook.pushalarm").failingAfter()).isEqualTo(Duration.ofHours(2));
+    assertThat(ops.thresholdsFor("webhook.pushalarm").failingAfter())
+        .isEqualTo(Duration.ofHours(2));
     assertThat(ops.thresholdsFor("poll.alarms").staleAfter()).isEqualTo(Duration.ofMinutes(15));
   }
 
@@ -35,14 +39,21 @@ class OpsConfigTest {
 
   @Test
   void badValuesNameTheVariable() {
-    assertThatThrownBy(() -> AppConfig.load(Map.of(
-        "HEALTH_THRESHOLDS", "poll.alarms=PT1H/PT15M",
-        "HEALTH_STALE_AFTER", "PT2H",
-        "METRICS_PORT", "nine",
-        "PURGE_AT", "25:00",
-        "PURGE_ZONE", "Mars/Olympus"), false))
+    assertThatThrownBy(
+            () ->
+                AppConfig.load(
+                    Map.of(
+                        "HEALTH_THRESHOLDS", "poll.alarms=PT1H/PT15M",
+                        "HEALTH_STALE_AFTER", "PT2H",
+                        "METRICS_PORT", "nine",
+                        "PURGE_AT", "25:00",
+                        "PURGE_ZONE", "Mars/Olympus"),
+                    false))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("HEALTH_THRESHOLDS").hasMessageContaining("HEALTH_FAILING_AFTER")
-        .hasMessageContaining("METRICS_PORT").hasMessageContaining("PURGE_AT").hasMessageContaining("PURGE_ZONE");
+        .hasMessageContaining("HEALTH_THRESHOLDS")
+        .hasMessageContaining("HEALTH_FAILING_AFTER")
+        .hasMessageContaining("METRICS_PORT")
+        .hasMessageContaining("PURGE_AT")
+        .hasMessageContaining("PURGE_ZONE");
   }
 }

@@ -32,8 +32,17 @@ class TracksolidConfigTest {
   void envAccountHashesThePasswordAndDefaultsTargetsToTheUser(@TempDir Path dir) throws Exception {
     Path secret = dir.resolve("secret");
     Files.writeString(secret, "s3cret\n");
-    TracksolidConfig config = load(Map.of("TRACKSOLID_APP_KEY", "K", "TRACKSOLID_APP_SECRET_FILE", secret.toString(),
-        "TRACKSOLID_USER_ID", "fleet", "TRACKSOLID_PASSWORD", "pw"));
+    TracksolidConfig config =
+        load(
+            Map.of(
+                "TRACKSOLID_APP_KEY",
+                "K",
+                "TRACKSOLID_APP_SECRET_FILE",
+                secret.toString(),
+                "TRACKSOLID_USER_ID",
+                "fleet",
+                "TRACKSOLID_PASSWORD",
+                "pw"));
     TracksolidAccount a = config.account("").orElseThrow();
     assertThat(a.appSecret()).isEqualTo("s3cret");
     assertThat(a.passwordMd5()).isEqualTo(Signer.md5Hex("pw"));
@@ -45,16 +54,20 @@ class TracksolidConfigTest {
   @Test
   void partialCredentialsNameEveryMissingVariable() {
     assertThatThrownBy(() -> load(Map.of("TRACKSOLID_APP_KEY", "K")))
-        .hasMessageContaining("TRACKSOLID_APP_SECRET").hasMessageContaining("TRACKSOLID_USER_ID")
+        .hasMessageContaining("TRACKSOLID_APP_SECRET")
+        .hasMessageContaining("TRACKSOLID_USER_ID")
         .hasMessageContaining("TRACKSOLID_PASSWORD");
   }
 
   @Test
   void accountsFileAddsAccounts(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("accounts.json");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         [{"name":"eu","baseUrl":"https://eu-open.tracksolidpro.com/route/rest","appKey":"A","appSecret":"S",
-          "userId":"u1","passwordMd5":"%s","targets":["u1","u1-sub"]}]""".formatted(Signer.md5Hex("x")));
+          "userId":"u1","passwordMd5":"%s","targets":["u1","u1-sub"]}]"""
+            .formatted(Signer.md5Hex("x")));
     TracksolidConfig config = load(Map.of("TRACKSOLID_ACCOUNTS_FILE", file.toString()));
     assertThat(config.enabled()).isTrue();
     assertThat(config.accounts()).extracting(TracksolidAccount::name).isEqualTo(List.of("eu"));

@@ -32,31 +32,47 @@ import org.slf4j.LoggerFactory;
 class TimescaleNotPreloadedTest {
 
   @Test
-  void theServiceStartsOnPlainTablesAndWarnsOnceNamingSharedPreloadLibraries(@TempDir Path dir) throws Exception {
+  void theServiceStartsOnPlainTablesAndWarnsOnceNamingSharedPreloadLibraries(@TempDir Path dir)
+      throws Exception {
     // A resolver of its own: zonky reuses binaries already extracted in this JVM per resolver, and
     // the stand-in must go into this server's private copy, never into the shared one.
-    PgBinaryResolver own = (system, machine) -> DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machine);
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-        .setPgBinaryResolver(own)
-        .setOverrideWorkingDirectory(dir.resolve("binaries").toFile())
-        .setDataDirectory(dir.resolve("data"))
-        .setServerConfig("timezone", "UTC")
-        .start()) {
+    PgBinaryResolver own =
+        (system, machine) -> DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machine);
+    try (EmbeddedPostgres pg =
+        EmbeddedPostgres.builder()
+            .setPgBinaryResolver(own)
+            .setOverrideWorkingDirectory(dir.resolve("binaries").toFile())
+            .setDataDirectory(dir.resolve("data"))
+            .setServerConfig("timezone", "UTC")
+            .start()) {
       Path extensions;
-      try (Stream<Path> found = Files.find(dir.resolve("binaries"), 5,
-          (p, a) -> p.endsWith(Path.of("share", "postgresql", "extension")) && a.isDirectory())) {
+      try (Stream<Path> found =
+          Files.find(
+              dir.resolve("binaries"),
+              5,
+              (p, a) ->
+                  p.endsWith(Path.of("share", "postgresql", "extension")) && a.isDirectory())) {
         extensions = found.findFirst().orElseThrow();
       }
-      Files.writeString(extensions.resolve("timescaledb.control"), """
+      Files.writeString(
+          extensions.resolve("timescaledb.control"),
+          """
           comment = 'stand-in for an installed, not preloaded TimescaleDB'
           default_version = '2.28.3'
           relocatable = false
           """);
-      Files.writeString(extensions.resolve("timescaledb--2.28.3.sql"), """
+      Files.writeString(
+          extensions.resolve("timescaledb--2.28.3.sql"),
+          """
           DO $$ BEGIN RAISE EXCEPTION 'extension "timescaledb" must be preloaded'; END $$;
           """);
-      DatabaseTarget db = new DatabaseTarget("127.0.0.1", pg.getPort(), "postgres", "postgres", "", SslMode.DISABLE);
-      assertThat(Sql.count(db, "SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'")).isEqualTo(1);
+      DatabaseTarget db =
+          new DatabaseTarget(
+              "127.0.0.1", pg.getPort(), "postgres", "postgres", "", SslMode.DISABLE);
+      assertThat(
+              Sql.count(
+                  db, "SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'"))
+          .isEqualTo(1);
 
       Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
       ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -71,13 +87,22 @@ class TimescaleNotPreloadedTest {
         root.detachAppender(logs);
       }
 
-      assertThat(Sql.count(db, "SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'")).isZero();
-      assertThat(Sql.rows(db, "SELECT c.relkind::text AS kind FROM pg_class c JOIN pg_namespace n"
-          + " ON n.oid = c.relnamespace WHERE n.nspname = 'tracksolid' AND c.relname IN"
-          + " ('alarms', 'trips', 'parking', 'position_history')"))
-          .extracting(r -> r.get("kind")).containsExactly("r", "r", "r", "r");
-      List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
-          .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("shared_preload_libraries")).toList();
+      assertThat(Sql.count(db, "SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'"))
+          .isZero();
+      assertThat(
+              Sql.rows(
+                  db,
+                  "SELECT c.relkind::text AS kind FROM pg_class c JOIN pg_namespace n"
+                      + " ON n.oid = c.relnamespace WHERE n.nspname = 'tracksolid' AND c.relname IN"
+                      + " ('alarms', 'trips', 'parking', 'position_history')"))
+          .extracting(r -> r.get("kind"))
+          .containsExactly("r", "r", "r", "r");
+      List<String> warnings =
+          logs.list.stream()
+              .filter(e -> e.getLevel() == Level.WARN)
+              .map(ILoggingEvent::getFormattedMessage)
+              .filter(m -> m.contains("shared_preload_libraries"))
+              .toList();
       assertThat(warnings).hasSize(1);
       assertThat(warnings.get(0)).contains("TimescaleDB").contains("plain PostgreSQL tables");
     }

@@ -12,16 +12,15 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The rules every service in docker-compose.yaml must follow, whoever adds it: an image pinned to
- * an exact version, ports published on loopback only (the database's above all), no Docker
- * socket, log rotation and resource limits, and every variable documented in .env.example.
+ * an exact version, ports published on loopback only (the database's above all), no Docker socket,
+ * log rotation and resource limits, and every variable documented in .env.example.
  */
 final class ComposePolicy {
   private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
   private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "::1", "[::1]", "localhost");
   private static final Set<Integer> DATABASE_PORTS = Set.of(5432, 6432);
 
-  private ComposePolicy() {
-  }
+  private ComposePolicy() {}
 
   /** Every violation, one line each; empty when the file follows the policy. */
   @SuppressWarnings("unchecked")
@@ -52,11 +51,16 @@ final class ComposePolicy {
       volumes(name, svc, out);
       logging(name, svc, out);
       limits(name, svc, out);
-      if (svc.containsKey("build") || String.valueOf(svc.get("image")).startsWith("tracksolid-ingest")) {
+      if (svc.containsKey("build")
+          || String.valueOf(svc.get("image")).startsWith("tracksolid-ingest")) {
         // Variables of the services built here are their configuration: each must be documented.
         Object env = svc.get("environment");
-        Iterable<String> keys = env instanceof Map<?, ?> map ? (Iterable<String>) map.keySet()
-            : env instanceof List<?> list ? list.stream().map(o -> o.toString().split("=", 2)[0]).toList() : List.of();
+        Iterable<String> keys =
+            env instanceof Map<?, ?> map
+                ? (Iterable<String>) map.keySet()
+                : env instanceof List<?> list
+                    ? list.stream().map(o -> o.toString().split("=", 2)[0]).toList()
+                    : List.of();
         for (String key : keys) {
           if (!documented.contains(key.replaceAll("_FILE$", ""))) {
             out.add(name + ": environment variable " + key + " is not in .env.example");
@@ -80,7 +84,9 @@ final class ComposePolicy {
     int slash = ref.lastIndexOf('/');
     int colon = ref.lastIndexOf(':');
     String tag = colon > slash ? ref.substring(colon + 1) : "";
-    if (tag.isEmpty() || tag.equalsIgnoreCase("latest") || !tag.matches(".*\\d+\\.\\d+.*")
+    if (tag.isEmpty()
+        || tag.equalsIgnoreCase("latest")
+        || !tag.matches(".*\\d+\\.\\d+.*")
         || tag.matches("(?i).*latest.*")) {
       out.add(name + ": image " + ref + " is not pinned to an exact version");
     }
@@ -103,8 +109,15 @@ final class ComposePolicy {
         hostIp = ipEnd < 0 ? "" : rest.substring(0, ipEnd);
       }
       if (!LOOPBACK.contains(hostIp)) {
-        boolean database = DATABASE_PORTS.contains(target) || name.matches("(?i).*(db|postgres|timescale).*");
-        out.add(name + ": " + (database ? "database " : "") + "port " + p + " is published beyond loopback");
+        boolean database =
+            DATABASE_PORTS.contains(target) || name.matches("(?i).*(db|postgres|timescale).*");
+        out.add(
+            name
+                + ": "
+                + (database ? "database " : "")
+                + "port "
+                + p
+                + " is published beyond loopback");
       }
     }
   }
@@ -122,9 +135,13 @@ final class ComposePolicy {
   @SuppressWarnings("unchecked")
   private static void logging(String name, Map<String, Object> svc, List<String> out) {
     Map<String, Object> logging = (Map<String, Object>) svc.get("logging");
-    Map<String, Object> opts = logging == null ? Map.of() : (Map<String, Object>) logging.getOrDefault("options",
-        Map.of());
-    if (logging == null || !"json-file".equals(logging.get("driver")) || !opts.containsKey("max-size")
+    Map<String, Object> opts =
+        logging == null
+            ? Map.of()
+            : (Map<String, Object>) logging.getOrDefault("options", Map.of());
+    if (logging == null
+        || !"json-file".equals(logging.get("driver"))
+        || !opts.containsKey("max-size")
         || !opts.containsKey("max-file")) {
       out.add(name + ": no log rotation (logging: *logging, json-file with max-size and max-file)");
     }
@@ -133,7 +150,8 @@ final class ComposePolicy {
   @SuppressWarnings("unchecked")
   private static void limits(String name, Map<String, Object> svc, List<String> out) {
     Map<String, Object> deploy = (Map<String, Object>) svc.getOrDefault("deploy", Map.of());
-    Map<String, Object> resources = (Map<String, Object>) deploy.getOrDefault("resources", Map.of());
+    Map<String, Object> resources =
+        (Map<String, Object>) deploy.getOrDefault("resources", Map.of());
     Map<String, Object> limits = (Map<String, Object>) resources.getOrDefault("limits", Map.of());
     boolean memory = limits.containsKey("memory") || svc.containsKey("mem_limit");
     boolean cpus = limits.containsKey("cpus") || svc.containsKey("cpus");

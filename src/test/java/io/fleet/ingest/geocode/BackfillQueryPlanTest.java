@@ -22,7 +22,9 @@ class BackfillQueryPlanTest {
   void theBackfillSelectUsesThePendingIndexes() throws Exception {
     DatabaseTarget db = TestDatabases.fresh();
     Migrator.migrate(db, Optional.empty(), Optional.empty());
-    Sql.exec(db, """
+    Sql.exec(
+        db,
+        """
         INSERT INTO tracksolid.trips (imei, start_time, start_lat, start_lng, end_lat, end_lng, start_address, end_address)
           SELECT 'i' || (g % 50), now() - g * interval '1 minute', -1, 36, -1, 36,
                  CASE WHEN g % 1000 = 0 THEN NULL ELSE 's' END, 'e'
@@ -37,17 +39,24 @@ class BackfillQueryPlanTest {
           FROM generate_series(1, 20000) g;
         ANALYZE tracksolid.trips; ANALYZE tracksolid.parking; ANALYZE tracksolid.alarms;
         """);
-    try (Connection c = Sql.connect(db); Statement st = c.createStatement()) {
+    try (Connection c = Sql.connect(db);
+        Statement st = c.createStatement()) {
       for (String select : AddressBackfillJob.selects()) {
-        String sql = select.replace("$1", "(now() - interval '30 days')").replace("$2", "50")
-            .replace("$3", "now()");
+        String sql =
+            select
+                .replace("$1", "(now() - interval '30 days')")
+                .replace("$2", "50")
+                .replace("$3", "now()");
         StringBuilder plan = new StringBuilder();
         try (ResultSet rs = st.executeQuery("EXPLAIN " + sql)) {
           while (rs.next()) {
             plan.append(rs.getString(1)).append('\n');
           }
         }
-        assertThat(plan.toString()).as(sql).contains("backfill_pending_idx").doesNotContain("Seq Scan");
+        assertThat(plan.toString())
+            .as(sql)
+            .contains("backfill_pending_idx")
+            .doesNotContain("Seq Scan");
       }
     }
   }

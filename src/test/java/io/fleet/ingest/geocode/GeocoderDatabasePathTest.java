@@ -25,23 +25,32 @@ class GeocoderDatabasePathTest {
   @Test
   void withAPoolOfOneDatabaseWorkKeepsFlowingDuringALongGeocodingQueue() {
     DatabaseTarget db = TestDatabases.fresh();
-    try (GeocoderHarness h = new GeocoderHarness(Options.defaults().withRate(4).withLatency(Duration.ofMillis(200)))) {
-      RunningService service = h.start(db, Map.of("DATABASE_POOL_SIZE", "1", "GEOCODE_RATE_PER_SECOND", "4"));
+    try (GeocoderHarness h =
+        new GeocoderHarness(Options.defaults().withRate(4).withLatency(Duration.ofMillis(200)))) {
+      RunningService service =
+          h.start(db, Map.of("DATABASE_POOL_SIZE", "1", "GEOCODE_RATE_PER_SECOND", "4"));
       Geocoder geocoder = geocoder(service);
       List<Future<GeocodeResult>> lookups = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         lookups.add(geocoder.lookup(-1.3 - i * 0.01, 36.9, Priority.BACKFILL));
       }
-      io.fleet.ingest.support.Waits.until("the first Nominatim call", java.time.Duration.ofSeconds(30),
-          java.time.Duration.ofMillis(5), () -> h.simulator.totalCalls() > 0);
+      io.fleet.ingest.support.Waits.until(
+          "the first Nominatim call",
+          java.time.Duration.ofSeconds(30),
+          java.time.Duration.ofMillis(5),
+          () -> h.simulator.totalCalls() > 0);
 
       Pool pool = service.context().pool();
       for (int i = 0; i < 100; i++) {
-        Futures.get(pool.preparedQuery("INSERT INTO tracksolid.devices (imei, account) VALUES ($1, 'acct')")
-            .execute(Tuple.of("imei-" + i)), 10);
+        Futures.get(
+            pool.preparedQuery("INSERT INTO tracksolid.devices (imei, account) VALUES ($1, 'acct')")
+                .execute(Tuple.of("imei-" + i)),
+            10);
       }
       LaneState during = geocoder.state();
-      assertThat(during.queueDepth()).as("the geocoding queue is still long: " + during).isGreaterThan(5);
+      assertThat(during.queueDepth())
+          .as("the geocoding queue is still long: " + during)
+          .isGreaterThan(5);
       assertThat(lookups.stream().filter(Future::isComplete).count()).isLessThan(20);
       assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices")).isEqualTo(100);
 

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A Nominatim simulator on its own Vert.x and loopback port, plus the real service pointed at it. */
+/**
+ * A Nominatim simulator on its own Vert.x and loopback port, plus the real service pointed at it.
+ */
 final class GeocoderHarness implements AutoCloseable {
   final NominatimSimulator simulator;
   final Vertx simVertx = Vertx.vertx();
@@ -25,7 +27,8 @@ final class GeocoderHarness implements AutoCloseable {
     simulator = new NominatimSimulator(options);
     Router router = Router.router(simVertx);
     simulator.mount(router);
-    server = Futures.get(simVertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"), 10);
+    server =
+        Futures.get(simVertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"), 10);
   }
 
   String url() {
@@ -47,7 +50,8 @@ final class GeocoderHarness implements AutoCloseable {
     env.put("NOMINATIM_USER_AGENT", "tracksolid-ingest-tests/1.0 (fleet-ops@example.org)");
     env.put("GEOCODE_BACKFILL_INTERVAL", "PT1H");
     env.putAll(overrides);
-    RunningService service = TestService.start(env, Clock.systemUTC(), ctx -> List.of(new GeocodeModule(ctx)));
+    RunningService service =
+        TestService.start(env, Clock.systemUTC(), ctx -> List.of(new GeocodeModule(ctx)));
     services.add(service);
     return service;
   }

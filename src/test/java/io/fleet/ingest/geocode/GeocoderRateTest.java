@@ -50,35 +50,58 @@ class GeocoderRateTest {
   void burstOf1000LookupsOver200PointsKeepsTheRateAndARestartAsksNothing() {
     DatabaseTarget db = TestDatabases.fresh();
     int rate = 40;
-    Map<String, String> env = Map.of("GEOCODE_RATE_PER_SECOND", String.valueOf(rate), "GEOCODE_MAX_WAIT", "PT2M");
+    Map<String, String> env =
+        Map.of("GEOCODE_RATE_PER_SECOND", String.valueOf(rate), "GEOCODE_MAX_WAIT", "PT2M");
     try (GeocoderHarness h = new GeocoderHarness(Options.defaults().withRate(rate))) {
       List<double[]> points = points(200, 10);
       RunningService first = h.start(db, env);
       List<GeocodeResult> results = all(burst(geocoder(first), points, 5), 120);
 
       NominatimSimulator sim = h.simulator;
-      assertThat(sim.totalCalls()).as("each point asked once").isLessThanOrEqualTo(200).isEqualTo(200);
+      assertThat(sim.totalCalls())
+          .as("each point asked once")
+          .isLessThanOrEqualTo(200)
+          .isEqualTo(200);
       assertThat(sim.maxCallsInAnyOneSecondWindow()).isLessThanOrEqualTo(rate);
       assertThat(sim.callsAnswered(429)).isZero();
-      assertThat(sim.calls()).allSatisfy(c -> {
-        assertThat(c.format()).isEqualTo("jsonv2");
-        assertThat(c.zoom()).isEqualTo("18");
-        assertThat(c.addressDetails()).isEqualTo("1");
-        assertThat(c.acceptLanguage()).isEqualTo("en");
-        assertThat(c.userAgent()).isEqualTo("tracksolid-ingest-tests/1.0 (fleet-ops@example.org)");
-      });
+      assertThat(sim.calls())
+          .allSatisfy(
+              c -> {
+                assertThat(c.format()).isEqualTo("jsonv2");
+                assertThat(c.zoom()).isEqualTo("18");
+                assertThat(c.addressDetails()).isEqualTo("1");
+                assertThat(c.acceptLanguage()).isEqualTo("en");
+                assertThat(c.userAgent())
+                    .isEqualTo("tracksolid-ingest-tests/1.0 (fleet-ops@example.org)");
+              });
       assertThat(results).hasSize(1000);
       assertThat(results).filteredOn(r -> r.status() == GeocodeResult.Status.FOUND).hasSize(950);
       assertThat(results).filteredOn(r -> r.status() == GeocodeResult.Status.NONE).hasSize(50);
       double[] p0 = points.get(0);
       assertThat(all(List.of(geocoder(first).reverse(p0[0], p0[1], Priority.FRESH)), 10).get(0))
           .contains(NominatimSimulator.displayName(p0[0], p0[1]));
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.geocode_cache WHERE found")).isEqualTo(190);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.geocode_cache WHERE NOT found")).isEqualTo(10);
-      assertThat(first.context().registry().get("tracksolid.geocoder.requests").tag("outcome", "found").counter()
-          .count()).isEqualTo(190);
-      assertThat(first.context().registry().get("tracksolid.geocoder.cache").tag("result", "miss").counter()
-          .count()).isEqualTo(200);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.geocode_cache WHERE found"))
+          .isEqualTo(190);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.geocode_cache WHERE NOT found"))
+          .isEqualTo(10);
+      assertThat(
+              first
+                  .context()
+                  .registry()
+                  .get("tracksolid.geocoder.requests")
+                  .tag("outcome", "found")
+                  .counter()
+                  .count())
+          .isEqualTo(190);
+      assertThat(
+              first
+                  .context()
+                  .registry()
+                  .get("tracksolid.geocoder.cache")
+                  .tag("result", "miss")
+                  .counter()
+                  .count())
+          .isEqualTo(200);
       h.stop(first);
 
       // A restart: new lane, new memory cache, same database.
@@ -107,10 +130,21 @@ class GeocoderRateTest {
   @Test
   void a429PausesTheLaneWhichResumesWithNothingLost() {
     DatabaseTarget db = TestDatabases.fresh();
-    Options options = Options.defaults().withRate(0).withFaults(new Fault(3, 1, 429), new Fault(6, 1, 503));
+    Options options =
+        Options.defaults().withRate(0).withFaults(new Fault(3, 1, 429), new Fault(6, 1, 503));
     try (GeocoderHarness h = new GeocoderHarness(options)) {
-      RunningService service = h.start(db, Map.of("GEOCODE_RATE_PER_SECOND", "20", "GEOCODE_BLOCK_PAUSE", "PT1S",
-          "GEOCODE_ERROR_BACKOFF", "PT0.2S", "GEOCODE_MAX_WAIT", "PT1M"));
+      RunningService service =
+          h.start(
+              db,
+              Map.of(
+                  "GEOCODE_RATE_PER_SECOND",
+                  "20",
+                  "GEOCODE_BLOCK_PAUSE",
+                  "PT1S",
+                  "GEOCODE_ERROR_BACKOFF",
+                  "PT0.2S",
+                  "GEOCODE_MAX_WAIT",
+                  "PT1M"));
       Geocoder geocoder = geocoder(service);
       List<double[]> points = points(10, 0);
       List<Future<GeocodeResult>> futures = new ArrayList<>();
@@ -128,21 +162,40 @@ class GeocoderRateTest {
           assertThat(state.queueDepth()).as("queued work is kept while paused").isGreaterThan(0);
         }
         // Read apart from the snapshot: the pause may end between the two reads.
-        gaugeSawPaused |= service.context().registry().get("tracksolid.geocoder.paused").gauge().value() == 1.0;
+        gaugeSawPaused |=
+            service.context().registry().get("tracksolid.geocoder.paused").gauge().value() == 1.0;
         GeocoderHarness.sleep(5);
       }
       List<GeocodeResult> results = all(futures, 10);
       assertThat(sawPaused).as("lane paused after the 429").isTrue();
       assertThat(gaugeSawPaused).as("tracksolid_geocoder_paused showed the pause").isTrue();
-      assertThat(results).as("nothing lost").allMatch(r -> r.status() == GeocodeResult.Status.FOUND);
+      assertThat(results)
+          .as("nothing lost")
+          .allMatch(r -> r.status() == GeocodeResult.Status.FOUND);
       assertThat(h.simulator.callsAnswered(429)).isEqualTo(1);
       assertThat(h.simulator.callsAnswered(503)).isEqualTo(1);
-      assertThat(h.simulator.totalCalls()).as("10 answers + the refused and failed attempts").isEqualTo(12);
+      assertThat(h.simulator.totalCalls())
+          .as("10 answers + the refused and failed attempts")
+          .isEqualTo(12);
       assertThat(geocoder.state().paused()).isFalse();
-      assertThat(service.context().registry().get("tracksolid.geocoder.requests").tag("outcome", "throttled")
-          .counter().count()).isEqualTo(1);
-      assertThat(service.context().registry().get("tracksolid.geocoder.requests").tag("outcome", "server_error")
-          .counter().count()).isEqualTo(1);
+      assertThat(
+              service
+                  .context()
+                  .registry()
+                  .get("tracksolid.geocoder.requests")
+                  .tag("outcome", "throttled")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
+      assertThat(
+              service
+                  .context()
+                  .registry()
+                  .get("tracksolid.geocoder.requests")
+                  .tag("outcome", "server_error")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
     }
   }
 }

@@ -28,19 +28,21 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two replicas on one database share one Nominatim budget: only the holder of the 'geocoder'
- * lease calls Nominatim, the other answers from the shared cache or "unavailable", and takes the
- * lane over when the holder stops or dies.
+ * Two replicas on one database share one Nominatim budget: only the holder of the 'geocoder' lease
+ * calls Nominatim, the other answers from the shared cache or "unavailable", and takes the lane
+ * over when the holder stops or dies.
  */
 class GeocoderReplicasTest {
   private static final int RATE = 5;
-  private static final Map<String, String> COMMON = Map.of(
-      "GEOCODE_RATE_PER_SECOND", String.valueOf(RATE),
-      "GEOCODE_LEASE_TTL", "PT3S",
-      "GEOCODE_MAX_WAIT", "PT1M",
-      // A 429 must not hang the test for the default five minutes; the assertions catch it anyway.
-      "GEOCODE_BLOCK_PAUSE", "PT1S",
-      "GEOCODE_ERROR_BACKOFF", "PT0.2S");
+  private static final Map<String, String> COMMON =
+      Map.of(
+          "GEOCODE_RATE_PER_SECOND", String.valueOf(RATE),
+          "GEOCODE_LEASE_TTL", "PT3S",
+          "GEOCODE_MAX_WAIT", "PT1M",
+          // A 429 must not hang the test for the default five minutes; the assertions catch it
+          // anyway.
+          "GEOCODE_BLOCK_PAUSE", "PT1S",
+          "GEOCODE_ERROR_BACKOFF", "PT0.2S");
 
   private static Map<String, String> replica(String id) {
     Map<String, String> env = new HashMap<>(COMMON);
@@ -68,38 +70,49 @@ class GeocoderReplicasTest {
 
   private static double laneCalls(RunningService service) {
     return service.context().registry().find("tracksolid.geocoder.requests").counters().stream()
-        .mapToDouble(Counter::count).sum();
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   private static Map<String, Object> lease(DatabaseTarget db) {
-    return Sql.one(db, "SELECT owner, (extract(epoch FROM acquired_at) * 1000)::bigint AS acquired_ms,"
-        + " (extract(epoch FROM expires_at) * 1000)::bigint AS expires_ms FROM tracksolid.leases WHERE name = 'geocoder'");
+    return Sql.one(
+        db,
+        "SELECT owner, (extract(epoch FROM acquired_at) * 1000)::bigint AS acquired_ms,"
+            + " (extract(epoch FROM expires_at) * 1000)::bigint AS expires_ms FROM tracksolid.leases WHERE name = 'geocoder'");
   }
 
   private static void assertDeploymentKeptTheRate(NominatimSimulator sim, int distinctPointsAsked) {
-    assertThat(sim.maxCallsInAnyOneSecondWindow()).as("calls in any one second, all replicas together")
+    assertThat(sim.maxCallsInAnyOneSecondWindow())
+        .as("calls in any one second, all replicas together")
         .isLessThanOrEqualTo(RATE);
     assertThat(sim.callsAnswered(429)).as("Nominatim never had to refuse us").isZero();
     assertThat(sim.totalCalls()).isLessThanOrEqualTo(distinctPointsAsked);
     assertThat(sim.calls().stream().map(c -> c.lat() + "," + c.lon()).distinct().count())
-        .as("no point asked twice, by either replica").isEqualTo(sim.totalCalls());
+        .as("no point asked twice, by either replica")
+        .isEqualTo(sim.totalCalls());
   }
 
-  /** Keeps asking {@code geocoder} for {@code indices} from its own thread, as ingest would, until stopped. */
+  /**
+   * Keeps asking {@code geocoder} for {@code indices} from its own thread, as ingest would, until
+   * stopped.
+   */
   private static final class Feeder implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
     Feeder(Geocoder geocoder, List<Integer> indices) {
-      thread = new Thread(() -> {
-        while (running.get()) {
-          for (int i : indices) {
-            double[] p = point(i);
-            geocoder.lookup(p[0], p[1], Priority.FRESH);
-            GeocoderHarness.sleep(15);
-          }
-        }
-      }, "feeder");
+      thread =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  for (int i : indices) {
+                    double[] p = point(i);
+                    geocoder.lookup(p[0], p[1], Priority.FRESH);
+                    GeocoderHarness.sleep(15);
+                  }
+                }
+              },
+              "feeder");
       thread.setDaemon(true);
       thread.start();
     }
@@ -140,12 +153,19 @@ class GeocoderReplicasTest {
       List<GeocodeResult> ra = all(fa, 60);
       List<GeocodeResult> rb = all(fb, 60);
 
-      assertThat(ra).as("the holder answers everything").allMatch(r -> r.status() == GeocodeResult.Status.FOUND);
-      assertThat(rb).as("the standby answers from the shared cache or not at all")
-          .allMatch(r -> r.status() == GeocodeResult.Status.FOUND || r.status() == GeocodeResult.Status.UNAVAILABLE);
+      assertThat(ra)
+          .as("the holder answers everything")
+          .allMatch(r -> r.status() == GeocodeResult.Status.FOUND);
+      assertThat(rb)
+          .as("the standby answers from the shared cache or not at all")
+          .allMatch(
+              r ->
+                  r.status() == GeocodeResult.Status.FOUND
+                      || r.status() == GeocodeResult.Status.UNAVAILABLE);
       for (int k = 0; k < forB.size(); k++) {
         if (forB.get(k) >= 30) {
-          assertThat(rb.get(k).status()).as("nobody geocoded point %d", forB.get(k))
+          assertThat(rb.get(k).status())
+              .as("nobody geocoded point %d", forB.get(k))
               .isEqualTo(GeocodeResult.Status.UNAVAILABLE);
         }
       }
@@ -155,30 +175,42 @@ class GeocoderReplicasTest {
       assertThat(laneCalls(b)).as("the standby's lane never called Nominatim").isZero();
       assertThat(gb.state().running()).isFalse();
       assertThat(gb.state().queueDepth()).isZero();
-      assertThat(b.context().registry().get("tracksolid.geocoder.rate.per.second").gauge().value()).isZero();
+      assertThat(b.context().registry().get("tracksolid.geocoder.rate.per.second").gauge().value())
+          .isZero();
       assertThat(a.context().registry().get("tracksolid.geocoder.rate.per.second").gauge().value())
           .isEqualTo((double) RATE);
 
       // What A learnt, B reads from tracksolid.geocode_cache without asking again.
       List<GeocodeResult> shared = all(ask(gb, range(15, 30)), 30);
       assertThat(shared).allMatch(r -> r.status() == GeocodeResult.Status.FOUND);
-      assertThat(shared.get(0).address()).contains(NominatimSimulator.displayName(point(15)[0], point(15)[1]));
+      assertThat(shared.get(0).address())
+          .contains(NominatimSimulator.displayName(point(15)[0], point(15)[1]));
       assertThat(sim.totalCalls()).isEqualTo(30);
 
       // Hand-over under load: A is busy with 45..59, B's callers keep asking for 30..44.
       List<Future<GeocodeResult>> busyA = ask(ga, range(45, 60));
       long before = sim.totalCalls();
-      Waits.until("A is calling Nominatim", Duration.ofSeconds(30), Duration.ofMillis(10),
+      Waits.until(
+          "A is calling Nominatim",
+          Duration.ofSeconds(30),
+          Duration.ofMillis(10),
           () -> sim.totalCalls() >= before + 2);
       try (Feeder feeder = new Feeder(gb, range(30, 45))) {
         h.stop(a);
         awaitActive(gb);
-        Waits.until("B geocodes after the hand-over", Duration.ofSeconds(30), Duration.ofMillis(10),
+        Waits.until(
+            "B geocodes after the hand-over",
+            Duration.ofSeconds(30),
+            Duration.ofMillis(10),
             () -> laneCalls(b) >= 3);
       }
-      assertThat(all(busyA, 30)).as("A's queued lookups were answered, not left hanging").hasSize(15);
+      assertThat(all(busyA, 30))
+          .as("A's queued lookups were answered, not left hanging")
+          .hasSize(15);
       List<GeocodeResult> afterHandOver = all(ask(gb, range(30, 45)), 60);
-      assertThat(afterHandOver).as("B now geocodes").allMatch(r -> r.status() == GeocodeResult.Status.FOUND);
+      assertThat(afterHandOver)
+          .as("B now geocodes")
+          .allMatch(r -> r.status() == GeocodeResult.Status.FOUND);
       assertThat(lease(db)).containsEntry("owner", "replica-b");
       assertThat(gb.state().running()).isTrue();
       assertThat(laneCalls(b)).isGreaterThanOrEqualTo(15.0);
@@ -196,7 +228,8 @@ class GeocoderReplicasTest {
       Geocoder gb = geocoder(b);
       List<GeocodeResult> first = all(ask(geocoder(a), range(0, 5)), 30);
       assertThat(first).allMatch(r -> r.status() == GeocodeResult.Status.FOUND);
-      assertThat(all(ask(gb, range(5, 10)), 30)).allMatch(r -> r.status() == GeocodeResult.Status.UNAVAILABLE);
+      assertThat(all(ask(gb, range(5, 10)), 30))
+          .allMatch(r -> r.status() == GeocodeResult.Status.UNAVAILABLE);
 
       // A crash: no graceful stop, so the lease is not released and must run out.
       ask(geocoder(a), range(20, 30));

@@ -29,22 +29,50 @@ class PurgeJobTest {
     Migrator.migrate(db, Optional.empty(), Optional.empty());
     // ingestion_log keeps 90 days: 7 expired rows, every run kind, and rows at and inside the edge.
     for (int days : new int[] {91, 120, 200, 365, 400, 91, 95}) {
-      IngestionLogRows.insert(db, "poll.alarms", "acct-a", days % 2 == 0 ? "scheduled" : "backfill", "ok",
-          PURGE_TIME.minus(Duration.ofDays(days)), 1);
+      IngestionLogRows.insert(
+          db,
+          "poll.alarms",
+          "acct-a",
+          days % 2 == 0 ? "scheduled" : "backfill",
+          "ok",
+          PURGE_TIME.minus(Duration.ofDays(days)),
+          1);
     }
-    IngestionLogRows.insert(db, "poll.trips", "acct-a", "scheduled", "ok",
-        PURGE_TIME.minus(Duration.ofDays(90)).minusMillis(1), 1);                                  // expired by 1 ms
-    IngestionLogRows.insert(db, "poll.trips", "acct-a", "scheduled", "ok", PURGE_TIME.minus(Duration.ofDays(90)), 1);  // kept
-    IngestionLogRows.insert(db, "poll.trips", "acct-a", "manual", "error", PURGE_TIME.minus(Duration.ofDays(89)), 0);
-    IngestionLogRows.insert(db, "webhook.push", "", "push", "ok", PURGE_TIME.minus(Duration.ofHours(1)), 3);
+    IngestionLogRows.insert(
+        db,
+        "poll.trips",
+        "acct-a",
+        "scheduled",
+        "ok",
+        PURGE_TIME.minus(Duration.ofDays(90)).minusMillis(1),
+        1); // expired by 1 ms
+    IngestionLogRows.insert(
+        db,
+        "poll.trips",
+        "acct-a",
+        "scheduled",
+        "ok",
+        PURGE_TIME.minus(Duration.ofDays(90)),
+        1); // kept
+    IngestionLogRows.insert(
+        db, "poll.trips", "acct-a", "manual", "error", PURGE_TIME.minus(Duration.ofDays(89)), 0);
+    IngestionLogRows.insert(
+        db, "webhook.push", "", "push", "ok", PURGE_TIME.minus(Duration.ofHours(1)), 3);
     // refresh_log keeps 180 days.
-    Sql.exec(db, "INSERT INTO reporting.refresh_log (object_name, started_at, finished_at, duration_ms, status) VALUES "
-        + "('reporting.a', '2025-09-10T00:00Z', '2025-09-10T00:00Z', 1, 'ok'), "           // 181 days: expired
-        + "('reporting.b', '2025-09-11T02:29Z', '2025-09-11T02:29Z', 1, 'ok'), "           // 180 days + 1 min: expired
-        + "('reporting.c', '2025-09-11T02:31Z', '2025-09-11T02:31Z', 1, 'ok'), "           // kept
-        + "('reporting.d', '2026-03-09T00:00Z', '2026-03-09T00:00Z', 1, 'error')");         // kept
-    List<Object> keptLog = ids(db, "SELECT id FROM tracksolid.ingestion_log "
-        + "WHERE finished_at >= timestamptz '2026-03-10T02:30:00Z' - interval '90 days' ORDER BY id");
+    Sql.exec(
+        db,
+        "INSERT INTO reporting.refresh_log (object_name, started_at, finished_at, duration_ms, status) VALUES "
+            + "('reporting.a', '2025-09-10T00:00Z', '2025-09-10T00:00Z', 1, 'ok'), " // 181 days:
+            // expired
+            + "('reporting.b', '2025-09-11T02:29Z', '2025-09-11T02:29Z', 1, 'ok'), " // 180 days + 1
+            // min: expired
+            + "('reporting.c', '2025-09-11T02:31Z', '2025-09-11T02:31Z', 1, 'ok'), " // kept
+            + "('reporting.d', '2026-03-09T00:00Z', '2026-03-09T00:00Z', 1, 'error')"); // kept
+    List<Object> keptLog =
+        ids(
+            db,
+            "SELECT id FROM tracksolid.ingestion_log "
+                + "WHERE finished_at >= timestamptz '2026-03-10T02:30:00Z' - interval '90 days' ORDER BY id");
     assertThat(keptLog).hasSize(3);
 
     Map<String, String> env = TestService.baseEnv(db);
@@ -53,18 +81,38 @@ class PurgeJobTest {
     MutableClock clock = new MutableClock(PURGE_TIME);
     RunningService service = TestService.start(env, clock);
     try {
-      Waits.until("the purge logged its run",
-          () -> Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'job.purge'") == 1);
+      Waits.until(
+          "the purge logged its run",
+          () ->
+              Sql.count(
+                      db,
+                      "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'job.purge'")
+                  == 1);
 
-      assertThat(ids(db, "SELECT id FROM tracksolid.ingestion_log WHERE stream <> 'job.purge' ORDER BY id"))
+      assertThat(
+              ids(
+                  db,
+                  "SELECT id FROM tracksolid.ingestion_log WHERE stream <> 'job.purge' ORDER BY id"))
           .isEqualTo(keptLog);
-      assertThat(Sql.rows(db, "SELECT object_name FROM reporting.refresh_log WHERE object_name LIKE 'reporting._' "
-          + "ORDER BY id")).extracting(r -> r.get("object_name")).containsExactly("reporting.c", "reporting.d");
+      assertThat(
+              Sql.rows(
+                  db,
+                  "SELECT object_name FROM reporting.refresh_log WHERE object_name LIKE 'reporting._' "
+                      + "ORDER BY id"))
+          .extracting(r -> r.get("object_name"))
+          .containsExactly("reporting.c", "reporting.d");
 
-      Map<String, Object> run = Sql.one(db, "SELECT run_kind, account, status, rows_deleted, detail::text AS detail, "
-          + "instance_id, finished_at FROM tracksolid.ingestion_log WHERE stream = 'job.purge'");
-      assertThat(run).containsEntry("run_kind", "job").containsEntry("account", "").containsEntry("status", "ok")
-          .containsEntry("rows_deleted", 10).containsEntry("instance_id", "purger");
+      Map<String, Object> run =
+          Sql.one(
+              db,
+              "SELECT run_kind, account, status, rows_deleted, detail::text AS detail, "
+                  + "instance_id, finished_at FROM tracksolid.ingestion_log WHERE stream = 'job.purge'");
+      assertThat(run)
+          .containsEntry("run_kind", "job")
+          .containsEntry("account", "")
+          .containsEntry("status", "ok")
+          .containsEntry("rows_deleted", 10)
+          .containsEntry("instance_id", "purger");
       JsonObject detail = new JsonObject((String) run.get("detail"));
       assertThat(detail.getLong("ingestionLogDeleted")).isEqualTo(8);
       assertThat(detail.getLong("refreshLogDeleted")).isEqualTo(2);

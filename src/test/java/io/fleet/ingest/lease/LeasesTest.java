@@ -38,7 +38,7 @@ class LeasesTest {
     assertThat(Futures.get(b.tryAcquire("job", ttl), 10)).isFalse();
     assertThat(Futures.get(a.tryAcquire("job", ttl), 10)).as("renewal").isTrue();
 
-    clock.advance(Duration.ofMinutes(3));  // a crashed: its lease expires
+    clock.advance(Duration.ofMinutes(3)); // a crashed: its lease expires
     assertThat(Futures.get(b.tryAcquire("job", ttl), 10)).isTrue();
     assertThat(Futures.get(a.tryAcquire("job", ttl), 10)).isFalse();
 

@@ -44,8 +44,10 @@ class VendorSlotsTest {
       claims.add(a.tryClaim("race", 3, TTL));
       claims.add(b.tryClaim("race", 3, TTL));
     }
-    List<Optional<Slot>> granted = Futures.get(Future.all(claims).map(c -> c.<Optional<Slot>>list()), 30);
-    List<Integer> slots = granted.stream().flatMap(Optional::stream).map(Slot::slot).sorted().toList();
+    List<Optional<Slot>> granted =
+        Futures.get(Future.all(claims).map(c -> c.<Optional<Slot>>list()), 30);
+    List<Integer> slots =
+        granted.stream().flatMap(Optional::stream).map(Slot::slot).sorted().toList();
     assertThat(slots).as("each of the three slots granted once").containsExactly(0, 1, 2);
   }
 
@@ -56,8 +58,12 @@ class VendorSlotsTest {
     VendorSlots b = new VendorSlots(runtime.pool(), clock, "replica-b");
     Futures.get(a.ensure("acct", 2), 10);
     Futures.get(b.ensure("acct", 2), 10);
-    assertThat(Sql.count(runtime.db(), "SELECT count(*) FROM tracksolid.vendor_slots WHERE account = 'acct'"))
-        .as("ensure is idempotent").isEqualTo(2);
+    assertThat(
+            Sql.count(
+                runtime.db(),
+                "SELECT count(*) FROM tracksolid.vendor_slots WHERE account = 'acct'"))
+        .as("ensure is idempotent")
+        .isEqualTo(2);
 
     Slot first = Futures.get(a.tryClaim("acct", 2, TTL), 10).orElseThrow();
     Slot second = Futures.get(b.tryClaim("acct", 2, TTL), 10).orElseThrow();
@@ -68,7 +74,9 @@ class VendorSlotsTest {
     Slot third = Futures.get(b.tryClaim("acct", 2, TTL), 10).orElseThrow();
     assertThat(third.slot()).isEqualTo(first.slot());
     Futures.get(a.release(first), 10);
-    assertThat(Futures.get(a.tryClaim("acct", 2, TTL), 10)).as("a stale release frees nobody else's claim").isEmpty();
+    assertThat(Futures.get(a.tryClaim("acct", 2, TTL), 10))
+        .as("a stale release frees nobody else's claim")
+        .isEmpty();
 
     // b keeps `second` alive by renewing it; `third` is left to lapse, as if b had died holding it.
     clock.advance(Duration.ofSeconds(6));
@@ -76,7 +84,11 @@ class VendorSlotsTest {
     clock.advance(Duration.ofSeconds(6));
     Slot taken = Futures.get(a.tryClaim("acct", 2, TTL), 10).orElseThrow();
     assertThat(taken.slot()).as("the lapsed claim is taken over").isEqualTo(third.slot());
-    assertThat(Futures.get(a.tryClaim("acct", 2, TTL), 10)).as("the renewed one is still held").isEmpty();
-    assertThat(Futures.get(b.renew(third, TTL), 10)).as("a lapsed claim cannot be renewed").isFalse();
+    assertThat(Futures.get(a.tryClaim("acct", 2, TTL), 10))
+        .as("the renewed one is still held")
+        .isEmpty();
+    assertThat(Futures.get(b.renew(third, TTL), 10))
+        .as("a lapsed claim cannot be renewed")
+        .isFalse();
   }
 }

@@ -36,18 +36,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole service against the simulators: one scheduled poll of each endpoint (the intervals
- * are an hour, so none runs twice), then one push, then a scrape of /metrics. Every domain value
- * that follows from what happened is checked against its ground truth: the database, the
- * simulator's own call count, the push we sent.
+ * The whole service against the simulators: one scheduled poll of each endpoint (the intervals are
+ * an hour, so none runs twice), then one push, then a scrape of /metrics. Every domain value that
+ * follows from what happened is checked against its ground truth: the database, the simulator's own
+ * call count, the push we sent.
  */
 class DomainMetricsScrapeTest {
   static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
   static final Duration SETTLE = Duration.ofMinutes(5);
   static final String PUSH_IMEI = "990000000000001";
   static final String ALARM_LIST = "jimi.device.alarm.list";
-  static final List<String> POLL_STREAMS = List.of("poll.alarms", "poll.trips", "poll.parking", "poll.devices",
-      "poll.positions");
+  static final List<String> POLL_STREAMS =
+      List.of("poll.alarms", "poll.trips", "poll.parking", "poll.devices", "poll.positions");
 
   Vertx simVertx;
   SimulatorServer sim;
@@ -57,8 +57,10 @@ class DomainMetricsScrapeTest {
   void simulators() {
     clock = new MutableClock(NOW);
     simVertx = Vertx.vertx();
-    SimulatorOptions options = SimulatorOptions.defaults(clock).withFleet(7L, 5, 40, NOW.minus(Duration.ofDays(36)));
-    NominatimSimulator nominatim = new NominatimSimulator(NominatimSimulator.Options.defaults().withRate(1000));
+    SimulatorOptions options =
+        SimulatorOptions.defaults(clock).withFleet(7L, 5, 40, NOW.minus(Duration.ofDays(36)));
+    NominatimSimulator nominatim =
+        new NominatimSimulator(NominatimSimulator.Options.defaults().withRate(1000));
     sim = Futures.get(SimulatorServer.start(simVertx, options, List.of(nominatim::mount)), 20);
   }
 
@@ -88,24 +90,49 @@ class DomainMetricsScrapeTest {
     RunningService service = TestService.start(env(db), clock);
     try {
       // Each poller runs once (hourly intervals). They are done when the windowed checkpoints are
-      // committed and the post-commit meters have caught up with the runs' own log; nothing polls after.
+      // committed and the post-commit meters have caught up with the runs' own log; nothing polls
+      // after.
       Instant caughtUp = NOW.minus(SETTLE);
-      Waits.until("one run of every poller complete", () -> {
-        if (Stream.of("alarms", "trips", "parking").anyMatch(ep -> checkpoint(db, ep).isBefore(caughtUp))) {
-          return false;
-        }
-        List<Sample> now = scrape(service);
-        return POLL_STREAMS.stream().allMatch(s -> Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log "
-                + "WHERE stream = '" + s + "'") > 0
-            && sum(now, "tracksolid_poll_duration_seconds_count", stream(s)) == Sql.count(db, "SELECT count(*) FROM "
-                + "tracksolid.ingestion_log WHERE stream = '" + s + "'"));
-      });
+      Waits.until(
+          "one run of every poller complete",
+          () -> {
+            if (Stream.of("alarms", "trips", "parking")
+                .anyMatch(ep -> checkpoint(db, ep).isBefore(caughtUp))) {
+              return false;
+            }
+            List<Sample> now = scrape(service);
+            return POLL_STREAMS.stream()
+                .allMatch(
+                    s ->
+                        Sql.count(
+                                    db,
+                                    "SELECT count(*) FROM tracksolid.ingestion_log "
+                                        + "WHERE stream = '"
+                                        + s
+                                        + "'")
+                                > 0
+                            && sum(now, "tracksolid_poll_duration_seconds_count", stream(s))
+                                == Sql.count(
+                                    db,
+                                    "SELECT count(*) FROM "
+                                        + "tracksolid.ingestion_log WHERE stream = '"
+                                        + s
+                                        + "'"));
+          });
 
-      JsonArray items = new JsonArray()
-          .add(alarm(PUSH_IMEI, "2026-03-01 11:00:00"))
-          .add(alarm(PUSH_IMEI, "2019-06-01 08:00:00"));
-      Http.Response push = Http.post(service.httpPort(), "/pushalarm", "application/x-www-form-urlencoded",
-          "token=" + enc("test-webhook-token-0123456789abcdef") + "&data_list=" + enc(items.encode()));
+      JsonArray items =
+          new JsonArray()
+              .add(alarm(PUSH_IMEI, "2026-03-01 11:00:00"))
+              .add(alarm(PUSH_IMEI, "2019-06-01 08:00:00"));
+      Http.Response push =
+          Http.post(
+              service.httpPort(),
+              "/pushalarm",
+              "application/x-www-form-urlencoded",
+              "token="
+                  + enc("test-webhook-token-0123456789abcdef")
+                  + "&data_list="
+                  + enc(items.encode()));
       assertThat(push.status()).as(push.body()).isEqualTo(200);
 
       Http.Response r = Http.get(service.httpPort(), "/metrics");
@@ -113,66 +140,155 @@ class DomainMetricsScrapeTest {
       List<Sample> m = parse(r.body());
 
       // Polled alarms: the counter agrees with the rows stored and with the runs' own log.
-      long polledAlarms = Sql.count(db, "SELECT count(*) FROM tracksolid.alarms WHERE imei <> '" + PUSH_IMEI + "'");
+      long polledAlarms =
+          Sql.count(db, "SELECT count(*) FROM tracksolid.alarms WHERE imei <> '" + PUSH_IMEI + "'");
       assertThat(polledAlarms).isPositive();
-      assertThat(value(m, "tracksolid_rows_ingested_total", "stream", "poll.alarms", "outcome", "inserted"))
+      assertThat(
+              value(
+                  m,
+                  "tracksolid_rows_ingested_total",
+                  "stream",
+                  "poll.alarms",
+                  "outcome",
+                  "inserted"))
           .isEqualTo(polledAlarms)
           .isEqualTo(logged(db, "poll.alarms", "rows_inserted"));
-      assertThat(value(m, "tracksolid_rows_ingested_total", "stream", "poll.alarms", "outcome", "updated"))
-          .isEqualTo(logged(db, "poll.alarms", "rows_updated")).isZero();
-      assertThat(value(m, "tracksolid_rows_ingested_total", "stream", "poll.alarms", "outcome", "rejected"))
+      assertThat(
+              value(
+                  m,
+                  "tracksolid_rows_ingested_total",
+                  "stream",
+                  "poll.alarms",
+                  "outcome",
+                  "updated"))
+          .isEqualTo(logged(db, "poll.alarms", "rows_updated"))
+          .isZero();
+      assertThat(
+              value(
+                  m,
+                  "tracksolid_rows_ingested_total",
+                  "stream",
+                  "poll.alarms",
+                  "outcome",
+                  "rejected"))
           .isEqualTo(logged(db, "poll.alarms", "rows_rejected"));
       // Every other polled stream too: counters equal the log, whatever the run found.
       for (String s : POLL_STREAMS) {
         for (String outcome : List.of("inserted", "updated", "rejected")) {
-          assertThat(sum(m, "tracksolid_rows_ingested_total", stream(s).and(label("outcome", outcome))))
-              .as(s + " " + outcome).isEqualTo(logged(db, s, "rows_" + outcome));
+          assertThat(
+                  sum(
+                      m,
+                      "tracksolid_rows_ingested_total",
+                      stream(s).and(label("outcome", outcome))))
+              .as(s + " " + outcome)
+              .isEqualTo(logged(db, s, "rows_" + outcome));
         }
       }
 
       // The push: one alarm stored, one quarantined as before the epoch.
-      assertThat(value(m, "tracksolid_rows_ingested_total", "stream", "webhook.pushalarm", "outcome", "inserted"))
+      assertThat(
+              value(
+                  m,
+                  "tracksolid_rows_ingested_total",
+                  "stream",
+                  "webhook.pushalarm",
+                  "outcome",
+                  "inserted"))
           .isEqualTo(1);
-      assertThat(value(m, "tracksolid_rows_ingested_total", "stream", "webhook.pushalarm", "outcome", "updated"))
+      assertThat(
+              value(
+                  m,
+                  "tracksolid_rows_ingested_total",
+                  "stream",
+                  "webhook.pushalarm",
+                  "outcome",
+                  "updated"))
           .isZero();
-      assertThat(value(m, "tracksolid_rows_ingested_total", "stream", "webhook.pushalarm", "outcome", "rejected"))
+      assertThat(
+              value(
+                  m,
+                  "tracksolid_rows_ingested_total",
+                  "stream",
+                  "webhook.pushalarm",
+                  "outcome",
+                  "rejected"))
           .isEqualTo(1);
-      assertThat(value(m, "tracksolid_webhook_items_total", "path", "pushalarm", "outcome", "accepted")).isEqualTo(1);
-      assertThat(value(m, "tracksolid_webhook_items_total", "path", "pushalarm", "outcome", "quarantined"))
+      assertThat(
+              value(
+                  m, "tracksolid_webhook_items_total", "path", "pushalarm", "outcome", "accepted"))
+          .isEqualTo(1);
+      assertThat(
+              value(
+                  m,
+                  "tracksolid_webhook_items_total",
+                  "path",
+                  "pushalarm",
+                  "outcome",
+                  "quarantined"))
           .isEqualTo(1);
       assertThat(sum(m, "tracksolid_webhook_items_total", label("outcome", "rejected"))).isZero();
-      assertThat(value(m, "tracksolid_quarantined_total", "stream", "webhook.pushalarm", "reason", "before_epoch"))
+      assertThat(
+              value(
+                  m,
+                  "tracksolid_quarantined_total",
+                  "stream",
+                  "webhook.pushalarm",
+                  "reason",
+                  "before_epoch"))
           .isEqualTo(1);
       // Quarantine counters match the quarantine table exactly, series for series.
       Map<String, Double> quarantineRows = new HashMap<>();
-      Sql.rows(db, "SELECT stream, reason, count(*) AS n FROM tracksolid.quarantine GROUP BY stream, reason")
-          .forEach(row -> quarantineRows.put(row.get("stream") + "|" + row.get("reason"),
-              ((Number) row.get("n")).doubleValue()));
+      Sql.rows(
+              db,
+              "SELECT stream, reason, count(*) AS n FROM tracksolid.quarantine GROUP BY stream, reason")
+          .forEach(
+              row ->
+                  quarantineRows.put(
+                      row.get("stream") + "|" + row.get("reason"),
+                      ((Number) row.get("n")).doubleValue()));
       Map<String, Double> quarantineMeters = new HashMap<>();
-      m.stream().filter(s -> s.name().equals("tracksolid_quarantined_total") && s.value() > 0)
-          .forEach(s -> quarantineMeters.merge(s.labels().get("stream") + "|" + s.labels().get("reason"), s.value(),
-              Double::sum));
+      m.stream()
+          .filter(s -> s.name().equals("tracksolid_quarantined_total") && s.value() > 0)
+          .forEach(
+              s ->
+                  quarantineMeters.merge(
+                      s.labels().get("stream") + "|" + s.labels().get("reason"),
+                      s.value(),
+                      Double::sum));
       assertThat(quarantineMeters).isEqualTo(quarantineRows);
 
       // Vendor calls: the client's count equals the simulator's, all answered with code 0.
       long simCalls = sim.tracksolid().calls(ALARM_LIST);
       assertThat(simCalls).isPositive();
-      assertThat(sum(m, "tracksolid_vendor_calls_total", label("method", ALARM_LIST).and(label("code", "0"))))
+      assertThat(
+              sum(
+                  m,
+                  "tracksolid_vendor_calls_total",
+                  label("method", ALARM_LIST).and(label("code", "0"))))
           .isEqualTo(simCalls);
-      assertThat(sum(m, "tracksolid_vendor_calls_total", label("method", ALARM_LIST))).isEqualTo(simCalls);
+      assertThat(sum(m, "tracksolid_vendor_calls_total", label("method", ALARM_LIST)))
+          .isEqualTo(simCalls);
       assertThat(sum(m, "tracksolid_vendor_retries_total", label("method", ALARM_LIST))).isZero();
-      assertThat(series(m, "tracksolid_vendor_circuit_state", x -> true)).isNotEmpty()
+      assertThat(series(m, "tracksolid_vendor_circuit_state", x -> true))
+          .isNotEmpty()
           .allSatisfy(s -> assertThat(s.value()).isZero());
       assertThat(series(m, "tracksolid_vendor_inflight", x -> true)).isNotEmpty();
 
-      // Poll timing and lag: one timed slice per logged slice; the lag is now − the committed checkpoint.
+      // Poll timing and lag: one timed slice per logged slice; the lag is now − the committed
+      // checkpoint.
       double timed = sum(m, "tracksolid_poll_duration_seconds_count", stream("poll.alarms"));
-      assertThat(timed).isGreaterThanOrEqualTo(1)
-          .isEqualTo(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms'"));
-      assertThat(series(m, "tracksolid_poll_duration_seconds_bucket", stream("poll.alarms"))).isNotEmpty();
+      assertThat(timed)
+          .isGreaterThanOrEqualTo(1)
+          .isEqualTo(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms'"));
+      assertThat(series(m, "tracksolid_poll_duration_seconds_bucket", stream("poll.alarms")))
+          .isNotEmpty();
       long lag = Duration.between(checkpoint(db, "alarms"), clock.instant()).toSeconds();
       assertThat(series(m, "tracksolid_checkpoint_lag_seconds", stream("poll.alarms")))
-          .singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(lag).isEqualTo(SETTLE.toSeconds()));
+          .singleElement()
+          .satisfies(s -> assertThat(s.value()).isEqualTo(lag).isEqualTo(SETTLE.toSeconds()));
 
       // Spool empty (the database took the push directly); geocoder lane reports itself.
       assertThat(value(m, "tracksolid_spool_depth_requests")).isZero();
@@ -187,11 +303,12 @@ class DomainMetricsScrapeTest {
 
   // --- Prometheus text ---
 
-  record Sample(String name, Map<String, String> labels, double value) {
-  }
+  record Sample(String name, Map<String, String> labels, double value) {}
 
-  private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern LINE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   static List<Sample> parse(String text) {
     List<Sample> out = new ArrayList<>();
@@ -227,9 +344,16 @@ class DomainMetricsScrapeTest {
     for (int i = 0; i < labelPairs.length; i += 2) {
       f = f.and(label(labelPairs[i], labelPairs[i + 1]));
     }
-    return series(samples, name, f).stream().mapToDouble(Sample::value).reduce((a, b) -> {
-      throw new AssertionError("more than one series of " + name + " with " + String.join(",", labelPairs));
-    }).orElseThrow(() -> new AssertionError("no series " + name + " with " + String.join(",", labelPairs)));
+    return series(samples, name, f).stream()
+        .mapToDouble(Sample::value)
+        .reduce(
+            (a, b) -> {
+              throw new AssertionError(
+                  "more than one series of " + name + " with " + String.join(",", labelPairs));
+            })
+        .orElseThrow(
+            () ->
+                new AssertionError("no series " + name + " with " + String.join(",", labelPairs)));
   }
 
   static Predicate<Sample> label(String key, String value) {
@@ -249,13 +373,19 @@ class DomainMetricsScrapeTest {
   // --- ground truth ---
 
   private static long logged(DatabaseTarget db, String stream, String column) {
-    return Sql.count(db, "SELECT coalesce(sum(" + column + "), 0) FROM tracksolid.ingestion_log WHERE stream = '"
-        + stream + "'");
+    return Sql.count(
+        db,
+        "SELECT coalesce(sum("
+            + column
+            + "), 0) FROM tracksolid.ingestion_log WHERE stream = '"
+            + stream
+            + "'");
   }
 
   private static Instant checkpoint(DatabaseTarget db, String endpoint) {
-    List<Map<String, Object>> rows = Sql.rows(db, "SELECT position FROM tracksolid.checkpoints WHERE endpoint = '"
-        + endpoint + "'");
+    List<Map<String, Object>> rows =
+        Sql.rows(
+            db, "SELECT position FROM tracksolid.checkpoints WHERE endpoint = '" + endpoint + "'");
     if (rows.size() != 1) {
       return Instant.EPOCH;
     }
@@ -264,8 +394,14 @@ class DomainMetricsScrapeTest {
   }
 
   private static JsonObject alarm(String imei, String time) {
-    return new JsonObject().put("imei", imei).put("deviceName", "TRUCK-99").put("alarmType", "2")
-        .put("alarmName", "Power cut off alert").put("lat", "-1.2864").put("lng", "36.8172").put("alarmTime", time);
+    return new JsonObject()
+        .put("imei", imei)
+        .put("deviceName", "TRUCK-99")
+        .put("alarmType", "2")
+        .put("alarmName", "Power cut off alert")
+        .put("lat", "-1.2864")
+        .put("lng", "36.8172")
+        .put("alarmTime", time);
   }
 
   private static String enc(String s) {

@@ -13,22 +13,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Configured Tracksolid accounts for health tests, with only the ops module running (no poller calls anything). */
+/**
+ * Configured Tracksolid accounts for health tests, with only the ops module running (no poller
+ * calls anything).
+ */
 final class HealthAccounts {
-  static final Function<io.fleet.ingest.app.ServiceContext, List<ServiceModule>> OPS_ONLY = ctx -> {
-    IngestMetrics metrics = new IngestMetrics(ctx.registry());
-    return List.of(new OpsModule(ctx, metrics), new io.fleet.ingest.jobs.JobsModule(ctx, metrics));
-  };
+  static final Function<io.fleet.ingest.app.ServiceContext, List<ServiceModule>> OPS_ONLY =
+      ctx -> {
+        IngestMetrics metrics = new IngestMetrics(ctx.registry());
+        return List.of(
+            new OpsModule(ctx, metrics), new io.fleet.ingest.jobs.JobsModule(ctx, metrics));
+      };
 
-  private HealthAccounts() {
-  }
+  private HealthAccounts() {}
 
-  /** Points TRACKSOLID_ACCOUNTS_FILE at a file configuring {@code names} (unreachable vendor: nothing polls). */
+  /**
+   * Points TRACKSOLID_ACCOUNTS_FILE at a file configuring {@code names} (unreachable vendor:
+   * nothing polls).
+   */
   static void configure(Map<String, String> env, String... names) {
     JsonArray accounts = new JsonArray();
     for (String name : names) {
-      accounts.add(new JsonObject().put("name", name).put("baseUrl", "http://127.0.0.1:9")
-          .put("appKey", "k-" + name).put("appSecret", "s-" + name).put("userId", name).put("password", "pw"));
+      accounts.add(
+          new JsonObject()
+              .put("name", name)
+              .put("baseUrl", "http://127.0.0.1:9")
+              .put("appKey", "k-" + name)
+              .put("appSecret", "s-" + name)
+              .put("userId", name)
+              .put("password", "pw"));
     }
     try {
       Path file = Files.createTempFile("accounts", ".json");
@@ -40,7 +53,14 @@ final class HealthAccounts {
   }
 
   static void device(DatabaseTarget db, String imei, String account, boolean active) {
-    Sql.exec(db, "INSERT INTO tracksolid.devices (imei, account, active) VALUES ('" + imei + "', '" + account + "', "
-        + active + ") ON CONFLICT (imei) DO UPDATE SET account = EXCLUDED.account, active = EXCLUDED.active");
+    Sql.exec(
+        db,
+        "INSERT INTO tracksolid.devices (imei, account, active) VALUES ('"
+            + imei
+            + "', '"
+            + account
+            + "', "
+            + active
+            + ") ON CONFLICT (imei) DO UPDATE SET account = EXCLUDED.account, active = EXCLUDED.active");
   }
 }

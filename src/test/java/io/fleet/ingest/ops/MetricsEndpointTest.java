@@ -38,20 +38,27 @@ class MetricsEndpointTest {
     metrics.rowsIngested("poll.alarms", "inserted").increment(2);
     // As poll.PollMetrics registers it: computed at scrape time.
     io.micrometer.core.instrument.Gauge.builder(IngestMetrics.CHECKPOINT_LAG, () -> 42)
-        .tags("stream", "poll.alarms", "account", "acct-a").register(service.context().registry());
+        .tags("stream", "poll.alarms", "account", "acct-a")
+        .register(service.context().registry());
     metrics.pollDuration("poll.alarms", "acct-a").record(Duration.ofMillis(250));
 
     Http.Response r = Http.get(service.httpPort(), "/metrics");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
     String text = r.body();
-    assertThat(text).containsPattern("vertx_http_server_requests_total\\{code=\"200\",method=\"GET\",route=\"/health\"} [1-9]")
+    assertThat(text)
+        .containsPattern(
+            "vertx_http_server_requests_total\\{code=\"200\",method=\"GET\",route=\"/health\"} [1-9]")
         .contains("vertx_pool_in_use")
         .contains("vertx_sql_processing_time_seconds_count");
-    assertThat(text).contains("tracksolid_rows_ingested_total{outcome=\"inserted\",stream=\"poll.alarms\"} 5.0")
-        .contains("tracksolid_checkpoint_lag_seconds{account=\"acct-a\",stream=\"poll.alarms\"} 42.0")
-        .contains("tracksolid_poll_duration_seconds_bucket{account=\"acct-a\",stream=\"poll.alarms\",le=")
-        .contains("tracksolid_poll_duration_seconds_count{account=\"acct-a\",stream=\"poll.alarms\"} 1");
+    assertThat(text)
+        .contains("tracksolid_rows_ingested_total{outcome=\"inserted\",stream=\"poll.alarms\"} 5.0")
+        .contains(
+            "tracksolid_checkpoint_lag_seconds{account=\"acct-a\",stream=\"poll.alarms\"} 42.0")
+        .contains(
+            "tracksolid_poll_duration_seconds_bucket{account=\"acct-a\",stream=\"poll.alarms\",le=")
+        .contains(
+            "tracksolid_poll_duration_seconds_count{account=\"acct-a\",stream=\"poll.alarms\"} 1");
   }
 
   @Test
@@ -70,7 +77,8 @@ class MetricsEndpointTest {
     RunningService s = TestService.start(env, Clock.systemUTC());
     try {
       assertThat(Http.get(s.httpPort(), "/health").status()).isEqualTo(200);
-      int port = TestService.module(s, OpsModule.class).metricsServer().orElseThrow().port().orElseThrow();
+      int port =
+          TestService.module(s, OpsModule.class).metricsServer().orElseThrow().port().orElseThrow();
       assertThat(port).isNotEqualTo(s.httpPort());
       Http.Response metrics = Http.get(port, "/metrics");
       assertThat(metrics.status()).isEqualTo(200);
@@ -92,7 +100,8 @@ class MetricsEndpointTest {
       Http.Response r = Http.get(s.httpPort(), "/metrics");
       assertThat(r.status()).isEqualTo(404);
       assertThat(r.json().getString("error")).isEqualTo("not_found");
-      assertThat(TestService.module(s, OpsModule.class).metricsServer().orElseThrow().port()).isEmpty();
+      assertThat(TestService.module(s, OpsModule.class).metricsServer().orElseThrow().port())
+          .isEmpty();
     } finally {
       TestService.stop(s);
     }

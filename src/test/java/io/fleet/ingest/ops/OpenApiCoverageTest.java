@@ -27,12 +27,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/openapi.yaml is a valid OpenAPI 3.1 description and covers every route the running service
- * registers, on the public and on the management listener: a new route without documentation
- * fails here.
+ * registers, on the public and on the management listener: a new route without documentation fails
+ * here.
  */
 class OpenApiCoverageTest {
   private static final String FILE = "docs/openapi.yaml";
-  private static final List<String> WEBHOOK_ERRORS = List.of("400", "401", "413", "415", "500", "503");
+  private static final List<String> WEBHOOK_ERRORS =
+      List.of("400", "401", "413", "415", "500", "503");
   private static OpenAPI api;
   private static DatabaseTarget db;
 
@@ -53,19 +54,31 @@ class OpenApiCoverageTest {
   void everyRegisteredRouteIsDocumented() {
     Set<String> registered = new TreeSet<>();
     // Without METRICS_PORT: /metrics on the public router. With it: the management listener.
-    for (Map<String, String> extra : List.of(Map.<String, String>of(), Map.of("METRICS_PORT", "0"))) {
+    for (Map<String, String> extra :
+        List.of(Map.<String, String>of(), Map.of("METRICS_PORT", "0"))) {
       Map<String, String> env = TestService.baseEnv(db);
       env.putAll(extra);
       RunningService s = TestService.start(env, Clock.systemUTC());
       try {
         registered.addAll(routes(s.context().router()));
-        TestService.module(s, OpsModule.class).metricsServer().flatMap(MetricsServer::router).ifPresent(r -> registered.addAll(routes(r)));
+        TestService.module(s, OpsModule.class)
+            .metricsServer()
+            .flatMap(MetricsServer::router)
+            .ifPresent(r -> registered.addAll(routes(r)));
       } finally {
         TestService.stop(s);
       }
     }
-    assertThat(registered).contains("GET /health", "GET /health/ingest", "GET /metrics", "POST /pushgps", "POST /push",
-        "GET /", "GET /api/status", "GET /api/fleet");
+    assertThat(registered)
+        .contains(
+            "GET /health",
+            "GET /health/ingest",
+            "GET /metrics",
+            "POST /pushgps",
+            "POST /push",
+            "GET /",
+            "GET /api/status",
+            "GET /api/fleet");
     List<String> missing = new ArrayList<>();
     for (String route : registered) {
       String[] parts = route.split(" ", 2);
@@ -78,18 +91,27 @@ class OpenApiCoverageTest {
 
   @Test
   void everyWebhookPathTakesBothBodyStylesAndListsEveryErrorAnswer() {
-    List<String> webhookPaths = api.getPaths().keySet().stream().filter(p -> p.startsWith("/push")).toList();
+    List<String> webhookPaths =
+        api.getPaths().keySet().stream().filter(p -> p.startsWith("/push")).toList();
     assertThat(webhookPaths).hasSize(10);
     for (String path : webhookPaths) {
       Operation post = operation(path, "POST");
       assertThat(post).as(path).isNotNull();
-      assertThat(post.getRequestBody().getContent().keySet()).as(path)
+      assertThat(post.getRequestBody().getContent().keySet())
+          .as(path)
           .contains("application/x-www-form-urlencoded", "application/json");
       assertThat(post.getResponses().keySet()).as(path).contains("200").containsAll(WEBHOOK_ERRORS);
       for (String code : WEBHOOK_ERRORS) {
         // Resolved fully, so the schema is the Error schema itself.
-        assertThat(post.getResponses().get(code).getContent().get("application/json").getSchema().getRequired())
-            .as(path + " " + code + " answers the Error body").contains("error", "message");
+        assertThat(
+                post.getResponses()
+                    .get(code)
+                    .getContent()
+                    .get("application/json")
+                    .getSchema()
+                    .getRequired())
+            .as(path + " " + code + " answers the Error body")
+            .contains("error", "message");
       }
     }
   }
@@ -100,14 +122,17 @@ class OpenApiCoverageTest {
     env.put("METRICS_PORT", "0");
     RunningService s = TestService.start(env, Clock.systemUTC());
     try {
-      int management = TestService.module(s, OpsModule.class).metricsServer().orElseThrow().port().orElseThrow();
+      int management =
+          TestService.module(s, OpsModule.class).metricsServer().orElseThrow().port().orElseThrow();
       for (Map.Entry<String, PathItem> e : api.getPaths().entrySet()) {
         if (e.getValue().getGet() == null) {
           continue;
         }
         int publicStatus = Http.get(s.httpPort(), e.getKey()).status();
         int managementStatus = Http.get(management, e.getKey()).status();
-        assertThat(publicStatus != 404 || managementStatus != 404).as("GET " + e.getKey() + " is served").isTrue();
+        assertThat(publicStatus != 404 || managementStatus != 404)
+            .as("GET " + e.getKey() + " is served")
+            .isTrue();
       }
     } finally {
       TestService.stop(s);

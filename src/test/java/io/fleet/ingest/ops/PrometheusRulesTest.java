@@ -41,9 +41,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * deploy/prometheus through the real promtool: the config and rules check, every alert's unit
- * tests pass, and real scrapes (the service after a poll and a push, the backup sidecar after a
- * backup) lint clean and carry every metric the rules use.
+ * deploy/prometheus through the real promtool: the config and rules check, every alert's unit tests
+ * pass, and real scrapes (the service after a poll and a push, the backup sidecar after a backup)
+ * lint clean and carry every metric the rules use.
  */
 class PrometheusRulesTest {
   static final Path DIR = Path.of("deploy/prometheus");
@@ -52,41 +52,63 @@ class PrometheusRulesTest {
 
   @BeforeAll
   static void findPromtool() {
-    promtool = Stream.of("/usr/bin/promtool", "/usr/local/bin/promtool").filter(p -> Files.isExecutable(Path.of(p)))
-        .findFirst().orElse(null);
-    Assumptions.assumeTrue(promtool != null, "skipped: promtool (Debian package prometheus) is not installed");
+    promtool =
+        Stream.of("/usr/bin/promtool", "/usr/local/bin/promtool")
+            .filter(p -> Files.isExecutable(Path.of(p)))
+            .findFirst()
+            .orElse(null);
+    Assumptions.assumeTrue(
+        promtool != null, "skipped: promtool (Debian package prometheus) is not installed");
   }
 
   @Test
   void configRulesAndEveryAlertsUnitTestsPass() throws Exception {
-    assertThat(promtool("check", "config", DIR.resolve("prometheus.yml").toString())).contains("SUCCESS");
-    assertThat(promtool("check", "rules", DIR.resolve("alerts.yml").toString())).contains("SUCCESS");
-    assertThat(promtool("test", "rules", DIR.resolve("alerts.test.yml").toString())).contains("SUCCESS");
+    assertThat(promtool("check", "config", DIR.resolve("prometheus.yml").toString()))
+        .contains("SUCCESS");
+    assertThat(promtool("check", "rules", DIR.resolve("alerts.yml").toString()))
+        .contains("SUCCESS");
+    assertThat(promtool("test", "rules", DIR.resolve("alerts.test.yml").toString()))
+        .contains("SUCCESS");
     // Every alert has its test.
-    Set<String> alerts = matches(Files.readString(DIR.resolve("alerts.yml")), "(?m)^\\s*- alert: (\\w+)");
-    Set<String> tested = matches(Files.readString(DIR.resolve("alerts.test.yml")), "alertname: (\\w+)");
+    Set<String> alerts =
+        matches(Files.readString(DIR.resolve("alerts.yml")), "(?m)^\\s*- alert: (\\w+)");
+    Set<String> tested =
+        matches(Files.readString(DIR.resolve("alerts.test.yml")), "alertname: (\\w+)");
     assertThat(tested).isEqualTo(alerts);
   }
 
   @Test
-  void scrapesAfterAPollAPushAndABackupLintCleanAndCarryEveryMetricTheRulesUse(@TempDir Path dir) throws Exception {
+  void scrapesAfterAPollAPushAndABackupLintCleanAndCarryEveryMetricTheRulesUse(@TempDir Path dir)
+      throws Exception {
     BackupFixture.assumeCluster();
     String service = serviceScrapeAfterPollAndPush();
     String sidecar = sidecarScrapeAfterBackup(dir);
     assertThat(promtoolStdin(service, "check", "metrics")).isEmpty();
     assertThat(promtoolStdin(sidecar, "check", "metrics")).isEmpty();
 
-    Set<String> used = matches(Files.readString(DIR.resolve("alerts.yml")),
-        "\\b((?:tracksolid|backup|vertx_http_server)_[a-z_]+)");
+    Set<String> used =
+        matches(
+            Files.readString(DIR.resolve("alerts.yml")),
+            "\\b((?:tracksolid|backup|vertx_http_server)_[a-z_]+)");
     for (String metric : used) {
-      assertThat(service.contains("\n" + metric + " ") || service.contains("\n" + metric + "{")
-          || sidecar.contains("\n" + metric + " ") || sidecar.contains("\n" + metric + "{"))
-          .as("a scrape carries " + metric).isTrue();
+      assertThat(
+              service.contains("\n" + metric + " ")
+                  || service.contains("\n" + metric + "{")
+                  || sidecar.contains("\n" + metric + " ")
+                  || sidecar.contains("\n" + metric + "{"))
+          .as("a scrape carries " + metric)
+          .isTrue();
     }
-    assertThat(service).contains("tracksolid_db_up 1.0").contains("tracksolid_spool_limit_bytes ")
-        .containsPattern("tracksolid_ingest_stream_status\\{account=\"demo\",status=\"ok\",stream=\"poll.alarms\"} 1.0")
-        .contains("vertx_http_server_requests_total{code=\"200\",method=\"POST\",route=\"/pushgps\"} 1.0");
-    assertThat(sidecar).contains("backup_last_verify_success 1.0").contains("backup_runs_total{outcome=\"success\"} 1.0")
+    assertThat(service)
+        .contains("tracksolid_db_up 1.0")
+        .contains("tracksolid_spool_limit_bytes ")
+        .containsPattern(
+            "tracksolid_ingest_stream_status\\{account=\"demo\",status=\"ok\",stream=\"poll.alarms\"} 1.0")
+        .contains(
+            "vertx_http_server_requests_total{code=\"200\",method=\"POST\",route=\"/pushgps\"} 1.0");
+    assertThat(sidecar)
+        .contains("backup_last_verify_success 1.0")
+        .contains("backup_runs_total{outcome=\"success\"} 1.0")
         .doesNotContain("backup_last_success_timestamp_seconds 0.0");
   }
 
@@ -95,8 +117,14 @@ class PrometheusRulesTest {
     Vertx simVertx = Vertx.vertx();
     RunningService service = null;
     try {
-      SimulatorServer sim = Futures.get(SimulatorServer.start(simVertx,
-          SimulatorOptions.defaults(clock).withFleet(3L, 2, 10, NOW.minus(Duration.ofDays(10))), List.of()), 20);
+      SimulatorServer sim =
+          Futures.get(
+              SimulatorServer.start(
+                  simVertx,
+                  SimulatorOptions.defaults(clock)
+                      .withFleet(3L, 2, 10, NOW.minus(Duration.ofDays(10))),
+                  List.of()),
+              20);
       DatabaseTarget db = TestDatabases.fresh();
       Map<String, String> env = TestService.baseEnv(db);
       for (String ep : List.of("ALARMS", "TRIPS", "PARKING", "POSITIONS", "DEVICES")) {
@@ -104,18 +132,32 @@ class PrometheusRulesTest {
       }
       env.put("POLL_LOOKBACK", "P1D");
       service = TestService.start(DemoEnvironment.overlay(env, sim), clock);
-      Waits.until("one alarm poll committed", () -> Sql.count(db,
-          "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms' AND status = 'ok'") > 0);
-      Http.Response push = Http.post(service.httpPort(), "/pushgps?token=" + TestService.WEBHOOK_TOKEN, "application/json",
-          "{\"data_list\":[{\"deviceImei\":\"868120145233604\",\"gpsTime\":\"2026-03-01 11:15:00\","
-              + "\"lat\":-1.2864,\"lng\":36.8172,\"gpsSpeed\":0}]}");
+      Waits.until(
+          "one alarm poll committed",
+          () ->
+              Sql.count(
+                      db,
+                      "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms' AND status = 'ok'")
+                  > 0);
+      Http.Response push =
+          Http.post(
+              service.httpPort(),
+              "/pushgps?token=" + TestService.WEBHOOK_TOKEN,
+              "application/json",
+              "{\"data_list\":[{\"deviceImei\":\"868120145233604\",\"gpsTime\":\"2026-03-01 11:15:00\","
+                  + "\"lat\":-1.2864,\"lng\":36.8172,\"gpsSpeed\":0}]}");
       assertThat(push.status()).as(push.body()).isEqualTo(200);
       RunningService running = service;
-      // The stream-status gauge mirrors /health/ingest: each answer (and a probe every 15 s) sets it.
-      Waits.until("stream status gauge shows the poll", () -> {
-        Http.get(running.httpPort(), "/health/ingest");
-        return Http.get(running.httpPort(), "/metrics").body().contains("status=\"ok\",stream=\"poll.alarms\"} 1.0");
-      });
+      // The stream-status gauge mirrors /health/ingest: each answer (and a probe every 15 s) sets
+      // it.
+      Waits.until(
+          "stream status gauge shows the poll",
+          () -> {
+            Http.get(running.httpPort(), "/health/ingest");
+            return Http.get(running.httpPort(), "/metrics")
+                .body()
+                .contains("status=\"ok\",stream=\"poll.alarms\"} 1.0");
+          });
       return Http.get(service.httpPort(), "/metrics").body();
     } finally {
       TestService.stop(service);
@@ -124,9 +166,14 @@ class PrometheusRulesTest {
   }
 
   private static String sidecarScrapeAfterBackup(Path dir) throws Exception {
-    BackupMetrics metrics = new BackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    BackupService backups = new BackupService(BackupFixture.config(dir.resolve("backups"), List.of()),
-        BackupFixture.sourceAsBackupRole(), Clock.systemUTC(), metrics);
+    BackupMetrics metrics =
+        new BackupMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    BackupService backups =
+        new BackupService(
+            BackupFixture.config(dir.resolve("backups"), List.of()),
+            BackupFixture.sourceAsBackupRole(),
+            Clock.systemUTC(),
+            metrics);
     assertThat(backups.runOnce().ok()).isTrue();
     try (SidecarHttp http = new SidecarHttp("127.0.0.1", 0, metrics, () -> null)) {
       assertThat(Http.get(http.port(), "/health").status()).isEqualTo(200);
@@ -150,7 +197,9 @@ class PrometheusRulesTest {
     return promtoolStdin(null, args);
   }
 
-  /** Runs promtool; fails the test with its output when it exits non-zero. Returns stdout + stderr. */
+  /**
+   * Runs promtool; fails the test with its output when it exits non-zero. Returns stdout + stderr.
+   */
   private static String promtoolStdin(String stdin, String... args) throws Exception {
     List<String> cmd = new java.util.ArrayList<>(List.of(promtool));
     cmd.addAll(List.of(args));

@@ -29,7 +29,14 @@ class TwoReplicasTest {
     DatabaseTarget db = TestDatabases.fresh();
     Migrator.migrate(db, Optional.empty(), Optional.empty());
     for (int i = 0; i < 5; i++) {
-      IngestionLogRows.insert(db, "poll.alarms", "acct-a", "scheduled", "ok", PURGE_TIME.minus(Duration.ofDays(100 + i)), 1);
+      IngestionLogRows.insert(
+          db,
+          "poll.alarms",
+          "acct-a",
+          "scheduled",
+          "ok",
+          PURGE_TIME.minus(Duration.ofDays(100 + i)),
+          1);
     }
     MutableClock clock = new MutableClock(PURGE_TIME);
     RunningService a = null;
@@ -41,21 +48,31 @@ class TwoReplicasTest {
       RunningService first = a;
       RunningService second = b;
       // Both replicas' timers fire for the 02:30 slot and for the refresh at start.
-      Waits.until("both replicas handled the purge slot",
+      Waits.until(
+          "both replicas handled the purge slot",
           () -> slots(first, PurgeJob.STREAM) + slots(second, PurgeJob.STREAM) == 2);
-      Waits.until("both replicas handled the first refresh",
-          () -> slots(first, ReportingRefreshJob.JOB) + slots(second, ReportingRefreshJob.JOB) == 2);
+      Waits.until(
+          "both replicas handled the first refresh",
+          () ->
+              slots(first, ReportingRefreshJob.JOB) + slots(second, ReportingRefreshJob.JOB) == 2);
 
       assertThat(ran(a, PurgeJob.STREAM) + ran(b, PurgeJob.STREAM)).isEqualTo(1);
       assertThat(ran(a, ReportingRefreshJob.JOB) + ran(b, ReportingRefreshJob.JOB)).isEqualTo(1);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'job.purge'")).isEqualTo(1);
-      assertThat(Sql.one(db, "SELECT rows_deleted FROM tracksolid.ingestion_log WHERE stream = 'job.purge'"))
+      assertThat(
+              Sql.count(
+                  db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'job.purge'"))
+          .isEqualTo(1);
+      assertThat(
+              Sql.one(
+                  db,
+                  "SELECT rows_deleted FROM tracksolid.ingestion_log WHERE stream = 'job.purge'"))
           .containsEntry("rows_deleted", 5);
       assertThat(Sql.count(db, "SELECT count(*) FROM reporting.refresh_log")).isEqualTo(1);
 
       // Health: one replica records a poll, both judge it alike at the same instant.
       clock.set(PURGE_TIME.plus(Duration.ofHours(1)));
-      IngestionLogRows.insert(db, "poll.alarms", "acct-a", "scheduled", "ok", clock.instant().minusSeconds(30), 4);
+      IngestionLogRows.insert(
+          db, "poll.alarms", "acct-a", "scheduled", "ok", clock.instant().minusSeconds(30), 4);
       Http.Response ha = Http.get(a.httpPort(), "/health/ingest");
       Http.Response hb = Http.get(b.httpPort(), "/health/ingest");
       assertThat(ha.status()).isEqualTo(hb.status()).isEqualTo(200);
@@ -63,7 +80,7 @@ class TwoReplicasTest {
       assertThat(ha.json().getString("status")).isEqualTo("grace");
       assertThat(IngestHealthTest.statuses(ha.json())).containsEntry("poll.alarms/acct-a", "ok");
 
-      clock.advance(Duration.ofHours(1));  // past grace: the other poll streams never ran
+      clock.advance(Duration.ofHours(1)); // past grace: the other poll streams never ran
       Http.Response la = Http.get(a.httpPort(), "/health/ingest");
       Http.Response lb = Http.get(b.httpPort(), "/health/ingest");
       assertThat(la.status()).isEqualTo(lb.status()).isEqualTo(503);
@@ -91,7 +108,12 @@ class TwoReplicasTest {
   }
 
   private static double count(RunningService s, String job, String outcome) {
-    var counter = s.context().registry().find(IngestMetrics.JOB_RUNS).tags("job", job, "outcome", outcome).counter();
+    var counter =
+        s.context()
+            .registry()
+            .find(IngestMetrics.JOB_RUNS)
+            .tags("job", job, "outcome", outcome)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 }

@@ -46,11 +46,14 @@ class GeocodedPollTest {
   void simulators() {
     clock = new MutableClock(NOW);
     simVertx = Vertx.vertx();
-    // Allows more than the service asks for (5/s), so every call is answered; the service's rate makes a
+    // Allows more than the service asks for (5/s), so every call is answered; the service's rate
+    // makes a
     // slice wait seconds for its addresses, longer than /health's 2 s database timeout.
-    nominatim = new NominatimSimulator(NominatimSimulator.Options.defaults().withRate(50)
-        .withLatency(Duration.ofMillis(60)));
-    SimulatorOptions options = SimulatorOptions.defaults(clock).withFleet(23L, 2, 2, NOW.minus(Duration.ofDays(3)));
+    nominatim =
+        new NominatimSimulator(
+            NominatimSimulator.Options.defaults().withRate(50).withLatency(Duration.ofMillis(60)));
+    SimulatorOptions options =
+        SimulatorOptions.defaults(clock).withFleet(23L, 2, 2, NOW.minus(Duration.ofDays(3)));
     sim = Futures.get(SimulatorServer.start(simVertx, options, List.of(nominatim::mount)), 20);
   }
 
@@ -60,7 +63,8 @@ class GeocodedPollTest {
   }
 
   @Test
-  void tripsAndParkingGetTheirAddressesFromTheLaneWithoutHoldingTheOnlyConnection() throws Exception {
+  void tripsAndParkingGetTheirAddressesFromTheLaneWithoutHoldingTheOnlyConnection()
+      throws Exception {
     DatabaseTarget db = TestDatabases.fresh();
     Map<String, String> env = PollFixture.env(db, "geo");
     env.put("DATABASE_POOL_SIZE", "1");
@@ -80,11 +84,13 @@ class GeocodedPollTest {
     RunningService service = TestService.start(env, clock);
     try {
       Instant target = clock.instant().minus(PollFixture.SETTLE);
-      // {calls before, calls after, status} per /health request; those between the first and the last
+      // {calls before, calls after, status} per /health request; those between the first and the
+      // last
       // Nominatim call were answered while some slice was waiting for addresses.
       List<long[]> health = new ArrayList<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (checkpoint(db, "demo", "trips").isBefore(target) || checkpoint(db, "demo", "parking").isBefore(target)) {
+      while (checkpoint(db, "demo", "trips").isBefore(target)
+          || checkpoint(db, "demo", "parking").isBefore(target)) {
         assertThat(System.nanoTime()).as("trips and parking caught up").isLessThan(deadline);
         long before = nominatim.totalCalls();
         int status = Http.get(service.httpPort(), "/health").status();
@@ -92,14 +98,22 @@ class GeocodedPollTest {
         Thread.sleep(50);
       }
       long total = nominatim.totalCalls();
-      List<Long> duringGeocoding = health.stream().filter(h -> h[0] > 0 && h[1] < total).map(h -> h[2]).toList();
-      assertThat(duringGeocoding).as("/health answered while the lane was calling Nominatim")
-          .isNotEmpty().containsOnly(200L);
+      List<Long> duringGeocoding =
+          health.stream().filter(h -> h[0] > 0 && h[1] < total).map(h -> h[2]).toList();
+      assertThat(duringGeocoding)
+          .as("/health answered while the lane was calling Nominatim")
+          .isNotEmpty()
+          .containsOnly(200L);
 
-      List<Map<String, Object>> trips = Sql.rows(db, "SELECT start_lat, start_lng, end_lat, end_lng, start_address, "
-          + "end_address FROM tracksolid.trips");
-      List<Map<String, Object>> stops = Sql.rows(db, "SELECT lat, lng, address FROM tracksolid.parking");
-      assertThat(trips).hasSize(sim.tracksolid().fleet().trips(NOW.minus(Duration.ofDays(5)), NOW).size());
+      List<Map<String, Object>> trips =
+          Sql.rows(
+              db,
+              "SELECT start_lat, start_lng, end_lat, end_lng, start_address, "
+                  + "end_address FROM tracksolid.trips");
+      List<Map<String, Object>> stops =
+          Sql.rows(db, "SELECT lat, lng, address FROM tracksolid.parking");
+      assertThat(trips)
+          .hasSize(sim.tracksolid().fleet().trips(NOW.minus(Duration.ofDays(5)), NOW).size());
       assertThat(stops).isNotEmpty();
       Set<GeoKey> points = new HashSet<>();
       for (Map<String, Object> t : trips) {
@@ -107,23 +121,31 @@ class GeocodedPollTest {
         double sLng = num(t.get("start_lng"));
         double eLat = num(t.get("end_lat"));
         double eLng = num(t.get("end_lng"));
-        assertThat(t.get("start_address")).as("start of %s", t).isEqualTo(NominatimSimulator.displayName(sLat, sLng));
-        assertThat(t.get("end_address")).as("end of %s", t).isEqualTo(NominatimSimulator.displayName(eLat, eLng));
+        assertThat(t.get("start_address"))
+            .as("start of %s", t)
+            .isEqualTo(NominatimSimulator.displayName(sLat, sLng));
+        assertThat(t.get("end_address"))
+            .as("end of %s", t)
+            .isEqualTo(NominatimSimulator.displayName(eLat, eLng));
         points.add(GeoKey.of(sLat, sLng, 4));
         points.add(GeoKey.of(eLat, eLng, 4));
       }
       for (Map<String, Object> s : stops) {
         double lat = num(s.get("lat"));
         double lng = num(s.get("lng"));
-        assertThat(s.get("address")).as("address of %s", s).isEqualTo(NominatimSimulator.displayName(lat, lng));
+        assertThat(s.get("address"))
+            .as("address of %s", s)
+            .isEqualTo(NominatimSimulator.displayName(lat, lng));
         points.add(GeoKey.of(lat, lng, 4));
       }
-      // Each rounded point was asked once at most: the lane and its cache share the work across slices,
+      // Each rounded point was asked once at most: the lane and its cache share the work across
+      // slices,
       // overlapping windows and the two endpoints.
       List<NominatimSimulator.Call> calls = nominatim.calls();
       assertThat(calls).isNotEmpty().allMatch(c -> c.status() == 200);
       assertThat(calls.size()).isLessThanOrEqualTo(points.size());
-      assertThat(calls.stream().map(c -> c.lat() + "," + c.lon()).distinct().count()).isEqualTo(calls.size());
+      assertThat(calls.stream().map(c -> c.lat() + "," + c.lon()).distinct().count())
+          .isEqualTo(calls.size());
     } finally {
       TestService.stop(service);
     }

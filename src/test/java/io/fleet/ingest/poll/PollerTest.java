@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 class PollerTest {
   static final int FLEET = 4;
 
-
   @Test
   void repeatedOverlappingAndInterruptedRunsEndExactlyAtGroundTruth() {
     DatabaseTarget db = TestDatabases.fresh();
@@ -40,8 +39,12 @@ class PollerTest {
       int failing = fleet.callCount("trips");
       await("failing runs", () -> fleet.callCount("trips") > failing + 3);
       assertThat(checkpoint(db, "acme", "trips")).isEqualTo(held);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.trips' "
-          + "AND status = 'error' AND error LIKE '%injected failure%'")).isPositive();
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.trips' "
+                      + "AND status = 'error' AND error LIKE '%injected failure%'"))
+          .isPositive();
       fleet.failWhen(c -> false);
       awaitCaughtUp(db, "acme", clock, FLEET);
       PollFixture.assertExact(db, fleet, from, clock);
@@ -59,21 +62,37 @@ class PollerTest {
     try {
       awaitCaughtUp(db, "acme", clock, FLEET);
       PollFixture.assertExact(db, fleet, from, clock);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(FLEET);
-      assertThat(Sql.count(db, "SELECT count(DISTINCT imei) FROM tracksolid.position_history")).isEqualTo(FLEET);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active"))
+          .isEqualTo(FLEET);
+      assertThat(Sql.count(db, "SELECT count(DISTINCT imei) FROM tracksolid.position_history"))
+          .isEqualTo(FLEET);
       // The position poll records each device's contact for the fleet status.
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.device_state d WHERE last_contact_source = 'poll' "
-          + "AND last_fix_at = (SELECT max(gps_time) FROM tracksolid.position_history p WHERE p.imei = d.imei)"))
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.device_state d WHERE last_contact_source = 'poll' "
+                      + "AND last_fix_at = (SELECT max(gps_time) FROM tracksolid.position_history p WHERE p.imei = d.imei)"))
           .isEqualTo(FLEET);
       // The device sync's upserts opened each device's assignment history.
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.device_assignments WHERE valid_to IS NULL"))
+      assertThat(
+              Sql.count(
+                  db, "SELECT count(*) FROM tracksolid.device_assignments WHERE valid_to IS NULL"))
           .isEqualTo(FLEET);
       // The second replica may have finished the catch-up already: wait for this one's own runs.
-      await("trip runs on the restarted service", () -> third.context().registry().scrape()
-          .contains("tracksolid_poll_duration_seconds_count{account=\"acme\",stream=\"poll.trips\"}"));
+      await(
+          "trip runs on the restarted service",
+          () ->
+              third
+                  .context()
+                  .registry()
+                  .scrape()
+                  .contains(
+                      "tracksolid_poll_duration_seconds_count{account=\"acme\",stream=\"poll.trips\"}"));
       String metrics = third.context().registry().scrape();
-      assertThat(metrics).contains("tracksolid_rows_ingested_total{outcome=\"inserted\",stream=\"poll.trips\"}")
-          .contains("tracksolid_poll_duration_seconds_bucket").contains("tracksolid_checkpoint_lag_seconds");
+      assertThat(metrics)
+          .contains("tracksolid_rows_ingested_total{outcome=\"inserted\",stream=\"poll.trips\"}")
+          .contains("tracksolid_poll_duration_seconds_bucket")
+          .contains("tracksolid_checkpoint_lag_seconds");
     } finally {
       TestService.stop(third);
     }
@@ -93,7 +112,9 @@ class PollerTest {
       fleet.failNext(25);
       awaitCaughtUp(db, "acme", clock, FLEET);
       PollFixture.assertExact(db, fleet, from, clock);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error'")).isPositive();
+      assertThat(
+              Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error'"))
+          .isPositive();
     } finally {
       TestService.stop(service);
     }
@@ -108,14 +129,29 @@ class PollerTest {
     RunningService service = PollFixture.start(PollFixture.env(db, "a"), clock, fleet);
     try {
       awaitCaughtUp(db, "acme", clock, FLEET);
-      assertThat(Sql.rows(db, "SELECT DISTINCT reason FROM tracksolid.quarantine WHERE stream = 'poll.alarms' "
-          + "ORDER BY reason")).extracting(r -> r.get("reason"))
+      assertThat(
+              Sql.rows(
+                  db,
+                  "SELECT DISTINCT reason FROM tracksolid.quarantine WHERE stream = 'poll.alarms' "
+                      + "ORDER BY reason"))
+          .extracting(r -> r.get("reason"))
           .containsExactly("before_epoch", "too_far_in_future", "unparseable_time");
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.alarms WHERE alarm_time < '2020-01-01' "
-          + "OR alarm_time > '2027-01-01'")).isZero();
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms' "
-          + "AND status = 'ok' AND rows_rejected <> 3")).isZero();
-      assertThat(Sql.count(db, "SELECT sum(rows_rejected) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms'"))
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.alarms WHERE alarm_time < '2020-01-01' "
+                      + "OR alarm_time > '2027-01-01'"))
+          .isZero();
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms' "
+                      + "AND status = 'ok' AND rows_rejected <> 3"))
+          .isZero();
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT sum(rows_rejected) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms'"))
           .isGreaterThanOrEqualTo(3);
     } finally {
       TestService.stop(service);
@@ -129,23 +165,45 @@ class PollerTest {
     FakeFleet fleet = FakeFleet.of("acme", FLEET, clock);
     RunningService service = PollFixture.start(PollFixture.env(db, "a"), clock, fleet);
     try {
-      await("all devices", () -> Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active") == FLEET);
+      await(
+          "all devices",
+          () -> Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active") == FLEET);
       String retired = fleet.imeisOf("acme").remove(0);
       fleet.failingTargets.add("acme-sub");
       int calls = fleet.callCount("devices acme-sub");
       await("syncs with a failing target", () -> fleet.callCount("devices acme-sub") > calls + 3);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(FLEET);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.devices' "
-          + "AND status = 'error' AND error LIKE '%disable pass skipped%'")).isPositive();
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active"))
+          .isEqualTo(FLEET);
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.devices' "
+                      + "AND status = 'error' AND error LIKE '%disable pass skipped%'"))
+          .isPositive();
 
       fleet.failingTargets.clear();
-      await("retired device disabled", () -> Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE NOT active "
-          + "AND disabled_at IS NOT NULL AND imei = '" + retired + "'") == 1);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active")).isEqualTo(FLEET - 1);
+      await(
+          "retired device disabled",
+          () ->
+              Sql.count(
+                      db,
+                      "SELECT count(*) FROM tracksolid.devices WHERE NOT active "
+                          + "AND disabled_at IS NOT NULL AND imei = '"
+                          + retired
+                          + "'")
+                  == 1);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active"))
+          .isEqualTo(FLEET - 1);
 
       fleet.imeisOf("acme").add(retired);
-      await("returning device re-enabled", () -> Sql.count(db, "SELECT count(*) FROM tracksolid.devices WHERE active "
-          + "AND disabled_at IS NULL") == FLEET);
+      await(
+          "returning device re-enabled",
+          () ->
+              Sql.count(
+                      db,
+                      "SELECT count(*) FROM tracksolid.devices WHERE active "
+                          + "AND disabled_at IS NULL")
+                  == FLEET);
     } finally {
       TestService.stop(service);
     }
@@ -173,8 +231,11 @@ class PollerTest {
       awaitCaughtUp(db, "acme", clock, FLEET);
       for (String method : new String[] {"alarms", "trips", "stops", "devices", "positions"}) {
         assertThat(seenByA.callCount(method) == 0 || seenByB.callCount(method) == 0)
-            .as(method + " polled by one replica only: a=%d b=%d", seenByA.callCount(method),
-                seenByB.callCount(method)).isTrue();
+            .as(
+                method + " polled by one replica only: a=%d b=%d",
+                seenByA.callCount(method),
+                seenByB.callCount(method))
+            .isTrue();
         assertThat(seenByA.callCount(method) + seenByB.callCount(method)).isPositive();
       }
       PollFixture.assertExact(db, seenByA, from, clock);

@@ -20,8 +20,8 @@ import io.fleet.ingest.support.Http;
 import io.fleet.ingest.support.MutableClock;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestDatabases;
-import io.fleet.ingest.support.TestService.Futures;
 import io.fleet.ingest.support.TestService;
+import io.fleet.ingest.support.TestService.Futures;
 import io.fleet.ingest.tracksolid.TracksolidClients;
 import io.fleet.ingest.tracksolid.TracksolidModule;
 import io.vertx.core.Future;
@@ -47,8 +47,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole chain as deployed: poll verticles → Tracksolid client (signing, limits, paging,
- * retries) → the project's simulator over HTTP → real PostgreSQL, checked against the
- * simulator's ground truth.
+ * retries) → the project's simulator over HTTP → real PostgreSQL, checked against the simulator's
+ * ground truth.
  */
 class SimulatorPollTest {
   static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
@@ -61,7 +61,8 @@ class SimulatorPollTest {
   void simulator() {
     clock = new MutableClock(NOW);
     simVertx = Vertx.vertx();
-    SimulatorOptions options = SimulatorOptions.defaults(clock).withFleet(7L, 5, 40, NOW.minus(Duration.ofDays(36)));
+    SimulatorOptions options =
+        SimulatorOptions.defaults(clock).withFleet(7L, 5, 40, NOW.minus(Duration.ofDays(36)));
     sim = Futures.get(SimulatorServer.start(simVertx, options), 20);
   }
 
@@ -99,11 +100,22 @@ class SimulatorPollTest {
       Instant from = NOW.minus(Duration.ofDays(3));
       Instant settled = clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1));
       assertMatchesGroundTruth(db, from, settled);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error' "
-          + "AND stream IN ('poll.trips', 'poll.parking')")).as("storms outlasted the client's retries").isPositive();
-      assertThat(Sql.rows(db, "SELECT DISTINCT reason FROM tracksolid.quarantine WHERE stream = 'poll.alarms'"))
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error' "
+                      + "AND stream IN ('poll.trips', 'poll.parking')"))
+          .as("storms outlasted the client's retries")
+          .isPositive();
+      assertThat(
+              Sql.rows(
+                  db,
+                  "SELECT DISTINCT reason FROM tracksolid.quarantine WHERE stream = 'poll.alarms'"))
           .isNotEmpty();
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.alarms WHERE alarm_time < '2020-01-01'")).isZero();
+      assertThat(
+              Sql.count(
+                  db, "SELECT count(*) FROM tracksolid.alarms WHERE alarm_time < '2020-01-01'"))
+          .isZero();
     } finally {
       TestService.stop(service);
     }
@@ -135,13 +147,15 @@ class SimulatorPollTest {
     try {
       Instant from = NOW.minus(Duration.ofDays(31));
       Instant to = NOW.minus(Duration.ofDays(1));
-      var sources = TracksolidFleetSource.all(TestService.module(service, TracksolidModule.class).clients());
+      var sources =
+          TracksolidFleetSource.all(TestService.module(service, TracksolidModule.class).clients());
       List<Endpoint> endpoints = List.of(Endpoint.ALARMS, Endpoint.TRIPS, Endpoint.PARKING);
       Backfill backfill = new Backfill(TestService.module(service, PollModule.class).runner());
 
       // Interrupted after 40 of the 90 slices (Ctrl-C in the CLI sets the same flag).
       Counting first = new Counting();
-      Futures.get(backfill.run(sources, endpoints, from, to, first, () -> first.done.get() >= 40), 60);
+      Futures.get(
+          backfill.run(sources, endpoints, from, to, first, () -> first.done.get() >= 40), 60);
       assertThat(first.done.get()).isEqualTo(40);
 
       long mileageCalls = sim.tracksolid().calls("jimi.device.track.mileage");
@@ -157,14 +171,28 @@ class SimulatorPollTest {
       Futures.get(backfill.run(sources, endpoints, from, to, third, () -> false), 60);
       assertThat(third.done.get()).isZero();
       assertThat(sim.tracksolid().calls("jimi.device.track.mileage")).isEqualTo(afterResume);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE run_kind = 'backfill'"
-          + " AND stream IN ('poll.alarms', 'poll.trips', 'poll.parking')")).isEqualTo(90);
-      // Pollers are off: everything the backfill logged, its device sync included, is marked as backfill,
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE run_kind = 'backfill'"
+                      + " AND stream IN ('poll.alarms', 'poll.trips', 'poll.parking')"))
+          .isEqualTo(90);
+      // Pollers are off: everything the backfill logged, its device sync included, is marked as
+      // backfill,
       // so /health/ingest never mistakes it for scheduled polling.
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE run_kind <> 'backfill'"
-          + " AND stream LIKE 'poll.%'")).isZero();
-      assertThat(checkpoint(db, "demo", "trips")).as("scheduled checkpoint untouched").isEqualTo(Instant.EPOCH);
-      assertThat(Sql.count(db, "SELECT sum(rows_inserted) FROM tracksolid.ingestion_log WHERE stream = 'poll.trips'"))
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE run_kind <> 'backfill'"
+                      + " AND stream LIKE 'poll.%'"))
+          .isZero();
+      assertThat(checkpoint(db, "demo", "trips"))
+          .as("scheduled checkpoint untouched")
+          .isEqualTo(Instant.EPOCH);
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT sum(rows_inserted) FROM tracksolid.ingestion_log WHERE stream = 'poll.trips'"))
           .isEqualTo(Sql.count(db, "SELECT count(*) FROM tracksolid.trips"));
     } finally {
       TestService.stop(service);
@@ -189,22 +217,30 @@ class SimulatorPollTest {
       for (String method : VENDOR_METHODS) {
         double byA = vendorCallsOf(a, method);
         double byB = vendorCallsOf(b, method);
-        assertThat(byA == 0 || byB == 0).as("%s called by one replica only: a=%s b=%s", method, byA, byB).isTrue();
+        assertThat(byA == 0 || byB == 0)
+            .as("%s called by one replica only: a=%s b=%s", method, byA, byB)
+            .isTrue();
         assertThat(byA + byB).as(method).isPositive();
       }
       Instant from = NOW.minus(Duration.ofDays(3));
-      assertMatchesGroundTruth(db, from, clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
+      assertMatchesGroundTruth(
+          db, from, clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
       assertThat(sim.tracksolid().maxConcurrency(sim.tracksolid().options().appKey()))
-          .as("calls in flight for the account, both replicas' pollers together").isBetween(1, 2);
+          .as("calls in flight for the account, both replicas' pollers together")
+          .isBetween(1, 2);
 
-      // Past the lease TTL without a renewal, as after a crash: whoever asks next takes the job over
+      // Past the lease TTL without a renewal, as after a crash: whoever asks next takes the job
+      // over
       // and carries on from the committed checkpoint.
       clock.advance(Duration.ofMinutes(2));
       awaitCaughtUp(db);
-      assertMatchesGroundTruth(db, from, clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
+      assertMatchesGroundTruth(
+          db, from, clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
       // Every job is held again once its next tick has run; the checkpoints above cover only three.
-      String live = "SELECT count(*) FROM tracksolid.leases WHERE name LIKE 'poll:%' AND expires_at > '"
-          + clock.instant() + "'";
+      String live =
+          "SELECT count(*) FROM tracksolid.leases WHERE name LIKE 'poll:%' AND expires_at > '"
+              + clock.instant()
+              + "'";
       await("all five poll leases held again", () -> Sql.count(db, live) == 5);
       assertThat(Sql.count(db, live)).isEqualTo(5);
     } finally {
@@ -225,19 +261,25 @@ class SimulatorPollTest {
       VENDOR_METHODS.forEach(m -> faults.inject(m, Fault.http(500), 10_000));
       clock.advance(Duration.ofMinutes(30));
       await("the storm opened the circuit (/metrics)", () -> circuitState(service) == 2.0);
-      assertThat(Http.get(service.httpPort(), "/health").status()).as("the process itself stays healthy")
+      assertThat(Http.get(service.httpPort(), "/health").status())
+          .as("the process itself stays healthy")
           .isEqualTo(200);
       await("calls refused while open", () -> vendorCalls(service, "circuit_open") > 0);
 
-      faults.clear();  // the vendor is back; the breaker does not know until its probe
+      faults.clear(); // the vendor is back; the breaker does not know until its probe
       assertThat(circuitState(service)).isEqualTo(2.0);
-      clock.advance(Duration.ofSeconds(61));  // past TRACKSOLID_BREAKER_OPEN: the next call is the probe
+      clock.advance(
+          Duration.ofSeconds(61)); // past TRACKSOLID_BREAKER_OPEN: the next call is the probe
       await("the probe closed the circuit (/metrics)", () -> circuitState(service) == 0.0);
       awaitCaughtUp(db);
-      assertMatchesGroundTruth(db, NOW.minus(Duration.ofDays(3)),
+      assertMatchesGroundTruth(
+          db,
+          NOW.minus(Duration.ofDays(3)),
           clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error'"))
-          .as("the storm failed runs, later runs redid them").isPositive();
+      assertThat(
+              Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error'"))
+          .as("the storm failed runs, later runs redid them")
+          .isPositive();
     } finally {
       TestService.stop(service);
     }
@@ -252,7 +294,8 @@ class SimulatorPollTest {
       var vendor = sim.tracksolid();
       assertThat(vendor.calls(LOGIN)).isEqualTo(1);
 
-      // The simulator's tokens live two hours on the shared clock: the pollers' next calls need a new one.
+      // The simulator's tokens live two hours on the shared clock: the pollers' next calls need a
+      // new one.
       clock.advance(vendor.options().tokenLifetime().plusMinutes(5));
       awaitCaughtUp(db);
       assertThat(vendor.calls(LOGIN)).as("one login for the expired token").isEqualTo(2);
@@ -265,12 +308,20 @@ class SimulatorPollTest {
       assertThat(vendorCalls(service, "1004")).as("the revoked token was used").isPositive();
       assertThat(vendor.calls(LOGIN)).as("one login for the 1004").isEqualTo(3);
 
-      assertMatchesGroundTruth(db, NOW.minus(Duration.ofDays(3)),
+      assertMatchesGroundTruth(
+          db,
+          NOW.minus(Duration.ofDays(3)),
           clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
       // A jump of the held clock past POLL_LEASE_TTL may roll back a slice under way (its lease
       // lapsed); no run failed over the token: the re-logins happened inside the calls.
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error'"
-          + " AND (error LIKE '%1004%' OR error ILIKE '%token%' OR error LIKE '%" + LOGIN + "%')")).isZero();
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE status = 'error'"
+                      + " AND (error LIKE '%1004%' OR error ILIKE '%token%' OR error LIKE '%"
+                      + LOGIN
+                      + "%')"))
+          .isZero();
     } finally {
       TestService.stop(service);
     }
@@ -280,42 +331,88 @@ class SimulatorPollTest {
   void anAlarmPushedThenPolledIsOneRowSeenByBothAndHealthReadsTheRealRuns() {
     DatabaseTarget db = TestDatabases.fresh();
     io.vertx.core.Promise<Void> gate = io.vertx.core.Promise.promise();
-    RunningService service = TestService.start(env(db), clock, ctx -> withGatedPollers(ctx, gate.future()));
+    RunningService service =
+        TestService.start(env(db), clock, ctx -> withGatedPollers(ctx, gate.future()));
     try {
       SyntheticFleet fleet = sim.tracksolid().fleet();
       List<String> imeis = fleet.devices("demo").stream().map(d -> d.imei()).toList();
-      var alarm = fleet.alarms(imeis, NOW.minus(Duration.ofDays(2)), NOW.minus(Duration.ofDays(1))).stream()
-          .filter(a -> a.alertTime().getNano() == 0).findFirst().orElseThrow();
-      JsonArray items = new JsonArray().add(new JsonObject().put("imei", alarm.imei())
-          .put("alarmType", alarm.alertTypeId()).put("alarmName", alarm.alertTypeName())
-          .put("alarmTime", PUSH_TIME.format(alarm.alertTime().atOffset(ZoneOffset.UTC)))
-          .put("lat", String.valueOf(alarm.lat())).put("lng", String.valueOf(alarm.lng())));
-      Http.Response pushed = Http.post(service.httpPort(), "/pushalarm", "application/x-www-form-urlencoded",
-          "token=" + TestService.WEBHOOK_TOKEN + "&data_list=" + URLEncoder.encode(items.encode(), StandardCharsets.UTF_8));
+      var alarm =
+          fleet.alarms(imeis, NOW.minus(Duration.ofDays(2)), NOW.minus(Duration.ofDays(1))).stream()
+              .filter(a -> a.alertTime().getNano() == 0)
+              .findFirst()
+              .orElseThrow();
+      JsonArray items =
+          new JsonArray()
+              .add(
+                  new JsonObject()
+                      .put("imei", alarm.imei())
+                      .put("alarmType", alarm.alertTypeId())
+                      .put("alarmName", alarm.alertTypeName())
+                      .put(
+                          "alarmTime", PUSH_TIME.format(alarm.alertTime().atOffset(ZoneOffset.UTC)))
+                      .put("lat", String.valueOf(alarm.lat()))
+                      .put("lng", String.valueOf(alarm.lng())));
+      Http.Response pushed =
+          Http.post(
+              service.httpPort(),
+              "/pushalarm",
+              "application/x-www-form-urlencoded",
+              "token="
+                  + TestService.WEBHOOK_TOKEN
+                  + "&data_list="
+                  + URLEncoder.encode(items.encode(), StandardCharsets.UTF_8));
       assertThat(pushed.status()).isEqualTo(200);
-      String row = "SELECT count(*) OVER () AS n, first_source, seen_by_push, seen_by_poll FROM tracksolid.alarms"
-          + " WHERE imei = '" + alarm.imei() + "' AND alarm_type = '" + alarm.alertTypeId() + "' AND alarm_time = '"
-          + alarm.alertTime() + "'";
-      assertThat(Sql.one(db, row)).containsEntry("n", 1L).containsEntry("seen_by_push", true)
+      String row =
+          "SELECT count(*) OVER () AS n, first_source, seen_by_push, seen_by_poll FROM tracksolid.alarms"
+              + " WHERE imei = '"
+              + alarm.imei()
+              + "' AND alarm_type = '"
+              + alarm.alertTypeId()
+              + "' AND alarm_time = '"
+              + alarm.alertTime()
+              + "'";
+      assertThat(Sql.one(db, row))
+          .containsEntry("n", 1L)
+          .containsEntry("seen_by_push", true)
           .containsEntry("seen_by_poll", false);
 
-      gate.complete();  // now the pollers fetch the same alarm through the real client and mapping
+      gate.complete(); // now the pollers fetch the same alarm through the real client and mapping
       awaitCaughtUp(db);
-      assertThat(Sql.one(db, row)).containsEntry("n", 1L).containsEntry("first_source", "push")
-          .containsEntry("seen_by_push", true).containsEntry("seen_by_poll", true);
-      assertMatchesGroundTruth(db, NOW.minus(Duration.ofDays(3)),
+      assertThat(Sql.one(db, row))
+          .containsEntry("n", 1L)
+          .containsEntry("first_source", "push")
+          .containsEntry("seen_by_push", true)
+          .containsEntry("seen_by_poll", true);
+      assertMatchesGroundTruth(
+          db,
+          NOW.minus(Duration.ofDays(3)),
           clock.instant().minus(PollFixture.SETTLE).minus(Duration.ofDays(1)));
 
-      // /health/ingest judged on what these polls and this push logged, not on rows made up by hand.
-      await("every poll stream ran", () -> Sql.count(db, "SELECT count(DISTINCT stream) FROM tracksolid.ingestion_log"
-          + " WHERE stream LIKE 'poll.%' AND status = 'ok'") == 5);
+      // /health/ingest judged on what these polls and this push logged, not on rows made up by
+      // hand.
+      await(
+          "every poll stream ran",
+          () ->
+              Sql.count(
+                      db,
+                      "SELECT count(DISTINCT stream) FROM tracksolid.ingestion_log"
+                          + " WHERE stream LIKE 'poll.%' AND status = 'ok'")
+                  == 5);
       Http.Response health = Http.get(service.httpPort(), "/health/ingest");
       Map<String, String> statuses = healthStatuses(health.json());
-      assertThat(statuses).containsEntry("poll.alarms/demo", "ok").containsEntry("poll.trips/demo", "ok")
-          .containsEntry("poll.parking/demo", "ok").containsEntry("poll.devices/demo", "ok")
-          .containsEntry("poll.positions/demo", "ok").containsEntry("webhook.pushalarm/", "ok");
-      JsonObject pushStream = health.json().getJsonArray("streams").stream().map(JsonObject.class::cast)
-          .filter(o -> o.getString("stream").equals("webhook.pushalarm")).findFirst().orElseThrow();
+      assertThat(statuses)
+          .containsEntry("poll.alarms/demo", "ok")
+          .containsEntry("poll.trips/demo", "ok")
+          .containsEntry("poll.parking/demo", "ok")
+          .containsEntry("poll.devices/demo", "ok")
+          .containsEntry("poll.positions/demo", "ok")
+          .containsEntry("webhook.pushalarm/", "ok");
+      JsonObject pushStream =
+          health.json().getJsonArray("streams").stream()
+              .map(JsonObject.class::cast)
+              .filter(o -> o.getString("stream").equals("webhook.pushalarm"))
+              .findFirst()
+              .orElseThrow();
       assertThat(pushStream.getInteger("rowsInWindow")).as("the one pushed alarm").isEqualTo(1);
       assertThat(health.status()).isEqualTo(200);
       assertThat(health.json().getString("status")).isEqualTo("ok");
@@ -324,52 +421,68 @@ class SimulatorPollTest {
     }
   }
 
-  private static final DateTimeFormatter PUSH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final DateTimeFormatter PUSH_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final String LOGIN = io.fleet.ingest.simulator.TracksolidSimulator.LOGIN;
 
   /** The service's own modules, with the pollers held until {@code gate} completes. */
   private static List<ServiceModule> withGatedPollers(ServiceContext ctx, Future<Void> gate) {
     List<ServiceModule> modules = new ArrayList<>(Modules.forContext(ctx));
-    modules.replaceAll(m -> !(m instanceof PollModule) ? m : new ServiceModule() {
-      @Override
-      public String name() {
-        return m.name();
-      }
+    modules.replaceAll(
+        m ->
+            !(m instanceof PollModule)
+                ? m
+                : new ServiceModule() {
+                  @Override
+                  public String name() {
+                    return m.name();
+                  }
 
-      @Override
-      public Future<Void> start() {
-        gate.onSuccess(v -> ctx.vertx().runOnContext(x -> m.start()));
-        return Future.succeededFuture();
-      }
+                  @Override
+                  public Future<Void> start() {
+                    gate.onSuccess(v -> ctx.vertx().runOnContext(x -> m.start()));
+                    return Future.succeededFuture();
+                  }
 
-      @Override
-      public Future<Void> stop(Duration grace) {
-        return m.stop(grace);
-      }
-    });
+                  @Override
+                  public Future<Void> stop(Duration grace) {
+                    return m.stop(grace);
+                  }
+                });
     return modules;
   }
 
   /** stream/account to status, from a /health/ingest body. */
   private static Map<String, String> healthStatuses(JsonObject body) {
     Map<String, String> out = new java.util.TreeMap<>();
-    body.getJsonArray("streams").stream().map(JsonObject.class::cast)
-        .forEach(o -> out.put(o.getString("stream") + "/" + o.getString("account"), o.getString("status")));
+    body.getJsonArray("streams").stream()
+        .map(JsonObject.class::cast)
+        .forEach(
+            o ->
+                out.put(
+                    o.getString("stream") + "/" + o.getString("account"), o.getString("status")));
     return out;
   }
 
   /** tracksolid_vendor_circuit_state of the demo account, as /metrics shows it. */
   private static double circuitState(RunningService service) {
-    Matcher m = Pattern.compile("(?m)^tracksolid_vendor_circuit_state\\{[^}]*account=\"demo\"[^}]*} (\\S+)$")
-        .matcher(Http.get(service.httpPort(), "/metrics").body());
+    Matcher m =
+        Pattern.compile(
+                "(?m)^tracksolid_vendor_circuit_state\\{[^}]*account=\"demo\"[^}]*} (\\S+)$")
+            .matcher(Http.get(service.httpPort(), "/metrics").body());
     if (!m.find()) {
       throw new AssertionError("no tracksolid_vendor_circuit_state for demo in /metrics");
     }
     return Double.parseDouble(m.group(1));
   }
 
-  private static final List<String> VENDOR_METHODS = List.of("jimi.device.alarm.list", "jimi.device.track.mileage",
-      "jimi.open.platform.report.parking", "jimi.user.device.list", "jimi.user.device.location.list");
+  private static final List<String> VENDOR_METHODS =
+      List.of(
+          "jimi.device.alarm.list",
+          "jimi.device.track.mileage",
+          "jimi.open.platform.report.parking",
+          "jimi.user.device.list",
+          "jimi.user.device.location.list");
 
   /** Each replica's own client, as production wires it. */
   private static java.util.function.Function<TracksolidClients, List<FleetSource>> sources() {
@@ -377,13 +490,27 @@ class SimulatorPollTest {
   }
 
   private static double vendorCalls(RunningService service, String code) {
-    return service.context().registry().find("tracksolid.vendor.calls").tag("code", code).counters().stream()
-        .mapToDouble(c -> c.count()).sum();
+    return service
+        .context()
+        .registry()
+        .find("tracksolid.vendor.calls")
+        .tag("code", code)
+        .counters()
+        .stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   private static double vendorCallsOf(RunningService service, String method) {
-    return service.context().registry().find("tracksolid.vendor.calls").tag("method", method).counters().stream()
-        .mapToDouble(c -> c.count()).sum();
+    return service
+        .context()
+        .registry()
+        .find("tracksolid.vendor.calls")
+        .tag("method", method)
+        .counters()
+        .stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   /**
@@ -393,12 +520,16 @@ class SimulatorPollTest {
   private void awaitCaughtUpThroughTheBreaker(DatabaseTarget db, RunningService service) {
     Instant target = clock.instant().minus(PollFixture.SETTLE);
     TracksolidClients clients = TestService.module(service, TracksolidModule.class).clients();
-    await("trips, parking and alarms caught up through the breaker", () -> {
-      if (clients.circuits().get("demo") == io.fleet.ingest.tracksolid.CircuitBreaker.State.OPEN) {
-        clock.advance(Duration.ofSeconds(61));
-      }
-      return List.of("alarms", "trips", "parking").stream().noneMatch(ep -> checkpoint(db, "demo", ep).isBefore(target));
-    });
+    await(
+        "trips, parking and alarms caught up through the breaker",
+        () -> {
+          if (clients.circuits().get("demo")
+              == io.fleet.ingest.tracksolid.CircuitBreaker.State.OPEN) {
+            clock.advance(Duration.ofSeconds(61));
+          }
+          return List.of("alarms", "trips", "parking").stream()
+              .noneMatch(ep -> checkpoint(db, "demo", ep).isBefore(target));
+        });
   }
 
   private void awaitCaughtUp(DatabaseTarget db) {
@@ -410,28 +541,69 @@ class SimulatorPollTest {
 
   private void assertMatchesGroundTruth(DatabaseTarget db, Instant from, Instant to) {
     SyntheticFleet fleet = sim.tracksolid().fleet();
-    List<String> imeis = Sql.rows(db, "SELECT imei FROM tracksolid.devices WHERE active").stream()
-        .map(r -> (String) r.get("imei")).toList();
+    List<String> imeis =
+        Sql.rows(db, "SELECT imei FROM tracksolid.devices WHERE active").stream()
+            .map(r -> (String) r.get("imei"))
+            .toList();
     assertThat(imeis).isNotEmpty();
     TreeSet<String> trips = new TreeSet<>();
-    fleet.trips(imeis, from, to).stream().filter(t -> t.startTime().isBefore(to))
+    fleet.trips(imeis, from, to).stream()
+        .filter(t -> t.startTime().isBefore(to))
         .forEach(t -> trips.add(t.imei() + "|" + t.startTime()));
     TreeSet<String> stops = new TreeSet<>();
     for (String acc : List.of("off", "on")) {
-      fleet.stops(imeis, acc, from, to).stream().filter(s -> s.startTime().isBefore(to))
-          .forEach(s -> stops.add(s.imei() + "|" + ("off".equals(acc) ? "parking" : "idling") + "|" + s.startTime()));
+      fleet.stops(imeis, acc, from, to).stream()
+          .filter(s -> s.startTime().isBefore(to))
+          .forEach(
+              s ->
+                  stops.add(
+                      s.imei()
+                          + "|"
+                          + ("off".equals(acc) ? "parking" : "idling")
+                          + "|"
+                          + s.startTime()));
     }
     TreeSet<String> alarms = new TreeSet<>();
-    fleet.alarms(imeis, from, to).stream().filter(a -> a.alertTime().isBefore(to))
+    fleet.alarms(imeis, from, to).stream()
+        .filter(a -> a.alertTime().isBefore(to))
         .forEach(a -> alarms.add(a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime()));
     String in = "imei IN ('" + String.join("','", imeis) + "')";
-    assertThat(stored(db, "SELECT imei, start_time AS t FROM tracksolid.trips WHERE " + in + " AND start_time >= '"
-        + from + "' AND start_time < '" + to + "'")).isEqualTo(trips).isNotEmpty();
-    assertThat(stored(db, "SELECT imei || '|' || kind AS imei, start_time AS t FROM tracksolid.parking WHERE " + in
-        + " AND start_time >= '" + from + "' AND start_time < '" + to + "'")).isEqualTo(stops).isNotEmpty();
-    assertThat(stored(db, "SELECT imei || '|' || alarm_type AS imei, alarm_time AS t FROM tracksolid.alarms WHERE "
-        + in + " AND alarm_time >= '" + from + "' AND alarm_time < '" + to + "'"))
-        .isEqualTo(alarms).isNotEmpty();
+    assertThat(
+            stored(
+                db,
+                "SELECT imei, start_time AS t FROM tracksolid.trips WHERE "
+                    + in
+                    + " AND start_time >= '"
+                    + from
+                    + "' AND start_time < '"
+                    + to
+                    + "'"))
+        .isEqualTo(trips)
+        .isNotEmpty();
+    assertThat(
+            stored(
+                db,
+                "SELECT imei || '|' || kind AS imei, start_time AS t FROM tracksolid.parking WHERE "
+                    + in
+                    + " AND start_time >= '"
+                    + from
+                    + "' AND start_time < '"
+                    + to
+                    + "'"))
+        .isEqualTo(stops)
+        .isNotEmpty();
+    assertThat(
+            stored(
+                db,
+                "SELECT imei || '|' || alarm_type AS imei, alarm_time AS t FROM tracksolid.alarms WHERE "
+                    + in
+                    + " AND alarm_time >= '"
+                    + from
+                    + "' AND alarm_time < '"
+                    + to
+                    + "'"))
+        .isEqualTo(alarms)
+        .isNotEmpty();
   }
 
   private static TreeSet<String> stored(DatabaseTarget db, String sql) {

@@ -1,6 +1,5 @@
 package io.fleet.ingest.poll;
 
-import static io.fleet.ingest.poll.PollFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleet.ingest.app.RunningService;
@@ -32,13 +31,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The service on a real TimescaleDB (TEST_TIMESCALE_URL, else the pinned image through
  * Testcontainers; skipped with one printed line where neither exists), with every TimescaleDB
- * default: hypertables, compression policies whose jobs run, retention when configured, and
- * polls and pushes that land in compressed chunks and are counted exactly.
+ * default: hypertables, compression policies whose jobs run, retention when configured, and polls
+ * and pushes that land in compressed chunks and are counted exactly.
  */
 @DisplayName("TimescaleDbTest (runs with TEST_TIMESCALE_URL or Docker; skipped without either)")
 class TimescaleDbTest {
   private static final int FLEET = 2;
-  private static final List<String> HYPERTABLES = List.of("alarms", "parking", "position_history", "trips");
+  private static final List<String> HYPERTABLES =
+      List.of("alarms", "parking", "position_history", "trips");
 
   @Test
   void runsWithDefaultsAndWritesIntoCompressedChunks() throws Exception {
@@ -55,27 +55,52 @@ class TimescaleDbTest {
       PollFixture.assertExact(db, fleet, from, clock);
       assertThat(Http.get(service.httpPort(), "/health/ingest").status()).isEqualTo(200);
 
-      assertThat(Sql.rows(db, "SELECT hypertable_name FROM timescaledb_information.hypertables"
-          + " WHERE hypertable_schema = 'tracksolid' ORDER BY 1").stream().map(r -> r.get("hypertable_name")))
+      assertThat(
+              Sql.rows(
+                      db,
+                      "SELECT hypertable_name FROM timescaledb_information.hypertables"
+                          + " WHERE hypertable_schema = 'tracksolid' ORDER BY 1")
+                  .stream()
+                  .map(r -> r.get("hypertable_name")))
           .containsExactlyElementsOf(HYPERTABLES);
-      List<Map<String, Object>> compression = Sql.rows(db, "SELECT job_id, hypertable_name,"
-          + " (config ->> 'compress_after')::interval = interval '10 days' AS ten_days, owner"
-          + " FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'"
-          + " AND hypertable_schema = 'tracksolid' ORDER BY hypertable_name");
-      assertThat(compression).extracting(r -> r.get("hypertable_name")).containsExactlyElementsOf(HYPERTABLES);
+      List<Map<String, Object>> compression =
+          Sql.rows(
+              db,
+              "SELECT job_id, hypertable_name,"
+                  + " (config ->> 'compress_after')::interval = interval '10 days' AS ten_days, owner"
+                  + " FROM timescaledb_information.jobs WHERE proc_name = 'policy_compression'"
+                  + " AND hypertable_schema = 'tracksolid' ORDER BY hypertable_name");
+      assertThat(compression)
+          .extracting(r -> r.get("hypertable_name"))
+          .containsExactlyElementsOf(HYPERTABLES);
       assertThat(compression).allSatisfy(r -> assertThat(r.get("ten_days")).isEqualTo(true));
-      assertThat(Sql.count(db, "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention'"))
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention'"))
           .isZero();
       // The job owner may log in (policy jobs need it) but has no password to log in with.
-      assertThat(Sql.one(db, "SELECT rolcanlogin, rolpassword IS NULL AS no_password FROM pg_authid"
-          + " WHERE rolname = 'tracksolid_owner'")).containsEntry("rolcanlogin", true).containsEntry("no_password", true);
+      assertThat(
+              Sql.one(
+                  db,
+                  "SELECT rolcanlogin, rolpassword IS NULL AS no_password FROM pg_authid"
+                      + " WHERE rolname = 'tracksolid_owner'"))
+          .containsEntry("rolcanlogin", true)
+          .containsEntry("no_password", true);
 
       for (Map<String, Object> job : compression) {
         Sql.exec(db, "CALL run_job(" + job.get("job_id") + ")");
       }
       for (String table : HYPERTABLES) {
-        assertThat(Sql.count(db, "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_schema ="
-            + " 'tracksolid' AND hypertable_name = '" + table + "' AND is_compressed")).as(table).isPositive();
+        assertThat(
+                Sql.count(
+                    db,
+                    "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_schema ="
+                        + " 'tracksolid' AND hypertable_name = '"
+                        + table
+                        + "' AND is_compressed"))
+            .as(table)
+            .isPositive();
       }
 
       // A poll whose overlap re-reads stored rows and adds new ones, all in compressed chunks.
@@ -84,26 +109,50 @@ class TimescaleDbTest {
       PollFixture.assertExact(db, fleet, from, clock);
       for (String stream : List.of("trips", "parking", "alarms")) {
         long stored = Sql.count(db, "SELECT count(*) FROM tracksolid." + stream);
-        long inserted = Sql.count(db, "SELECT COALESCE(sum(rows_inserted), 0) FROM tracksolid.ingestion_log"
-            + " WHERE stream = 'poll." + stream + "' AND status = 'ok'");
+        long inserted =
+            Sql.count(
+                db,
+                "SELECT COALESCE(sum(rows_inserted), 0) FROM tracksolid.ingestion_log"
+                    + " WHERE stream = 'poll."
+                    + stream
+                    + "' AND status = 'ok'");
         assertThat(inserted).as("rows counted as inserted into " + stream).isEqualTo(stored);
       }
 
       // A push of one stored position and one new one, both in a compressed chunk.
-      Sql.exec(db, "SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('tracksolid.position_history') c");
-      Map<String, Object> stored = Sql.rows(db, "SELECT imei, gps_time FROM tracksolid.position_history"
-          + " ORDER BY gps_time LIMIT 1").get(0);
+      Sql.exec(
+          db,
+          "SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('tracksolid.position_history') c");
+      Map<String, Object> stored =
+          Sql.rows(
+                  db,
+                  "SELECT imei, gps_time FROM tracksolid.position_history"
+                      + " ORDER BY gps_time LIMIT 1")
+              .get(0);
       String imei = (String) stored.get("imei");
       Instant storedAt = PollFixture.instant(stored.get("gps_time"));
       long positions = Sql.count(db, "SELECT count(*) FROM tracksolid.position_history");
-      JsonArray items = new JsonArray().add(gps(imei, storedAt)).add(gps(imei, storedAt.plusSeconds(7)));
-      Http.Response response = Http.post(service.httpPort(), "/pushgps", "application/x-www-form-urlencoded",
-          "token=" + TestService.WEBHOOK_TOKEN + "&data_list=" + URLEncoder.encode(items.encode(), StandardCharsets.UTF_8));
+      JsonArray items =
+          new JsonArray().add(gps(imei, storedAt)).add(gps(imei, storedAt.plusSeconds(7)));
+      Http.Response response =
+          Http.post(
+              service.httpPort(),
+              "/pushgps",
+              "application/x-www-form-urlencoded",
+              "token="
+                  + TestService.WEBHOOK_TOKEN
+                  + "&data_list="
+                  + URLEncoder.encode(items.encode(), StandardCharsets.UTF_8));
       assertThat(response.status()).as(response.body()).isEqualTo(200);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history")).isEqualTo(positions + 1);
-      assertThat(Sql.one(db, "SELECT rows_fetched, rows_inserted FROM tracksolid.ingestion_log"
-          + " WHERE stream = 'webhook.pushgps' ORDER BY id DESC LIMIT 1"))
-          .containsEntry("rows_fetched", 2).containsEntry("rows_inserted", 1);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history"))
+          .isEqualTo(positions + 1);
+      assertThat(
+              Sql.one(
+                  db,
+                  "SELECT rows_fetched, rows_inserted FROM tracksolid.ingestion_log"
+                      + " WHERE stream = 'webhook.pushgps' ORDER BY id DESC LIMIT 1"))
+          .containsEntry("rows_fetched", 2)
+          .containsEntry("rows_inserted", 1);
       assertThat(Http.get(service.httpPort(), "/health/ingest").status()).isEqualTo(200);
     } finally {
       TestService.stop(service);
@@ -128,41 +177,74 @@ class TimescaleDbTest {
     }
     // Other settings replace the policies instead of stacking them; no setting removes them.
     Migrator.migrate(db, Optional.of(Duration.ofDays(20)), Optional.of(Duration.ofDays(30)));
-    assertThat(Sql.count(db, "SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_schema = 'tracksolid'"
-        + " AND proc_name = 'policy_compression' AND (config ->> 'compress_after')::interval = interval '20 days'"))
+    assertThat(
+            Sql.count(
+                db,
+                "SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_schema = 'tracksolid'"
+                    + " AND proc_name = 'policy_compression' AND (config ->> 'compress_after')::interval = interval '20 days'"))
         .isEqualTo(4);
-    assertThat(Sql.count(db, "SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_schema = 'tracksolid'"
-        + " AND proc_name = 'policy_retention' AND (config ->> 'drop_after')::interval = interval '30 days'"))
+    assertThat(
+            Sql.count(
+                db,
+                "SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_schema = 'tracksolid'"
+                    + " AND proc_name = 'policy_retention' AND (config ->> 'drop_after')::interval = interval '30 days'"))
         .isEqualTo(4);
     Migrator.migrate(db, Optional.empty(), Optional.empty());
-    assertThat(Sql.count(db, "SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_schema = 'tracksolid'"
-        + " AND proc_name IN ('policy_compression', 'policy_retention')")).isZero();
+    assertThat(
+            Sql.count(
+                db,
+                "SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_schema = 'tracksolid'"
+                    + " AND proc_name IN ('policy_compression', 'policy_retention')"))
+        .isZero();
 
-    try (Connection c = Sql.connect(db); Statement st = c.createStatement()) {
+    try (Connection c = Sql.connect(db);
+        Statement st = c.createStatement()) {
       st.execute("SET ROLE tracksolid_ingest");
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.execute("DELETE FROM tracksolid.trips"))
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> st.execute("DELETE FROM tracksolid.trips"))
           .isInstanceOf(java.sql.SQLException.class)
           .satisfies(e -> assertThat(((java.sql.SQLException) e).getSQLState()).isEqualTo("42501"));
     }
   }
 
-  private static RunningService start(Map<String, String> env, MutableClock clock, FakeFleet fleet) {
-    return TestService.start(env, clock, ctx -> {
-      var metrics = new io.fleet.ingest.ops.IngestMetrics(ctx.registry());
-      return List.of(new OpsModule(ctx, metrics), new io.fleet.ingest.jobs.JobsModule(ctx, metrics),
-          new WebhookModule(ctx, metrics), new PollModule(ctx, List.of(fleet), java.util.Optional.empty(), metrics));
-    });
+  private static RunningService start(
+      Map<String, String> env, MutableClock clock, FakeFleet fleet) {
+    return TestService.start(
+        env,
+        clock,
+        ctx -> {
+          var metrics = new io.fleet.ingest.ops.IngestMetrics(ctx.registry());
+          return List.of(
+              new OpsModule(ctx, metrics),
+              new io.fleet.ingest.jobs.JobsModule(ctx, metrics),
+              new WebhookModule(ctx, metrics),
+              new PollModule(ctx, List.of(fleet), java.util.Optional.empty(), metrics));
+        });
   }
 
   private static List<Object> jobIds(DatabaseTarget db, String proc) {
-    return Sql.rows(db, "SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = '" + proc
-        + "' AND hypertable_schema = 'tracksolid' ORDER BY job_id").stream().map(r -> r.get("job_id")).toList();
+    return Sql.rows(
+            db,
+            "SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = '"
+                + proc
+                + "' AND hypertable_schema = 'tracksolid' ORDER BY job_id")
+        .stream()
+        .map(r -> r.get("job_id"))
+        .toList();
   }
 
   private static JsonObject gps(String imei, Instant at) {
-    String time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC).format(at);
-    return new JsonObject().put("deviceImei", imei).put("gpsTime", time).put("gateTime", time)
-        .put("lat", -1.2864).put("lng", "36.8172").put("gpsSpeed", "42").put("direction", 180)
-        .put("satelliteNum", "11").put("acc", 1);
+    String time =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC).format(at);
+    return new JsonObject()
+        .put("deviceImei", imei)
+        .put("gpsTime", time)
+        .put("gateTime", time)
+        .put("lat", -1.2864)
+        .put("lng", "36.8172")
+        .put("gpsSpeed", "42")
+        .put("direction", 180)
+        .put("satelliteNum", "11")
+        .put("acc", 1);
   }
 }

@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The simulator's fleet history as lists that a test may edit (a vehicle parked for a whole day,
- * a day without any data), loaded into the raw tables; the same lists are the ground truth.
+ * The simulator's fleet history as lists that a test may edit (a vehicle parked for a whole day, a
+ * day without any data), loaded into the raw tables; the same lists are the ground truth.
  */
 final class FleetScenario {
   static final String ACCOUNT = "demo";
@@ -39,8 +39,10 @@ final class FleetScenario {
   FleetScenario(ZoneId zone, long seed, int vehicles, int days, Instant start) {
     this.zone = zone;
     Instant now = start.plus(Duration.ofDays(days + 1));
-    SyntheticFleet fleet = new SyntheticFleet(SimulatorOptions.defaults(Clock.fixed(now, ZoneOffset.UTC))
-        .withFleet(seed, vehicles, days, start));
+    SyntheticFleet fleet =
+        new SyntheticFleet(
+            SimulatorOptions.defaults(Clock.fixed(now, ZoneOffset.UTC))
+                .withFleet(seed, vehicles, days, start));
     this.start = fleet.start();
     this.end = fleet.end();
     this.devices = fleet.allDevices();
@@ -57,7 +59,9 @@ final class FleetScenario {
   /** Local days from the fleet's first to its last. */
   List<LocalDate> days() {
     List<LocalDate> out = new ArrayList<>();
-    for (LocalDate d = start.atZone(zone).toLocalDate(); !d.isAfter(end.atZone(zone).toLocalDate()); d = d.plusDays(1)) {
+    for (LocalDate d = start.atZone(zone).toLocalDate();
+        !d.isAfter(end.atZone(zone).toLocalDate());
+        d = d.plusDays(1)) {
       out.add(d);
     }
     return out;
@@ -93,10 +97,17 @@ final class FleetScenario {
     }
     Instant cutLo = lo;
     Instant cutHi = hi;
-    trips.removeIf(t -> t.imei().equals(imei) && t.startTime().isBefore(cutHi) && t.endTime().isAfter(cutLo));
-    stops.removeIf(s -> s.imei().equals(imei) && s.startTime().isBefore(cutHi) && s.endTime().isAfter(cutLo));
-    positions.removeIf(p -> p.imei().equals(imei) && !p.gpsTime().isBefore(cutLo) && p.gpsTime().isBefore(cutHi));
-    alarms.removeIf(a -> a.imei().equals(imei) && !a.alertTime().isBefore(cutLo) && a.alertTime().isBefore(cutHi));
+    trips.removeIf(
+        t -> t.imei().equals(imei) && t.startTime().isBefore(cutHi) && t.endTime().isAfter(cutLo));
+    stops.removeIf(
+        s -> s.imei().equals(imei) && s.startTime().isBefore(cutHi) && s.endTime().isAfter(cutLo));
+    positions.removeIf(
+        p -> p.imei().equals(imei) && !p.gpsTime().isBefore(cutLo) && p.gpsTime().isBefore(cutHi));
+    alarms.removeIf(
+        a ->
+            a.imei().equals(imei)
+                && !a.alertTime().isBefore(cutLo)
+                && a.alertTime().isBefore(cutHi));
     if (parkedInstead) {
       stops.add(new Stop(imei, "off", cutLo, cutHi, 0, 0));
     }

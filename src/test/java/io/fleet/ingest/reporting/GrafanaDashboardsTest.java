@@ -51,53 +51,87 @@ class GrafanaDashboardsTest {
       for (Path f : files.toList()) {
         Matcher m = Pattern.compile("(?m)^\\s+uid:\\s*(\\S+)\\s*$").matcher(Files.readString(f));
         while (m.find()) {
-          assertThat(provisioned.add(m.group(1))).as("datasource uid " + m.group(1) + " is unique").isTrue();
+          assertThat(provisioned.add(m.group(1)))
+              .as("datasource uid " + m.group(1) + " is unique")
+              .isTrue();
         }
       }
     }
     assertThat(provisioned).isNotEmpty();
     Set<String> uids = new HashSet<>();
     for (JsonObject dashboard : dashboards().values()) {
-      assertThat(uids.add(dashboard.getString("uid"))).as("dashboard uid " + dashboard.getString("uid")).isTrue();
-      assertThat(dashboard.getString("timezone")).as("the dashboard follows the org default zone, "
-          + "which compose sets from REPORTING_TIME_ZONE").isEmpty();
+      assertThat(uids.add(dashboard.getString("uid")))
+          .as("dashboard uid " + dashboard.getString("uid"))
+          .isTrue();
+      assertThat(dashboard.getString("timezone"))
+          .as(
+              "the dashboard follows the org default zone, "
+                  + "which compose sets from REPORTING_TIME_ZONE")
+          .isEmpty();
       Set<Integer> panelIds = new HashSet<>();
       for (Object p : dashboard.getJsonArray("panels")) {
         JsonObject panel = (JsonObject) p;
         assertThat(panelIds.add(panel.getInteger("id"))).as(panel.getString("title")).isTrue();
       }
       for (String uid : datasourceUids(dashboard)) {
-        assertThat(provisioned).as(dashboard.getString("uid") + " names datasource " + uid).contains(uid);
+        assertThat(provisioned)
+            .as(dashboard.getString("uid") + " names datasource " + uid)
+            .contains(uid);
       }
     }
     String compose = Files.readString(Path.of("docker-compose.yaml"));
     String grafana = compose.substring(compose.indexOf("\n  grafana:"));
     grafana = grafana.substring(0, grafana.indexOf("\n\n"));
-    assertThat(grafana).containsPattern("image: grafana/grafana-oss:\\d+\\.\\d+\\.\\d+\\s")
-        .contains("\"127.0.0.1:3000:3000\"").contains("GF_SECURITY_ADMIN_PASSWORD__FILE: /run/secrets/")
+    assertThat(grafana)
+        .containsPattern("image: grafana/grafana-oss:\\d+\\.\\d+\\.\\d+\\s")
+        .contains("\"127.0.0.1:3000:3000\"")
+        .contains("GF_SECURITY_ADMIN_PASSWORD__FILE: /run/secrets/")
         .contains("GF_DATE_FORMATS_DEFAULT_TIMEZONE: ${REPORTING_TIME_ZONE:-UTC}");
   }
 
   @Test
   void everyPanelQueryReturnsRowsForAReaderLogin() throws Exception {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    FleetScenario fleet = new FleetScenario(ZoneId.of("Africa/Nairobi"), 5L, 3, 4,
-        now.minus(Duration.ofDays(4)).truncatedTo(ChronoUnit.HOURS));
+    FleetScenario fleet =
+        new FleetScenario(
+            ZoneId.of("Africa/Nairobi"),
+            5L,
+            3,
+            4,
+            now.minus(Duration.ofDays(4)).truncatedTo(ChronoUnit.HOURS));
     // One vehicle went quiet 30 hours ago: the offline list has someone on it.
-    fleet.cut(fleet.devices.get(2).imei(), now.minus(Duration.ofHours(30)), now.plus(Duration.ofDays(1)), false);
+    fleet.cut(
+        fleet.devices.get(2).imei(),
+        now.minus(Duration.ofHours(30)),
+        now.plus(Duration.ofDays(1)),
+        false);
     try (RuntimePool rt = RuntimePool.onFreshDatabase()) {
       fleet.load(rt.db());
-      Sql.exec(rt.db(), "INSERT INTO tracksolid.quarantine (stream, reason, imei, item, item_hash, received_at) VALUES "
-          + "('poll.alarms', 'before_epoch', '" + fleet.devices.get(0).imei() + "', '{}', 'q1', now() - interval '1 day'), "
-          + "('webhook.pushgps', 'bad_coordinates', NULL, '{}', 'q2', now())");
-      Sql.exec(rt.db(), "INSERT INTO tracksolid.ingestion_log (stream, account, run_kind, rows_fetched, started_at, "
-          + "finished_at, duration_ms, status) VALUES ('poll.alarms', 'demo', 'scheduled', 3, now(), now(), 5, 'ok')");
+      Sql.exec(
+          rt.db(),
+          "INSERT INTO tracksolid.quarantine (stream, reason, imei, item, item_hash, received_at) VALUES "
+              + "('poll.alarms', 'before_epoch', '"
+              + fleet.devices.get(0).imei()
+              + "', '{}', 'q1', now() - interval '1 day'), "
+              + "('webhook.pushgps', 'bad_coordinates', NULL, '{}', 'q2', now())");
+      Sql.exec(
+          rt.db(),
+          "INSERT INTO tracksolid.ingestion_log (stream, account, run_kind, rows_fetched, started_at, "
+              + "finished_at, duration_ms, status) VALUES ('poll.alarms', 'demo', 'scheduled', 3, now(), now(), 5, 'ok')");
       MutableClock clock = new MutableClock(now);
       Map<String, String> env = new HashMap<>();
       env.put("REPORTING_TIME_ZONE", "Africa/Nairobi");
-      Futures.get(ReportingSettings.apply(rt.pool(), clock, ReportingConfig.from(new ConfigSource(env))), 30);
-      ReportingRefreshJob job = new ReportingRefreshJob(rt.vertx(), rt.pool(), clock,
-          new Leases(rt.pool(), clock, "test"), Duration.ofMinutes(15), new IngestMetrics(new SimpleMeterRegistry()));
+      Futures.get(
+          ReportingSettings.apply(rt.pool(), clock, ReportingConfig.from(new ConfigSource(env))),
+          30);
+      ReportingRefreshJob job =
+          new ReportingRefreshJob(
+              rt.vertx(),
+              rt.pool(),
+              clock,
+              new Leases(rt.pool(), clock, "test"),
+              Duration.ofMinutes(15),
+              new IngestMetrics(new SimpleMeterRegistry()));
       assertThat(Futures.get(job.runOnce(), 120)).allMatch(ReportingRefreshJob.Outcome::ok);
 
       DatabaseTarget reader = ReaderLogin.create(rt.db());
@@ -111,16 +145,24 @@ class GrafanaDashboardsTest {
           JsonObject variable = (JsonObject) v;
           List<Map<String, Object>> rows = Sql.rows(reader, variable.getString("query"));
           assertThat(rows).as(d.getKey() + " variable " + variable.getString("name")).isNotEmpty();
-          values.put(variable.getString("name"), rows.stream()
-              .map(r -> "'" + String.valueOf(r.values().iterator().next()).replace("'", "''") + "'")
-              .collect(Collectors.joining(",")));
+          values.put(
+              variable.getString("name"),
+              rows.stream()
+                  .map(
+                      r ->
+                          "'"
+                              + String.valueOf(r.values().iterator().next()).replace("'", "''")
+                              + "'")
+                  .collect(Collectors.joining(",")));
         }
         for (Object p : d.getValue().getJsonArray("panels")) {
           JsonObject panel = (JsonObject) p;
           for (Object t : panel.getJsonArray("targets")) {
             String sql = grafanaSql(((JsonObject) t).getString("rawSql"), from, to, values);
             assertThat(sql).as(panel.getString("title")).doesNotContain("$");
-            assertThat(Sql.rows(reader, sql)).as(d.getKey() + ": " + panel.getString("title")).isNotEmpty();
+            assertThat(Sql.rows(reader, sql))
+                .as(d.getKey() + ": " + panel.getString("title"))
+                .isNotEmpty();
             panels++;
           }
         }
@@ -131,9 +173,15 @@ class GrafanaDashboardsTest {
 
   /** What Grafana's PostgreSQL datasource sends for a time range and variable values. */
   static String grafanaSql(String raw, String from, String to, Map<String, String> values) {
-    String sql = raw.replaceAll("\\$__timeFilter\\(([^)]+)\\)", "$1 BETWEEN " + Matcher.quoteReplacement(from)
-            + " AND " + Matcher.quoteReplacement(to))
-        .replace("$__timeFrom()", from).replace("$__timeTo()", to);
+    String sql =
+        raw.replaceAll(
+                "\\$__timeFilter\\(([^)]+)\\)",
+                "$1 BETWEEN "
+                    + Matcher.quoteReplacement(from)
+                    + " AND "
+                    + Matcher.quoteReplacement(to))
+            .replace("$__timeFrom()", from)
+            .replace("$__timeTo()", to);
     Matcher m = VARIABLE.matcher(sql);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -159,7 +207,9 @@ class GrafanaDashboardsTest {
     List<String> out = new ArrayList<>();
     if (node instanceof JsonObject o) {
       for (Map.Entry<String, Object> e : o) {
-        if (e.getKey().equals("datasource") && e.getValue() instanceof JsonObject ds && ds.getString("uid") != null) {
+        if (e.getKey().equals("datasource")
+            && e.getValue() instanceof JsonObject ds
+            && ds.getString("uid") != null) {
           out.add(ds.getString("uid"));
         } else {
           out.addAll(datasourceUids(e.getValue()));

@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** README's reporting table names every relation in reporting.* and every function a reader may call on raw data. */
+/**
+ * README's reporting table names every relation in reporting.* and every function a reader may call
+ * on raw data.
+ */
 class ReportingDocsTest {
 
   @Test
@@ -24,7 +27,10 @@ class ReportingDocsTest {
     section = section.substring(0, section.indexOf("\n## ", 5));
     DatabaseTarget db = TestDatabases.fresh();
     Migrator.migrate(db, Optional.empty(), Optional.empty());
-    for (Map<String, Object> r : Sql.rows(db, """
+    for (Map<String, Object> r :
+        Sql.rows(
+            db,
+            """
         SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'reporting' AND c.relkind IN ('r', 'v', 'm', 'p')
         UNION
@@ -32,7 +38,9 @@ class ReportingDocsTest {
         WHERE n.nspname = 'reporting' AND p.prosecdef
           AND has_function_privilege('tracksolid_reader', p.oid, 'EXECUTE')""")) {
       String name = (String) r.get("name");
-      assertThat(section).as(name).containsPattern("\\| [^\\n]*`" + java.util.regex.Pattern.quote(name));
+      assertThat(section)
+          .as(name)
+          .containsPattern("\\| [^\\n]*`" + java.util.regex.Pattern.quote(name));
     }
   }
 }

@@ -27,18 +27,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The daily rollup against the simulator's ground truth, computed here independently in the
- * reporting zone: per vehicle and local day, distance (trips shared in proportion to their time
- * in each day), driving, idle and parked seconds. One vehicle is parked for a whole local day,
- * another has a day without any data; the Berlin cases put the whole-day stop on the 23-hour and
- * the 25-hour day.
+ * reporting zone: per vehicle and local day, distance (trips shared in proportion to their time in
+ * each day), driving, idle and parked seconds. One vehicle is parked for a whole local day, another
+ * has a day without any data; the Berlin cases put the whole-day stop on the 23-hour and the
+ * 25-hour day.
  */
 class RollupGroundTruthTest {
 
   @ParameterizedTest(name = "{0} from {1}")
   @CsvSource({
-      "Africa/Nairobi, 2026-03-01T00:00:00Z, 86400",
-      "Europe/Berlin, 2026-03-27T00:00:00Z, 82800",
-      "Europe/Berlin, 2026-10-23T00:00:00Z, 90000"})
+    "Africa/Nairobi, 2026-03-01T00:00:00Z, 86400",
+    "Europe/Berlin, 2026-03-27T00:00:00Z, 82800",
+    "Europe/Berlin, 2026-10-23T00:00:00Z, 90000"
+  })
   void everyVehicleDayMatchesTheGroundTruth(String zoneId, String startText, int wholeDaySeconds)
       throws Exception {
     ZoneId zone = ZoneId.of(zoneId);
@@ -48,23 +49,44 @@ class RollupGroundTruthTest {
     String silent = fleet.devices.get(1).imei();
     LocalDate wholeDay = days.get(2);
     LocalDate emptyDay = days.get(3);
-    fleet.cut(parked, fleet.dayStart(wholeDay).minus(Duration.ofHours(2)),
-        fleet.dayEnd(wholeDay).plus(Duration.ofHours(2)), true);
+    fleet.cut(
+        parked,
+        fleet.dayStart(wholeDay).minus(Duration.ofHours(2)),
+        fleet.dayEnd(wholeDay).plus(Duration.ofHours(2)),
+        true);
     fleet.cut(silent, fleet.dayStart(emptyDay), fleet.dayEnd(emptyDay), false);
     // The cases the ground truth must include are really in the data.
-    assertThat(fleet.trips).as("a trip crossing local midnight")
-        .anyMatch(t -> !t.startTime().atZone(zone).toLocalDate().equals(t.endTime().atZone(zone).toLocalDate()));
-    assertThat(fleet.stops).as("a stop spanning a whole local day")
-        .anyMatch(s -> !s.startTime().isAfter(fleet.dayStart(wholeDay)) && !s.endTime().isBefore(fleet.dayEnd(wholeDay)));
+    assertThat(fleet.trips)
+        .as("a trip crossing local midnight")
+        .anyMatch(
+            t ->
+                !t.startTime()
+                    .atZone(zone)
+                    .toLocalDate()
+                    .equals(t.endTime().atZone(zone).toLocalDate()));
+    assertThat(fleet.stops)
+        .as("a stop spanning a whole local day")
+        .anyMatch(
+            s ->
+                !s.startTime().isAfter(fleet.dayStart(wholeDay))
+                    && !s.endTime().isBefore(fleet.dayEnd(wholeDay)));
 
     try (RuntimePool rt = RuntimePool.onFreshDatabase()) {
       fleet.load(rt.db());
       MutableClock clock = new MutableClock(fleet.end.plus(Duration.ofDays(1)));
       Map<String, String> env = new HashMap<>();
       env.put("REPORTING_TIME_ZONE", zoneId);
-      Futures.get(ReportingSettings.apply(rt.pool(), clock, ReportingConfig.from(new ConfigSource(env))), 30);
-      ReportingRefreshJob job = new ReportingRefreshJob(rt.vertx(), rt.pool(), clock,
-          new Leases(rt.pool(), clock, "test"), Duration.ofMinutes(15), new IngestMetrics(new SimpleMeterRegistry()));
+      Futures.get(
+          ReportingSettings.apply(rt.pool(), clock, ReportingConfig.from(new ConfigSource(env))),
+          30);
+      ReportingRefreshJob job =
+          new ReportingRefreshJob(
+              rt.vertx(),
+              rt.pool(),
+              clock,
+              new Leases(rt.pool(), clock, "test"),
+              Duration.ofMinutes(15),
+              new IngestMetrics(new SimpleMeterRegistry()));
       assertThat(Futures.get(job.runOnce(), 120)).allMatch(ReportingRefreshJob.Outcome::ok);
 
       long checked = 0;
@@ -81,7 +103,8 @@ class RollupGroundTruthTest {
             if (t.imei().equals(device.imei())) {
               long s = FleetScenario.overlap(t.startTime(), t.endTime(), from, to);
               driving += s;
-              distance += t.distanceM() * s / Duration.between(t.startTime(), t.endTime()).getSeconds();
+              distance +=
+                  t.distanceM() * s / Duration.between(t.startTime(), t.endTime()).getSeconds();
               if (!t.startTime().isBefore(from) && t.startTime().isBefore(to)) {
                 trips++;
               }
@@ -98,20 +121,40 @@ class RollupGroundTruthTest {
             }
           }
           long daySeconds = Duration.between(from, to).getSeconds();
-          Map<String, Object> row = Sql.one(rt.db(), "SELECT day_seconds, trips, distance_m, driving_s, "
-              + "idle_s, parked_s, unaccounted_s, flags::text AS flags FROM reporting.daily_vehicle_summary "
-              + "WHERE imei = '" + device.imei() + "' AND day = '" + day + "'");
+          Map<String, Object> row =
+              Sql.one(
+                  rt.db(),
+                  "SELECT day_seconds, trips, distance_m, driving_s, "
+                      + "idle_s, parked_s, unaccounted_s, flags::text AS flags FROM reporting.daily_vehicle_summary "
+                      + "WHERE imei = '"
+                      + device.imei()
+                      + "' AND day = '"
+                      + day
+                      + "'");
           String what = device.imei() + " " + day;
-          assertThat(Sql.one(rt.db(), "SELECT day_start = '" + from + "'::timestamptz AS ok FROM "
-              + "reporting.daily_vehicle_summary WHERE imei = '" + device.imei() + "' AND day = '" + day + "'"))
-              .as(what + " day_start").containsEntry("ok", true);
+          assertThat(
+                  Sql.one(
+                      rt.db(),
+                      "SELECT day_start = '"
+                          + from
+                          + "'::timestamptz AS ok FROM "
+                          + "reporting.daily_vehicle_summary WHERE imei = '"
+                          + device.imei()
+                          + "' AND day = '"
+                          + day
+                          + "'"))
+              .as(what + " day_start")
+              .containsEntry("ok", true);
           assertThat(row.get("day_seconds")).as(what).isEqualTo((int) daySeconds);
           assertThat(row.get("trips")).as(what + " trips").isEqualTo(trips);
-          assertThat((Double) row.get("distance_m")).as(what + " distance").isCloseTo(distance, within(0.01));
+          assertThat((Double) row.get("distance_m"))
+              .as(what + " distance")
+              .isCloseTo(distance, within(0.01));
           assertThat(row.get("driving_s")).as(what + " driving").isEqualTo((int) driving);
           assertThat(row.get("idle_s")).as(what + " idle").isEqualTo((int) idle);
           assertThat(row.get("parked_s")).as(what + " parked").isEqualTo((int) parkedS);
-          assertThat(row.get("unaccounted_s")).as(what + " unaccounted")
+          assertThat(row.get("unaccounted_s"))
+              .as(what + " unaccounted")
               .isEqualTo((int) (daySeconds - driving - idle - parkedS));
           checked++;
         }
@@ -119,25 +162,59 @@ class RollupGroundTruthTest {
       assertThat(checked).isEqualTo((long) fleet.devices.size() * days.size());
 
       // The whole-day stop: parked all day long, 23 or 25 hours on the Berlin DST days.
-      Map<String, Object> whole = Sql.one(rt.db(), "SELECT day_seconds, parked_s, driving_s, trips "
-          + "FROM reporting.daily_vehicle_summary WHERE imei = '" + parked + "' AND day = '" + wholeDay + "'");
-      assertThat(whole).containsEntry("parked_s", whole.get("day_seconds")).containsEntry("driving_s", 0)
+      Map<String, Object> whole =
+          Sql.one(
+              rt.db(),
+              "SELECT day_seconds, parked_s, driving_s, trips "
+                  + "FROM reporting.daily_vehicle_summary WHERE imei = '"
+                  + parked
+                  + "' AND day = '"
+                  + wholeDay
+                  + "'");
+      assertThat(whole)
+          .containsEntry("parked_s", whole.get("day_seconds"))
+          .containsEntry("driving_s", 0)
           .containsEntry("trips", 0);
       assertThat(whole.get("day_seconds")).isEqualTo(wholeDaySeconds);
       // The day without data is a zero row, flagged.
-      Map<String, Object> empty = Sql.one(rt.db(), "SELECT day_seconds, unaccounted_s, trips, distance_m, driving_s, "
-          + "idle_s, parked_s, fixes, alarms, distance_source, 'no_data' = ANY (flags) AS no_data, used "
-          + "FROM reporting.daily_vehicle_summary WHERE imei = '" + silent + "' AND day = '" + emptyDay + "'");
-      assertThat(empty).containsEntry("trips", 0).containsEntry("distance_m", 0.0).containsEntry("driving_s", 0)
-          .containsEntry("idle_s", 0).containsEntry("parked_s", 0).containsEntry("fixes", 0).containsEntry("alarms", 0)
-          .containsEntry("distance_source", "none").containsEntry("no_data", true).containsEntry("used", false)
+      Map<String, Object> empty =
+          Sql.one(
+              rt.db(),
+              "SELECT day_seconds, unaccounted_s, trips, distance_m, driving_s, "
+                  + "idle_s, parked_s, fixes, alarms, distance_source, 'no_data' = ANY (flags) AS no_data, used "
+                  + "FROM reporting.daily_vehicle_summary WHERE imei = '"
+                  + silent
+                  + "' AND day = '"
+                  + emptyDay
+                  + "'");
+      assertThat(empty)
+          .containsEntry("trips", 0)
+          .containsEntry("distance_m", 0.0)
+          .containsEntry("driving_s", 0)
+          .containsEntry("idle_s", 0)
+          .containsEntry("parked_s", 0)
+          .containsEntry("fixes", 0)
+          .containsEntry("alarms", 0)
+          .containsEntry("distance_source", "none")
+          .containsEntry("no_data", true)
+          .containsEntry("used", false)
           .containsEntry("unaccounted_s", empty.get("day_seconds"));
       // Days of a DST zone add up: the seconds of all local days equal the wall time they span.
-      Map<String, Object> sums = Sql.one(rt.db(), "SELECT sum(day_seconds) AS s, "
-          + "sum(driving_s + idle_s + parked_s + unaccounted_s) AS parts, "
-          + "EXTRACT(epoch FROM max(day_end) - min(day_start))::bigint AS span FROM reporting.daily_vehicle_summary "
-          + "WHERE imei = '" + parked + "' AND day BETWEEN '" + days.get(0) + "' AND '" + days.get(days.size() - 1) + "'");
-      assertThat(((Number) sums.get("s")).longValue()).isEqualTo(((Number) sums.get("span")).longValue())
+      Map<String, Object> sums =
+          Sql.one(
+              rt.db(),
+              "SELECT sum(day_seconds) AS s, "
+                  + "sum(driving_s + idle_s + parked_s + unaccounted_s) AS parts, "
+                  + "EXTRACT(epoch FROM max(day_end) - min(day_start))::bigint AS span FROM reporting.daily_vehicle_summary "
+                  + "WHERE imei = '"
+                  + parked
+                  + "' AND day BETWEEN '"
+                  + days.get(0)
+                  + "' AND '"
+                  + days.get(days.size() - 1)
+                  + "'");
+      assertThat(((Number) sums.get("s")).longValue())
+          .isEqualTo(((Number) sums.get("span")).longValue())
           .isEqualTo(((Number) sums.get("parts")).longValue());
     }
   }

@@ -32,16 +32,19 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("TimescaleRollupTest (runs with TEST_TIMESCALE_URL; skipped without it)")
 class TimescaleRollupTest {
-  private static final String ROWS = "SELECT imei, bucket, fixes, moving_fixes, max_speed_kmh, first_fix_at, "
-      + "last_fix_at, round(avg_ingest_lag_s, 6) AS avg_lag, round(max_ingest_lag_s, 6) AS max_lag "
-      + "FROM reporting.positions_15m ORDER BY imei, bucket";
+  private static final String ROWS =
+      "SELECT imei, bucket, fixes, moving_fixes, max_speed_kmh, first_fix_at, "
+          + "last_fix_at, round(avg_ingest_lag_s, 6) AS avg_lag, round(max_ingest_lag_s, 6) AS max_lag "
+          + "FROM reporting.positions_15m ORDER BY imei, bucket";
 
   @Test
   void positions15mIsAContinuousAggregateThatAnswersLikeTheTable() throws Exception {
     String url = System.getenv("TEST_TIMESCALE_URL");
-    Assumptions.assumeTrue(url != null && !url.isBlank(),
+    Assumptions.assumeTrue(
+        url != null && !url.isBlank(),
         "TEST_TIMESCALE_URL is not set: the TimescaleDB continuous aggregate test is skipped");
-    FleetScenario fleet = new FleetScenario(ZoneId.of("UTC"), 3L, 3, 3, Instant.parse("2026-05-01T00:00:00Z"));
+    FleetScenario fleet =
+        new FleetScenario(ZoneId.of("UTC"), 3L, 3, 3, Instant.parse("2026-05-01T00:00:00Z"));
 
     DatabaseTarget server = DatabaseTarget.fromUri(url, Optional.empty());
     String name = "ts_rollup_" + ProcessHandle.current().pid();
@@ -50,14 +53,22 @@ class TimescaleRollupTest {
     DatabaseTarget ts = server.withDatabase(name);
     try {
       Migrator.migrate(ts, Optional.empty(), Optional.empty());
-      assertThat(Sql.one(ts, "SELECT current_setting('timescaledb.license') AS l")).containsEntry("l", "timescale");
-      assertThat(Sql.count(ts, "SELECT count(*) FROM timescaledb_information.continuous_aggregates "
-          + "WHERE view_schema = 'reporting' AND view_name = 'positions_15m'")).isEqualTo(1);
+      assertThat(Sql.one(ts, "SELECT current_setting('timescaledb.license') AS l"))
+          .containsEntry("l", "timescale");
+      assertThat(
+              Sql.count(
+                  ts,
+                  "SELECT count(*) FROM timescaledb_information.continuous_aggregates "
+                      + "WHERE view_schema = 'reporting' AND view_name = 'positions_15m'"))
+          .isEqualTo(1);
       // Since TimescaleDB 2.20 (timescale/timescaledb#7976) the jobs view names a continuous
       // aggregate's policy by the aggregate itself, no longer by its materialization hypertable.
-      assertThat(Sql.count(ts, "SELECT count(*) FROM timescaledb_information.jobs j "
-          + "WHERE j.hypertable_schema = 'reporting' AND j.hypertable_name = 'positions_15m' "
-          + "AND j.proc_name = 'policy_refresh_continuous_aggregate'"))
+      assertThat(
+              Sql.count(
+                  ts,
+                  "SELECT count(*) FROM timescaledb_information.jobs j "
+                      + "WHERE j.hypertable_schema = 'reporting' AND j.hypertable_name = 'positions_15m' "
+                      + "AND j.proc_name = 'policy_refresh_continuous_aggregate'"))
           .isEqualTo(1);
       fleet.load(ts);
       // What the policy does on its schedule, over all of history at once (not in a transaction).
@@ -65,13 +76,25 @@ class TimescaleRollupTest {
       List<Map<String, Object>> aggregate = Sql.rows(ts, ROWS);
 
       try (RuntimePool rt = RuntimePool.onFreshDatabase()) {
-        assertThat(Sql.one(rt.db(), "SELECT relkind::text AS k FROM pg_class WHERE oid = 'reporting.positions_15m'::regclass"))
+        assertThat(
+                Sql.one(
+                    rt.db(),
+                    "SELECT relkind::text AS k FROM pg_class WHERE oid = 'reporting.positions_15m'::regclass"))
             .containsEntry("k", "r");
         fleet.load(rt.db());
         MutableClock clock = new MutableClock(fleet.end.plus(Duration.ofHours(1)));
-        Futures.get(ReportingSettings.apply(rt.pool(), clock, ReportingConfig.from(new ConfigSource(Map.of()))), 30);
-        ReportingRefreshJob job = new ReportingRefreshJob(rt.vertx(), rt.pool(), clock,
-            new Leases(rt.pool(), clock, "test"), Duration.ofMinutes(15), new IngestMetrics(new SimpleMeterRegistry()));
+        Futures.get(
+            ReportingSettings.apply(
+                rt.pool(), clock, ReportingConfig.from(new ConfigSource(Map.of()))),
+            30);
+        ReportingRefreshJob job =
+            new ReportingRefreshJob(
+                rt.vertx(),
+                rt.pool(),
+                clock,
+                new Leases(rt.pool(), clock, "test"),
+                Duration.ofMinutes(15),
+                new IngestMetrics(new SimpleMeterRegistry()));
         assertThat(Futures.get(job.runOnce(), 120)).allMatch(ReportingRefreshJob.Outcome::ok);
         List<Map<String, Object>> table = Sql.rows(rt.db(), ROWS);
         assertThat(table).isNotEmpty();

@@ -20,13 +20,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Real headless Chromium driven over the Chrome DevTools protocol, with the JDK's WebSocket
- * client: no driver, no extra dependency. One page; every protocol event is kept for the test.
+ * Real headless Chromium driven over the Chrome DevTools protocol, with the JDK's WebSocket client:
+ * no driver, no extra dependency. One page; every protocol event is kept for the test.
  */
 public final class Chromium implements AutoCloseable {
   /** CHROMIUM names the binary; else Debian's chromium on the PATH or in /usr/bin. */
-  public static final Path BINARY = System.getenv("CHROMIUM") != null ? Path.of(System.getenv("CHROMIUM"))
-      : Tools.find("chromium", Path.of("/usr/bin")).orElse(Path.of("/usr/bin/chromium"));
+  public static final Path BINARY =
+      System.getenv("CHROMIUM") != null
+          ? Path.of(System.getenv("CHROMIUM"))
+          : Tools.find("chromium", Path.of("/usr/bin")).orElse(Path.of("/usr/bin/chromium"));
+
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
   private final Process process;
@@ -37,22 +40,40 @@ public final class Chromium implements AutoCloseable {
 
   private Chromium(Process process, WebSocket.Builder builder, URI page) throws Exception {
     this.process = process;
-    this.socket = builder.buildAsync(page, new Listener()).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    this.socket =
+        builder.buildAsync(page, new Listener()).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
   }
 
   public static boolean available() {
     return Files.isExecutable(BINARY);
   }
 
-  /** Starts Chromium headless with a fresh profile in {@code profile}, background networking off. */
+  /**
+   * Starts Chromium headless with a fresh profile in {@code profile}, background networking off.
+   */
   public static Chromium launch(Path profile, int width, int height) throws Exception {
-    Process p = new ProcessBuilder(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
-        "--user-data-dir=" + profile, "--remote-debugging-port=0", "--remote-allow-origins=*",
-        "--window-size=" + width + "," + height, "about:blank")
-        .redirectErrorStream(true).redirectOutput(profile.resolveSibling(profile.getFileName() + ".log").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                BINARY.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-default-apps",
+                "--disable-extensions",
+                "--mute-audio",
+                "--hide-scrollbars",
+                "--user-data-dir=" + profile,
+                "--remote-debugging-port=0",
+                "--remote-allow-origins=*",
+                "--window-size=" + width + "," + height,
+                "about:blank")
+            .redirectErrorStream(true)
+            .redirectOutput(profile.resolveSibling(profile.getFileName() + ".log").toFile())
+            .start();
     try {
       // Chromium names the port it picked in DevToolsActivePort inside the profile.
       Path portFile = profile.resolve("DevToolsActivePort");
@@ -67,8 +88,13 @@ public final class Chromium implements AutoCloseable {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       URI pageSocket = null;
       while (pageSocket == null) {
-        String list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
-            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String list =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
         for (Object o : new JsonArray(list)) {
           JsonObject target = (JsonObject) o;
           if ("page".equals(target.getString("type"))) {
@@ -94,11 +120,13 @@ public final class Chromium implements AutoCloseable {
     int id = ids.incrementAndGet();
     CompletableFuture<JsonObject> answer = new CompletableFuture<>();
     pending.put(id, answer);
-    socket.sendText(new JsonObject().put("id", id).put("method", method).put("params", params).encode(), true);
+    socket.sendText(
+        new JsonObject().put("id", id).put("method", method).put("params", params).encode(), true);
     try {
       JsonObject reply = answer.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
       if (reply.containsKey("error")) {
-        throw new IllegalStateException(method + " failed: " + reply.getJsonObject("error").encode());
+        throw new IllegalStateException(
+            method + " failed: " + reply.getJsonObject("error").encode());
       }
       return reply.getJsonObject("result", new JsonObject());
     } catch (IllegalStateException e) {
@@ -116,15 +144,24 @@ public final class Chromium implements AutoCloseable {
 
   /** Evaluates {@code expression} in the page and returns its value (JSON-compatible). */
   public Object evaluate(String expression) {
-    JsonObject result = call("Runtime.evaluate", new JsonObject().put("expression", expression)
-        .put("returnByValue", true).put("awaitPromise", true));
+    JsonObject result =
+        call(
+            "Runtime.evaluate",
+            new JsonObject()
+                .put("expression", expression)
+                .put("returnByValue", true)
+                .put("awaitPromise", true));
     if (result.containsKey("exceptionDetails")) {
-      throw new IllegalStateException("page threw: " + result.getJsonObject("exceptionDetails").encode());
+      throw new IllegalStateException(
+          "page threw: " + result.getJsonObject("exceptionDetails").encode());
     }
     return result.getJsonObject("result").getValue("value");
   }
 
-  /** Console errors, uncaught exceptions and error log entries (failed loads, CSP refusals) seen so far. */
+  /**
+   * Console errors, uncaught exceptions and error log entries (failed loads, CSP refusals) seen so
+   * far.
+   */
   public synchronized List<String> errors() {
     List<String> out = new ArrayList<>();
     for (JsonObject e : events) {
@@ -135,15 +172,15 @@ public final class Chromium implements AutoCloseable {
             out.add("console." + p.getString("type") + ": " + p.getJsonArray("args").encode());
           }
         }
-        case "Runtime.exceptionThrown" -> out.add("exception: " + p.getJsonObject("exceptionDetails").encode());
+        case "Runtime.exceptionThrown" ->
+            out.add("exception: " + p.getJsonObject("exceptionDetails").encode());
         case "Log.entryAdded" -> {
           JsonObject entry = p.getJsonObject("entry");
           if ("error".equals(entry.getString("level"))) {
             out.add("log: " + entry.getString("text") + " " + entry.getString("url", ""));
           }
         }
-        default -> {
-        }
+        default -> {}
       }
     }
     return out;
@@ -200,8 +237,9 @@ public final class Chromium implements AutoCloseable {
 
   /** For a test's skip message. */
   public static String absentReason() {
-    return "chromium is absent (" + BINARY + "; Debian package chromium, installed by ./tracksolid-ingest test as root,"
+    return "chromium is absent ("
+        + BINARY
+        + "; Debian package chromium, installed by ./tracksolid-ingest test as root,"
         + " or set CHROMIUM): browser test skipped";
   }
-
 }

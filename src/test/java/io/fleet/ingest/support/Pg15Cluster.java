@@ -30,11 +30,11 @@ public final class Pg15Cluster {
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static DatabaseTarget admin;
 
-  private Pg15Cluster() {
-  }
+  private Pg15Cluster() {}
 
   public static boolean available() {
-    return Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(BIN.resolve("pg_dump"))
+    return Files.isExecutable(BIN.resolve("initdb"))
+        && Files.isExecutable(BIN.resolve("pg_dump"))
         && Files.isExecutable(BIN.resolve("pg_restore"));
   }
 
@@ -63,20 +63,59 @@ public final class Pg15Cluster {
       try (ServerSocket s = new ServerSocket(0)) {
         port = s.getLocalPort();
       }
-      run(root, List.of(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth=trust",
-          "--encoding=UTF8", "--locale=C", "--data-checksums"));
-      run(root, List.of(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "-l",
-          dir.resolve("log").toString(), "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 "
-              + "-c timezone=UTC -c max_connections=60 -c fsync=off", "start"));
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          run(root, List.of(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w",
-              "stop"));
-          new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor(30, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-          // the JVM is exiting
-        }
-      }));
+      run(
+          root,
+          List.of(
+              BIN.resolve("initdb").toString(),
+              "-D",
+              data.toString(),
+              "-U",
+              "postgres",
+              "--auth=trust",
+              "--encoding=UTF8",
+              "--locale=C",
+              "--data-checksums"));
+      run(
+          root,
+          List.of(
+              BIN.resolve("pg_ctl").toString(),
+              "-D",
+              data.toString(),
+              "-w",
+              "-t",
+              "60",
+              "-l",
+              dir.resolve("log").toString(),
+              "-o",
+              "-p "
+                  + port
+                  + " -k "
+                  + dir
+                  + " -c listen_addresses=127.0.0.1 "
+                  + "-c timezone=UTC -c max_connections=60 -c fsync=off",
+              "start"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      run(
+                          root,
+                          List.of(
+                              BIN.resolve("pg_ctl").toString(),
+                              "-D",
+                              data.toString(),
+                              "-m",
+                              "immediate",
+                              "-w",
+                              "stop"));
+                      new ProcessBuilder("rm", "-rf", dir.toString())
+                          .start()
+                          .waitFor(30, TimeUnit.SECONDS);
+                    } catch (Exception ignored) {
+                      // the JVM is exiting
+                    }
+                  }));
       admin = new DatabaseTarget("127.0.0.1", port, "postgres", "postgres", "", SslMode.DISABLE);
       return admin;
     } catch (IOException | InterruptedException e) {
@@ -84,7 +123,8 @@ public final class Pg15Cluster {
     }
   }
 
-  private static void run(boolean root, List<String> command) throws IOException, InterruptedException {
+  private static void run(boolean root, List<String> command)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     if (root) {
       cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
@@ -100,7 +140,7 @@ public final class Pg15Cluster {
   /** Runs statements as the superuser on {@code db}. */
   public static void exec(DatabaseTarget db, String... statements) {
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties());
-         Statement st = c.createStatement()) {
+        Statement st = c.createStatement()) {
       for (String s : statements) {
         st.execute(s);
       }

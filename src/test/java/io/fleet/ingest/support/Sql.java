@@ -13,8 +13,7 @@ import java.util.Map;
 
 /** Plain JDBC for assertions from test threads: what an analyst or operator would query. */
 public final class Sql {
-  private Sql() {
-  }
+  private Sql() {}
 
   public static Connection connect(DatabaseTarget db) {
     try {
@@ -37,7 +36,9 @@ public final class Sql {
   }
 
   public static List<Map<String, Object>> rows(DatabaseTarget db, String sql) {
-    try (Connection c = connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Connection c = connect(db);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       List<Map<String, Object>> out = new ArrayList<>();
       int n = rs.getMetaData().getColumnCount();
       while (rs.next()) {
@@ -54,7 +55,8 @@ public final class Sql {
   }
 
   public static void exec(DatabaseTarget db, String sql) {
-    try (Connection c = connect(db); Statement st = c.createStatement()) {
+    try (Connection c = connect(db);
+        Statement st = c.createStatement()) {
       st.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);

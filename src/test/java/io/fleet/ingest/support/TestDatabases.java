@@ -12,15 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Gives each test a fresh database on one plain PostgreSQL server per JVM: TEST_DATABASE_URL when
- * set, otherwise an embedded PostgreSQL 17. The TimescaleDB tests get their own server from
- * {@link TimescaleDatabases}; the main suite never switches flavour because Docker happens to exist.
+ * set, otherwise an embedded PostgreSQL 17. The TimescaleDB tests get their own server from {@link
+ * TimescaleDatabases}; the main suite never switches flavour because Docker happens to exist.
  */
 public final class TestDatabases {
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static DatabaseTarget admin;
 
-  private TestDatabases() {
-  }
+  private TestDatabases() {}
 
   /** A new, empty database; nothing else in the JVM uses it. */
   public static DatabaseTarget fresh() {
@@ -31,7 +30,7 @@ public final class TestDatabases {
   public static DatabaseTarget freshOn(DatabaseTarget server) {
     String name = "t_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
     try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.jdbcProperties());
-         Statement st = c.createStatement()) {
+        Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create test database " + name, e);
@@ -66,13 +65,17 @@ public final class TestDatabases {
 
   private static DatabaseTarget startEmbedded() {
     EmbeddedPostgres pg = startOwnEmbedded();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        pg.close();
-      } catch (Exception ignored) {
-        // the JVM is exiting
-      }
-    }));
-    return new DatabaseTarget("127.0.0.1", pg.getPort(), "postgres", "postgres", "", SslMode.DISABLE);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    pg.close();
+                  } catch (Exception ignored) {
+                    // the JVM is exiting
+                  }
+                }));
+    return new DatabaseTarget(
+        "127.0.0.1", pg.getPort(), "postgres", "postgres", "", SslMode.DISABLE);
   }
 }

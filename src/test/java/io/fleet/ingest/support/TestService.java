@@ -18,8 +18,8 @@ import java.util.function.Function;
 public final class TestService {
   /** The webhook token every test service is started with. */
   public static final String WEBHOOK_TOKEN = "test-webhook-token-0123456789abcdef";
-  private TestService() {
-  }
+
+  private TestService() {}
 
   public static Map<String, String> baseEnv(DatabaseTarget db) {
     Map<String, String> env = new HashMap<>();
@@ -29,7 +29,8 @@ public final class TestService {
     env.put("LOG_FORMAT", "text");
     env.put("SHUTDOWN_GRACE", "PT5S");
     env.put("DATABASE_POOL_SIZE", "4");
-    // No test reaches the public Nominatim; tests that geocode point NOMINATIM_URL at the simulator.
+    // No test reaches the public Nominatim; tests that geocode point NOMINATIM_URL at the
+    // simulator.
     env.put("GEOCODE_ENABLED", "false");
     // The webhook is fail-closed: without a token the service would refuse to start.
     env.put("JIMI_WEBHOOK_TOKEN", WEBHOOK_TOKEN);
@@ -45,17 +46,23 @@ public final class TestService {
     return start(env, clock, null);
   }
 
-  public static RunningService start(Map<String, String> env, Clock clock,
-                                     Function<ServiceContext, List<ServiceModule>> modules) {
+  public static RunningService start(
+      Map<String, String> env, Clock clock, Function<ServiceContext, List<ServiceModule>> modules) {
     AppConfig config = AppConfig.load(env, false);
-    var future = modules == null ? Service.start(config, clock, Modules::forContext)
-        : Service.start(config, clock, modules);
+    var future =
+        modules == null
+            ? Service.start(config, clock, Modules::forContext)
+            : Service.start(config, clock, modules);
     return Futures.get(future, 120);
   }
 
   /** The started module of this type: what a test inspects of a running service. */
   public static <T extends ServiceModule> T module(RunningService service, Class<T> type) {
-    return service.modules().stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+    return service.modules().stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .findFirst()
+        .orElseThrow();
   }
 
   public static void stop(RunningService service) {
@@ -66,8 +73,7 @@ public final class TestService {
 
   /** Test-thread helpers for Vert.x futures. */
   public static final class Futures {
-    private Futures() {
-    }
+    private Futures() {}
 
     public static <T> T get(io.vertx.core.Future<T> future, int seconds) {
       try {

@@ -23,13 +23,14 @@ import org.testcontainers.utility.DockerImageName;
 public final class TimescaleDatabases {
   /** The one TimescaleDB version the project runs on; docker-compose.yaml pins the same image. */
   public static final String IMAGE = "timescale/timescaledb:2.28.3-pg17";
+
   private static DatabaseTarget server;
   private static String unavailable;
+
   /** Databases made on a TEST_TIMESCALE_URL server, dropped when the test JVM exits. */
   private static final List<String> created = new ArrayList<>();
 
-  private TimescaleDatabases() {
-  }
+  private TimescaleDatabases() {}
 
   /** A fresh database on the TimescaleDB server, or a skipped test saying why there is none. */
   public static DatabaseTarget freshOrSkip() {
@@ -54,15 +55,24 @@ public final class TimescaleDatabases {
       DatabaseTarget admin = server;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> dropCreated(admin)));
     } else if (dockerAvailable()) {
-      PostgreSQLContainer container = new PostgreSQLContainer(
-          DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("postgres"));
+      PostgreSQLContainer container =
+          new PostgreSQLContainer(
+              DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("postgres"));
       container.start();
       Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-      server = new DatabaseTarget(container.getHost(), container.getMappedPort(5432), container.getDatabaseName(),
-          container.getUsername(), container.getPassword(), SslMode.DISABLE);
+      server =
+          new DatabaseTarget(
+              container.getHost(),
+              container.getMappedPort(5432),
+              container.getDatabaseName(),
+              container.getUsername(),
+              container.getPassword(),
+              SslMode.DISABLE);
     } else {
-      unavailable = "TimescaleDB tests skipped: set TEST_TIMESCALE_URL (superuser URL, timescaledb preloaded)"
-          + " or run where Docker is available for " + IMAGE;
+      unavailable =
+          "TimescaleDB tests skipped: set TEST_TIMESCALE_URL (superuser URL, timescaledb preloaded)"
+              + " or run where Docker is available for "
+              + IMAGE;
       System.out.println(unavailable);
     }
     return server;
@@ -70,12 +80,13 @@ public final class TimescaleDatabases {
 
   private static synchronized void dropCreated(DatabaseTarget admin) {
     try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties());
-         Statement st = c.createStatement()) {
+        Statement st = c.createStatement()) {
       for (String name : created) {
         st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
       }
     } catch (SQLException e) {
-      System.err.println("could not drop the TimescaleDB test databases " + created + ": " + e.getMessage());
+      System.err.println(
+          "could not drop the TimescaleDB test databases " + created + ": " + e.getMessage());
     }
   }
 

@@ -7,13 +7,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Outside tools a test needs (chromium, promtool, pg_dump ...). `./tracksolid-ingest test`
- * installs their Debian packages (.ci/test-packages), so a test skips only where the tool truly
- * cannot be had, with one line naming the tool and the package that brings it.
+ * Outside tools a test needs (chromium, promtool, pg_dump ...). `./tracksolid-ingest test` installs
+ * their Debian packages (.ci/test-packages), so a test skips only where the tool truly cannot be
+ * had, with one line naming the tool and the package that brings it.
  */
 public final class Tools {
-  private Tools() {
-  }
+  private Tools() {}
 
   /** The executable {@code name} on the PATH or in one of {@code more}, if any. */
   public static Optional<Path> find(String name, Path... more) {
@@ -33,8 +32,13 @@ public final class Tools {
   /** The tool, or the test is skipped with one line saying why. */
   public static Path require(String name, String debianPackage, Path... more) {
     Optional<Path> tool = find(name, more);
-    Assumptions.assumeTrue(tool.isPresent(), () -> name + " is absent (Debian package " + debianPackage
-        + ", installed by ./tracksolid-ingest test as root): skipped");
+    Assumptions.assumeTrue(
+        tool.isPresent(),
+        () ->
+            name
+                + " is absent (Debian package "
+                + debianPackage
+                + ", installed by ./tracksolid-ingest test as root): skipped");
     return tool.orElseThrow();
   }
 }

@@ -11,8 +11,7 @@ public final class Waits {
   /** The default deadline: generous for a shared 2-core machine, far below the per-test timeout. */
   public static final Duration DEFAULT = Duration.ofSeconds(30);
 
-  private Waits() {
-  }
+  private Waits() {}
 
   public static void until(String what, BooleanSupplier condition) {
     until(what, DEFAULT, condition);
@@ -22,11 +21,13 @@ public final class Waits {
     until(what, timeout, Duration.ofMillis(50), condition);
   }
 
-  public static void until(String what, Duration timeout, Duration poll, BooleanSupplier condition) {
+  public static void until(
+      String what, Duration timeout, Duration poll, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + what);
+        throw new AssertionError(
+            "timed out after " + timeout.toSeconds() + " s waiting until " + what);
       }
       try {
         Thread.sleep(poll.toMillis());

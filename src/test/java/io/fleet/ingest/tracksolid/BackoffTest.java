@@ -16,9 +16,12 @@ class BackoffTest {
     assertThat(top.delay(10, Optional.empty())).isEqualTo(Duration.ofMillis(999));
     Backoff zero = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), () -> 0.0);
     assertThat(zero.delay(2, Optional.empty())).isZero();
-    assertThat(zero.delay(2, Optional.of(Duration.ofMillis(500)))).isEqualTo(Duration.ofMillis(500));
-    assertThat(zero.delay(2, Optional.of(Duration.ofSeconds(30)))).isEqualTo(Duration.ofMillis(1000));
+    assertThat(zero.delay(2, Optional.of(Duration.ofMillis(500))))
+        .isEqualTo(Duration.ofMillis(500));
+    assertThat(zero.delay(2, Optional.of(Duration.ofSeconds(30))))
+        .isEqualTo(Duration.ofMillis(1000));
     // A Retry-After too large for milliseconds is capped, not an ArithmeticException.
-    assertThat(zero.delay(2, Optional.of(Duration.ofSeconds(Long.MAX_VALUE / 100)))).isEqualTo(Duration.ofMillis(1000));
+    assertThat(zero.delay(2, Optional.of(Duration.ofSeconds(Long.MAX_VALUE / 100))))
+        .isEqualTo(Duration.ofMillis(1000));
   }
 }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two replicas (two service instances on one database) calling one account at once: the vendor
- * never sees more than TRACKSOLID_MAX_INFLIGHT calls in flight for it, whichever replica sends them.
+ * never sees more than TRACKSOLID_MAX_INFLIGHT calls in flight for it, whichever replica sends
+ * them.
  */
 class CapAcrossReplicasTest {
   static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
@@ -39,12 +40,19 @@ class CapAcrossReplicasTest {
     RunningService a = null;
     RunningService b = null;
     try {
-      SimulatorServer sim = Futures.get(SimulatorServer.start(simVertx, SimulatorOptions.defaults(clock)), 20);
+      SimulatorServer sim =
+          Futures.get(SimulatorServer.start(simVertx, SimulatorOptions.defaults(clock)), 20);
       DatabaseTarget db = TestDatabases.fresh();
-      a = TestService.start(env(db, sim, "replica-a"), clock, ctx -> List.of(new TracksolidModule(ctx)));
-      b = TestService.start(env(db, sim, "replica-b"), clock, ctx -> List.of(new TracksolidModule(ctx)));
+      a =
+          TestService.start(
+              env(db, sim, "replica-a"), clock, ctx -> List.of(new TracksolidModule(ctx)));
+      b =
+          TestService.start(
+              env(db, sim, "replica-b"), clock, ctx -> List.of(new TracksolidModule(ctx)));
       // Every answer is slow, so each replica on its own would keep two calls in flight throughout.
-      sim.tracksolid().faults().inject(METHOD, Fault.delay(Duration.ofMillis(150)), 2 * CALLS_PER_REPLICA);
+      sim.tracksolid()
+          .faults()
+          .inject(METHOD, Fault.delay(Duration.ofMillis(150)), 2 * CALLS_PER_REPLICA);
 
       List<Future<JsonObject>> calls = new ArrayList<>();
       for (int i = 0; i < CALLS_PER_REPLICA; i++) {
@@ -56,10 +64,14 @@ class CapAcrossReplicasTest {
       String appKey = sim.tracksolid().options().appKey();
       assertThat(answers).as("every call was answered").hasSize(2 * CALLS_PER_REPLICA);
       assertThat(sim.tracksolid().calls(METHOD)).isEqualTo(2 * CALLS_PER_REPLICA);
-      assertThat(sim.tracksolid().maxConcurrency(appKey)).as("calls in flight for the account, both replicas")
+      assertThat(sim.tracksolid().maxConcurrency(appKey))
+          .as("calls in flight for the account, both replicas")
           .isEqualTo(2);
-      assertThat(Sql.rows(db, "SELECT account, slot, holder FROM tracksolid.vendor_slots ORDER BY slot"))
-          .as("two slots, both free again").hasSize(2)
+      assertThat(
+              Sql.rows(
+                  db, "SELECT account, slot, holder FROM tracksolid.vendor_slots ORDER BY slot"))
+          .as("two slots, both free again")
+          .hasSize(2)
           .allSatisfy(r -> assertThat(r.get("holder")).isNull())
           .allSatisfy(r -> assertThat(r.get("account")).isEqualTo("demo"));
     } finally {
@@ -70,7 +82,11 @@ class CapAcrossReplicasTest {
   }
 
   private static TracksolidClient client(RunningService service) {
-    return TestService.module(service, TracksolidModule.class).clients().account("demo").orElseThrow().client();
+    return TestService.module(service, TracksolidModule.class)
+        .clients()
+        .account("demo")
+        .orElseThrow()
+        .client();
   }
 
   private static Map<String, String> env(DatabaseTarget db, SimulatorServer sim, String instance) {

@@ -30,8 +30,19 @@ class RetrySpacingTest {
   static final Duration SLACK = Duration.ofMillis(750);
 
   private static TracksolidConfig config() {
-    return new TracksolidConfig(List.of(), 2, 1000, Duration.ofSeconds(5), Duration.ofSeconds(10), 6, BASE, MAX, 7200,
-        Duration.ofSeconds(60), 50, Duration.ofSeconds(60));
+    return new TracksolidConfig(
+        List.of(),
+        2,
+        1000,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        6,
+        BASE,
+        MAX,
+        7200,
+        Duration.ofSeconds(60),
+        50,
+        Duration.ofSeconds(60));
   }
 
   @Test
@@ -46,10 +57,13 @@ class RetrySpacingTest {
       for (int retry = 1; retry <= gaps.size(); retry++) {
         // Full jitter: before retry n a uniform wait in [0, min(max, base * 2^(n-1))].
         Duration ceiling = min(MAX, BASE.multipliedBy(1L << (retry - 1)));
-        assertThat(gaps.get(retry - 1)).as("wait before retry %d", retry)
-            .isLessThanOrEqualTo(ceiling.plus(SLACK)).isGreaterThanOrEqualTo(Duration.ZERO);
+        assertThat(gaps.get(retry - 1))
+            .as("wait before retry %d", retry)
+            .isLessThanOrEqualTo(ceiling.plus(SLACK))
+            .isGreaterThanOrEqualTo(Duration.ZERO);
       }
-      assertThat(h.counter("tracksolid.vendor.retries", "account", "demo", "method", DEVICES)).isEqualTo(4);
+      assertThat(h.counter("tracksolid.vendor.retries", "account", "demo", "method", DEVICES))
+          .isEqualTo(4);
     }
   }
 
@@ -64,8 +78,11 @@ class RetrySpacingTest {
 
       List<Duration> gaps = gaps(h.sim.arrivals(DEVICES));
       assertThat(gaps).hasSize(2);
-      assertThat(gaps.get(0)).as("after Retry-After: 3").isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-      assertThat(gaps.get(1)).as("after a Retry-After date 4 s ahead on the injected clock")
+      assertThat(gaps.get(0))
+          .as("after Retry-After: 3")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+      assertThat(gaps.get(1))
+          .as("after a Retry-After date 4 s ahead on the injected clock")
           .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
     }
   }
@@ -73,8 +90,10 @@ class RetrySpacingTest {
   @Test
   void aRetryAfterDateIsReadAgainstTheInjectedClock() {
     Clock held = Clock.fixed(Instant.parse("2026-03-10T12:00:00Z"), ZoneOffset.UTC);
-    assertThat(TracksolidClient.retryAfter("Tue, 10 Mar 2026 12:00:07 GMT", held)).contains(Duration.ofSeconds(7));
-    assertThat(TracksolidClient.retryAfter("Tue, 10 Mar 2026 11:59:00 GMT", held)).contains(Duration.ZERO);
+    assertThat(TracksolidClient.retryAfter("Tue, 10 Mar 2026 12:00:07 GMT", held))
+        .contains(Duration.ofSeconds(7));
+    assertThat(TracksolidClient.retryAfter("Tue, 10 Mar 2026 11:59:00 GMT", held))
+        .contains(Duration.ZERO);
     assertThat(TracksolidClient.retryAfter("3", held)).contains(Duration.ofSeconds(3));
     assertThat(TracksolidClient.retryAfter("soon", held)).isEqualTo(Optional.empty());
   }

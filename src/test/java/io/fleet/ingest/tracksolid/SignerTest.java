@@ -21,7 +21,8 @@ class SignerTest {
     p.put("user_id", "JMTEST123");
     p.put("user_pwd_md5", "21218cca77804d2ba1922c33e0151105");
     p.put("v", "1.0");
-    assertThat(Signer.sign(p, "c0aa0226fddc4365a3c67fef45427f8a")).isEqualTo("4EE067D88EA65FF2AFD4890955E042CB");
+    assertThat(Signer.sign(p, "c0aa0226fddc4365a3c67fef45427f8a"))
+        .isEqualTo("4EE067D88EA65FF2AFD4890955E042CB");
   }
 
   @Test
@@ -31,7 +32,8 @@ class SignerTest {
     p.put("foo_bar", "3");
     p.put("foo", "1");
     p.put("bar", "2");
-    assertThat(Signer.sign(p, "h9lri085eachcz4sn7gwnkh6j0jt0yz4")).isEqualTo("2CEB0E3B7EA209555DFFC9296378FDD9");
+    assertThat(Signer.sign(p, "h9lri085eachcz4sn7gwnkh6j0jt0yz4"))
+        .isEqualTo("2CEB0E3B7EA209555DFFC9296378FDD9");
   }
 
   @Test

@@ -26,18 +26,35 @@ final class SimHarness implements AutoCloseable {
     this.clock = options.clock();
     this.server = Futures.get(SimulatorServer.start(vertx, options), 20);
     this.sim = server.tracksolid();
-    this.account = new TracksolidAccount(options.userId(), URI.create(server.tracksolidUrl()), options.appKey(),
-        options.appSecret(), options.userId(), Signer.md5Hex(options.password()),
-        List.of(options.userId(), options.subAccount()));
+    this.account =
+        new TracksolidAccount(
+            options.userId(),
+            URI.create(server.tracksolidUrl()),
+            options.appKey(),
+            options.appSecret(),
+            options.userId(),
+            Signer.md5Hex(options.password()),
+            List.of(options.userId(), options.subAccount()));
   }
 
   SimHarness() {
     this(SimulatorOptions.defaults(Clock.systemUTC()));
   }
 
-  static TracksolidConfig config(int maxInflight, int attempts, int breakerThreshold, Duration requestTimeout) {
-    return new TracksolidConfig(List.of(), maxInflight, 1000, Duration.ofSeconds(5), requestTimeout, attempts,
-        Duration.ofMillis(2), Duration.ofMillis(20), 7200, Duration.ofSeconds(60), breakerThreshold,
+  static TracksolidConfig config(
+      int maxInflight, int attempts, int breakerThreshold, Duration requestTimeout) {
+    return new TracksolidConfig(
+        List.of(),
+        maxInflight,
+        1000,
+        Duration.ofSeconds(5),
+        requestTimeout,
+        attempts,
+        Duration.ofMillis(2),
+        Duration.ofMillis(20),
+        7200,
+        Duration.ofSeconds(60),
+        breakerThreshold,
         Duration.ofMillis(200));
   }
 

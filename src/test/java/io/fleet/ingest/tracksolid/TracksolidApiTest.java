@@ -23,8 +23,10 @@ class TracksolidApiTest {
   private SimHarness h;
 
   private TracksolidApi api(int devices, int days, int startRowBase) {
-    SimulatorOptions o = SimulatorOptions.defaults(Clock.systemUTC())
-        .withFleet(7, devices, days, NOW.minus(Duration.ofDays(days))).withStartRowBase(startRowBase);
+    SimulatorOptions o =
+        SimulatorOptions.defaults(Clock.systemUTC())
+            .withFleet(7, devices, days, NOW.minus(Duration.ofDays(days)))
+            .withStartRowBase(startRowBase);
     h = new SimHarness(o);
     return new TracksolidApi(h.client());
   }
@@ -45,9 +47,12 @@ class TracksolidApiTest {
     List<VendorAlarm> got = Futures.get(api.alarms(imeis(), from, NOW), 60);
     List<FleetRecords.Alarm> truth = h.sim.fleet().alarms(from, NOW);
     assertThat(truth.size()).isGreaterThan(100);
-    assertThat(got).extracting(a -> a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime())
-        .containsExactlyInAnyOrderElementsOf(truth.stream()
-            .map(a -> a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime()).toList());
+    assertThat(got)
+        .extracting(a -> a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime())
+        .containsExactlyInAnyOrderElementsOf(
+            truth.stream()
+                .map(a -> a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime())
+                .toList());
     assertThat(h.sim.calls("jimi.device.alarm.list")).isGreaterThanOrEqualTo(3);
     assertThat(got).allSatisfy(a -> assertThat(a.alertTypeName()).isNotBlank());
   }
@@ -60,8 +65,10 @@ class TracksolidApiTest {
     assertThat(truth).isGreaterThan(200);
     h.sim.faults().inject("jimi.device.alarm.list", Fault.repeatPage(), -1);
     // Page 1, page 2 (= page 1), page 2 asked again (= page 1 again): the window fails, so the
-    // slice rolls back instead of committing 100 of the alarms and moving the checkpoint past the rest.
-    assertThat(failure(api.alarms(imeis(), from, NOW))).isInstanceOf(MalformedResponseException.class);
+    // slice rolls back instead of committing 100 of the alarms and moving the checkpoint past the
+    // rest.
+    assertThat(failure(api.alarms(imeis(), from, NOW)))
+        .isInstanceOf(MalformedResponseException.class);
     assertThat(h.sim.calls("jimi.device.alarm.list")).isEqualTo(3);
   }
 
@@ -72,9 +79,12 @@ class TracksolidApiTest {
     h.sim.faults().inject("jimi.device.alarm.list", Fault.none(), 1);
     h.sim.faults().inject("jimi.device.alarm.list", Fault.repeatPage(), 1);
     List<VendorAlarm> got = Futures.get(api.alarms(imeis(), from, NOW), 60);
-    assertThat(got).extracting(VendorAlarm::key).containsExactlyInAnyOrderElementsOf(
-        h.sim.fleet().alarms(from, NOW).stream().map(a -> a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime())
-            .toList());
+    assertThat(got)
+        .extracting(VendorAlarm::key)
+        .containsExactlyInAnyOrderElementsOf(
+            h.sim.fleet().alarms(from, NOW).stream()
+                .map(a -> a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime())
+                .toList());
   }
 
   @Test
@@ -99,11 +109,14 @@ class TracksolidApiTest {
     h.sim.faults().inject(PARKING, Fault.none(), 1);
     h.sim.faults().inject(PARKING, Fault.repeatPage(), 2);
     assertThat(failure(api.parking("demo", imeis(), from, NOW, "off")))
-        .isInstanceOf(MalformedResponseException.class).hasMessageContaining("start_row=101");
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("start_row=101");
     assertThat(h.sim.calls(PARKING)).isEqualTo(3);
     assertThat(api.startRowBase()).isEqualTo(1);
     List<VendorParking> got = Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60);
-    assertThat(got).extracting(VendorParking::key).containsExactlyInAnyOrderElementsOf(stopKeys("off", from));
+    assertThat(got)
+        .extracting(VendorParking::key)
+        .containsExactlyInAnyOrderElementsOf(stopKeys("off", from));
   }
 
   @Test
@@ -111,11 +124,13 @@ class TracksolidApiTest {
     TracksolidApi api = api(40, 3, 1);
     Instant from = NOW.minus(Duration.ofDays(3));
     assertThat(stopKeys("off", from).size()).isGreaterThan(300);
-    // Page 3 comes back as page 1: not the previous page, so only the total can tell 100 rows are missing.
+    // Page 3 comes back as page 1: not the previous page, so only the total can tell 100 rows are
+    // missing.
     h.sim.faults().inject(PARKING, Fault.none(), 2);
     h.sim.faults().inject(PARKING, Fault.repeatPage(), 1);
     assertThat(failure(api.parking("demo", imeis(), from, NOW, "off")))
-        .isInstanceOf(MalformedResponseException.class).hasMessageContaining("unique rows of dataTotalRows");
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("unique rows of dataTotalRows");
     // start_row=0 was refused by this base-1 vendor: no evidence, so the base stays.
     assertThat(api.startRowBase()).isEqualTo(1);
   }
@@ -124,15 +139,29 @@ class TracksolidApiTest {
   void tripsAndParkingAskAtMostOneMonthPerCall() {
     TracksolidApi api = api(4, 35, 1);
     Instant from = NOW.minus(Duration.ofDays(35));
-    assertThat(failure(h.client().call(VendorTrip.MILEAGE, java.util.Map.of("imeis", String.join(",", imeis()),
-        "begin_time", Lenient.format(from), "end_time", Lenient.format(NOW)))))
+    assertThat(
+            failure(
+                h.client()
+                    .call(
+                        VendorTrip.MILEAGE,
+                        java.util.Map.of(
+                            "imeis",
+                            String.join(",", imeis()),
+                            "begin_time",
+                            Lenient.format(from),
+                            "end_time",
+                            Lenient.format(NOW)))))
         .isInstanceOfSatisfying(VendorException.class, e -> assertThat(e.code()).isEqualTo("1001"));
-    List<String> trips = h.sim.fleet().trips(from, NOW).stream().map(t -> t.imei() + "|" + t.startTime()).toList();
-    assertThat(Futures.get(api.mileageTrips(imeis(), from, NOW), 60)).extracting(VendorTrip::key)
+    List<String> trips =
+        h.sim.fleet().trips(from, NOW).stream().map(t -> t.imei() + "|" + t.startTime()).toList();
+    assertThat(Futures.get(api.mileageTrips(imeis(), from, NOW), 60))
+        .extracting(VendorTrip::key)
         .containsExactlyInAnyOrderElementsOf(trips);
-    assertThat(Futures.get(api.reportTrips("demo", imeis(), from, NOW), 60)).extracting(VendorTrip::key)
+    assertThat(Futures.get(api.reportTrips("demo", imeis(), from, NOW), 60))
+        .extracting(VendorTrip::key)
         .containsExactlyInAnyOrderElementsOf(trips);
-    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "on"), 60)).extracting(VendorParking::key)
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "on"), 60))
+        .extracting(VendorParking::key)
         .containsExactlyInAnyOrderElementsOf(stopKeys("on", from));
     assertThat(h.sim.calls(VendorTrip.MILEAGE)).isEqualTo(3);
     assertThat(h.sim.calls(VendorTrip.REPORT)).isEqualTo(2);
@@ -146,7 +175,8 @@ class TracksolidApiTest {
     assertThat(failure(api.parking("demo", imeis(), from, NOW, "off")))
         .isInstanceOfSatisfying(VendorException.class, e -> assertThat(e.code()).isEqualTo("1001"));
     assertThat(api.startRowBase()).isEqualTo(1);
-    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60)).extracting(VendorParking::key)
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60))
+        .extracting(VendorParking::key)
         .containsExactlyInAnyOrderElementsOf(stopKeys("off", from));
   }
 
@@ -155,21 +185,26 @@ class TracksolidApiTest {
     TracksolidApi api = api(30, 3, 0);
     Instant from = NOW.minus(Duration.ofDays(3));
     List<String> truth = stopKeys("off", from);
-    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60)).extracting(VendorParking::key)
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60))
+        .extracting(VendorParking::key)
         .containsExactlyInAnyOrderElementsOf(truth);
     assertThat(api.startRowBase()).isEqualTo(0);
     h.sim.startRowBase(1);
-    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60)).extracting(VendorParking::key)
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60))
+        .extracting(VendorParking::key)
         .containsExactlyInAnyOrderElementsOf(truth);
     assertThat(api.startRowBase()).isEqualTo(1);
     h.sim.startRowBase(0);
-    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60)).extracting(VendorParking::key)
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60))
+        .extracting(VendorParking::key)
         .containsExactlyInAnyOrderElementsOf(truth);
     assertThat(api.startRowBase()).isEqualTo(0);
   }
 
   private List<String> stopKeys(String acc, Instant from) {
-    return h.sim.fleet().stops(acc, from, NOW).stream().map(s -> s.imei() + "|" + acc + "|" + s.startTime()).toList();
+    return h.sim.fleet().stops(acc, from, NOW).stream()
+        .map(s -> s.imei() + "|" + acc + "|" + s.startTime())
+        .toList();
   }
 
   private static Throwable failure(io.vertx.core.Future<?> f) {
@@ -190,8 +225,12 @@ class TracksolidApiTest {
       for (String acc : new String[] {"off", "on"}) {
         List<VendorParking> got = Futures.get(api.parking("demo", imeis(), from, NOW, acc), 60);
         assertThat(fleet.stops(acc, from, NOW).size()).isGreaterThan(100);
-        assertThat(got).extracting(VendorParking::key).containsExactlyInAnyOrderElementsOf(
-            fleet.stops(acc, from, NOW).stream().map(s -> s.imei() + "|" + acc + "|" + s.startTime()).toList());
+        assertThat(got)
+            .extracting(VendorParking::key)
+            .containsExactlyInAnyOrderElementsOf(
+                fleet.stops(acc, from, NOW).stream()
+                    .map(s -> s.imei() + "|" + acc + "|" + s.startTime())
+                    .toList());
       }
       assertThat(api.startRowBase()).isEqualTo(base);
       h.close();
@@ -203,7 +242,8 @@ class TracksolidApiTest {
   void tripsFromMileageAndReportMatchGroundTruth() {
     TracksolidApi api = api(12, 2, 1);
     Instant from = NOW.minus(Duration.ofDays(2));
-    List<String> truth = h.sim.fleet().trips(from, NOW).stream().map(t -> t.imei() + "|" + t.startTime()).toList();
+    List<String> truth =
+        h.sim.fleet().trips(from, NOW).stream().map(t -> t.imei() + "|" + t.startTime()).toList();
     List<VendorTrip> mileage = Futures.get(api.mileageTrips(imeis(), from, NOW), 60);
     assertThat(mileage).extracting(VendorTrip::key).containsExactlyInAnyOrderElementsOf(truth);
     assertThat(mileage).allSatisfy(t -> assertThat(t.durationS()).isPositive());
@@ -217,19 +257,30 @@ class TracksolidApiTest {
     String imei = imeis().get(0);
     Instant from = NOW.minus(Duration.ofDays(9));
     List<VendorTrackPoint> got = Futures.get(api.track(imei, from, NOW), 60);
-    assertThat(got).extracting(p -> p.gpsTime()).containsExactlyInAnyOrderElementsOf(
-        h.sim.fleet().positions(imei, from, NOW).stream().map(FleetRecords.Position::gpsTime).toList());
+    assertThat(got)
+        .extracting(p -> p.gpsTime())
+        .containsExactlyInAnyOrderElementsOf(
+            h.sim.fleet().positions(imei, from, NOW).stream()
+                .map(FleetRecords.Position::gpsTime)
+                .toList());
     assertThat(h.sim.calls("jimi.device.track.list")).isEqualTo(2);
 
     List<VendorDevice> main = Futures.get(api.devices("demo"), 30);
     List<VendorDevice> sub = Futures.get(api.devices("demo-sub"), 30);
-    assertThat(main).extracting(VendorDevice::imei).containsExactlyInAnyOrderElementsOf(
-        h.sim.fleet().devices("demo").stream().map(FleetRecords.Device::imei).toList());
-    assertThat(sub).extracting(VendorDevice::imei).containsExactlyInAnyOrderElementsOf(
-        h.sim.fleet().devices("demo-sub").stream().map(FleetRecords.Device::imei).toList());
+    assertThat(main)
+        .extracting(VendorDevice::imei)
+        .containsExactlyInAnyOrderElementsOf(
+            h.sim.fleet().devices("demo").stream().map(FleetRecords.Device::imei).toList());
+    assertThat(sub)
+        .extracting(VendorDevice::imei)
+        .containsExactlyInAnyOrderElementsOf(
+            h.sim.fleet().devices("demo-sub").stream().map(FleetRecords.Device::imei).toList());
     assertThat(main.size() + sub.size()).isEqualTo(5);
     List<VendorLocation> locations = Futures.get(api.locations("demo"), 30);
-    assertThat(locations).allSatisfy(l -> assertThat(l.gpsTime()).isEqualTo(
-        h.sim.fleet().latest(l.imei()).orElseThrow().gpsTime()));
+    assertThat(locations)
+        .allSatisfy(
+            l ->
+                assertThat(l.gpsTime())
+                    .isEqualTo(h.sim.fleet().latest(l.imei()).orElseThrow().gpsTime()));
   }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleet.ingest.simulator.Fault;
 import io.fleet.ingest.simulator.SimulatorOptions;
 import io.fleet.ingest.support.MutableClock;
-import java.time.Instant;
 import io.fleet.ingest.support.TestService.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +54,8 @@ class TracksolidClientTest {
     assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(1);
     assertThat(h.sim.calls(DEVICES)).isEqualTo(50);
     assertThat(h.sim.maxConcurrency(h.account.appKey())).isBetween(1, 2);
-    assertThat(h.counter("tracksolid.vendor.calls", "account", "demo", "method", DEVICES, "code", "0"))
+    assertThat(
+            h.counter("tracksolid.vendor.calls", "account", "demo", "method", DEVICES, "code", "0"))
         .isEqualTo(50);
   }
 
@@ -92,8 +93,10 @@ class TracksolidClientTest {
     await(Future.all(calls));
     assertThat(h.sim.calls(DEVICES)).isEqualTo(10 + 24);
     assertThat(h.sim.maxConcurrency(h.account.appKey())).isLessThanOrEqualTo(2);
-    assertThat(h.counter("tracksolid.vendor.calls", "method", DEVICES, "code", "1006")).isEqualTo(20);
-    assertThat(h.counter("tracksolid.vendor.calls", "method", DEVICES, "code", "http_429")).isEqualTo(2);
+    assertThat(h.counter("tracksolid.vendor.calls", "method", DEVICES, "code", "1006"))
+        .isEqualTo(20);
+    assertThat(h.counter("tracksolid.vendor.calls", "method", DEVICES, "code", "http_429"))
+        .isEqualTo(2);
     assertThat(h.counter("tracksolid.vendor.retries", "method", DEVICES)).isEqualTo(24);
     assertThat(client.circuitState().gauge()).isZero();
   }
@@ -122,7 +125,8 @@ class TracksolidClientTest {
     assertThat(err).isInstanceOf(MalformedResponseException.class);
     assertThat(((MalformedResponseException) err).bodyExcerpt()).startsWith("{\"code\":0");
     assertThat(h.sim.calls(DEVICES)).isEqualTo(1 + 3);
-    assertThat(h.counter("tracksolid.vendor.calls", "method", DEVICES, "code", "malformed")).isEqualTo(3);
+    assertThat(h.counter("tracksolid.vendor.calls", "method", DEVICES, "code", "malformed"))
+        .isEqualTo(3);
   }
 
   @Test
@@ -131,7 +135,8 @@ class TracksolidClientTest {
     await(devices(client));
     h.sim.faults().inject(DEVICES, Fault.delay(Duration.ofMillis(1500)), 1);
     await(devices(client));
-    assertThat(h.counter("tracksolid.vendor.calls", "method", DEVICES, "code", "timeout")).isEqualTo(1);
+    assertThat(h.counter("tracksolid.vendor.calls", "method", DEVICES, "code", "timeout"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -146,7 +151,12 @@ class TracksolidClientTest {
       assertThat(failure(devices(client))).isInstanceOf(TransportException.class);
     }
     assertThat(client.circuitState()).isEqualTo(CircuitBreaker.State.OPEN);
-    assertThat(h.registry.find("tracksolid.vendor.circuit.state").tag("account", "demo").gauge().value())
+    assertThat(
+            h.registry
+                .find("tracksolid.vendor.circuit.state")
+                .tag("account", "demo")
+                .gauge()
+                .value())
         .isEqualTo(2.0);
     long before = h.sim.calls(DEVICES);
     Throwable refused = failure(devices(client));
@@ -190,10 +200,17 @@ class TracksolidClientTest {
     for (int i = 0; i < 6; i++) {
       calls.add(devices(client));
     }
-    long refused = calls.stream().map(TracksolidClientTest::failure)
-        .filter(e -> e instanceof UnavailableException u && u.reason() == UnavailableException.Reason.CIRCUIT_OPEN)
-        .count();
-    assertThat(h.sim.calls(DEVICES) - before).as("only the first queued call reached the vendor").isEqualTo(1);
+    long refused =
+        calls.stream()
+            .map(TracksolidClientTest::failure)
+            .filter(
+                e ->
+                    e instanceof UnavailableException u
+                        && u.reason() == UnavailableException.Reason.CIRCUIT_OPEN)
+            .count();
+    assertThat(h.sim.calls(DEVICES) - before)
+        .as("only the first queued call reached the vendor")
+        .isEqualTo(1);
     assertThat(refused).isEqualTo(5);
   }
 
@@ -202,7 +219,7 @@ class TracksolidClientTest {
     MutableClock clock = new MutableClock(Instant.now());
     h.close();
     h = new SimHarness(SimulatorOptions.defaults(clock).withTokenLifetime(Duration.ofSeconds(60)));
-    TracksolidClient client = h.client();  // margin 60 s, as long as the token's whole life
+    TracksolidClient client = h.client(); // margin 60 s, as long as the token's whole life
     await(devices(client));
     clock.advance(Duration.ofSeconds(29));
     await(devices(client));
@@ -230,23 +247,43 @@ class TracksolidClientTest {
 
   @Test
   void aFullWaitQueueRefusesAtOnce() {
-    TracksolidClient client = new TracksolidClient(h.vertx, h.account,
-        new io.fleet.ingest.config.TracksolidConfig(List.of(), 1, 2, Duration.ofSeconds(5), Duration.ofSeconds(10), 1,
-            Duration.ofMillis(1), Duration.ofMillis(5), 7200, Duration.ZERO, 50, Duration.ofSeconds(1)),
-        h.clock, h.registry);
+    TracksolidClient client =
+        new TracksolidClient(
+            h.vertx,
+            h.account,
+            new io.fleet.ingest.config.TracksolidConfig(
+                List.of(),
+                1,
+                2,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                1,
+                Duration.ofMillis(1),
+                Duration.ofMillis(5),
+                7200,
+                Duration.ZERO,
+                50,
+                Duration.ofSeconds(1)),
+            h.clock,
+            h.registry);
     await(devices(client));
     List<Future<JsonObject>> calls = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       calls.add(devices(client));
     }
-    long refused = calls.stream().filter(f -> {
-      try {
-        Futures.get(f, 30);
-        return false;
-      } catch (IllegalStateException e) {
-        return e.getCause() instanceof UnavailableException u && u.reason() == UnavailableException.Reason.QUEUE_FULL;
-      }
-    }).count();
+    long refused =
+        calls.stream()
+            .filter(
+                f -> {
+                  try {
+                    Futures.get(f, 30);
+                    return false;
+                  } catch (IllegalStateException e) {
+                    return e.getCause() instanceof UnavailableException u
+                        && u.reason() == UnavailableException.Reason.QUEUE_FULL;
+                  }
+                })
+            .count();
     assertThat(refused).isEqualTo(2);
   }
 }

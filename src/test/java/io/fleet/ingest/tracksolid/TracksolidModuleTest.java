@@ -36,8 +36,9 @@ class TracksolidModuleTest {
     DatabaseTarget db = TestDatabases.fresh();
     RunningService service = null;
     try {
-      SimulatorServer sim = Futures.get(SimulatorServer.start(simVertx, SimulatorOptions.defaults(Clock.systemUTC())),
-          20);
+      SimulatorServer sim =
+          Futures.get(
+              SimulatorServer.start(simVertx, SimulatorOptions.defaults(Clock.systemUTC())), 20);
       Map<String, String> env = DemoEnvironment.overlay(TestService.baseEnv(db), sim);
       // The pollers would call the vendor too; this test counts the client's own calls.
       env.put("POLL_ENABLED", "false");
@@ -47,7 +48,9 @@ class TracksolidModuleTest {
       TracksolidApi api = clients.account("demo").orElseThrow();
       assertThat(Futures.get(api.devices("demo-sub"), 20)).isNotEmpty();
       String scrape = service.context().registry().scrape();
-      assertThat(scrape).contains("tracksolid_vendor_calls_total{account=\"demo\",code=\"0\",method=\"jimi.user.device.list\"} 1.0");
+      assertThat(scrape)
+          .contains(
+              "tracksolid_vendor_calls_total{account=\"demo\",code=\"0\",method=\"jimi.user.device.list\"} 1.0");
       assertThat(scrape).contains("tracksolid_vendor_circuit_state{account=\"demo\"} 0.0");
       assertThat(scrape).contains("tracksolid_vendor_inflight{account=\"demo\"}");
     } finally {

@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DbFailuresTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"22021", "22003", "22P02", "23505", "23502", "21000", "54000", "XX000", "P0001"})
+  @ValueSource(
+      strings = {"22021", "22003", "22P02", "23505", "23502", "21000", "54000", "XX000", "P0001"})
   void refusalsThatMayBeTheRequestsOwnAreNeitherUnreachableNorUnavailable(String state) {
     assertThat(DbFailures.unreachable(pg(state))).isFalse();
     assertThat(DbFailures.unavailable(pg(state))).isFalse();
@@ -27,7 +28,8 @@ class DbFailuresTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"55P03", "42501", "42P01", "25006", "40001", "40P01", "0A000", "28P01", "3D000"})
+  @ValueSource(
+      strings = {"55P03", "42501", "42P01", "25006", "40001", "40P01", "0A000", "28P01", "3D000"})
   void refusalsNoContentCanCauseAreUnavailableAfterTheRetry(String state) {
     assertThat(DbFailures.unreachable(pg(state))).isFalse();
     assertThat(DbFailures.unavailable(pg(state))).isTrue();
@@ -38,7 +40,8 @@ class DbFailuresTest {
     assertThat(DbFailures.unreachable(new IOException("reset"))).isTrue();
     assertThat(DbFailures.unreachable(new VertxException("closed"))).isTrue();
     assertThat(DbFailures.unreachable(new IllegalStateException("pool closed"))).isTrue();
-    DbFailures.UnusableRequest unusable = new DbFailures.UnusableRequest("bad", new IllegalStateException());
+    DbFailures.UnusableRequest unusable =
+        new DbFailures.UnusableRequest("bad", new IllegalStateException());
     assertThat(DbFailures.unreachable(unusable)).isFalse();
     assertThat(DbFailures.unavailable(unusable)).isFalse();
     assertThat(DbFailures.unusable(unusable)).isTrue();

@@ -21,8 +21,14 @@ final class RestartablePostgres implements AutoCloseable {
   }
 
   void start() throws Exception {
-    pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port)
-        .setServerConfig("timezone", "UTC").setServerConfig("max_connections", "50").start();
+    pg =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dir)
+            .setCleanDataDirectory(false)
+            .setPort(port)
+            .setServerConfig("timezone", "UTC")
+            .setServerConfig("max_connections", "50")
+            .start();
   }
 
   void stop() throws Exception {

@@ -3,21 +3,21 @@ package io.fleet.ingest.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class SpoolTest {
 
@@ -30,10 +30,17 @@ class SpoolTest {
     spool.close();
     Path segment;
     try (var files = Files.list(dir)) {
-      segment = files.filter(p -> p.getFileName().toString().startsWith("spool-")).findFirst().orElseThrow();
+      segment =
+          files
+              .filter(p -> p.getFileName().toString().startsWith("spool-"))
+              .findFirst()
+              .orElseThrow();
     }
     // A crash in the middle of a write leaves a partial line that was never acknowledged.
-    Files.write(segment, "57 1a2b {\"n\":3,\"tex".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    Files.write(
+        segment,
+        "57 1a2b {\"n\":3,\"tex".getBytes(StandardCharsets.UTF_8),
+        StandardOpenOption.APPEND);
 
     Spool reopened = new Spool(dir, 400);
     reopened.open();
@@ -46,19 +53,30 @@ class SpoolTest {
     assertThat(oldest.records().get(0).getString("text")).isEqualTo("é");
 
     String big = "x".repeat(340);
-    assertThat(reopened.append(new JsonObject().put("big", big))).as("over the byte limit").isFalse();
+    assertThat(reopened.append(new JsonObject().put("big", big)))
+        .as("over the byte limit")
+        .isFalse();
     reopened.delete(oldest);
     assertThat(reopened.requests()).isZero();
-    assertThat(dir.resolve(segment.getFileName() + ".corrupt")).as("a torn tail is not corruption").doesNotExist();
+    assertThat(dir.resolve(segment.getFileName() + ".corrupt"))
+        .as("a torn tail is not corruption")
+        .doesNotExist();
     assertThat(reopened.append(new JsonObject().put("big", big))).isTrue();
     assertThat(reopened.oldest().orElseThrow().records()).hasSize(1);
   }
 
   @Test
-  void aWriteThatFailsPartWayLeavesNothingBehindForTheNextRecord(@TempDir Path dir) throws Exception {
+  void aWriteThatFailsPartWayLeavesNothingBehindForTheNextRecord(@TempDir Path dir)
+      throws Exception {
     AtomicBoolean diskFull = new AtomicBoolean();
-    Spool spool = new Spool(dir, 1 << 20, path -> new FailingChannel(
-        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), diskFull));
+    Spool spool =
+        new Spool(
+            dir,
+            1 << 20,
+            path ->
+                new FailingChannel(
+                    FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    diskFull));
     spool.open();
     assertThat(spool.append(new JsonObject().put("n", 1))).isTrue();
     diskFull.set(true);
@@ -69,8 +87,10 @@ class SpoolTest {
     assertThat(spool.requests()).isEqualTo(2);
 
     Spool.Segment oldest = spool.oldest().orElseThrow();
-    assertThat(oldest.records()).as("the acknowledged record after the failure is intact")
-        .extracting(r -> r.getInteger("n")).containsExactly(1, 3);
+    assertThat(oldest.records())
+        .as("the acknowledged record after the failure is intact")
+        .extracting(r -> r.getInteger("n"))
+        .containsExactly(1, 3);
     assertThat(oldest.corrupt()).isFalse();
     spool.delete(oldest);
     assertThat(spool.requests()).as("the spool disengages once replayed").isZero();
@@ -80,7 +100,8 @@ class SpoolTest {
   }
 
   @Test
-  void aCorruptRecordInTheMiddleIsReportedAndItsSegmentKeptAside(@TempDir Path dir) throws Exception {
+  void aCorruptRecordInTheMiddleIsReportedAndItsSegmentKeptAside(@TempDir Path dir)
+      throws Exception {
     Spool spool = new Spool(dir, 1 << 20);
     spool.open();
     for (int n = 1; n <= 3; n++) {
@@ -89,13 +110,17 @@ class SpoolTest {
     spool.close();
     Path segment;
     try (var files = Files.list(dir)) {
-      segment = files.filter(p -> p.getFileName().toString().startsWith("spool-")).findFirst().orElseThrow();
+      segment =
+          files
+              .filter(p -> p.getFileName().toString().startsWith("spool-"))
+              .findFirst()
+              .orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(segment);
     String text = new String(bytes, StandardCharsets.UTF_8);
     int offset = text.indexOf('\n') + 1;
     int damaged = text.indexOf("record-2");
-    bytes[damaged] = 'R';  // bit rot in the second, acknowledged record
+    bytes[damaged] = 'R'; // bit rot in the second, acknowledged record
     Files.write(segment, bytes);
 
     Logger logger = (Logger) LoggerFactory.getLogger(Spool.class);
@@ -112,10 +137,14 @@ class SpoolTest {
       assertThat(segment).doesNotExist();
       assertThat(dir.resolve(segment.getFileName() + ".corrupt")).exists().hasBinaryContent(bytes);
       assertThat(reopened.requests()).isZero();
-      assertThat(logs.list).anySatisfy(e -> {
-        assertThat(e.getLevel()).isEqualTo(Level.ERROR);
-        assertThat(e.getFormattedMessage()).contains(segment.getFileName().toString()).contains("[" + offset + "]");
-      });
+      assertThat(logs.list)
+          .anySatisfy(
+              e -> {
+                assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(e.getFormattedMessage())
+                    .contains(segment.getFileName().toString())
+                    .contains("[" + offset + "]");
+              });
       reopened.close();
       // A later segment never takes the number of one moved aside.
       Spool again = new Spool(dir, 1 << 20);
@@ -124,7 +153,8 @@ class SpoolTest {
       again.close();
       try (var files = Files.list(dir)) {
         assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".log")))
-            .singleElement().isNotEqualTo(segment.getFileName().toString());
+            .singleElement()
+            .isNotEqualTo(segment.getFileName().toString());
       }
     } finally {
       logger.detachAppender(logs);

@@ -52,19 +52,27 @@ class WebhookDurabilityTest {
   static JsonArray items(int request, int perRequest) {
     JsonArray items = new JsonArray();
     for (int j = 0; j < perRequest; j++) {
-      items.add(Push.gps(String.valueOf(900_000_000_000_000L + request), String.format("2024-05-01 10:%02d:00", j)));
+      items.add(
+          Push.gps(
+              String.valueOf(900_000_000_000_000L + request),
+              String.format("2024-05-01 10:%02d:00", j)));
     }
     return items;
   }
 
   static Set<String> dbKeys(RestartablePostgres pg) {
-    return Sql.rows(pg.target(), "SELECT imei, to_char(gps_time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS t "
-        + "FROM tracksolid.position_history").stream().map(r -> r.get("imei") + "@" + r.get("t"))
+    return Sql.rows(
+            pg.target(),
+            "SELECT imei, to_char(gps_time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS t "
+                + "FROM tracksolid.position_history")
+        .stream()
+        .map(r -> r.get("imei") + "@" + r.get("t"))
         .collect(Collectors.toSet());
   }
 
   @Test
-  void databaseStoppedMidLoadAndRestartedKeepsEveryAcknowledgedItemExactlyOnce(@TempDir Path dir) throws Exception {
+  void databaseStoppedMidLoadAndRestartedKeepsEveryAcknowledgedItemExactlyOnce(@TempDir Path dir)
+      throws Exception {
     try (RestartablePostgres pg = new RestartablePostgres(dir.resolve("pg"))) {
       Map<String, String> env = env(pg, dir.resolve("spool"));
       RunningService service = TestService.start(env, CLOCK);
@@ -76,24 +84,33 @@ class WebhookDurabilityTest {
       List<Integer> statuses = new CopyOnWriteArrayList<>();
       AtomicBoolean run = new AtomicBoolean(true);
       int port = service.httpPort();
-      Thread pusher = new Thread(() -> {
-        for (int i = 0; run.get(); i++) {
-          JsonArray items = items(i, 5);
-          boolean refused = i % 7 == 3;
-          if (refused) {
-            items.add(Push.gps(WebhookDeadLetterTest.POISON, String.format("2024-05-01 11:%02d:%02d", i / 60 % 60,
-                i % 60)));
-          }
-          Http.Response r = Push.form(port, "/pushgps", Push.TOKEN, items);
-          statuses.add(r.status());
-          if (r.status() == 200 && refused) {
-            ackedRefused.add(i);
-          } else if (r.status() == 200) {
-            items.forEach(o -> acked.add(((io.vertx.core.json.JsonObject) o).getString("deviceImei") + "@"
-                + ((io.vertx.core.json.JsonObject) o).getString("gpsTime")));
-          }
-        }
-      }, "pusher");
+      Thread pusher =
+          new Thread(
+              () -> {
+                for (int i = 0; run.get(); i++) {
+                  JsonArray items = items(i, 5);
+                  boolean refused = i % 7 == 3;
+                  if (refused) {
+                    items.add(
+                        Push.gps(
+                            WebhookDeadLetterTest.POISON,
+                            String.format("2024-05-01 11:%02d:%02d", i / 60 % 60, i % 60)));
+                  }
+                  Http.Response r = Push.form(port, "/pushgps", Push.TOKEN, items);
+                  statuses.add(r.status());
+                  if (r.status() == 200 && refused) {
+                    ackedRefused.add(i);
+                  } else if (r.status() == 200) {
+                    items.forEach(
+                        o ->
+                            acked.add(
+                                ((io.vertx.core.json.JsonObject) o).getString("deviceImei")
+                                    + "@"
+                                    + ((io.vertx.core.json.JsonObject) o).getString("gpsTime")));
+                  }
+                }
+              },
+              "pusher");
       pusher.start();
       try {
         await("load before the outage", () -> acked.size() >= 100);
@@ -113,13 +130,19 @@ class WebhookDurabilityTest {
       assertThat(statuses).containsOnly(200);
       Set<String> stored = dbKeys(pg);
       assertThat(stored).containsAll(acked);
-      assertThat(Sql.count(pg.target(), "SELECT count(*) FROM tracksolid.position_history")).isEqualTo(stored.size());
+      assertThat(Sql.count(pg.target(), "SELECT count(*) FROM tracksolid.position_history"))
+          .isEqualTo(stored.size());
       assertThat(acked).hasSize(stored.size());
-      // The refused requests, counted apart: each acknowledged one is one dead letter, whole (6 items).
+      // The refused requests, counted apart: each acknowledged one is one dead letter, whole (6
+      // items).
       assertThat(ackedRefused).isNotEmpty();
-      assertThat(Sql.one(pg.target(), "SELECT count(*) AS letters, count(DISTINCT request_id) AS ids, "
-          + "sum(items) AS items FROM tracksolid.rejected_pushes"))
-          .containsEntry("letters", (long) ackedRefused.size()).containsEntry("ids", (long) ackedRefused.size())
+      assertThat(
+              Sql.one(
+                  pg.target(),
+                  "SELECT count(*) AS letters, count(DISTINCT request_id) AS ids, "
+                      + "sum(items) AS items FROM tracksolid.rejected_pushes"))
+          .containsEntry("letters", (long) ackedRefused.size())
+          .containsEntry("ids", (long) ackedRefused.size())
           .containsEntry("items", (long) ackedRefused.size() * 6);
 
       // Down again, then the service itself restarts: the spool on disk is replayed at startup.
@@ -128,8 +151,12 @@ class WebhookDurabilityTest {
       for (int i = 100_000; i < 100_010; i++) {
         JsonArray items = items(i, 3);
         assertThat(Push.json(port, "/pushgps", Push.TOKEN, items).status()).isEqualTo(200);
-        items.forEach(o -> spooled.add(((io.vertx.core.json.JsonObject) o).getString("deviceImei") + "@"
-            + ((io.vertx.core.json.JsonObject) o).getString("gpsTime")));
+        items.forEach(
+            o ->
+                spooled.add(
+                    ((io.vertx.core.json.JsonObject) o).getString("deviceImei")
+                        + "@"
+                        + ((io.vertx.core.json.JsonObject) o).getString("gpsTime")));
       }
       assertThat(spoolDepth(service)).isEqualTo(10);
       TestService.stop(service);
@@ -141,11 +168,19 @@ class WebhookDurabilityTest {
         assertThat(Sql.count(pg.target(), "SELECT count(*) FROM tracksolid.rejected_pushes"))
             .isEqualTo(ackedRefused.size());
         try (var files = Files.list(dir.resolve("spool"))) {
-          assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("spool-") && n.endsWith(
-              ".log") && sizeOf(dir.resolve("spool").resolve(n)) > 0);
+          assertThat(files.map(p -> p.getFileName().toString()))
+              .noneMatch(
+                  n ->
+                      n.startsWith("spool-")
+                          && n.endsWith(".log")
+                          && sizeOf(dir.resolve("spool").resolve(n)) > 0);
         }
-        assertThat(Sql.count(pg.target(), "SELECT count(*) FROM tracksolid.ingestion_log "
-            + "WHERE stream = 'webhook.pushgps' AND run_kind = 'push'")).isGreaterThanOrEqualTo(10);
+        assertThat(
+                Sql.count(
+                    pg.target(),
+                    "SELECT count(*) FROM tracksolid.ingestion_log "
+                        + "WHERE stream = 'webhook.pushgps' AND run_kind = 'push'"))
+            .isGreaterThanOrEqualTo(10);
       } finally {
         TestService.stop(restarted);
       }
@@ -179,7 +214,8 @@ class WebhookDurabilityTest {
         pg.start();
         int expected = accepted * 2;
         await("replay", () -> spoolDepth(service) == 0);
-        assertThat(Sql.count(pg.target(), "SELECT count(*) FROM tracksolid.position_history")).isEqualTo(expected);
+        assertThat(Sql.count(pg.target(), "SELECT count(*) FROM tracksolid.position_history"))
+            .isEqualTo(expected);
       } finally {
         TestService.stop(service);
       }

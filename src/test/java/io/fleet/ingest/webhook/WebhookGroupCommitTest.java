@@ -36,7 +36,9 @@ class WebhookGroupCommitTest {
 
   static long xactCommit(Connection c) throws Exception {
     try (Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
       rs.next();
       return rs.getLong(1);
     }
@@ -53,14 +55,16 @@ class WebhookGroupCommitTest {
     int threads = 32;
     int perThread = 8;
     int requests = threads * perThread;
-    try (Connection stats = Sql.connect(db); Connection checker = Sql.connect(db)) {
+    try (Connection stats = Sql.connect(db);
+        Connection checker = Sql.connect(db)) {
       int port = service.httpPort();
       // Every visibility check runs in ONE read-committed transaction: each statement sees what was
       // committed before it, and all of them add a single transaction to the count.
       checker.setAutoCommit(false);
       checker.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      PreparedStatement visible = checker.prepareStatement(
-          "SELECT count(*) FROM tracksolid.position_history WHERE imei = ?");
+      PreparedStatement visible =
+          checker.prepareStatement(
+              "SELECT count(*) FROM tracksolid.position_history WHERE imei = ?");
       long before = xactCommit(stats);
       int reads = 1;
       AtomicInteger notVisible = new AtomicInteger();
@@ -70,24 +74,32 @@ class WebhookGroupCommitTest {
         List<Future<?>> senders = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           int thread = t;
-          senders.add(pool.submit(() -> {
-            for (int i = 0; i < perThread; i++) {
-              String imei = String.valueOf(340_000_000_000_000L + thread * 1000L + i);
-              Http.Response r = Push.json(port, "/pushgps", Push.TOKEN, new JsonArray()
-                  .add(Push.gps(imei, "2024-05-01 10:00:00")).add(Push.gps(imei, "2024-05-01 10:00:30")));
-              statuses.add(r.status());
-              synchronized (checker) {
-                visible.setString(1, imei);
-                try (ResultSet rs = visible.executeQuery()) {
-                  rs.next();
-                  if (rs.getLong(1) != 2) {
-                    notVisible.incrementAndGet();
-                  }
-                }
-              }
-            }
-            return null;
-          }));
+          senders.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < perThread; i++) {
+                      String imei = String.valueOf(340_000_000_000_000L + thread * 1000L + i);
+                      Http.Response r =
+                          Push.json(
+                              port,
+                              "/pushgps",
+                              Push.TOKEN,
+                              new JsonArray()
+                                  .add(Push.gps(imei, "2024-05-01 10:00:00"))
+                                  .add(Push.gps(imei, "2024-05-01 10:00:30")));
+                      statuses.add(r.status());
+                      synchronized (checker) {
+                        visible.setString(1, imei);
+                        try (ResultSet rs = visible.executeQuery()) {
+                          rs.next();
+                          if (rs.getLong(1) != 2) {
+                            notVisible.incrementAndGet();
+                          }
+                        }
+                      }
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> f : senders) {
           f.get(120, TimeUnit.SECONDS);
@@ -98,9 +110,16 @@ class WebhookGroupCommitTest {
       checker.commit();
       assertThat(statuses).hasSize(requests).containsOnly(200);
       assertThat(notVisible.get()).as("acknowledged before its items were visible").isZero();
-      long commits = Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'webhook.pushgps'");
-      assertThat(Sql.count(db, "SELECT coalesce(sum((detail->>'requests')::int), 0) FROM tracksolid.ingestion_log "
-          + "WHERE stream = 'webhook.pushgps'")).as("every request in exactly one commit").isEqualTo(requests);
+      long commits =
+          Sql.count(
+              db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'webhook.pushgps'");
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT coalesce(sum((detail->>'requests')::int), 0) FROM tracksolid.ingestion_log "
+                      + "WHERE stream = 'webhook.pushgps'"))
+          .as("every request in exactly one commit")
+          .isEqualTo(requests);
       assertThat(commits).as("commits holding the requests").isLessThan(requests);
       // Backends publish their counters lazily: wait until at least the commits are counted.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -113,7 +132,8 @@ class WebhookGroupCommitTest {
       // What this test itself committed (its reads, the checker) is not the service's.
       long serviceTransactions = delta - reads - 1;
       assertThat(serviceTransactions).isGreaterThanOrEqualTo(commits).isLessThan(requests);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history")).isEqualTo(2L * requests);
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history"))
+          .isEqualTo(2L * requests);
     } finally {
       TestService.stop(service);
     }
@@ -127,31 +147,51 @@ class WebhookGroupCommitTest {
     ExecutorService pool = Executors.newFixedThreadPool(51);
     try (Connection lock = Sql.connect(db)) {
       int port = service.httpPort();
-      // Holding the table makes the first commits wait, so the other requests queue up as one group.
+      // Holding the table makes the first commits wait, so the other requests queue up as one
+      // group.
       lock.setAutoCommit(false);
       try (Statement st = lock.createStatement()) {
         st.execute("LOCK TABLE tracksolid.position_history IN SHARE ROW EXCLUSIVE MODE");
       }
       List<Future<Http.Response>> answers = new ArrayList<>();
       for (int i = 0; i < 51; i++) {
-        String imei = i == 25 ? WebhookDeadLetterTest.POISON : String.valueOf(350_000_000_000_000L + i);
-        answers.add(pool.submit(() -> Push.form(port, "/pushgps", Push.TOKEN, new JsonArray()
-            .add(Push.gps(imei, "2024-05-01 10:00:00")))));
+        String imei =
+            i == 25 ? WebhookDeadLetterTest.POISON : String.valueOf(350_000_000_000_000L + i);
+        answers.add(
+            pool.submit(
+                () ->
+                    Push.form(
+                        port,
+                        "/pushgps",
+                        Push.TOKEN,
+                        new JsonArray().add(Push.gps(imei, "2024-05-01 10:00:00")))));
       }
-      WebhookDurabilityTest.await("the requests queued behind the held table", () -> queued(service) >= 45);
+      WebhookDurabilityTest.await(
+          "the requests queued behind the held table", () -> queued(service) >= 45);
       lock.commit();
       for (Future<Http.Response> a : answers) {
         Http.Response r = a.get(60, TimeUnit.SECONDS);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
       }
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history WHERE imei LIKE '35%'"))
+      assertThat(
+              Sql.count(
+                  db, "SELECT count(*) FROM tracksolid.position_history WHERE imei LIKE '35%'"))
           .isEqualTo(50);
       assertThat(Sql.rows(db, "SELECT path, sqlstate, items FROM tracksolid.rejected_pushes"))
           .containsExactly(Map.of("path", "pushgps", "sqlstate", "23514", "items", 1));
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'webhook.pushgps'"))
-          .as("grouped").isLessThan(50);
-      assertThat(Sql.count(db, "SELECT sum((detail->>'requests')::int) FROM tracksolid.ingestion_log "
-          + "WHERE stream = 'webhook.pushgps'")).as("each good request committed once").isEqualTo(50);
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'webhook.pushgps'"))
+          .as("grouped")
+          .isLessThan(50);
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT sum((detail->>'requests')::int) FROM tracksolid.ingestion_log "
+                      + "WHERE stream = 'webhook.pushgps'"))
+          .as("each good request committed once")
+          .isEqualTo(50);
     } finally {
       pool.shutdownNow();
       TestService.stop(service);
@@ -175,10 +215,17 @@ class WebhookGroupCommitTest {
       for (int i = 0; i < 10; i++) {
         String own = String.valueOf(370_000_000_000_100L + i);
         // Every request repeats the same two fixes (a re-delivery) and brings one of its own.
-        answers.add(pool.submit(() -> Push.json(port, "/pushgps", Push.TOKEN, new JsonArray()
-            .add(Push.gps("370000000000001", "2024-05-01 10:00:00"))
-            .add(Push.gps("370000000000001", "2024-05-01 10:00:30"))
-            .add(Push.gps(own, "2024-05-01 10:00:00")))));
+        answers.add(
+            pool.submit(
+                () ->
+                    Push.json(
+                        port,
+                        "/pushgps",
+                        Push.TOKEN,
+                        new JsonArray()
+                            .add(Push.gps("370000000000001", "2024-05-01 10:00:00"))
+                            .add(Push.gps("370000000000001", "2024-05-01 10:00:30"))
+                            .add(Push.gps(own, "2024-05-01 10:00:00")))));
       }
       WebhookDurabilityTest.await("the requests queued", () -> queued(service) >= 27);
       lock.commit();
@@ -188,12 +235,20 @@ class WebhookGroupCommitTest {
       assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history")).isEqualTo(12);
       assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.rejected_pushes")).isZero();
       // At most the first request alone, then one commit for the nine queued behind it.
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'webhook.pushgps'"))
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'webhook.pushgps'"))
           .isLessThanOrEqualTo(2);
-      assertThat(Sql.one(db, "SELECT sum(rows_fetched) AS fetched, sum(rows_inserted) AS inserted, "
-          + "sum(rows_updated) AS updated, sum((detail->>'requests')::int) AS requests FROM tracksolid.ingestion_log "
-          + "WHERE stream = 'webhook.pushgps'"))
-          .containsEntry("fetched", 30L).containsEntry("inserted", 12L).containsEntry("updated", 0L)
+      assertThat(
+              Sql.one(
+                  db,
+                  "SELECT sum(rows_fetched) AS fetched, sum(rows_inserted) AS inserted, "
+                      + "sum(rows_updated) AS updated, sum((detail->>'requests')::int) AS requests FROM tracksolid.ingestion_log "
+                      + "WHERE stream = 'webhook.pushgps'"))
+          .containsEntry("fetched", 30L)
+          .containsEntry("inserted", 12L)
+          .containsEntry("updated", 0L)
           .containsEntry("requests", 10L);
     } finally {
       pool.shutdownNow();
@@ -220,11 +275,18 @@ class WebhookGroupCommitTest {
       for (int i = 0; i < 30; i++) {
         String imei = String.valueOf(360_000_000_000_000L + i);
         imeis.add(imei);
-        answers.add(pool.submit(() -> Push.json(port, "/pushgps", Push.TOKEN, new JsonArray()
-            .add(Push.gps(imei, "2024-05-01 10:00:00")))));
+        answers.add(
+            pool.submit(
+                () ->
+                    Push.json(
+                        port,
+                        "/pushgps",
+                        Push.TOKEN,
+                        new JsonArray().add(Push.gps(imei, "2024-05-01 10:00:00")))));
       }
       List<Http.Response> refused = new CopyOnWriteArrayList<>();
-      WebhookDurabilityTest.await("the queue full", () -> answers.stream().filter(Future::isDone).count() >= 19);
+      WebhookDurabilityTest.await(
+          "the queue full", () -> answers.stream().filter(Future::isDone).count() >= 19);
       lock.commit();
       List<String> acked = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
@@ -235,14 +297,19 @@ class WebhookGroupCommitTest {
           refused.add(r);
         }
       }
-      assertThat(refused).isNotEmpty().allSatisfy(r -> {
-        assertThat(r.status()).isEqualTo(503);
-        assertThat(r.json().getString("error")).isEqualTo("busy");
-        assertThat(r.headers().firstValue("Retry-After")).isPresent();
-      });
+      assertThat(refused)
+          .isNotEmpty()
+          .allSatisfy(
+              r -> {
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(r.json().getString("error")).isEqualTo("busy");
+                assertThat(r.headers().firstValue("Retry-After")).isPresent();
+              });
       assertThat(acked).hasSize(30 - refused.size()).isNotEmpty();
-      List<String> stored = Sql.rows(db, "SELECT imei FROM tracksolid.position_history ORDER BY imei").stream()
-          .map(r -> (String) r.get("imei")).toList();
+      List<String> stored =
+          Sql.rows(db, "SELECT imei FROM tracksolid.position_history ORDER BY imei").stream()
+              .map(r -> (String) r.get("imei"))
+              .toList();
       assertThat(stored).containsExactlyInAnyOrderElementsOf(acked);
     } finally {
       pool.shutdownNow();

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** What an unauthenticated or slow sender can make the webhook do is bounded; tokens are handled with care. */
+/**
+ * What an unauthenticated or slow sender can make the webhook do is bounded; tokens are handled
+ * with care.
+ */
 class WebhookLimitsTest {
   static final MutableClock CLOCK = new MutableClock(Instant.parse("2024-05-02T00:00:00Z"));
   static final String PREVIOUS = "previous-webhook-token-0123456789";
@@ -51,8 +54,11 @@ class WebhookLimitsTest {
   }
 
   static String head(String path, long length) {
-    return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-        + length + "\r\n\r\n";
+    return "POST "
+        + path
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+        + length
+        + "\r\n\r\n";
   }
 
   static String readAll(Socket socket) throws Exception {
@@ -68,16 +74,22 @@ class WebhookLimitsTest {
 
   @Test
   void bodiesInFlightAreCappedAndASlowSenderGets408() throws Exception {
-    try (Socket a = new Socket("127.0.0.1", port); Socket b = new Socket("127.0.0.1", port)) {
+    try (Socket a = new Socket("127.0.0.1", port);
+        Socket b = new Socket("127.0.0.1", port)) {
       // Two senders announce 2,000 bytes each and send ten: 4,000 of 4,096 bytes are now reserved.
       for (Socket s : new Socket[] {a, b}) {
-        s.getOutputStream().write((head("/pushgps", 2000) + "{\"data_li").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+            .write((head("/pushgps", 2000) + "{\"data_li").getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
       }
       Http.Response third = null;
       for (int i = 0; i < 50 && (third == null || third.status() != 503); i++) {
-        third = Push.json(port, "/pushgps", Push.TOKEN, new JsonArray().add(Push.gps("330000000000001",
-            "2024-05-01 10:00:00")));
+        third =
+            Push.json(
+                port,
+                "/pushgps",
+                Push.TOKEN,
+                new JsonArray().add(Push.gps("330000000000001", "2024-05-01 10:00:00")));
       }
       assertThat(third.status()).as(third.body()).isEqualTo(503);
       assertThat(third.json().getString("error")).isEqualTo("busy");
@@ -88,9 +100,18 @@ class WebhookLimitsTest {
       assertThat(readAll(b)).startsWith("HTTP/1.1 408");
     }
     // Their bytes are given back: pushes are taken again.
-    assertThat(Push.json(port, "/pushgps", Push.TOKEN, new JsonArray().add(Push.gps("330000000000002",
-        "2024-05-01 10:00:00"))).status()).isEqualTo(200);
-    assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history WHERE imei = '330000000000002'"))
+    assertThat(
+            Push.json(
+                    port,
+                    "/pushgps",
+                    Push.TOKEN,
+                    new JsonArray().add(Push.gps("330000000000002", "2024-05-01 10:00:00")))
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            Sql.count(
+                db,
+                "SELECT count(*) FROM tracksolid.position_history WHERE imei = '330000000000002'"))
         .isEqualTo(1);
   }
 
@@ -110,49 +131,93 @@ class WebhookLimitsTest {
   void tokensThatDisagreeAre401AndThePreviousTokenIsAcceptedWhileRotating() {
     JsonArray items = new JsonArray().add(Push.gps("330000000000010", "2024-05-01 10:00:00"));
     String body = new JsonObject().put("token", PREVIOUS).put("data_list", items).encode();
-    Http.Response disagree = Push.withHeader(port, "/pushgps", "X-Jimi-Token", Push.TOKEN, "application/json", body);
+    Http.Response disagree =
+        Push.withHeader(port, "/pushgps", "X-Jimi-Token", Push.TOKEN, "application/json", body);
     assertThat(disagree.status()).isEqualTo(401);
     assertThat(disagree.json().getString("error")).isEqualTo("unauthorized");
-    Http.Response twoBodyTokens = Http.post(port, "/pushgps", "application/x-www-form-urlencoded",
-        "token=" + Push.TOKEN + "&token=" + PREVIOUS + "&data_list=" + java.net.URLEncoder.encode(items.encode(),
-            StandardCharsets.UTF_8));
+    Http.Response twoBodyTokens =
+        Http.post(
+            port,
+            "/pushgps",
+            "application/x-www-form-urlencoded",
+            "token="
+                + Push.TOKEN
+                + "&token="
+                + PREVIOUS
+                + "&data_list="
+                + java.net.URLEncoder.encode(items.encode(), StandardCharsets.UTF_8));
     assertThat(twoBodyTokens.status()).isEqualTo(401);
-    assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history WHERE imei = '330000000000010'"))
+    assertThat(
+            Sql.count(
+                db,
+                "SELECT count(*) FROM tracksolid.position_history WHERE imei = '330000000000010'"))
         .isZero();
     assertThat(Push.json(port, "/pushgps", PREVIOUS, items).status()).isEqualTo(200);
-    assertThat(Push.withHeader(port, "/pushgps", "X-Jimi-Token", PREVIOUS, "application/json", body).status())
+    assertThat(
+            Push.withHeader(port, "/pushgps", "X-Jimi-Token", PREVIOUS, "application/json", body)
+                .status())
         .isEqualTo(200);
-    assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history WHERE imei = '330000000000010'"))
+    assertThat(
+            Sql.count(
+                db,
+                "SELECT count(*) FROM tracksolid.position_history WHERE imei = '330000000000010'"))
         .isEqualTo(1);
   }
 
   @Test
   void shortOrPlaceholderTokensStopStartupNamingTheVariable() {
-    for (String bad : new String[] {"short-token", "<webhook-token>", "changeme-changeme-changeme-changeme",
-        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}) {
-      assertThatThrownBy(() -> AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", bad, "GEOCODE_ENABLED", "false"), false))
-          .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("JIMI_WEBHOOK_TOKEN:")
+    for (String bad :
+        new String[] {
+          "short-token",
+          "<webhook-token>",
+          "changeme-changeme-changeme-changeme",
+          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        }) {
+      assertThatThrownBy(
+              () ->
+                  AppConfig.load(
+                      Map.of("JIMI_WEBHOOK_TOKEN", bad, "GEOCODE_ENABLED", "false"), false))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("JIMI_WEBHOOK_TOKEN:")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(bad));
     }
-    assertThatThrownBy(() -> AppConfig.load(Map.of("JIMI_WEBHOOK_TOKEN", Push.TOKEN,
-        "JIMI_WEBHOOK_TOKEN_PREVIOUS", "old", "GEOCODE_ENABLED", "false"), false))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("JIMI_WEBHOOK_TOKEN_PREVIOUS");
+    assertThatThrownBy(
+            () ->
+                AppConfig.load(
+                    Map.of(
+                        "JIMI_WEBHOOK_TOKEN",
+                        Push.TOKEN,
+                        "JIMI_WEBHOOK_TOKEN_PREVIOUS",
+                        "old",
+                        "GEOCODE_ENABLED",
+                        "false"),
+                    false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("JIMI_WEBHOOK_TOKEN_PREVIOUS");
   }
 
   @Test
   void cleartextHttp2IsOffAndMetricsWithKnownLabelsStartAtZero() throws Exception {
     try (Socket s = new Socket("127.0.0.1", port)) {
-      s.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
-          + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              ("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                      + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       s.setSoTimeout(10_000);
       String status = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
       assertThat(status).isEqualTo("HTTP/1.1 200");
     }
     String metrics = Http.get(port, "/metrics").body();
-    assertThat(metrics).containsPattern("tracksolid_quarantined_total\\{reason=\"invalid_imei\",stream=\"webhook"
-        + ".pushalarm\",?} 0\\.0");
-    assertThat(metrics).containsPattern("tracksolid_webhook_items_total\\{outcome=\"dead_lettered\",path=\"pushobd\""
-        + ",?} 0\\.0");
+    assertThat(metrics)
+        .containsPattern(
+            "tracksolid_quarantined_total\\{reason=\"invalid_imei\",stream=\"webhook"
+                + ".pushalarm\",?} 0\\.0");
+    assertThat(metrics)
+        .containsPattern(
+            "tracksolid_webhook_items_total\\{outcome=\"dead_lettered\",path=\"pushobd\""
+                + ",?} 0\\.0");
   }
 }

@@ -16,7 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An acknowledged push waits out an operational database error (no content causes it) instead of being dead-lettered. */
+/**
+ * An acknowledged push waits out an operational database error (no content causes it) instead of
+ * being dead-lettered.
+ */
 class WebhookRetryTest {
   static final MutableClock CLOCK = new MutableClock(Instant.parse("2024-05-02T00:00:00Z"));
 
@@ -29,21 +32,35 @@ class WebhookRetryTest {
     RunningService service = TestService.start(env, CLOCK);
     try {
       Sql.exec(db, "REVOKE INSERT ON tracksolid.position_history FROM tracksolid_ingest");
-      var r = Push.form(service.httpPort(), "/pushgps", Push.TOKEN,
-          new JsonArray().add(Push.gps("300000000000001", "2024-05-01 09:15:00")));
-      assertThat(r.status()).as("42501 is not the push's fault: spooled and acknowledged " + r.body()).isEqualTo(200);
+      var r =
+          Push.form(
+              service.httpPort(),
+              "/pushgps",
+              Push.TOKEN,
+              new JsonArray().add(Push.gps("300000000000001", "2024-05-01 09:15:00")));
+      assertThat(r.status())
+          .as("42501 is not the push's fault: spooled and acknowledged " + r.body())
+          .isEqualTo(200);
 
       // Well past the 20 attempts after which the spool used to give a record up.
       WebhookDurabilityTest.await("30 failed replays", () -> failures(service) >= 30);
       assertThat(WebhookDurabilityTest.spoolDepth(service)).isEqualTo(1);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.rejected_pushes")).as("not a dead letter").isZero();
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.rejected_pushes"))
+          .as("not a dead letter")
+          .isZero();
       assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history")).isZero();
 
       Sql.exec(db, "GRANT INSERT ON tracksolid.position_history TO tracksolid_ingest");
-      WebhookDurabilityTest.await("spool drained", () -> WebhookDurabilityTest.spoolDepth(service) == 0);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.position_history WHERE imei = '300000000000001'"))
+      WebhookDurabilityTest.await(
+          "spool drained", () -> WebhookDurabilityTest.spoolDepth(service) == 0);
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.position_history WHERE imei = '300000000000001'"))
           .isEqualTo(1);
-      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.rejected_pushes")).as("not a dead letter").isZero();
+      assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.rejected_pushes"))
+          .as("not a dead letter")
+          .isZero();
     } finally {
       TestService.stop(service);
     }
@@ -57,7 +74,8 @@ class WebhookRetryTest {
     env.put("WEBHOOK_SPOOL_DIR", spool.toString());
     RunningService service = TestService.start(env, CLOCK);
     try {
-      // No segment is open yet: with a plain file where the directory was, creating one fails (even for root).
+      // No segment is open yet: with a plain file where the directory was, creating one fails (even
+      // for root).
       try (var files = java.nio.file.Files.list(spool)) {
         for (Path p : files.toList()) {
           java.nio.file.Files.delete(p);
@@ -66,8 +84,12 @@ class WebhookRetryTest {
       java.nio.file.Files.delete(spool);
       java.nio.file.Files.writeString(spool, "not a directory");
       Sql.exec(db, "REVOKE INSERT ON tracksolid.position_history FROM tracksolid_ingest");
-      var r = Push.form(service.httpPort(), "/pushgps", Push.TOKEN,
-          new JsonArray().add(Push.gps("300000000000002", "2024-05-01 09:15:00")));
+      var r =
+          Push.form(
+              service.httpPort(),
+              "/pushgps",
+              Push.TOKEN,
+              new JsonArray().add(Push.gps("300000000000002", "2024-05-01 09:15:00")));
       assertThat(r.status()).as(r.body()).isEqualTo(503);
       assertThat(r.json().getString("error")).isEqualTo("spool_unavailable");
       assertThat(r.headers().firstValue("Retry-After")).contains("30");
@@ -77,7 +99,8 @@ class WebhookRetryTest {
   }
 
   private static double failures(RunningService service) {
-    Counter c = service.context().registry().find(SpoolLane.REPLAY_FAILURES).tag("code", "42501").counter();
+    Counter c =
+        service.context().registry().find(SpoolLane.REPLAY_FAILURES).tag("code", "42501").counter();
     return c == null ? 0 : c.count();
   }
 }

@@ -29,7 +29,8 @@ class WebhookTokenModesTest {
     RunningService service = TestService.start(env, clock);
     try {
       Path file = dir.resolve("data/demo-webhook-token");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .isEqualTo("rw-------");
       String token = Files.readString(file).strip();
       assertThat(token).hasSizeGreaterThanOrEqualTo(32);
       assertThat(Push.form(service.httpPort(), "/pushgps", null, items).status()).isEqualTo(401);

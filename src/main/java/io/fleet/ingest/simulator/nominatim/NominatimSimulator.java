@@ -18,25 +18,29 @@ import java.util.regex.Pattern;
 
 /**
  * A stand-in for Nominatim's {@code GET /reverse} that behaves like the public server where it
- * matters to a client: deterministic jsonv2 addresses, {"error":"Unable to geocode"} with HTTP
- * 200 where there is nothing, an HTML "Access blocked" 403 for missing or stock User-Agents,
- * 429 when called faster than its rate, optional forced 429/5xx answers and slow responses.
- * It records every call, so tests can check the rate a client really kept.
+ * matters to a client: deterministic jsonv2 addresses, {"error":"Unable to geocode"} with HTTP 200
+ * where there is nothing, an HTML "Access blocked" 403 for missing or stock User-Agents, 429 when
+ * called faster than its rate, optional forced 429/5xx answers and slow responses. It records every
+ * call, so tests can check the rate a client really kept.
  */
 public final class NominatimSimulator {
-  private static final Pattern STOCK_AGENT = Pattern.compile(
-      "(?i)^\\s*(java|vert\\.?x|python|python-requests|python-urllib|curl|wget|okhttp|apache-httpclient|"
-          + "go-http-client|node-fetch|axios|libwww-perl|mozilla/5\\.0|geopy|reactor-netty)\\b.*");
+  private static final Pattern STOCK_AGENT =
+      Pattern.compile(
+          "(?i)^\\s*(java|vert\\.?x|python|python-requests|python-urllib|curl|wget|okhttp|apache-httpclient|"
+              + "go-http-client|node-fetch|axios|libwww-perl|mozilla/5\\.0|geopy|reactor-netty)\\b.*");
   private static final long SECOND = 1_000_000_000L;
-  private static final String BLOCKED_PAGE = """
+  private static final String BLOCKED_PAGE =
+      """
       <!DOCTYPE html><html><head><title>Access blocked</title></head><body><h1>Access blocked</h1>
       <p>You have been blocked because you have violated the usage policy of OSM's Nominatim geocoding
       service. Please be aware that OSM's resources are limited and shared between many users.</p>
       </body></html>""";
 
-  /** Forces {@code status} for calls number {@code firstCall} .. firstCall+count-1 (1-based, all calls). */
-  public record Fault(int firstCall, int count, int status) {
-  }
+  /**
+   * Forces {@code status} for calls number {@code firstCall} .. firstCall+count-1 (1-based, all
+   * calls).
+   */
+  public record Fault(int firstCall, int count, int status) {}
 
   /**
    * @param ratePerSecond calls allowed in any one second before 429; 0 or less means no limit
@@ -45,8 +49,12 @@ public final class NominatimSimulator {
    * @param noAddress points (as asked) with {"error":"Unable to geocode"}
    * @param faults forced answers by call number
    */
-  public record Options(double ratePerSecond, boolean requireUserAgent, Duration latency,
-                        BiPredicate<Double, Double> noAddress, List<Fault> faults) {
+  public record Options(
+      double ratePerSecond,
+      boolean requireUserAgent,
+      Duration latency,
+      BiPredicate<Double, Double> noAddress,
+      List<Fault> faults) {
 
     /** The public server's limit, open ocean south of 60°S has no address. */
     public static Options defaults() {
@@ -75,9 +83,16 @@ public final class NominatimSimulator {
   }
 
   /** One request as it arrived, and what it was answered. */
-  public record Call(long arrivedNanos, String lat, String lon, String format, String zoom, String acceptLanguage,
-                     String addressDetails, String userAgent, int status) {
-  }
+  public record Call(
+      long arrivedNanos,
+      String lat,
+      String lon,
+      String format,
+      String zoom,
+      String acceptLanguage,
+      String addressDetails,
+      String userAgent,
+      int status) {}
 
   private final Options options;
   private final ConcurrentLinkedDeque<Call> calls = new ConcurrentLinkedDeque<>();
@@ -141,13 +156,15 @@ public final class NominatimSimulator {
     String lon = ctx.request().getParam("lon");
     String format = ctx.request().getParam("format");
     String agent = ctx.request().getHeader("User-Agent");
-    int recentIncludingThis = 1 + (int) calls.stream().filter(c -> now - c.arrivedNanos() < SECOND).count();
+    int recentIncludingThis =
+        1 + (int) calls.stream().filter(c -> now - c.arrivedNanos() < SECOND).count();
 
     int status;
     String contentType = "application/json; charset=utf-8";
     String body;
     Integer forced = forced(number);
-    if (options.requireUserAgent() && (agent == null || agent.isBlank() || STOCK_AGENT.matcher(agent).matches())) {
+    if (options.requireUserAgent()
+        && (agent == null || agent.isBlank() || STOCK_AGENT.matcher(agent).matches())) {
       status = 403;
       contentType = "text/html; charset=utf-8";
       body = BLOCKED_PAGE;
@@ -157,29 +174,48 @@ public final class NominatimSimulator {
       body = BLOCKED_PAGE;
     } else if (forced != null) {
       status = forced;
-      body = status == 429 ? "{\"error\":{\"code\":429,\"message\":\"Too Many Requests\"}}"
-          : "<html><body><h1>" + status + " Server Error</h1></body></html>";
+      body =
+          status == 429
+              ? "{\"error\":{\"code\":429,\"message\":\"Too Many Requests\"}}"
+              : "<html><body><h1>" + status + " Server Error</h1></body></html>";
       if (status != 429) {
         contentType = "text/html; charset=utf-8";
       }
-    } else if (options.ratePerSecond() > 0 && recentIncludingThis > Math.max(1, (int) options.ratePerSecond())) {
+    } else if (options.ratePerSecond() > 0
+        && recentIncludingThis > Math.max(1, (int) options.ratePerSecond())) {
       status = 429;
       body = "{\"error\":{\"code\":429,\"message\":\"Too Many Requests\"}}";
     } else if (lat == null || lon == null) {
       status = 400;
-      body = new JsonObject().put("error", new JsonObject().put("code", 400)
-          .put("message", "Parameter '" + (lat == null ? "lat" : "lon") + "' missing.")).encode();
+      body =
+          new JsonObject()
+              .put(
+                  "error",
+                  new JsonObject()
+                      .put("code", 400)
+                      .put("message", "Parameter '" + (lat == null ? "lat" : "lon") + "' missing."))
+              .encode();
     } else {
       Double la = parse(lat);
       Double lo = parse(lon);
       if (la == null || lo == null || Math.abs(la) > 90 || Math.abs(lo) > 180) {
         status = 400;
-        body = new JsonObject().put("error", new JsonObject().put("code", 400)
-            .put("message", "Invalid coordinates")).encode();
+        body =
+            new JsonObject()
+                .put(
+                    "error",
+                    new JsonObject().put("code", 400).put("message", "Invalid coordinates"))
+                .encode();
       } else if (format != null && !format.equals("jsonv2") && !format.equals("json")) {
         status = 400;
-        body = new JsonObject().put("error", new JsonObject().put("code", 400)
-            .put("message", "Simulator answers format=jsonv2 or json only")).encode();
+        body =
+            new JsonObject()
+                .put(
+                    "error",
+                    new JsonObject()
+                        .put("code", 400)
+                        .put("message", "Simulator answers format=jsonv2 or json only"))
+                .encode();
       } else if (options.noAddress().test(la, lo)) {
         status = 200;
         body = "{\"error\":\"Unable to geocode\"}";
@@ -188,11 +224,25 @@ public final class NominatimSimulator {
         body = place(la, lo).encode();
       }
     }
-    calls.add(new Call(now, lat, lon, format, ctx.request().getParam("zoom"),
-        ctx.request().getParam("accept-language"), ctx.request().getParam("addressdetails"), agent, status));
+    calls.add(
+        new Call(
+            now,
+            lat,
+            lon,
+            format,
+            ctx.request().getParam("zoom"),
+            ctx.request().getParam("accept-language"),
+            ctx.request().getParam("addressdetails"),
+            agent,
+            status));
     int finalStatus = status;
     String finalType = contentType;
-    Runnable answer = () -> ctx.response().setStatusCode(finalStatus).putHeader("Content-Type", finalType).end(body);
+    Runnable answer =
+        () ->
+            ctx.response()
+                .setStatusCode(finalStatus)
+                .putHeader("Content-Type", finalType)
+                .end(body);
     if (options.latency().isZero() || options.latency().isNegative()) {
       answer.run();
     } else {
@@ -212,7 +262,10 @@ public final class NominatimSimulator {
     return null;
   }
 
-  /** The address a point gets: made from its rounded coordinates, so the same point always answers alike. */
+  /**
+   * The address a point gets: made from its rounded coordinates, so the same point always answers
+   * alike.
+   */
   public static String displayName(double lat, double lng) {
     JsonObject place = place(lat, lng);
     return place.getString("display_name");
@@ -240,12 +293,14 @@ public final class NominatimSimulator {
         .put("addresstype", "road")
         .put("name", road)
         .put("display_name", display)
-        .put("address", new JsonObject()
-            .put("road", road)
-            .put("suburb", suburb)
-            .put("city", city)
-            .put("country", "Simland")
-            .put("country_code", "sl"))
+        .put(
+            "address",
+            new JsonObject()
+                .put("road", road)
+                .put("suburb", suburb)
+                .put("city", city)
+                .put("country", "Simland")
+                .put("country_code", "sl"))
         .put("boundingbox", new JsonArray().add(la).add(la).add(lo).add(lo));
   }
 

@@ -24,12 +24,14 @@ class NominatimSimulatorTest {
   int serve(NominatimSimulator sim) {
     Router router = Router.router(vertx);
     sim.mount(router);
-    HttpServer server = Futures.get(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"), 10);
+    HttpServer server =
+        Futures.get(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"), 10);
     return server.actualPort();
   }
 
   Http.Response get(int port, String query, String agent) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/reverse?" + query));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/reverse?" + query));
     if (agent != null) {
       b.header("User-Agent", agent);
     }
@@ -38,16 +40,20 @@ class NominatimSimulatorTest {
 
   @Test
   void stockAgentsAreBlockedWithHtmlAndOthersGetJsonv2() {
-    NominatimSimulator sim = new NominatimSimulator(NominatimSimulator.Options.defaults().withRate(0));
+    NominatimSimulator sim =
+        new NominatimSimulator(NominatimSimulator.Options.defaults().withRate(0));
     int port = serve(sim);
-    Http.Response stock = get(port, "lat=-1.28&lon=36.81&format=jsonv2", null);  // Java-http-client/...
+    Http.Response stock =
+        get(port, "lat=-1.28&lon=36.81&format=jsonv2", null); // Java-http-client/...
     assertThat(stock.status()).isEqualTo(403);
-    assertThat(stock.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("html"));
+    assertThat(stock.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).contains("html"));
     assertThat(stock.body()).contains("Access blocked");
 
     Http.Response ok = get(port, "lat=-1.28&lon=36.81&format=jsonv2", "test/1 (t@example.org)");
     assertThat(ok.status()).isEqualTo(200);
-    assertThat(ok.json().getString("display_name")).isEqualTo(NominatimSimulator.displayName(-1.28, 36.81));
+    assertThat(ok.json().getString("display_name"))
+        .isEqualTo(NominatimSimulator.displayName(-1.28, 36.81));
     assertThat(ok.json().getString("category")).isEqualTo("highway");
     assertThat(ok.json().getJsonObject("address").getString("country_code")).isEqualTo("sl");
 
@@ -65,8 +71,10 @@ class NominatimSimulatorTest {
   void callingFasterThanTheRateGets429() {
     NominatimSimulator sim = new NominatimSimulator(NominatimSimulator.Options.defaults());
     int port = serve(sim);
-    assertThat(get(port, "lat=1&lon=1&format=jsonv2", "test/1 (t@example.org)").status()).isEqualTo(200);
-    assertThat(get(port, "lat=1&lon=2&format=jsonv2", "test/1 (t@example.org)").status()).isEqualTo(429);
+    assertThat(get(port, "lat=1&lon=1&format=jsonv2", "test/1 (t@example.org)").status())
+        .isEqualTo(200);
+    assertThat(get(port, "lat=1&lon=2&format=jsonv2", "test/1 (t@example.org)").status())
+        .isEqualTo(429);
     assertThat(sim.maxCallsInAnyOneSecondWindow()).isEqualTo(2);
   }
 }
