@@ -73,7 +73,8 @@ public final class BackupService {
       tools = new Tools(config.pgBin());
     }
     long t0 = System.nanoTime();
-    Outcome outcome;
+    Outcome outcome =
+        new Outcome(false, false, "the backup run ended unexpectedly", Optional.empty(), List.of());
     try (BackupLock lock = BackupLock.acquire(config.dir(), "backup")) {
       Manifest manifest = new BackupRun(config, db, clock, tools).run();
       List<String> pruned = prune();
@@ -105,12 +106,14 @@ public final class BackupService {
           kv("duration_seconds", Math.round(seconds * 1000) / 1000.0));
       outcome = new Outcome(false, e.isRefused(), e.getMessage(), Optional.empty(), List.of());
     } finally {
+      // The outcome is published before the waiters wake: a shutdown hook that saw the run end
+      // must also see how it ended.
       synchronized (monitor) {
+        last = outcome;
         running = false;
         monitor.notifyAll();
       }
     }
-    last = outcome;
     return outcome;
   }
 
