@@ -267,6 +267,9 @@ class TracksolidClientTest {
             h.clock,
             h.registry);
     await(devices(client));
+    // The call that takes the one slot is answered slowly, so no slot or queue place frees up
+    // while the other four arrive: two wait, two are refused.
+    h.sim.faults().inject(DEVICES, Fault.delay(Duration.ofSeconds(2)), 1);
     List<Future<JsonObject>> calls = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       calls.add(devices(client));
