@@ -11,12 +11,16 @@
 # By default the service runs on its embedded PostgreSQL (which runs with fsync and
 # synchronous_commit off). For durable commits, either set BENCH_POSTGRES_BIN to a directory with
 # initdb and pg_ctl (e.g. /usr/lib/postgresql/15/bin): the script runs a throw-away cluster with
-# default settings there (as user postgres when run as root) and removes it afterwards; or set
-# BENCH_ADMIN_URL to a superuser URL of a running server (postgresql://postgres@127.0.0.1:5432/postgres):
-# the script creates a fresh database on it and drops it afterwards.
+# default settings there, except BENCH_PG_SETTINGS (as user postgres when run as root), and removes it
+# afterwards; or set BENCH_ADMIN_URL to a superuser URL of a running server
+# (postgresql://postgres@127.0.0.1:5432/postgres): the script creates a fresh database on it and drops
+# it afterwards.
 #
 # Environment: DURATION (10s), THREADS (2), CONNECTIONS (32), COPY_ROWS (200000), BENCH_ADMIN_URL,
-# REPORT (docs/reports/benchmarks.md; empty prints only), JAVA ($JAVA_HOME/bin/java, else java; 21+).
+# BENCH_PG_SETTINGS (the throw-away cluster's settings: by default those docker-compose.yaml gives
+# the database, "max_wal_size=8GB checkpoint_timeout=15min backend_flush_after=256kB"; empty runs it
+# on PostgreSQL's defaults), REPORT (docs/reports/benchmarks.md; empty prints only), REPORT_MARK
+# (webhook-wrk: the report section this run replaces), JAVA ($JAVA_HOME/bin/java, else java; 21+).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +29,9 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 COPY_ROWS=${COPY_ROWS:-200000}
 REPORT=${REPORT-docs/reports/benchmarks.md}
+REPORT_MARK=${REPORT_MARK:-webhook-wrk}
+PG_COMPOSE_SETTINGS="max_wal_size=8GB checkpoint_timeout=15min backend_flush_after=256kB"
+BENCH_PG_SETTINGS=${BENCH_PG_SETTINGS-$PG_COMPOSE_SETTINGS}
 JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
 JAR=target/tracksolid-ingest.jar
 TOKEN=bench-wrk-token-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
@@ -69,10 +76,12 @@ if [ -n "${BENCH_POSTGRES_BIN:-}" ]; then
   CLUSTER_PORT=$(free_port)
   mkdir -p "$CLUSTER"
   [ "$(id -u)" = 0 ] && chown postgres "$WORK" "$CLUSTER"
+  PG_OPTS=
+  for setting in $BENCH_PG_SETTINGS; do PG_OPTS="$PG_OPTS -c $setting"; done
   as_owner "'$BENCH_POSTGRES_BIN/initdb' -D '$CLUSTER/data' -A trust -U postgres >/dev/null"
-  as_owner "'$BENCH_POSTGRES_BIN/pg_ctl' -D '$CLUSTER/data' -l '$CLUSTER/log' -w -o \"-p $CLUSTER_PORT -k '$CLUSTER' -c listen_addresses=127.0.0.1\" start" >/dev/null
+  as_owner "'$BENCH_POSTGRES_BIN/pg_ctl' -D '$CLUSTER/data' -l '$CLUSTER/log' -w -o \"-p $CLUSTER_PORT -k '$CLUSTER' -c listen_addresses=127.0.0.1$PG_OPTS\" start" >/dev/null
   BENCH_ADMIN_URL="postgresql://postgres@127.0.0.1:$CLUSTER_PORT/postgres"
-  DB_NOTE=", a throw-away cluster with default settings from BENCH_POSTGRES_BIN=$BENCH_POSTGRES_BIN"
+  DB_NOTE=", a throw-away cluster from BENCH_POSTGRES_BIN=$BENCH_POSTGRES_BIN with default settings${BENCH_PG_SETTINGS:+ except $BENCH_PG_SETTINGS}"
 fi
 
 if [ -n "${BENCH_ADMIN_URL:-}" ]; then
@@ -106,6 +115,11 @@ TICKS=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$PID/status"; }
 commits() { "${PSQL[@]}" -c "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream LIKE 'webhook.%'"; }
+# Checkpoints started (timed or requested): a checkpoint's sync stalls commits on a shared disk.
+checkpoints() {
+  "${PSQL[@]}" -c "SELECT num_timed + num_requested FROM pg_stat_checkpointer" 2>/dev/null ||
+    "${PSQL[@]}" -c "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"
+}
 
 # Warm-up (not reported): the JIT compiles the hot path before the first measured run.
 ITEMS=10 FORMAT=form TOKEN=$TOKEN RUN=9 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s bench/webhook-push.lua \
@@ -118,14 +132,14 @@ run=0
 for items in 1 10 100; do
   for format in form json; do
     run=$((run + 1))
-    c0=$(commits); t0=$(cpu_ticks)
+    c0=$(commits); t0=$(cpu_ticks); k0=$(checkpoints)
     : >"$WORK/rss"
     ( while true; do rss_kb >>"$WORK/rss"; sleep 0.5; done ) &
     SAMPLER=$!
     out=$(ITEMS=$items FORMAT=$format TOKEN=$TOKEN RUN=$run wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" \
       -s bench/webhook-push.lua "http://127.0.0.1:$PORT")
     kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=
-    t1=$(cpu_ticks); c1=$(commits)
+    t1=$(cpu_ticks); c1=$(commits); k1=$(checkpoints)
     line=$(grep '^RESULT' <<<"$out")
     get() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<" ${line#RESULT}"; }
     requests=$(get requests); non2xx=$(get non2xx); socket=$(get socket_errors); us=$(get duration_us)
@@ -133,11 +147,11 @@ for items in 1 10 100; do
     rss=$(sort -n "$WORK/rss" | tail -1)
     row=$(awk -v f="$format" -v i="$items" -v r="$requests" -v n="$non2xx" -v s="$socket" -v us="$us" \
       -v p50="$p50" -v p99="$p99" -v p999="$p999" -v cpu=$((t1 - t0)) -v tck="$TICKS" -v rss="$rss" \
-      -v commits=$((c1 - c0)) 'BEGIN {
+      -v commits=$((c1 - c0)) -v ckpt=$((k1 - k0)) 'BEGIN {
         sec = us / 1e6; ok = r - n;
-        printf "| %s | %d | %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.0f%% | %.0f | %d | %d |", f, i, r,
+        printf "| %s | %d | %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.0f%% | %.0f | %d | %d | %d |", f, i, r,
           ok / sec, ok * i / sec, p50 / 1000, p99 / 1000, p999 / 1000, 100 * cpu / tck / sec, rss / 1024,
-          commits, n + s }')
+          commits, ckpt, n + s }')
     echo "$row"
     RESULTS+=("$row")
   done
@@ -176,14 +190,19 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 REPRODUCE=
 if [ -n "${BENCH_POSTGRES_BIN:-}" ]; then
   REPRODUCE="BENCH_POSTGRES_BIN=$BENCH_POSTGRES_BIN"
+  [ "$BENCH_PG_SETTINGS" = "$PG_COMPOSE_SETTINGS" ] ||
+    REPRODUCE="$REPRODUCE BENCH_PG_SETTINGS='$BENCH_PG_SETTINGS'"
+  [ "$REPORT_MARK" = webhook-wrk ] || REPRODUCE="$REPRODUCE REPORT_MARK=$REPORT_MARK"
 elif [ -n "$BENCH_DB" ]; then
   REPRODUCE="BENCH_ADMIN_URL=<superuser URL>"
 fi
 DURABILITY=$("${PSQL[@]}" -c "SELECT 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')")
 JAVA_VERSION=$("$JAVA" -version 2>&1 | head -1)
+TITLE_NOTE=
+[ -n "$BENCH_PG_SETTINGS" ] || TITLE_NOTE=", PostgreSQL on its default settings"
 SECTION=$(cat <<MD
-<!-- webhook-wrk:begin -->
-## Webhook under wrk (load from outside the JVM)
+<!-- $REPORT_MARK:begin -->
+## Webhook under wrk (load from outside the JVM)$TITLE_NOTE
 
 Reproduce: \`./mvnw -q -DskipTests package && $REPRODUCE bench/webhook-wrk.sh\`
 (wrk -t$THREADS -c$CONNECTIONS -d$DURATION per row, \`bench/webhook-push.lua\`: every item a new key, the form body
@@ -193,11 +212,12 @@ a 10 s warm-up precedes the measured runs).
 
 Measured $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) CPU(s), $JAVA_VERSION. CPU is the service's (JVM) share of one core
 over the run; RSS the JVM's largest resident set sampled every 0.5 s (the database's processes are not counted);
-commits are ingestion_log rows (one per stream per commit). wrk, the service and PostgreSQL share the CPUs;
+commits are ingestion_log rows (one per stream per commit); checkpoints are those PostgreSQL started during
+the row (each one's sync competes with the commits' WAL flushes on the one disk). wrk, the service and PostgreSQL share the CPUs;
 the machine's load average at the end of the run was $LOAD (other work on the machine competes too).
 
-| body | items/push | requests | requests/s | items/s | p50 ms | p99 ms | p99.9 ms | service CPU | service RSS MB | commits | errors |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| body | items/push | requests | requests/s | items/s | p50 ms | p99 ms | p99.9 ms | service CPU | service RSS MB | commits | checkpoints | errors |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 $(printf '%s\n' "${RESULTS[@]}")
 
 Peak resident memory of the service over the whole run (VmHWM): **$PEAK_RSS MB**.
@@ -209,16 +229,16 @@ indexes): **$COPY_RATE rows/s**. For comparison, pgbench with one upsert per tra
 Targets of the issue, on this machine class: 1 item per push at least 6,500 items/s with p99 at or below
 20 ms; 100 items per push at least 50,000 items/s with p99 at or below 100 ms; resident memory at or below
 300 MB.
-<!-- webhook-wrk:end -->
+<!-- $REPORT_MARK:end -->
 MD
 )
 echo
 echo "$SECTION"
 if [ -n "$REPORT" ]; then
-  if grep -q '<!-- webhook-wrk:begin -->' "$REPORT" 2>/dev/null; then
-    awk -v section="$SECTION" '
-      /<!-- webhook-wrk:begin -->/ { print section; skip = 1; next }
-      /<!-- webhook-wrk:end -->/ { skip = 0; next }
+  if grep -q "<!-- $REPORT_MARK:begin -->" "$REPORT" 2>/dev/null; then
+    awk -v section="$SECTION" -v begin="<!-- $REPORT_MARK:begin -->" -v end="<!-- $REPORT_MARK:end -->" '
+      $0 == begin { print section; skip = 1; next }
+      $0 == end { skip = 0; next }
       !skip { print }' "$REPORT" >"$WORK/report.md"
     cp "$WORK/report.md" "$REPORT"
   else

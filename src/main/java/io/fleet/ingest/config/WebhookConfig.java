@@ -81,8 +81,9 @@ public record WebhookConfig(
   public static final ConfigKey<Integer> WEBHOOK_BATCH_MAX_ITEMS =
       ConfigKey.of(
           "WEBHOOK_BATCH_MAX_ITEMS",
-          "5000",
-          "Most items one group commit writes; more wait for the next.",
+          "1600",
+          "Most items one group commit writes; more wait for the next. Short commits let the"
+              + " commits in flight share the load instead of one large commit holding most requests.",
           ValueParser.integer(1, 1_000_000));
   public static final ConfigKey<Long> WEBHOOK_BATCH_MAX_BYTES =
       ConfigKey.of(
