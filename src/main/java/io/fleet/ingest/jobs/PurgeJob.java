@@ -3,6 +3,10 @@ package io.fleet.ingest.jobs;
 import io.fleet.ingest.config.OpsConfig;
 import io.fleet.ingest.lease.Leases;
 import io.fleet.ingest.ops.IngestMetrics;
+import io.fleet.ingest.store.IngestionLogEntry;
+import io.fleet.ingest.store.IngestionLogWriter;
+import io.fleet.ingest.store.RunKind;
+import io.fleet.ingest.store.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -46,11 +50,6 @@ public final class PurgeJob {
                       WHERE stream = $1 AND status = 'ok' AND finished_at > $2) AS recent,
              (SELECT first_started_at FROM tracksolid.ingest_health_settings) AS first_started_at""";
   private static final Logger log = LoggerFactory.getLogger(PurgeJob.class);
-  private static final String LOG_RUN =
-      """
-      INSERT INTO tracksolid.ingestion_log (stream, account, run_kind, rows_deleted, detail, started_at,
-                                            finished_at, duration_ms, status, error, instance_id)
-      VALUES ($1, '', 'job', $2, $3, $4, $5, $6, $7, $8, $9)""";
 
   /** What one run removed. */
   public record Result(long ingestionLogDeleted, long refreshLogDeleted, int batches) {
@@ -182,7 +181,6 @@ public final class PurgeJob {
   /** One purge now, cut-offs from the clock; logs its run whether it succeeds or fails. */
   public Future<Result> runOnce() {
     Instant started = clock.instant();
-    long t0 = System.nanoTime();
     OffsetDateTime ingestionCutoff =
         utc(started.minus(Duration.ofDays(config.ingestionLogRetentionDays())));
     OffsetDateTime refreshCutoff =
@@ -199,7 +197,7 @@ public final class PurgeJob {
                   detail(ingestionCutoff, refreshCutoff, batches[0])
                       .put("ingestionLogDeleted", result.ingestionLogDeleted())
                       .put("refreshLogDeleted", result.refreshLogDeleted());
-              return logRun(started, t0, "ok", null, result.total(), detail)
+              return logRun(started, RunStatus.OK, null, result.total(), detail)
                   .map(
                       v -> {
                         log.info(
@@ -215,7 +213,7 @@ public final class PurgeJob {
             err -> {
               log.error("purge: failed after {} batch(es)", batches[0], err);
               JsonObject detail = detail(ingestionCutoff, refreshCutoff, batches[0]);
-              return logRun(started, t0, "error", String.valueOf(err.getMessage()), 0, detail)
+              return logRun(started, RunStatus.ERROR, String.valueOf(err.getMessage()), 0, detail)
                   .recover(e -> Future.succeededFuture())
                   .compose(v -> Future.failedFuture(err));
             });
@@ -262,24 +260,26 @@ public final class PurgeJob {
   }
 
   private Future<Void> logRun(
-      Instant started, long t0, String status, String error, long deleted, JsonObject detail) {
-    long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      Instant started, RunStatus status, String error, long deleted, JsonObject detail) {
     Instant finished = clock.instant();
-    return pool.preparedQuery(LOG_RUN)
-        .execute(
-            Tuple.from(
-                new Object[] {
-                  STREAM,
-                  (int) Math.min(deleted, Integer.MAX_VALUE),
-                  detail,
-                  utc(started),
-                  utc(finished.isBefore(started) ? started : finished),
-                  durationMs,
-                  status,
-                  error,
-                  instanceId
-                }))
-        .mapEmpty();
+    IngestionLogEntry entry =
+        new IngestionLogEntry(
+            STREAM,
+            "",
+            RunKind.JOB,
+            null,
+            null,
+            0,
+            0,
+            0,
+            0,
+            started,
+            finished.isBefore(started) ? started : finished,
+            status,
+            error,
+            instanceId,
+            (int) Math.min(deleted, Integer.MAX_VALUE));
+    return new IngestionLogWriter().write(pool, entry, detail).mapEmpty();
   }
 
   private static OffsetDateTime utc(Instant instant) {

@@ -3,7 +3,7 @@ package io.fleet.ingest.store;
 import java.time.Instant;
 import java.util.Objects;
 
-/** One row of tracksolid.ingestion_log: a poll, a push request, a backfill slice or a job. */
+/** One row of tracksolid.ingestion_log: a poll, a push commit, a backfill slice or a job. */
 public record IngestionLogEntry(
     String stream,
     String account,
@@ -18,7 +18,42 @@ public record IngestionLogEntry(
     Instant finishedAt,
     RunStatus status,
     String error,
-    String instanceId) {
+    String instanceId,
+    int rowsDeleted) {
+
+  /** A pipeline run: it deletes nothing (only jobs such as the purge do). */
+  public IngestionLogEntry(
+      String stream,
+      String account,
+      RunKind runKind,
+      Instant windowStart,
+      Instant windowEnd,
+      int rowsFetched,
+      int rowsInserted,
+      int rowsUpdated,
+      int rowsRejected,
+      Instant startedAt,
+      Instant finishedAt,
+      RunStatus status,
+      String error,
+      String instanceId) {
+    this(
+        stream,
+        account,
+        runKind,
+        windowStart,
+        windowEnd,
+        rowsFetched,
+        rowsInserted,
+        rowsUpdated,
+        rowsRejected,
+        startedAt,
+        finishedAt,
+        status,
+        error,
+        instanceId,
+        0);
+  }
 
   public IngestionLogEntry {
     Objects.requireNonNull(stream, "stream");

@@ -11,8 +11,9 @@ public final class IngestionLogWriter {
       """
       INSERT INTO tracksolid.ingestion_log
         (stream, account, run_kind, window_start, window_end, rows_fetched, rows_inserted, rows_updated,
-         rows_rejected, started_at, finished_at, duration_ms, status, error, instance_id, detail)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::text::jsonb)
+         rows_rejected, started_at, finished_at, duration_ms, status, error, instance_id, detail,
+         rows_deleted)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::text::jsonb, $17)
       RETURNING id
       """;
 
@@ -41,7 +42,8 @@ public final class IngestionLogWriter {
             .addValue(e.status().column())
             .addValue(Sql.text(e.error()))
             .addValue(Sql.text(e.instanceId()))
-            .addValue(detail == null ? null : detail.encode());
+            .addValue(detail == null ? null : detail.encode())
+            .addValue(Math.max(0, e.rowsDeleted()));
     return client
         .preparedQuery(INSERT)
         .execute(params)
