@@ -127,7 +127,7 @@ public final class Pg15Cluster {
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     if (root) {
-      cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
+      cmd.addAll(List.of(runuser(), "-u", "postgres", "--"));
     }
     cmd.addAll(command);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -147,5 +147,15 @@ public final class Pg15Cluster {
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /** runuser lives in /usr/sbin, which a non-login shell's PATH may lack. */
+  private static String runuser() {
+    for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) {
+      if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, "runuser"))) {
+        return dir + "/runuser";
+      }
+    }
+    return "runuser";
   }
 }
