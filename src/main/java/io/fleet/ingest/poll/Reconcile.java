@@ -55,14 +55,23 @@ final class Reconcile {
                           Instant now = runner.clock().instant();
                           if (mark.isEmpty()) {
                             // First sight: the first runs have just fetched this range fresh; the
-                            // interval starts now.
-                            return Checkpoints.advance(
-                                    runner.pool(),
-                                    account,
-                                    key,
-                                    main.get().position(),
-                                    new JsonObject().put("completedAt", now.toString()),
-                                    now)
+                            // interval starts now. Under the fence, like every checkpoint: a
+                            // replica that lost the lease must not reset the schedule.
+                            return runner
+                                .pool()
+                                .withTransaction(
+                                    conn ->
+                                        Fence.check(conn, fence, now)
+                                            .compose(
+                                                v ->
+                                                    Checkpoints.advance(
+                                                        conn,
+                                                        account,
+                                                        key,
+                                                        main.get().position(),
+                                                        new JsonObject()
+                                                            .put("completedAt", now.toString()),
+                                                        now)))
                                 .map(RunResult.skipped("reconcile scheduled"));
                           }
                           Optional<Window> cycle =
