@@ -13,6 +13,7 @@ import io.fleet.ingest.support.MutableClock;
 import io.fleet.ingest.support.RuntimePool;
 import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestService.Futures;
+import io.fleet.ingest.support.TimescaleDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * and answers the same as the table form on plain PostgreSQL for the same fleet. Skipped without
  * TEST_TIMESCALE_URL.
  */
-@DisplayName("TimescaleRollupTest (runs with TEST_TIMESCALE_URL; skipped without it)")
+@DisplayName("TimescaleRollupTest (runs with TEST_TIMESCALE_URL or Docker; skipped without either)")
 class TimescaleRollupTest {
   private static final String ROWS =
       "SELECT imei, bucket, fixes, moving_fixes, max_speed_kmh, first_fix_at, "
@@ -39,14 +39,10 @@ class TimescaleRollupTest {
 
   @Test
   void positions15mIsAContinuousAggregateThatAnswersLikeTheTable() throws Exception {
-    String url = System.getenv("TEST_TIMESCALE_URL");
-    Assumptions.assumeTrue(
-        url != null && !url.isBlank(),
-        "TEST_TIMESCALE_URL is not set: the TimescaleDB continuous aggregate test is skipped");
+    DatabaseTarget server = TimescaleDatabases.serverOrSkip();
     FleetScenario fleet =
         new FleetScenario(ZoneId.of("UTC"), 3L, 3, 3, Instant.parse("2026-05-01T00:00:00Z"));
 
-    DatabaseTarget server = DatabaseTarget.fromUri(url, Optional.empty());
     String name = "ts_rollup_" + ProcessHandle.current().pid();
     Sql.exec(server, "DROP DATABASE IF EXISTS " + name);
     Sql.exec(server, "CREATE DATABASE " + name);

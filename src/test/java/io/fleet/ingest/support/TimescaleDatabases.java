@@ -18,7 +18,9 @@ import org.testcontainers.utility.DockerImageName;
  * A TimescaleDB server for the TimescaleDB tests, beside the plain PostgreSQL of the main suite:
  * TEST_TIMESCALE_URL (a superuser URL of a server with timescaledb in shared_preload_libraries)
  * when set; else the pinned image through Testcontainers where Docker runs; else the tests are
- * skipped, and the reason is printed once.
+ * skipped, and the reason is printed once. With TEST_TIMESCALE_REQUIRED=true (CI sets it, since it
+ * starts a server) a test that would skip fails instead: a TimescaleDB test skipped in CI is a test
+ * that proved nothing.
  */
 public final class TimescaleDatabases {
   /** The one TimescaleDB version the project runs on; docker-compose.yaml pins the same image. */
@@ -34,13 +36,32 @@ public final class TimescaleDatabases {
 
   /** A fresh database on the TimescaleDB server, or a skipped test saying why there is none. */
   public static DatabaseTarget freshOrSkip() {
-    DatabaseTarget admin = server();
-    Assumptions.assumeTrue(admin != null, unavailable);
-    DatabaseTarget db = TestDatabases.freshOn(admin);
+    DatabaseTarget db = TestDatabases.freshOn(serverOrSkip());
     synchronized (TimescaleDatabases.class) {
       created.add(db.database());
     }
     return db;
+  }
+
+  /** A superuser target on the TimescaleDB server, or a skipped test saying why there is none. */
+  public static DatabaseTarget serverOrSkip() {
+    DatabaseTarget admin = server();
+    assumeOrFail(admin != null, unavailable);
+    return admin;
+  }
+
+  /**
+   * Skips the test when {@code condition} is false, or fails it under TEST_TIMESCALE_REQUIRED,
+   * where a missing piece is a broken CI set-up rather than a machine without TimescaleDB.
+   */
+  public static void assumeOrFail(boolean condition, String reason) {
+    if (condition) {
+      return;
+    }
+    if (Boolean.parseBoolean(System.getenv("TEST_TIMESCALE_REQUIRED"))) {
+      throw new AssertionError("TEST_TIMESCALE_REQUIRED is set, but: " + reason);
+    }
+    Assumptions.assumeTrue(false, reason);
   }
 
   private static synchronized DatabaseTarget server() {
@@ -54,6 +75,7 @@ public final class TimescaleDatabases {
       // scheduler (a background worker) busy, so leftovers would pile up run after run.
       DatabaseTarget admin = server;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> dropCreated(admin)));
+      System.out.println("TimescaleDB tests run against " + describe(admin));
     } else if (dockerAvailable()) {
       PostgreSQLContainer container =
           new PostgreSQLContainer(
@@ -76,6 +98,28 @@ public final class TimescaleDatabases {
       System.out.println(unavailable);
     }
     return server;
+  }
+
+  /** "TimescaleDB 2.28.3 (licence timescale) on PostgreSQL 15.20", for the test log. */
+  private static String describe(DatabaseTarget admin) {
+    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties());
+        Statement st = c.createStatement();
+        var rs =
+            st.executeQuery(
+                "SELECT (SELECT default_version FROM pg_available_extensions"
+                    + " WHERE name = 'timescaledb') AS ts,"
+                    + " current_setting('timescaledb.license', true) AS licence,"
+                    + " current_setting('server_version') AS pg")) {
+      rs.next();
+      return "TimescaleDB "
+          + rs.getString("ts")
+          + " (licence "
+          + rs.getString("licence")
+          + ") on PostgreSQL "
+          + rs.getString("pg");
+    } catch (SQLException e) {
+      return admin.host() + ":" + admin.port() + " (version unreadable: " + e.getMessage() + ")";
+    }
   }
 
   private static synchronized void dropCreated(DatabaseTarget admin) {
