@@ -64,20 +64,54 @@ public final class IngestRun {
       Run run,
       int fetched,
       List<QuarantineItem> rejected,
-      Function<SqlConnection, Future<WriteResult>> upsert,
+      Function<SqlConnection, Future<RowsWrite.Written>> upsert,
       Fence fence,
       Checkpoint checkpoint,
       RunStatus status,
       String error,
       JsonObject detail) {
 
+    /** A run whose table writes fail or commit as a whole (the webhook isolates by request). */
     public static Commit of(
         Run run,
         int fetched,
         List<QuarantineItem> rejected,
         Function<SqlConnection, Future<WriteResult>> upsert) {
       return new Commit(
-          run, fetched, rejected, upsert, null, null, RunStatus.OK, null, new JsonObject());
+          run,
+          fetched,
+          rejected,
+          conn -> upsert.apply(conn).map(w -> new RowsWrite.Written(w, List.of())),
+          null,
+          null,
+          RunStatus.OK,
+          null,
+          new JsonObject());
+    }
+
+    /**
+     * A run of one table's rows, where a row PostgreSQL refuses for its content is quarantined and
+     * the rest commits; {@code after} runs next in the transaction (may be null).
+     */
+    public static <T> Commit of(
+        Run run,
+        int fetched,
+        List<QuarantineItem> rejected,
+        RowsWrite<T> rows,
+        Function<SqlConnection, Future<?>> after) {
+      return new Commit(
+          run,
+          fetched,
+          rejected,
+          conn ->
+              rows.write(conn)
+                  .compose(
+                      w -> after == null ? Future.succeededFuture(w) : after.apply(conn).map(w)),
+          null,
+          null,
+          RunStatus.OK,
+          null,
+          new JsonObject());
     }
 
     public Commit fenced(Fence f) {
@@ -105,7 +139,7 @@ public final class IngestRun {
   public Future<Committed> commit(Commit c) {
     Run run = c.run();
     record Done(Committed committed, QuarantineWriter.Result quarantined) {}
-    return pool.withTransaction(
+    return inTransaction(
             conn ->
                 Fence.check(conn, c.fence(), clock.instant())
                     .compose(v -> quarantine.write(conn, c.rejected()))
@@ -113,12 +147,21 @@ public final class IngestRun {
                         q ->
                             c.upsert()
                                 .apply(conn)
-                                .map(
+                                .compose(
                                     w ->
-                                        new Done(
-                                            new Committed(
-                                                Counts.of(c.fetched(), w, c.rejected().size()), w),
-                                            q)))
+                                        quarantine
+                                            .write(conn, w.refused())
+                                            .map(
+                                                r ->
+                                                    new Done(
+                                                        new Committed(
+                                                            Counts.of(
+                                                                c.fetched(),
+                                                                w.result(),
+                                                                c.rejected().size()
+                                                                    + w.refused().size()),
+                                                            w.result()),
+                                                        merge(q, r)))))
                     .compose(
                         d ->
                             log.write(
@@ -144,6 +187,36 @@ public final class IngestRun {
               metrics.rows(run.stream(), counts.inserted(), counts.updated(), counts.rejected());
               return d.committed();
             });
+  }
+
+  /**
+   * BEGIN ... COMMIT on one connection, by hand: the client's own transaction rolls back at the
+   * first failed statement, and {@link RowsWrite} must carry on past a refused batch (back to its
+   * savepoint). Any failure rolls the whole run back.
+   */
+  private <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return pool.withConnection(
+        conn ->
+            conn.query("BEGIN")
+                .execute()
+                .compose(v -> work.apply(conn))
+                .compose(r -> conn.query("COMMIT").execute().map(r))
+                .recover(
+                    err ->
+                        conn.query("ROLLBACK")
+                            .execute()
+                            .transform(x -> Future.<T>failedFuture(err))));
+  }
+
+  private static QuarantineWriter.Result merge(
+      QuarantineWriter.Result a, QuarantineWriter.Result b) {
+    if (b.inserted() == 0 && b.duplicates() == 0) {
+      return a;
+    }
+    java.util.Map<List<String>, Integer> by = new java.util.HashMap<>(a.newByStreamReason());
+    b.newByStreamReason().forEach((k, v) -> by.merge(k, v, Integer::sum));
+    return new QuarantineWriter.Result(
+        a.inserted() + b.inserted(), a.duplicates() + b.duplicates(), java.util.Map.copyOf(by));
   }
 
   /**

@@ -22,6 +22,11 @@ public final class TimestampGuard {
     this.clock = clock;
   }
 
+  /** The injected clock's now, against which polled rows are judged. */
+  public Instant now() {
+    return clock.instant();
+  }
+
   /**
    * Empty when the time is acceptable, else {@link #BEFORE_EPOCH} or {@link #TOO_FAR_IN_FUTURE}.
    */

@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
  * one does not read; callers decide whether that makes the item invalid.
  */
 public final class Lenient {
+  /** No time format is longer; a longer string is refused before any pattern runs on it. */
+  private static final int MAX_TIME_TEXT = 64;
+
   /** The vendor's wire format for times; always UTC. */
   public static final DateTimeFormatter VENDOR_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -229,7 +232,7 @@ public final class Lenient {
       return Optional.empty();
     }
     String s = value.toString().trim();
-    if (s.length() > 64) {
+    if (s.length() > MAX_TIME_TEXT) {
       return Optional.empty();
     }
     if (EPOCH_DIGITS.matcher(s).matches()) {

@@ -1,24 +1,23 @@
 package io.fleet.ingest.poll;
 
-import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.ingest.RowRules;
+import io.fleet.ingest.ingest.RowsWrite;
 import io.fleet.ingest.store.AlarmRecord;
 import io.fleet.ingest.store.AlarmWriter;
-import io.fleet.ingest.store.QuarantineItem;
 import io.fleet.ingest.store.Source;
 import io.vertx.core.Future;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Alarms: fetch, guard, then the alarm writer the webhook uses too (no enrichment or geocoding
- * here).
+ * Alarms: fetch, the row rules, then the alarm writer the webhook uses too (no enrichment or
+ * geocoding here).
  */
 final class AlarmSlice implements SliceJob {
-  private final TimestampGuard guard;
+  private final RowRules rules;
   private final AlarmWriter writer = new AlarmWriter();
 
-  AlarmSlice(TimestampGuard guard) {
-    this.guard = guard;
+  AlarmSlice(RowRules rules) {
+    this.rules = rules;
   }
 
   @Override
@@ -33,33 +32,17 @@ final class AlarmSlice implements SliceJob {
         .alarms(imeis, w.from(), w.to())
         .map(
             rows -> {
-              Guarded<AlarmRecord> g =
-                  Guarded.split(
-                      rows,
+              RowRules.Judged<AlarmRecord> judged =
+                  rules.judge(stream, rows, rules.now(), rules::alarm, AlarmRecord::raw);
+              return Prepared.of(
+                  rows.size(),
+                  judged,
+                  new RowsWrite<>(
                       stream,
-                      guard,
+                      judged.accepted(),
+                      (conn, ok) -> writer.write(conn, ok, Source.POLL),
                       AlarmRecord::imei,
-                      AlarmRecord::alarmTime,
-                      AlarmRecord::raw);
-              // The type is part of the key: without it the row cannot be stored, and must not
-              // block the slice.
-              List<AlarmRecord> ok = new ArrayList<>();
-              List<QuarantineItem> rejected = new ArrayList<>(g.rejected());
-              for (AlarmRecord a : g.accepted()) {
-                if (a.alarmType() == null || a.alarmType().isBlank()) {
-                  rejected.add(
-                      new QuarantineItem(
-                          stream,
-                          "missing_alarm_type",
-                          "alarm has no alertTypeId",
-                          a.imei(),
-                          Guarded.item(a.raw())));
-                } else {
-                  ok.add(a);
-                }
-              }
-              return new Prepared(
-                  rows.size(), rejected, conn -> writer.write(conn, ok, Source.POLL));
+                      AlarmRecord::raw));
             });
   }
 }

@@ -1,6 +1,8 @@
 package io.fleet.ingest.poll;
 
 import io.fleet.ingest.ingest.IngestRun;
+import io.fleet.ingest.ingest.RowRules;
+import io.fleet.ingest.ingest.RowsWrite;
 import io.fleet.ingest.lease.Fence;
 import io.fleet.ingest.store.Checkpoints;
 import io.fleet.ingest.store.DeviceRecord;
@@ -47,7 +49,7 @@ final class DeviceSync {
         .compose(
             before ->
                 listAll(source, source.targets(), 0, new ArrayList<>())
-                    .map(listed -> sync(stream, before, listed)))
+                    .map(listed -> sync(runner.rules(), stream, before, listed)))
         .compose(sync -> write(runner, run, fence, t0, sync))
         .recover(err -> runner.failed(run, t0, err).transform(x -> Future.failedFuture(err)));
   }
@@ -58,13 +60,14 @@ final class DeviceSync {
       int fetched,
       List<String> failures,
       int listedOk,
-      JsonObject targets) {}
+      JsonObject targets,
+      Map<String, Integer> cleared) {}
 
   /**
    * What the lists say; a target that had devices and now lists none counts as failed, not as
    * empty.
    */
-  private static Sync sync(String stream, JsonObject before, List<Listed> listed) {
+  private static Sync sync(RowRules rules, String stream, JsonObject before, List<Listed> listed) {
     JsonObject prior = before == null ? new JsonObject() : before;
     JsonObject targets = prior.copy();
     Map<String, DeviceRecord> byImei = new LinkedHashMap<>();
@@ -72,6 +75,7 @@ final class DeviceSync {
     int fetched = 0;
     int listedOk = 0;
     List<String> failures = new ArrayList<>();
+    Map<String, Integer> cleared = new java.util.TreeMap<>();
     for (Listed l : listed) {
       if (l.error() != null) {
         failures.add(l.target() + ": " + l.error().getMessage());
@@ -87,17 +91,15 @@ final class DeviceSync {
       }
       listedOk++;
       targets.put(l.target(), l.devices().size());
-      for (DeviceRecord d : l.devices()) {
-        if (d.imei() == null || d.imei().isBlank()) {
-          rejected.add(
-              new QuarantineItem(
-                  stream, "missing_imei", "device row has no imei", null, Guarded.item(d.raw())));
-        } else {
-          byImei.put(d.imei(), d);
-        }
+      RowRules.Judged<DeviceRecord> judged =
+          rules.judge(stream, l.devices(), rules.now(), rules::device, DeviceRecord::raw);
+      rejected.addAll(judged.rejected());
+      judged.cleared().forEach((field, n) -> cleared.merge(field, n, Integer::sum));
+      for (DeviceRecord d : judged.accepted()) {
+        byImei.put(d.imei(), d);
       }
     }
-    return new Sync(byImei, rejected, fetched, failures, listedOk, targets);
+    return new Sync(byImei, rejected, fetched, failures, listedOk, targets, cleared);
   }
 
   private static Future<RunResult> write(
@@ -108,22 +110,23 @@ final class DeviceSync {
     // Only a sync that heard from at least one target vouches for anything.
     boolean advance = s.listedOk() > 0;
     Instant now = runner.clock().instant();
-    JsonObject detail = new JsonObject();
+    JsonObject detail =
+        new RowRules.Judged<DeviceRecord>(List.of(), List.of(), s.cleared()).detail();
     IngestRun.Commit commit =
         IngestRun.Commit.of(
                 run,
                 s.fetched(),
                 s.rejected(),
+                new RowsWrite<DeviceRecord>(
+                    run.stream(),
+                    List.copyOf(s.byImei().values()),
+                    (conn, rows) -> WRITER.write(conn, rows, now),
+                    DeviceRecord::imei,
+                    DeviceRecord::raw),
                 conn ->
-                    WRITER
-                        .write(conn, s.byImei().values(), now)
-                        .compose(
-                            w ->
-                                (complete
-                                        ? disablePass(
-                                            runner, conn, account, s.byImei(), now, detail)
-                                        : Future.succeededFuture())
-                                    .map(w)))
+                    complete
+                        ? disablePass(runner, conn, account, s.byImei(), now, detail)
+                        : Future.succeededFuture())
             .fenced(fence)
             .withDetail(detail);
     if (!failures.isEmpty()) {

@@ -41,7 +41,9 @@ final class NearestFix {
             .map(a -> a.time().atOffset(java.time.ZoneOffset.UTC))
             .toArray(OffsetDateTime[]::new);
     return pool.preparedQuery(SQL)
-        .execute(Tuple.of(imeis, times))
+        // Two array parameters: Tuple.of(imeis, times) would resolve to the varargs overload and
+        // spread the second array into one parameter per element.
+        .execute(Tuple.tuple().addArrayOfString(imeis).addArrayOfOffsetDateTime(times))
         .map(
             rows -> {
               Map<Integer, Fix> out = new HashMap<>();

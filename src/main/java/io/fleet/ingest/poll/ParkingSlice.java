@@ -1,6 +1,7 @@
 package io.fleet.ingest.poll;
 
-import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.ingest.RowRules;
+import io.fleet.ingest.ingest.RowsWrite;
 import io.fleet.ingest.store.ParkingRecord;
 import io.fleet.ingest.store.ParkingWriter;
 import io.vertx.core.Future;
@@ -12,13 +13,13 @@ import java.util.Set;
 
 /** Parking and idling, phased like trips: fetch both kinds, fill points, geocode, then write. */
 final class ParkingSlice implements SliceJob {
-  private final TimestampGuard guard;
+  private final RowRules rules;
   private final Enrichment enrichment;
   private final Clock clock;
   private final ParkingWriter writer = new ParkingWriter();
 
-  ParkingSlice(TimestampGuard guard, Enrichment enrichment, Clock clock) {
-    this.guard = guard;
+  ParkingSlice(RowRules rules, Enrichment enrichment, Clock clock) {
+    this.rules = rules;
     this.enrichment = enrichment;
     this.clock = clock;
   }
@@ -45,22 +46,22 @@ final class ParkingSlice implements SliceJob {
                         }))
         .compose(
             rows -> {
-              Guarded<ParkingRecord> g =
-                  Guarded.split(
-                      rows,
-                      endpoint().stream(),
-                      guard,
-                      ParkingRecord::imei,
-                      ParkingRecord::startTime,
-                      ParkingRecord::raw);
-              return enrich(g.accepted())
+              String stream = endpoint().stream();
+              RowRules.Judged<ParkingRecord> judged =
+                  rules.judge(stream, rows, rules.now(), rules::parking, ParkingRecord::raw);
+              return enrich(judged.accepted())
                   .compose(this::geocode)
                   .map(
                       located ->
-                          new Prepared(
+                          Prepared.of(
                               rows.size(),
-                              g.rejected(),
-                              conn -> writer.write(conn, located, clock.instant())));
+                              judged,
+                              new RowsWrite<>(
+                                  stream,
+                                  located,
+                                  (conn, ok) -> writer.write(conn, ok, clock.instant()),
+                                  ParkingRecord::imei,
+                                  ParkingRecord::raw)));
             });
   }
 

@@ -3,6 +3,7 @@ package io.fleet.ingest.poll;
 import io.fleet.ingest.config.PollConfig;
 import io.fleet.ingest.ingest.Counts;
 import io.fleet.ingest.ingest.IngestRun;
+import io.fleet.ingest.ingest.RowRules;
 import io.fleet.ingest.ingest.TimestampGuard;
 import io.fleet.ingest.lease.Fence;
 import io.fleet.ingest.store.Checkpoints;
@@ -42,7 +43,7 @@ public final class PollRunner {
   private final Pool pool;
   private final Clock clock;
   private final PollConfig config;
-  private final TimestampGuard guard;
+  private final RowRules rules;
   private final PollMetrics metrics;
   private final IngestRun run;
   private final Map<Endpoint, SliceJob> jobs = new EnumMap<>(Endpoint.class);
@@ -58,13 +59,13 @@ public final class PollRunner {
     this.pool = pool;
     this.clock = clock;
     this.config = config;
-    this.guard = guard;
+    this.rules = new RowRules(guard);
     this.metrics = metrics;
     this.run = new IngestRun(pool, clock, metrics.ingest(), instanceId);
-    jobs.put(Endpoint.ALARMS, new AlarmSlice(guard));
+    jobs.put(Endpoint.ALARMS, new AlarmSlice(rules));
     Enrichment enrichment = new Enrichment(pool, geocoder, config.geocodeWait());
-    jobs.put(Endpoint.TRIPS, new TripSlice(guard, enrichment, clock));
-    jobs.put(Endpoint.PARKING, new ParkingSlice(guard, enrichment, clock));
+    jobs.put(Endpoint.TRIPS, new TripSlice(rules, enrichment, clock));
+    jobs.put(Endpoint.PARKING, new ParkingSlice(rules, enrichment, clock));
   }
 
   public Pool pool() {
@@ -79,8 +80,8 @@ public final class PollRunner {
     return config;
   }
 
-  TimestampGuard guard() {
-    return guard;
+  RowRules rules() {
+    return rules;
   }
 
   PollMetrics metrics() {
@@ -409,7 +410,8 @@ public final class PollRunner {
         .compose(
             p ->
                 run.commit(
-                    IngestRun.Commit.of(r, p.fetched(), p.rejected(), p.write())
+                    IngestRun.Commit.of(r, p.fetched(), p.rejected(), p.rows(), null)
+                        .withDetail(p.detail())
                         .fenced(fence)
                         .advancing(new IngestRun.Checkpoint(checkpointKey, w.to(), state))))
         .map(IngestRun.Committed::counts)

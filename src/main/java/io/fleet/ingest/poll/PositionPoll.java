@@ -1,13 +1,15 @@
 package io.fleet.ingest.poll;
 
 import io.fleet.ingest.ingest.IngestRun;
+import io.fleet.ingest.ingest.Reason;
+import io.fleet.ingest.ingest.RowRules;
+import io.fleet.ingest.ingest.RowsWrite;
 import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.lease.Fence;
 import io.fleet.ingest.store.DeviceContactWriter;
 import io.fleet.ingest.store.DeviceContactWriter.DeviceContact;
 import io.fleet.ingest.store.PositionRecord;
 import io.fleet.ingest.store.PositionWriter;
-import io.fleet.ingest.store.QuarantineItem;
 import io.fleet.ingest.store.RunKind;
 import io.fleet.ingest.store.RunStatus;
 import io.vertx.core.Future;
@@ -55,33 +57,18 @@ final class PositionPoll {
               if (all.isEmpty() && !failures.isEmpty()) {
                 return Future.failedFuture(new IllegalStateException(String.join("; ", failures)));
               }
-              Guarded<PositionRecord> g =
-                  Guarded.split(
-                      all,
-                      stream,
-                      runner.guard(),
-                      PositionRecord::imei,
-                      PositionRecord::gpsTime,
-                      PositionRecord::raw);
-              List<PositionRecord> ok = new ArrayList<>();
-              List<QuarantineItem> rejected = new ArrayList<>(g.rejected());
-              for (PositionRecord p : g.accepted()) {
-                if (p.lat() == null
-                    || p.lng() == null
-                    || (p.lat() == 0 && p.lng() == 0)
-                    || Math.abs(p.lat()) > 90
-                    || Math.abs(p.lng()) > 180) {
-                  rejected.add(
-                      new QuarantineItem(
-                          stream,
-                          "bad_coordinates",
-                          "lat " + p.lat() + ", lng " + p.lng(),
-                          p.imei(),
-                          Guarded.item(p.raw())));
-                } else {
-                  ok.add(p);
-                }
-              }
+              RowRules rules = runner.rules();
+              Instant now = rules.now();
+              RowRules.Judged<PositionRecord> judged =
+                  rules.judge(stream, all, now, rules::position, PositionRecord::raw);
+              List<PositionRecord> ok = judged.accepted();
+              // A tracker without a GPS lock still reports its heartbeat: its contact counts even
+              // when its coordinates do not make a fix.
+              List<DeviceContact> contacts =
+                  all.stream()
+                      .filter(p -> contactable(rules.position(p, now)))
+                      .map(PositionPoll::contact)
+                      .toList();
               Instant newest =
                   ok.stream()
                       .map(PositionRecord::gpsTime)
@@ -96,8 +83,6 @@ final class PositionPoll {
                               .min(Instant::compareTo)
                               .orElseThrow(),
                           newest);
-              List<DeviceContact> contacts =
-                  g.accepted().stream().map(PositionPoll::contact).toList();
               IngestRun.Run run =
                   w == null
                       ? unwindowed
@@ -107,15 +92,15 @@ final class PositionPoll {
                   IngestRun.Commit.of(
                           run,
                           all.size(),
-                          rejected,
-                          conn ->
-                              POSITIONS
-                                  .write(conn, ok)
-                                  .compose(
-                                      written ->
-                                          CONTACTS
-                                              .write(conn, contacts, runner.clock().instant())
-                                              .map(written)))
+                          judged.rejected(),
+                          new RowsWrite<>(
+                              stream,
+                              ok,
+                              POSITIONS::write,
+                              PositionRecord::imei,
+                              PositionRecord::raw),
+                          conn -> CONTACTS.write(conn, contacts, runner.clock().instant()))
+                      .withDetail(judged.detail())
                       .fenced(fence)
                       .advancing(
                           new IngestRun.Checkpoint(
@@ -140,9 +125,15 @@ final class PositionPoll {
             err -> runner.failed(unwindowed, t0, err).transform(x -> Future.failedFuture(err)));
   }
 
+  private static boolean contactable(RowRules.Verdict<PositionRecord> v) {
+    return v instanceof RowRules.Accepted
+        || (v instanceof RowRules.Refused<PositionRecord> r
+            && r.reason() == Reason.BAD_COORDINATES);
+  }
+
   /** The heartbeat (hbTime) and online flag ride along in the vendor row. */
   private static DeviceContact contact(PositionRecord p) {
-    JsonObject raw = Guarded.item(p.raw());
+    JsonObject raw = p.raw() == null ? new JsonObject() : p.raw();
     Boolean online =
         Lenient.text(raw, "status")
             .map(s -> s.equals("1") ? Boolean.TRUE : s.equals("0") ? Boolean.FALSE : null)

@@ -1,11 +1,11 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.ingest.RowRules;
+import io.fleet.ingest.ingest.RowsWrite;
 import io.fleet.ingest.store.QuarantineItem;
-import io.fleet.ingest.store.WriteResult;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * One windowed endpoint's pipeline for one slice. {@link #prepare} does the phases that must not
@@ -18,9 +18,15 @@ interface SliceJob {
 
   Future<Prepared> prepare(FleetSource source, List<String> imeis, Window window);
 
-  /** What a slice fetched, what it refused, and the one table write of what it accepted. */
+  /**
+   * What a slice fetched, what the row rules refused, the one table write of what they accepted,
+   * and the run's log detail (fields the rules emptied).
+   */
   record Prepared(
-      int fetched,
-      List<QuarantineItem> rejected,
-      Function<SqlConnection, Future<WriteResult>> write) {}
+      int fetched, List<QuarantineItem> rejected, RowsWrite<?> rows, JsonObject detail) {
+
+    static <T> Prepared of(int fetched, RowRules.Judged<T> judged, RowsWrite<T> rows) {
+      return new Prepared(fetched, judged.rejected(), rows, judged.detail());
+    }
+  }
 }

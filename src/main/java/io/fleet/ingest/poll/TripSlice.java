@@ -1,6 +1,7 @@
 package io.fleet.ingest.poll;
 
-import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.ingest.RowRules;
+import io.fleet.ingest.ingest.RowsWrite;
 import io.fleet.ingest.store.TripRecord;
 import io.fleet.ingest.store.TripWriter;
 import io.vertx.core.Future;
@@ -17,13 +18,13 @@ import java.util.Set;
  * runner's single write transaction.
  */
 final class TripSlice implements SliceJob {
-  private final TimestampGuard guard;
+  private final RowRules rules;
   private final Enrichment enrichment;
   private final Clock clock;
   private final TripWriter writer = new TripWriter();
 
-  TripSlice(TimestampGuard guard, Enrichment enrichment, Clock clock) {
-    this.guard = guard;
+  TripSlice(RowRules rules, Enrichment enrichment, Clock clock) {
+    this.rules = rules;
     this.enrichment = enrichment;
     this.clock = clock;
   }
@@ -39,22 +40,22 @@ final class TripSlice implements SliceJob {
         .trips(imeis, w.from(), w.to())
         .compose(
             rows -> {
-              Guarded<TripRecord> g =
-                  Guarded.split(
-                      rows,
-                      endpoint().stream(),
-                      guard,
-                      TripRecord::imei,
-                      TripRecord::startTime,
-                      TripRecord::raw);
-              return enrich(g.accepted())
+              String stream = endpoint().stream();
+              RowRules.Judged<TripRecord> judged =
+                  rules.judge(stream, rows, rules.now(), rules::trip, TripRecord::raw);
+              return enrich(judged.accepted())
                   .compose(this::geocode)
                   .map(
                       located ->
-                          new Prepared(
+                          Prepared.of(
                               rows.size(),
-                              g.rejected(),
-                              conn -> writer.write(conn, located, clock.instant())));
+                              judged,
+                              new RowsWrite<>(
+                                  stream,
+                                  located,
+                                  (conn, ok) -> writer.write(conn, ok, clock.instant()),
+                                  TripRecord::imei,
+                                  TripRecord::raw)));
             });
   }
 

@@ -1,5 +1,7 @@
 package io.fleet.ingest.webhook;
 
+import io.fleet.ingest.ingest.Reason;
+import io.fleet.ingest.ingest.RowRules;
 import io.fleet.ingest.ingest.TimestampGuard;
 import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.store.AlarmRecord;
@@ -10,6 +12,7 @@ import io.fleet.ingest.store.Source;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,46 +20,25 @@ import java.util.Optional;
  * quarantine with the reason it is unusable. One bad item never spoils its neighbours.
  */
 final class ItemClassifier {
-  static final String NOT_AN_OBJECT = "not_an_object";
-  static final String MISSING_IMEI = "missing_imei";
-  static final String MISSING_ALARM_TYPE = "missing_alarm_type";
-  static final String MISSING_TIME = "missing_time";
-  static final String UNPARSEABLE_TIME = "unparseable_time";
-  static final String BAD_COORDINATES = "bad_coordinates";
-  static final String INVALID_IMEI = "invalid_imei";
-  static final String INVALID_ALARM_TYPE = "invalid_alarm_type";
-  static final String INVALID_MSG_TYPE = "invalid_msg_type";
-
-  /**
-   * Every reason this classifier gives, so their counters can be exported at zero from the start.
-   */
-  static final java.util.List<String> REASONS =
-      java.util.List.of(
-          NOT_AN_OBJECT,
-          MISSING_IMEI,
-          MISSING_ALARM_TYPE,
-          MISSING_TIME,
-          UNPARSEABLE_TIME,
-          BAD_COORDINATES,
-          INVALID_IMEI,
-          INVALID_ALARM_TYPE,
-          INVALID_MSG_TYPE,
-          TimestampGuard.BEFORE_EPOCH,
-          TimestampGuard.TOO_FAR_IN_FUTURE);
-
-  // Longest values the keys may hold: PostgreSQL refuses an index entry over ~2.7 kB (SQLSTATE
-  // 54000) and no real device id, alarm type or message type comes near these.
-  static final int MAX_IMEI = 32;
-  static final int MAX_ALARM_TYPE = 64;
-  static final int MAX_MSG_TYPE = 128;
+  // The reasons and limits are RowRules', the same on the poll side.
+  private static final String NOT_AN_OBJECT = Reason.NOT_AN_OBJECT.code();
+  private static final String MISSING_IMEI = Reason.MISSING_IMEI.code();
+  private static final String MISSING_ALARM_TYPE = Reason.MISSING_ALARM_TYPE.code();
+  private static final String MISSING_TIME = Reason.MISSING_TIME.code();
+  private static final String UNPARSEABLE_TIME = Reason.UNPARSEABLE_TIME.code();
+  private static final String INVALID_IMEI = Reason.INVALID_IMEI.code();
+  private static final String INVALID_ALARM_TYPE = Reason.INVALID_ALARM_TYPE.code();
+  private static final String INVALID_MSG_TYPE = Reason.INVALID_MSG_TYPE.code();
 
   private static final String[] IMEI = {"imei", "deviceImei", "device_imei", "IMEI"};
 
   private final TimestampGuard guard;
+  private final RowRules rules;
   private final int maxDepth;
 
   ItemClassifier(TimestampGuard guard, int maxDepth) {
     this.guard = guard;
+    this.rules = new RowRules(guard);
     this.maxDepth = maxDepth;
   }
 
@@ -68,7 +50,7 @@ final class ItemClassifier {
     Instant now = request.receivedAt();
     String badMsgType =
         kind == PushKind.RAW || request.path().equals("push")
-            ? invalid(request.msgType(), MAX_MSG_TYPE, "msgType", false)
+            ? RowRules.invalidMsgType(request.msgType())
             : null;
     for (Object value : request.items()) {
       JsonObject item = asObject(value, maxDepth);
@@ -130,7 +112,7 @@ final class ItemClassifier {
                   stream, MISSING_ALARM_TYPE, "no alarmType or alertTypeId", imei.get(), original));
       return;
     }
-    String badType = invalid(type.get(), MAX_ALARM_TYPE, "alarm type", false);
+    String badType = RowRules.invalidAlarmType(type.get());
     if (badType != null) {
       batch
           .quarantine()
@@ -152,9 +134,11 @@ final class ItemClassifier {
         Lenient.timeValue(item, "positioningTime", "gpsTime") instanceof Lenient.Parsed p
             ? p.instant()
             : null;
-    batch
-        .alarms()
-        .add(
+    accept(
+        stream,
+        batch,
+        batch.alarms(),
+        rules.alarm(
             new AlarmRecord(
                 imei.get(),
                 type.get(),
@@ -168,7 +152,9 @@ final class ItemClassifier {
                 positionTime,
                 Lenient.text(item, "geoid", "geofenceId", "fenceId").orElse(null),
                 Lenient.text(item, "address", "addr").orElse(null),
-                original));
+                original),
+            now),
+        original);
   }
 
   private void position(
@@ -222,37 +208,37 @@ final class ItemClassifier {
     if (time == null) {
       return;
     }
-    if (lat.isEmpty()
-        || lng.isEmpty()
-        || Math.abs(lat.get()) > 90
-        || Math.abs(lng.get()) > 180
-        || (lat.get() == 0 && lng.get() == 0)) {
-      batch
-          .quarantine()
-          .add(
-              new QuarantineItem(
-                  stream,
-                  BAD_COORDINATES,
-                  "lat/lng missing, out of range or 0,0",
-                  imei.get(),
-                  item));
-      return;
-    }
-    batch
-        .positions()
-        .add(
+    accept(
+        stream,
+        batch,
+        batch.positions(),
+        rules.position(
             new PositionRecord(
                 imei.get(),
                 time,
-                lat.get(),
-                lng.get(),
+                lat.orElse(null),
+                lng.orElse(null),
                 Lenient.decimal(item, "gpsSpeed", "speed").orElse(null),
                 Lenient.rounded(item, "direction", "course").orElse(null),
                 Lenient.text(item, "posType", "postType").orElse(defaultPosType),
                 Lenient.flag(item, "acc", "accStatus").orElse(null),
                 Lenient.rounded(item, "satelliteNum", "gpsNum", "satellites").orElse(null),
                 Source.PUSH,
-                item));
+                item),
+            now),
+        item);
+  }
+
+  /** The rules' verdict on a typed row: onto its list, or to quarantine with their reason. */
+  private static <T> void accept(
+      String stream, PushBatch batch, List<T> into, RowRules.Verdict<T> verdict, Object item) {
+    switch (verdict) {
+      case RowRules.Accepted<T> a -> into.add(a.row());
+      case RowRules.Refused<T> r ->
+          batch
+              .quarantine()
+              .add(new QuarantineItem(stream, r.reason().code(), r.detail(), r.imei(), item));
+    }
   }
 
   private void raw(String stream, String msgType, JsonObject item, PushBatch batch, Instant now) {
@@ -328,36 +314,13 @@ final class ItemClassifier {
 
   /** True after quarantining the item when its IMEI is not a plausible device id. */
   private static boolean badImei(String stream, String imei, JsonObject item, PushBatch batch) {
-    String why = invalid(imei, MAX_IMEI, "imei", true);
+    String why = RowRules.invalidImei(imei);
     if (why == null) {
       return false;
     }
     // The IMEI itself is not kept in the column: it is what is wrong, and it stays in the item.
     batch.quarantine().add(new QuarantineItem(stream, INVALID_IMEI, why, null, item));
     return true;
-  }
-
-  /**
-   * Null when the value is at most {@code max} characters (all printable ASCII when asked), else
-   * why it is not, without quoting it.
-   */
-  static String invalid(String value, int max, String what, boolean printable) {
-    if (value == null) {
-      return null;
-    }
-    if (value.length() > max) {
-      return what + " is " + value.length() + " characters long; at most " + max + " are allowed";
-    }
-    if (!printable) {
-      return null;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        return what + " holds a character that is not printable ASCII (at " + i + ")";
-      }
-    }
-    return null;
   }
 
   /**

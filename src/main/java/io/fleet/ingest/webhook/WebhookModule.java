@@ -129,7 +129,7 @@ public final class WebhookModule implements ServiceModule {
       for (String outcome : OUTCOMES) {
         metrics.webhookItems(path, outcome);
       }
-      for (String reason : ItemClassifier.REASONS) {
+      for (String reason : io.fleet.ingest.ingest.Reason.codes()) {
         metrics.quarantined("webhook." + path, reason);
       }
     }

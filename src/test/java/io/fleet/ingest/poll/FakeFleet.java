@@ -48,6 +48,9 @@ final class FakeFleet implements FleetSource {
    */
   final List<ParkingRecord> extraStops = new CopyOnWriteArrayList<>();
 
+  /** Extra trips, listed once they end, like the rest. */
+  final List<TripRecord> extraTrips = new CopyOnWriteArrayList<>();
+
   final List<Late> lateAlarms = new CopyOnWriteArrayList<>();
 
   record Late(AlarmRecord alarm, Instant visibleAt) {}
@@ -144,6 +147,14 @@ final class FakeFleet implements FleetSource {
               null,
               "report.trips",
               new JsonObject().put("imei", imei).put("startTime", s.toString())));
+    }
+    for (TripRecord t : extraTrips) {
+      if (t.imei().equals(imei)
+          && !t.startTime().isBefore(from)
+          && t.startTime().isBefore(to)
+          && !t.endTime().isAfter(visible)) {
+        out.add(t);
+      }
     }
     return out;
   }
