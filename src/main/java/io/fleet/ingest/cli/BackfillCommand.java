@@ -120,7 +120,8 @@ public final class BackfillCommand implements Callable<Integer> {
                           ctx.vertx()
                               .runOnContext(
                                   v ->
-                                      new Backfill(runner)
+                                      runner
+                                          .backfill()
                                           .run(
                                               sources,
                                               eps,

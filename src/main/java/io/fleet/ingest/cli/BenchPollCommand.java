@@ -198,7 +198,8 @@ public final class BenchPollCommand implements Callable<Integer> {
         .compose(
             v -> {
               t0[0] = System.nanoTime();
-              return new Backfill(runner)
+              return runner
+                  .backfill()
                   .run(
                       sources,
                       List.of(Endpoint.ALARMS, Endpoint.TRIPS, Endpoint.PARKING),

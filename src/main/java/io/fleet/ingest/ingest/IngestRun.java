@@ -220,6 +220,20 @@ public final class IngestRun {
   }
 
   /**
+   * A checkpoint written on its own, with no rows and no log row (a schedule mark, such as when the
+   * reconcile pass first starts counting its interval), under the lease fence like every other.
+   */
+  public Future<Void> mark(Fence fence, String account, Checkpoint c) {
+    return inTransaction(
+        conn ->
+            Fence.check(conn, fence, clock.instant())
+                .compose(
+                    v ->
+                        Checkpoints.advance(
+                            conn, account, c.key(), c.position(), c.state(), clock.instant())));
+  }
+
+  /**
    * A run that failed before or in its transaction leaves an error row of its own, written on the
    * pool.
    */

@@ -5,6 +5,8 @@ import io.fleet.ingest.store.Checkpoints;
 import io.fleet.ingest.store.RunKind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +33,18 @@ public final class Backfill {
 
   public record Summary(Counts counts, int slices, int skippedSlices) {}
 
-  private final PollRunner runner;
+  private final Duration slice;
+  private final Pool pool;
+  private final PollReads reads;
+  private final SliceRunner slices;
+  private final DeviceSync devices;
 
-  public Backfill(PollRunner runner) {
-    this.runner = runner;
+  Backfill(Duration slice, Pool pool, PollReads reads, SliceRunner slices, DeviceSync devices) {
+    this.slice = slice;
+    this.pool = pool;
+    this.reads = reads;
+    this.slices = slices;
+    this.devices = devices;
   }
 
   public Future<Summary> run(
@@ -45,14 +55,12 @@ public final class Backfill {
       Progress progress,
       BooleanSupplier cancelled) {
     Window range = new Window(from, to);
-    List<Window> all = range.slices(runner.config().slice());
+    List<Window> all = range.slices(slice);
     Summary[] total = {new Summary(Counts.ZERO, 0, 0)};
     Future<Void> chain = Future.succeededFuture();
     for (FleetSource source : sources) {
       // The windowed endpoints ask for the devices stored for the account: sync them first.
-      chain =
-          chain.compose(
-              v -> DeviceSync.run(runner, source, RunKind.BACKFILL, null).<Void>mapEmpty());
+      chain = chain.compose(v -> devices.run(source, RunKind.BACKFILL, null).<Void>mapEmpty());
       for (Endpoint endpoint : endpoints) {
         if (!endpoint.windowed()) {
           continue;
@@ -86,7 +94,7 @@ public final class Backfill {
     String key = endpoint.backfillKey();
     JsonObject state =
         new JsonObject().put("from", range.from().toString()).put("to", range.to().toString());
-    return Checkpoints.read(runner.pool(), account, key)
+    return Checkpoints.read(pool, account, key)
         .compose(
             mark -> {
               boolean sameRange =
@@ -96,7 +104,7 @@ public final class Backfill {
               Instant done = sameRange ? mark.get().position() : range.from();
               Future<Void> reset =
                   mark.isPresent() && !sameRange
-                      ? Checkpoints.reset(runner.pool(), account, key)
+                      ? Checkpoints.reset(pool, account, key)
                       : Future.succeededFuture();
               List<Window> todo = new ArrayList<>();
               for (Window w : all) {
@@ -116,7 +124,7 @@ public final class Backfill {
                     all.size());
               }
               return reset
-                  .compose(v -> runner.activeImeis(account))
+                  .compose(v -> reads.activeImeis(account))
                   .compose(
                       imeis -> {
                         Future<Summary> chain =
@@ -130,7 +138,7 @@ public final class Backfill {
                                   s ->
                                       cancelled.getAsBoolean()
                                           ? Future.succeededFuture(s)
-                                          : runner
+                                          : slices
                                               .slice(
                                                   source,
                                                   endpoint,
@@ -138,7 +146,8 @@ public final class Backfill {
                                                   w,
                                                   RunKind.BACKFILL,
                                                   key,
-                                                  state)
+                                                  state,
+                                                  null)
                                               .map(
                                                   c -> {
                                                     progress.sliceDone(account, endpoint, w, c);

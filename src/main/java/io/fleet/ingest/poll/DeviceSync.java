@@ -12,6 +12,8 @@ import io.fleet.ingest.store.RunKind;
 import io.fleet.ingest.store.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,28 +32,49 @@ final class DeviceSync {
 
   private record Listed(String target, List<DeviceRecord> devices, Throwable error) {}
 
-  private DeviceSync() {}
+  private final Pool pool;
+  private final Clock clock;
+  private final double disableMaxFraction;
+  private final RowRules rules;
+  private final PollMetrics metrics;
+  private final IngestRun ingestRun;
+  private final RunFailure failure;
+
+  DeviceSync(
+      Pool pool,
+      Clock clock,
+      double disableMaxFraction,
+      RowRules rules,
+      PollMetrics metrics,
+      IngestRun ingestRun,
+      RunFailure failure) {
+    this.pool = pool;
+    this.clock = clock;
+    this.disableMaxFraction = disableMaxFraction;
+    this.rules = rules;
+    this.metrics = metrics;
+    this.ingestRun = ingestRun;
+    this.failure = failure;
+  }
 
   /**
    * @param runKind scheduled from the poller, backfill from the backfill command (health ignores
    *     it)
    * @param fence the poller's lease, or null (backfill)
    */
-  static Future<RunResult> run(
-      PollRunner runner, FleetSource source, RunKind runKind, Fence fence) {
+  Future<RunResult> run(FleetSource source, RunKind runKind, Fence fence) {
     String stream = Endpoint.DEVICES.stream();
     String account = source.account();
-    IngestRun.Run run =
-        new IngestRun.Run(stream, account, runKind, null, null, runner.clock().instant());
+    IngestRun.Run run = new IngestRun.Run(stream, account, runKind, null, null, clock.instant());
     long t0 = System.nanoTime();
-    return Checkpoints.read(runner.pool(), account, Endpoint.DEVICES.key())
+    return Checkpoints.read(pool, account, Endpoint.DEVICES.key())
         .map(mark -> mark.map(m -> m.state().getJsonObject("targets")).orElse(null))
         .compose(
             before ->
                 listAll(source, source.targets(), 0, new ArrayList<>())
-                    .map(listed -> sync(runner.rules(), stream, before, listed)))
-        .compose(sync -> write(runner, run, fence, t0, sync))
-        .recover(err -> runner.failed(run, t0, err).transform(x -> Future.failedFuture(err)));
+                    .map(listed -> sync(rules, stream, before, listed)))
+        .compose(sync -> write(run, fence, t0, sync))
+        .recover(err -> failure.record(run, t0, err).transform(x -> Future.failedFuture(err)));
   }
 
   private record Sync(
@@ -102,14 +125,13 @@ final class DeviceSync {
     return new Sync(byImei, rejected, fetched, failures, listedOk, targets, cleared);
   }
 
-  private static Future<RunResult> write(
-      PollRunner runner, IngestRun.Run run, Fence fence, long t0, Sync s) {
+  private Future<RunResult> write(IngestRun.Run run, Fence fence, long t0, Sync s) {
     String account = run.account();
     List<String> failures = s.failures();
     boolean complete = failures.isEmpty() && !s.byImei().isEmpty();
     // Only a sync that heard from at least one target vouches for anything.
     boolean advance = s.listedOk() > 0;
-    Instant now = runner.clock().instant();
+    Instant now = clock.instant();
     JsonObject detail =
         new RowRules.Judged<DeviceRecord>(List.of(), List.of(), s.cleared()).detail();
     IngestRun.Commit commit =
@@ -125,7 +147,7 @@ final class DeviceSync {
                     DeviceRecord::raw),
                 conn ->
                     complete
-                        ? disablePass(runner, conn, account, s.byImei(), now, detail)
+                        ? disablePass(conn, account, s.byImei(), now, detail)
                         : Future.succeededFuture())
             .fenced(fence)
             .withDetail(detail);
@@ -142,14 +164,13 @@ final class DeviceSync {
                   now,
                   new JsonObject().put("complete", complete).put("targets", s.targets())));
     }
-    return runner
-        .run()
+    return ingestRun
         .commit(commit)
         .map(
             committed -> {
-              runner.metrics().duration(run.stream(), account, PollRunner.elapsed(t0));
+              metrics.duration(run.stream(), account, RunFailure.elapsed(t0));
               if (advance) {
-                runner.metrics().checkpoint(run.stream(), account, now);
+                metrics.checkpoint(run.stream(), account, now);
               }
               if (!failures.isEmpty()) {
                 log.warn(
@@ -170,8 +191,7 @@ final class DeviceSync {
    * Disabled devices were not fetched, so they are not 'updated': they go to the log row's detail,
    * keeping fetched = inserted + updated + rejected + unchanged.
    */
-  private static Future<Void> disablePass(
-      PollRunner runner,
+  private Future<Void> disablePass(
       io.vertx.sqlclient.SqlConnection conn,
       String account,
       Map<String, DeviceRecord> seen,
@@ -184,7 +204,7 @@ final class DeviceSync {
               long absent = Math.max(0, active - seen.size());
               // A list that suddenly lost most of the fleet is more likely a vendor glitch than a
               // fleet change.
-              if (active > 0 && absent > Math.ceil(active * runner.config().disableMaxFraction())) {
+              if (active > 0 && absent > Math.ceil(active * disableMaxFraction)) {
                 log.warn(
                     "device sync for {}: {} of {} active devices missing, above POLL_DISABLE_MAX_FRACTION; not disabling",
                     account,

@@ -25,6 +25,11 @@ public enum Endpoint {
     return "backfill:" + key();
   }
 
+  /** The reconcile pass's progress, apart from the main checkpoint it trails. */
+  public String reconcileKey() {
+    return "reconcile:" + key();
+  }
+
   public boolean windowed() {
     return this == ALARMS || this == TRIPS || this == PARKING;
   }

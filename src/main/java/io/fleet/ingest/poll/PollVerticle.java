@@ -2,7 +2,6 @@ package io.fleet.ingest.poll;
 
 import io.fleet.ingest.lease.Fence;
 import io.fleet.ingest.lease.Leases;
-import io.fleet.ingest.store.RunKind;
 import io.fleet.ingest.store.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -101,12 +100,8 @@ public final class PollVerticle extends VerticleBase {
     // Every run commits under the job's lease: the fence rolls back a commit whose lease has
     // lapsed.
     Fence fence = new Fence(leaseName, leases.owner());
-    return switch (endpoint) {
-      case DEVICES -> DeviceSync.run(runner, source, RunKind.SCHEDULED, fence);
-      case POSITIONS -> PositionPoll.run(runner, source, fence);
-      // A lapsed lease also cancels a windowed run between slices.
-      default -> runner.scheduled(source, endpoint, () -> stopping || !held, fence);
-    };
+    // A lapsed lease also cancels a windowed run between slices.
+    return runner.run(source, endpoint, () -> stopping || !held, fence);
   }
 
   /** Ownership is sticky: while held, renew at a third of the TTL, independent of the interval. */

@@ -14,6 +14,7 @@ import io.fleet.ingest.store.RunKind;
 import io.fleet.ingest.store.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,15 +26,28 @@ final class PositionPoll {
   private static final PositionWriter POSITIONS = new PositionWriter();
   private static final DeviceContactWriter CONTACTS = new DeviceContactWriter();
 
-  private PositionPoll() {}
+  private final Clock clock;
+  private final RowRules rules;
+  private final PollMetrics metrics;
+  private final IngestRun ingestRun;
+  private final RunFailure failure;
+
+  PositionPoll(
+      Clock clock, RowRules rules, PollMetrics metrics, IngestRun ingestRun, RunFailure failure) {
+    this.clock = clock;
+    this.rules = rules;
+    this.metrics = metrics;
+    this.ingestRun = ingestRun;
+    this.failure = failure;
+  }
 
   /**
    * @param fence the poller's lease
    */
-  static Future<RunResult> run(PollRunner runner, FleetSource source, Fence fence) {
+  Future<RunResult> run(FleetSource source, Fence fence) {
     String stream = Endpoint.POSITIONS.stream();
     String account = source.account();
-    Instant startedAt = runner.clock().instant();
+    Instant startedAt = clock.instant();
     IngestRun.Run unwindowed =
         new IngestRun.Run(stream, account, RunKind.SCHEDULED, null, null, startedAt);
     long t0 = System.nanoTime();
@@ -57,7 +71,6 @@ final class PositionPoll {
               if (all.isEmpty() && !failures.isEmpty()) {
                 return Future.failedFuture(new IllegalStateException(String.join("; ", failures)));
               }
-              RowRules rules = runner.rules();
               Instant now = rules.now();
               RowRules.Judged<PositionRecord> judged =
                   rules.judge(stream, all, now, rules::position, PositionRecord::raw);
@@ -73,7 +86,7 @@ final class PositionPoll {
                   ok.stream()
                       .map(PositionRecord::gpsTime)
                       .max(Instant::compareTo)
-                      .orElse(runner.clock().instant());
+                      .orElse(clock.instant());
               Window w =
                   ok.isEmpty()
                       ? null
@@ -99,22 +112,18 @@ final class PositionPoll {
                               POSITIONS::write,
                               PositionRecord::imei,
                               PositionRecord::raw),
-                          conn -> CONTACTS.write(conn, contacts, runner.clock().instant()))
+                          conn -> CONTACTS.write(conn, contacts, clock.instant()))
                       .withDetail(judged.detail())
                       .fenced(fence)
                       .advancing(
                           new IngestRun.Checkpoint(
                               Endpoint.POSITIONS.key(), newest, new JsonObject()));
-              return runner
-                  .run()
-                  .commit(
-                      failures.isEmpty()
-                          ? commit
-                          : commit.failedPartly(String.join("; ", failures)));
+              return ingestRun.commit(
+                  failures.isEmpty() ? commit : commit.failedPartly(String.join("; ", failures)));
             })
         .map(
             committed -> {
-              runner.metrics().duration(stream, account, PollRunner.elapsed(t0));
+              metrics.duration(stream, account, RunFailure.elapsed(t0));
               return new RunResult(
                   failures.isEmpty() ? RunStatus.OK : RunStatus.ERROR,
                   committed.counts(),
@@ -122,7 +131,7 @@ final class PositionPoll {
                   failures.isEmpty() ? null : String.join("; ", failures));
             })
         .recover(
-            err -> runner.failed(unwindowed, t0, err).transform(x -> Future.failedFuture(err)));
+            err -> failure.record(unwindowed, t0, err).transform(x -> Future.failedFuture(err)));
   }
 
   private static boolean contactable(RowRules.Verdict<PositionRecord> v) {

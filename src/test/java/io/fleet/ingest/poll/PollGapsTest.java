@@ -9,7 +9,6 @@ import io.fleet.ingest.db.DatabaseTarget;
 import io.fleet.ingest.lease.Fence;
 import io.fleet.ingest.store.AlarmRecord;
 import io.fleet.ingest.store.ParkingRecord;
-import io.fleet.ingest.store.RunKind;
 import io.fleet.ingest.store.RunStatus;
 import io.fleet.ingest.support.MutableClock;
 import io.fleet.ingest.support.Sql;
@@ -56,11 +55,11 @@ class PollGapsTest {
   }
 
   RunResult run(Endpoint endpoint) {
-    return Futures.get(runner.scheduled(fleet, endpoint, () -> false), 60);
+    return Futures.get(runner.run(fleet, endpoint, () -> false, null), 60);
   }
 
   RunResult sync() {
-    return Futures.get(DeviceSync.run(runner, fleet, RunKind.SCHEDULED, null), 30);
+    return Futures.get(runner.run(fleet, Endpoint.DEVICES, () -> false, null), 30);
   }
 
   void runAll() {
@@ -282,8 +281,7 @@ class PollGapsTest {
     assertThatThrownBy(
             () ->
                 Futures.get(
-                    runner.scheduled(
-                        fleet, Endpoint.TRIPS, () -> false, new Fence(lease, "replica-b")),
+                    runner.run(fleet, Endpoint.TRIPS, () -> false, new Fence(lease, "replica-b")),
                     60))
         .hasMessageContaining("no longer held");
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.trips")).isZero();
@@ -299,8 +297,7 @@ class PollGapsTest {
 
     assertThat(
             Futures.get(
-                    runner.scheduled(
-                        fleet, Endpoint.TRIPS, () -> false, new Fence(lease, "replica-a")),
+                    runner.run(fleet, Endpoint.TRIPS, () -> false, new Fence(lease, "replica-a")),
                     60)
                 .ok())
         .isTrue();
@@ -312,8 +309,7 @@ class PollGapsTest {
     assertThatThrownBy(
             () ->
                 Futures.get(
-                    runner.scheduled(
-                        fleet, Endpoint.TRIPS, () -> false, new Fence(lease, "replica-a")),
+                    runner.run(fleet, Endpoint.TRIPS, () -> false, new Fence(lease, "replica-a")),
                     60))
         .hasMessageContaining("no longer held");
     assertThat(checkpoint(db, "acme", "trips")).isEqualTo(committed);

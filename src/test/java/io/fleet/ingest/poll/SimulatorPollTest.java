@@ -150,7 +150,7 @@ class SimulatorPollTest {
       var sources =
           TracksolidFleetSource.all(TestService.module(service, TracksolidModule.class).clients());
       List<Endpoint> endpoints = List.of(Endpoint.ALARMS, Endpoint.TRIPS, Endpoint.PARKING);
-      Backfill backfill = new Backfill(TestService.module(service, PollModule.class).runner());
+      Backfill backfill = TestService.module(service, PollModule.class).runner().backfill();
 
       // Interrupted after 40 of the 90 slices (Ctrl-C in the CLI sets the same flag).
       Counting first = new Counting();
