@@ -63,8 +63,8 @@ public final class LeasedLoop<T> {
   private final Next<T> next;
   private final Consumer<Boolean> onHeld;
   private final Hold hold;
-  private long turnTimer = -1;
-  private long renewTimer = -1;
+  private volatile long turnTimer = -1;
+  private volatile long renewTimer = -1;
   private volatile boolean renewing;
   private volatile boolean held;
   private volatile boolean told;
