@@ -1,5 +1,8 @@
 package io.fleet.ingest.geocode;
 
+import io.fleet.ingest.lease.LeaseTerms;
+import io.fleet.ingest.lease.LeasedLoop;
+import io.fleet.ingest.lease.LeasedLoop.Turn;
 import io.fleet.ingest.lease.Leases;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,77 +21,34 @@ public final class GeocoderLeadership {
   public static final String LEASE = "geocoder";
   private static final Logger log = LoggerFactory.getLogger(GeocoderLeadership.class);
 
-  private final Vertx vertx;
-  private final Leases leases;
-  private final Duration ttl;
-  private final Consumer<Boolean> onChange;
-  private long timer = -1;
-  private volatile boolean held;
-  private volatile boolean stopped;
+  private final LeasedLoop<Void> loop;
+  private final Duration period;
 
   public GeocoderLeadership(Vertx vertx, Leases leases, Duration ttl, Consumer<Boolean> onChange) {
-    this.vertx = vertx;
-    this.leases = leases;
-    this.ttl = ttl;
-    this.onChange = onChange;
+    this.period = Duration.ofMillis(Math.max(1000, ttl.toMillis() / 3));
+    // A renewal that hangs (database unreachable) must not leave this replica believing it still
+    // holds the lease after it expired and another replica took over: give up well before that.
+    Duration timeout = Duration.ofMillis(Math.max(500, ttl.toMillis() / 3));
+    LeaseTerms terms = LeaseTerms.kept(LEASE, ttl).standingDownAfter(timeout).releasedOnStop();
+    // Holding the lease is the whole job: the lane does the work while it is held.
+    this.loop =
+        new LeasedLoop<>(
+            vertx, leases, terms, hold -> Future.succeededFuture(), this::next, onChange);
   }
 
   /** Tries once, then keeps renewing; completes after the first attempt. */
   public Future<Void> start() {
-    long period = Math.max(1000, ttl.toMillis() / 3);
-    return renew()
-        .onComplete(
-            ar -> {
-              if (!stopped) {
-                timer = vertx.setPeriodic(period, id -> renew());
-              }
-            });
-  }
-
-  public boolean held() {
-    return held;
+    return loop.startNow();
   }
 
   public Future<Void> stop() {
-    stopped = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
-    boolean wasHeld = held;
-    set(false);
-    return wasHeld
-        ? leases.release(LEASE).recover(e -> Future.succeededFuture())
-        : Future.succeededFuture();
+    return loop.stop();
   }
 
-  private Future<Void> renew() {
-    if (stopped) {
-      return Future.succeededFuture();
+  private Duration next(Turn<Void> turn) {
+    if (turn instanceof Turn.Failed<Void> failed) {
+      log.warn("geocoder: lease renewal failed, standing down: {}", failed.error().getMessage());
     }
-    // A renewal that hangs (database unreachable) must not leave this replica believing it still
-    // holds the lease after it expired and another replica took over: give up well before that.
-    long timeoutMs = Math.max(500, ttl.toMillis() / 3);
-    return leases
-        .tryAcquire(LEASE, ttl)
-        .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
-        .recover(
-            err -> {
-              log.warn("geocoder: lease renewal failed, standing down: {}", err.getMessage());
-              return Future.succeededFuture(false);
-            })
-        .map(
-            now -> {
-              if (!stopped) {
-                set(now);
-              }
-              return null;
-            });
-  }
-
-  private void set(boolean now) {
-    if (held != now) {
-      held = now;
-      onChange.accept(now);
-    }
+    return period;
   }
 }

@@ -1,6 +1,10 @@
 package io.fleet.ingest.jobs;
 
 import io.fleet.ingest.config.OpsConfig;
+import io.fleet.ingest.lease.LeaseTerms;
+import io.fleet.ingest.lease.LeasedLoop;
+import io.fleet.ingest.lease.LeasedLoop.Hold;
+import io.fleet.ingest.lease.LeasedLoop.Turn;
 import io.fleet.ingest.lease.Leases;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.fleet.ingest.store.IngestionLogEntry;
@@ -18,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,17 +61,16 @@ public final class PurgeJob {
     }
   }
 
-  private final Vertx vertx;
   private final Pool pool;
   private final Clock clock;
-  private final Leases leases;
   private final OpsConfig config;
   private final String instanceId;
   private final IngestMetrics metrics;
   private final DailySchedule schedule;
-  private long timerId = -1;
-  private volatile boolean stopped;
-  private volatile Future<?> running = Future.succeededFuture();
+  private final LeasedLoop<Result> loop;
+
+  /** The slot the next scheduled run is for; only the loop's turns move it. */
+  private volatile Instant slot;
 
   public PurgeJob(
       Vertx vertx,
@@ -78,33 +80,34 @@ public final class PurgeJob {
       OpsConfig config,
       String instanceId,
       IngestMetrics metrics) {
-    this.vertx = vertx;
     this.pool = pool;
     this.clock = clock;
-    this.leases = leases;
     this.config = config;
     this.instanceId = instanceId;
     this.metrics = metrics;
     this.schedule = new DailySchedule(config.purgeAt(), config.purgeZone());
+    this.loop =
+        new LeasedLoop<>(
+            vertx, leases, LeaseTerms.kept(LEASE, LEASE_TTL), this::runOnce, this::next);
   }
 
   public void start() {
     Instant now = clock.instant();
     Instant first = schedule.firstAtOrAfter(now);
     log.info("purge: next run at {} ({} {})", first, config.purgeAt(), config.purgeZone());
-    arm(first);
+    slot = first;
+    loop.start(until(first));
     if (Duration.between(now, first).compareTo(LEASE_TTL) > 0) {
-      running = catchUp(now, schedule.before(first));
+      Instant missedSlot = schedule.before(first);
+      loop.catchUp(() -> missed(now, missedSlot), turn -> report(missedSlot, turn));
     }
   }
 
-  /**
-   * Runs the purge now if {@code missedSlot} passed with the service installed and no purge since.
-   */
-  private Future<Void> catchUp(Instant now, Instant missedSlot) {
+  /** True if {@code missedSlot} passed with the service installed and no purge since. */
+  private Future<Boolean> missed(Instant now, Instant missedSlot) {
     return pool.preparedQuery(RECENT_RUN)
         .execute(Tuple.of(STREAM, utc(now.minus(CATCH_UP_AFTER))))
-        .compose(
+        .map(
             rows -> {
               Row r = rows.iterator().next();
               OffsetDateTime firstStart = r.getOffsetDateTime("first_started_at");
@@ -112,84 +115,65 @@ public final class PurgeJob {
               boolean installedAtSlot =
                   firstStart == null || !firstStart.toInstant().isAfter(missedSlot);
               if (Boolean.TRUE.equals(r.getBoolean("recent")) || !installedAtSlot) {
-                return Future.<Void>succeededFuture();
+                return false;
               }
               log.warn(
                   "purge: no successful purge in the last {} hours; catching up the slot {} now",
                   CATCH_UP_AFTER.toHours(),
                   missedSlot);
-              return runScheduled(missedSlot);
+              return true;
             })
         .recover(
             err -> {
               log.error("purge: cannot check for a missed slot", err);
-              return Future.succeededFuture();
+              return Future.succeededFuture(false);
             });
   }
 
   public Future<Void> stop(Duration grace) {
-    stopped = true;
-    vertx.cancelTimer(timerId);
-    return running
-        .timeout(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
-        .<Void>mapEmpty()
-        .recover(e -> Future.succeededFuture());
+    return loop.stop(grace);
   }
 
-  private void arm(Instant slot) {
-    long delay = Math.max(1, Duration.between(clock.instant(), slot).toMillis());
-    timerId =
-        vertx.setTimer(
-            delay,
-            id -> {
-              running =
-                  runScheduled(slot)
-                      .onComplete(
-                          ar -> {
-                            if (!stopped) {
-                              arm(schedule.after(slot));
-                            }
-                          });
-            });
+  /** Reports the slot's run, then waits for the next slot, counted from this one. */
+  private Duration next(Turn<Result> turn) {
+    report(slot, turn);
+    slot = schedule.after(slot);
+    return until(slot);
   }
 
-  private Future<Void> runScheduled(Instant slot) {
-    return leases
-        .tryAcquire(LEASE, LEASE_TTL)
-        .compose(
-            held -> {
-              if (!held) {
-                log.info("purge: slot {} is run by another replica", slot);
-                metrics.jobRuns(STREAM, "skipped").increment();
-                return Future.<Void>succeededFuture();
-              }
-              return runOnce()
-                  .<Void>map(
-                      r -> {
-                        metrics.jobRuns(STREAM, "ran").increment();
-                        return null;
-                      });
-            })
-        .recover(
-            err -> {
-              log.error("purge: run for slot {} failed", slot, err);
-              metrics.jobRuns(STREAM, "failed").increment();
-              return Future.succeededFuture();
-            });
+  private void report(Instant runSlot, Turn<Result> turn) {
+    switch (turn) {
+      case Turn.Skipped<Result> skipped -> {
+        log.info("purge: slot {} is run by another replica", runSlot);
+        metrics.jobRuns(STREAM, "skipped").increment();
+      }
+      case Turn.Ran<Result> ran -> metrics.jobRuns(STREAM, "ran").increment();
+      case Turn.Failed<Result> failed -> {
+        log.error("purge: run for slot {} failed", runSlot, failed.error());
+        metrics.jobRuns(STREAM, "failed").increment();
+      }
+    }
   }
 
-  /** One purge now, cut-offs from the clock; logs its run whether it succeeds or fails. */
-  public Future<Result> runOnce() {
+  private Duration until(Instant at) {
+    return Duration.between(clock.instant(), at);
+  }
+
+  /**
+   * One purge now under the loop's {@code hold}, cut-offs from the clock; logs its run whether it
+   * succeeds or fails.
+   */
+  private Future<Result> runOnce(Hold hold) {
     Instant started = clock.instant();
     OffsetDateTime ingestionCutoff =
         utc(started.minus(Duration.ofDays(config.ingestionLogRetentionDays())));
     OffsetDateTime refreshCutoff =
         utc(started.minus(Duration.ofDays(config.refreshLogRetentionDays())));
     int[] batches = {0};
-    return deleteAll("tracksolid.ingestion_log", ingestionCutoff, 0, batches)
+    return deleteAll(hold, "tracksolid.ingestion_log", ingestionCutoff, 0, batches)
         .compose(
             ingestion ->
-                deleteAll("reporting.refresh_log", refreshCutoff, 0, batches)
+                deleteAll(hold, "reporting.refresh_log", refreshCutoff, 0, batches)
                     .map(refresh -> new Result(ingestion, refresh, batches[0])))
         .compose(
             result -> {
@@ -222,7 +206,8 @@ public final class PurgeJob {
   /**
    * Deletes one batch at a time until a batch comes back short; renews the lease between batches.
    */
-  private Future<Long> deleteAll(String table, OffsetDateTime cutoff, long soFar, int[] batches) {
+  private Future<Long> deleteAll(
+      Hold hold, String table, OffsetDateTime cutoff, long soFar, int[] batches) {
     String sql =
         "DELETE FROM "
             + table
@@ -235,15 +220,14 @@ public final class PurgeJob {
             rows -> {
               batches[0]++;
               long total = soFar + rows.rowCount();
-              if (rows.rowCount() < config.purgeBatchSize() || stopped) {
+              if (rows.rowCount() < config.purgeBatchSize() || hold.cancelled()) {
                 return Future.succeededFuture(total);
               }
-              return leases
-                  .tryAcquire(LEASE, LEASE_TTL)
+              return hold.renew()
                   .compose(
                       held ->
                           held
-                              ? deleteAll(table, cutoff, total, batches)
+                              ? deleteAll(hold, table, cutoff, total, batches)
                               : Future.failedFuture(
                                   new IllegalStateException(
                                       "lease " + LEASE + " lost during the purge")));

@@ -1,5 +1,8 @@
 package io.fleet.ingest.jobs;
 
+import io.fleet.ingest.lease.LeaseTerms;
+import io.fleet.ingest.lease.LeasedLoop;
+import io.fleet.ingest.lease.LeasedLoop.Turn;
 import io.fleet.ingest.lease.Leases;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.vertx.core.Future;
@@ -49,15 +52,11 @@ public final class ReportingRefreshJob {
   /** One view's refresh. */
   public record Outcome(String view, boolean ok, String error) {}
 
-  private final Vertx vertx;
   private final Pool pool;
   private final Clock clock;
-  private final Leases leases;
   private final Duration interval;
   private final IngestMetrics metrics;
-  private long timerId = -1;
-  private volatile boolean stopped;
-  private volatile Future<?> running = Future.succeededFuture();
+  private final LeasedLoop<List<Outcome>> loop;
 
   public ReportingRefreshJob(
       Vertx vertx,
@@ -66,60 +65,38 @@ public final class ReportingRefreshJob {
       Leases leases,
       Duration interval,
       IngestMetrics metrics) {
-    this.vertx = vertx;
     this.pool = pool;
     this.clock = clock;
-    this.leases = leases;
     this.interval = interval;
     this.metrics = metrics;
+    // The lease outlives a tick by half an interval, so only a holder that stops ticking loses it.
+    Duration ttl = interval.plus(interval.dividedBy(2));
+    this.loop =
+        new LeasedLoop<>(vertx, leases, LeaseTerms.kept(LEASE, ttl), hold -> runOnce(), this::next);
   }
 
   public void start() {
-    tick();
+    loop.startNow();
   }
 
   public Future<Void> stop(Duration grace) {
-    stopped = true;
-    vertx.cancelTimer(timerId);
-    return running
-        .timeout(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
-        .<Void>mapEmpty()
-        .recover(e -> Future.succeededFuture());
+    return loop.stop(grace);
   }
 
-  /** The next tick is armed only after this one finishes, so refreshes never overlap. */
-  private void tick() {
-    Duration ttl = interval.plus(interval.dividedBy(2));
-    running =
-        leases
-            .tryAcquire(LEASE, ttl)
-            .compose(
-                held -> {
-                  if (!held) {
-                    metrics.jobRuns(JOB, "skipped").increment();
-                    return Future.<Void>succeededFuture();
-                  }
-                  return runOnce()
-                      .<Void>map(
-                          outcomes -> {
-                            metrics
-                                .jobRuns(
-                                    JOB, outcomes.stream().allMatch(Outcome::ok) ? "ran" : "failed")
-                                .increment();
-                            return null;
-                          });
-                })
-            .onFailure(
-                err -> {
-                  log.error("reporting refresh: run failed", err);
-                  metrics.jobRuns(JOB, "failed").increment();
-                })
-            .onComplete(
-                ar -> {
-                  if (!stopped) {
-                    timerId = vertx.setTimer(Math.max(1, interval.toMillis()), id -> tick());
-                  }
-                });
+  /** Counts the tick by how it went; the next one starts an interval after it finished. */
+  private Duration next(Turn<List<Outcome>> turn) {
+    String outcome =
+        switch (turn) {
+          case Turn.Skipped<List<Outcome>> skipped -> "skipped";
+          case Turn.Ran<List<Outcome>> ran ->
+              ran.result().stream().allMatch(Outcome::ok) ? "ran" : "failed";
+          case Turn.Failed<List<Outcome>> failed -> {
+            log.error("reporting refresh: run failed", failed.error());
+            yield "failed";
+          }
+        };
+    metrics.jobRuns(JOB, outcome).increment();
+    return interval;
   }
 
   /**

@@ -1,10 +1,12 @@
 package io.fleet.ingest.poll;
 
-import io.fleet.ingest.lease.Fence;
+import io.fleet.ingest.lease.LeaseTerms;
+import io.fleet.ingest.lease.LeasedLoop;
+import io.fleet.ingest.lease.LeasedLoop.Hold;
+import io.fleet.ingest.lease.LeasedLoop.Turn;
 import io.fleet.ingest.lease.Leases;
 import io.fleet.ingest.store.RunStatus;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -27,13 +29,8 @@ public final class PollVerticle extends VerticleBase {
   private final Duration interval;
   private final Duration initialDelay;
   private final Leases leases;
-  private final Duration ttl;
-  private final String leaseName;
-  private long timer = -1;
-  private long renewTimer = -1;
-  private volatile boolean held;
-  private volatile boolean stopping;
-  private Future<?> current = Future.succeededFuture();
+  private final LeaseTerms terms;
+  private LeasedLoop<RunResult> loop;
 
   public PollVerticle(
       PollRunner runner,
@@ -49,94 +46,56 @@ public final class PollVerticle extends VerticleBase {
     this.interval = interval;
     this.initialDelay = initialDelay;
     this.leases = leases;
-    this.ttl = ttl;
-    this.leaseName = "poll:" + endpoint.key() + ":" + source.account();
+    String leaseName = "poll:" + endpoint.key() + ":" + source.account();
+    // Ownership is sticky: while held, renew at a third of the TTL, independent of the interval.
+    this.terms =
+        LeaseTerms.kept(leaseName, ttl)
+            .renewedEvery(Duration.ofMillis(Math.max(10, ttl.toMillis() / 3)))
+            .releasedOnStop();
   }
 
   @Override
   public Future<?> start() {
-    schedule(initialDelay);
+    // The loop's timers need this verticle's Vertx, which is only set once it is deployed.
+    loop =
+        new LeasedLoop<>(
+            vertx,
+            leases,
+            terms,
+            this::runOnce,
+            this::next,
+            held -> {
+              if (held) {
+                log.info("{}: this replica now runs the job", terms.lease());
+              }
+            });
+    loop.start(initialDelay);
     return Future.succeededFuture();
   }
 
-  private void schedule(Duration delay) {
-    if (stopping) {
-      return;
-    }
-    timer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> tick());
-  }
-
-  private void tick() {
-    Promise<Void> done = Promise.promise();
-    current = done.future();
-    leases
-        .tryAcquire(leaseName, ttl)
-        .compose(
-            acquired -> {
-              setHeld(acquired);
-              if (!acquired || stopping) {
-                return Future.succeededFuture((RunResult) null);
-              }
-              return runOnce().otherwise((RunResult) null);
-            })
-        .onFailure(e -> log.warn("{}: lease check failed: {}", leaseName, e.getMessage()))
-        .onComplete(
-            ar -> {
-              done.complete();
-              // Nothing to ask yet (no devices synced): look again soon rather than a whole
-              // interval later.
-              boolean waiting =
-                  ar.succeeded()
-                      && ar.result() != null
-                      && ar.result().status() == RunStatus.SKIPPED;
-              schedule(
-                  waiting && interval.compareTo(RETRY_WHEN_WAITING) > 0
-                      ? RETRY_WHEN_WAITING
-                      : interval);
-            });
-  }
-
-  private Future<RunResult> runOnce() {
+  private Future<RunResult> runOnce(Hold hold) {
     // Every run commits under the job's lease: the fence rolls back a commit whose lease has
-    // lapsed.
-    Fence fence = new Fence(leaseName, leases.owner());
+    // lapsed. A failed run has been logged by the runner; the loop just waits for the next one.
     // A lapsed lease also cancels a windowed run between slices.
-    return runner.run(source, endpoint, () -> stopping || !held, fence);
+    return runner
+        .run(source, endpoint, hold::cancelled, hold.fence())
+        .otherwise((RunResult) null);
   }
 
-  /** Ownership is sticky: while held, renew at a third of the TTL, independent of the interval. */
-  private void setHeld(boolean acquired) {
-    if (acquired && !held) {
-      log.info("{}: this replica now runs the job", leaseName);
-      long every = Math.max(10, ttl.toMillis() / 3);
-      renewTimer =
-          vertx.setPeriodic(
-              every,
-              id ->
-                  leases
-                      .tryAcquire(leaseName, ttl)
-                      .onSuccess(
-                          still -> {
-                            if (!still) {
-                              // Another replica took over after our lease lapsed: stop renewing,
-                              // keep trying on ticks.
-                              held = false;
-                              vertx.cancelTimer(renewTimer);
-                            }
-                          }));
-    } else if (!acquired && held) {
-      vertx.cancelTimer(renewTimer);
+  private Duration next(Turn<RunResult> turn) {
+    if (turn instanceof Turn.Failed<RunResult> failed) {
+      log.warn("{}: lease check failed: {}", terms.lease(), failed.error().getMessage());
     }
-    held = acquired;
+    // Nothing to ask yet (no devices synced): look again soon rather than a whole interval later.
+    boolean waiting =
+        turn instanceof Turn.Ran<RunResult> ran
+            && ran.result() != null
+            && ran.result().status() == RunStatus.SKIPPED;
+    return waiting && interval.compareTo(RETRY_WHEN_WAITING) > 0 ? RETRY_WHEN_WAITING : interval;
   }
 
   @Override
   public Future<?> stop() {
-    stopping = true;
-    vertx.cancelTimer(timer);
-    vertx.cancelTimer(renewTimer);
-    return current
-        .otherwiseEmpty()
-        .compose(v -> held ? leases.release(leaseName).otherwiseEmpty() : Future.succeededFuture());
+    return loop == null ? Future.succeededFuture() : loop.stop();
   }
 }
