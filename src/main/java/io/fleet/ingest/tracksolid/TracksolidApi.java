@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,22 +56,8 @@ public final class TracksolidApi {
   // ---- alarms -------------------------------------------------------------------------------
 
   public Future<List<VendorAlarm>> alarms(List<String> imeis, Instant from, Instant to) {
-    Map<String, VendorAlarm> out = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      for (Instant[] w : monthWindows(from, to)) {
-        chain =
-            chain.compose(
-                v ->
-                    alarmWindow(String.join(",", chunk), w[0], w[1])
-                        .map(
-                            rows -> {
-                              rows.forEach(a -> out.putIfAbsent(a.key(), a));
-                              return null;
-                            }));
-      }
-    }
-    return chain.map(v -> List.copyOf(out.values()));
+    return collect(
+        pieces(imeis, from, to), p -> alarmWindow(p.imeis(), p.from(), p.to()), VendorAlarm::key);
   }
 
   private Future<List<VendorAlarm>> alarmWindow(String imeis, Instant from, Instant to) {
@@ -156,36 +143,25 @@ public final class TracksolidApi {
 
   /** Trips from {@code jimi.device.track.mileage}, ≤ 100 IMEIs and ≤ 1 month per call. */
   public Future<List<VendorTrip>> mileageTrips(List<String> imeis, Instant from, Instant to) {
-    Map<String, VendorTrip> out = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      for (Instant[] w : monthWindows(from, to)) {
-        chain =
-            chain.compose(
-                v ->
-                    client
-                        .call(
-                            VendorTrip.MILEAGE,
-                            Map.of(
-                                "imeis",
-                                String.join(",", chunk),
-                                "begin_time",
-                                Lenient.format(w[0]),
-                                "end_time",
-                                Lenient.format(w[1])))
-                        .map(
-                            env -> {
-                              items(env.getValue("result"))
-                                  .forEach(
-                                      j -> {
-                                        VendorTrip t = VendorTrip.fromMileage(j);
-                                        out.putIfAbsent(t.key(), t);
-                                      });
-                              return null;
-                            }));
-      }
-    }
-    return chain.map(v -> List.copyOf(out.values()));
+    return collect(
+        pieces(imeis, from, to),
+        p ->
+            client
+                .call(
+                    VendorTrip.MILEAGE,
+                    Map.of(
+                        "imeis",
+                        p.imeis(),
+                        "begin_time",
+                        Lenient.format(p.from()),
+                        "end_time",
+                        Lenient.format(p.to())))
+                .map(
+                    env ->
+                        items(env.getValue("result")).stream()
+                            .map(VendorTrip::fromMileage)
+                            .toList()),
+        VendorTrip::key);
   }
 
   /**
@@ -194,49 +170,43 @@ public final class TracksolidApi {
    */
   public Future<List<VendorTrip>> reportTrips(
       String account, List<String> imeis, Instant from, Instant to) {
-    Map<String, VendorTrip> out = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      for (Instant[] w : monthWindows(from, to)) {
-        Map<String, String> query =
-            Map.of(
-                "account",
-                account,
-                "imeis",
-                String.join(",", chunk),
-                "type",
-                "list",
-                "start_time",
-                Lenient.format(w[0]),
-                "end_time",
-                Lenient.format(w[1]));
-        chain =
-            chain.compose(
-                v ->
-                    rows.rows(
-                            VendorTrip.REPORT,
-                            query,
-                            data ->
-                                new RowPager.Page(
-                                    items(data.getValue("dayList")),
-                                    Lenient.integer(data, "dataTotalRows").orElse(-1)),
-                            device -> rowKey(device, "imei"))
-                        .map(
-                            devices -> {
-                              for (JsonObject device : devices) {
-                                String imei = Lenient.text(device, "imei").orElse(null);
-                                for (JsonObject day : items(device.getValue("tripsData"))) {
-                                  for (JsonObject trip : items(day.getValue("dayData"))) {
-                                    VendorTrip t = VendorTrip.fromReportDayData(trip, imei);
-                                    out.putIfAbsent(t.key(), t);
-                                  }
-                                }
-                              }
-                              return null;
-                            }));
+    return collect(
+        pieces(imeis, from, to),
+        p ->
+            rows.rows(
+                    VendorTrip.REPORT,
+                    Map.of(
+                        "account",
+                        account,
+                        "imeis",
+                        p.imeis(),
+                        "type",
+                        "list",
+                        "start_time",
+                        Lenient.format(p.from()),
+                        "end_time",
+                        Lenient.format(p.to())),
+                    data ->
+                        new RowPager.Page(
+                            items(data.getValue("dayList")),
+                            Lenient.integer(data, "dataTotalRows").orElse(-1)),
+                    device -> rowKey(device, "imei"))
+                .map(TracksolidApi::dayDataTrips),
+        VendorTrip::key);
+  }
+
+  /** The trips of report.trips' devices, each under its days' {@code dayData}. */
+  private static List<VendorTrip> dayDataTrips(List<JsonObject> devices) {
+    List<VendorTrip> trips = new ArrayList<>();
+    for (JsonObject device : devices) {
+      String imei = Lenient.text(device, "imei").orElse(null);
+      for (JsonObject day : items(device.getValue("tripsData"))) {
+        for (JsonObject trip : items(day.getValue("dayData"))) {
+          trips.add(VendorTrip.fromReportDayData(trip, imei));
+        }
       }
     }
-    return chain.map(v -> List.copyOf(out.values()));
+    return trips;
   }
 
   // ---- parking / idling ---------------------------------------------------------------------
@@ -251,45 +221,29 @@ public final class TracksolidApi {
       return Future.failedFuture(
           new IllegalArgumentException("acc_type is on or off, got " + accType));
     }
-    Map<String, VendorParking> out = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      for (Instant[] w : monthWindows(from, to)) {
-        Map<String, String> query =
-            Map.of(
-                "account",
-                account,
-                "imeis",
-                String.join(",", chunk),
-                "acc_type",
-                accType,
-                "start_time",
-                Lenient.format(w[0]),
-                "end_time",
-                Lenient.format(w[1]));
-        chain =
-            chain.compose(
-                v ->
-                    rows.rows(
-                            "jimi.open.platform.report.parking",
-                            query,
-                            data ->
-                                new RowPager.Page(
-                                    items(data.getValue("rows")),
-                                    Lenient.integer(data, "dataTotalRows").orElse(-1)),
-                            row -> rowKey(row, "imei", "startTime"))
-                        .map(
-                            list -> {
-                              list.forEach(
-                                  j -> {
-                                    VendorParking p = VendorParking.from(j, accType);
-                                    out.putIfAbsent(p.key(), p);
-                                  });
-                              return null;
-                            }));
-      }
-    }
-    return chain.map(v -> List.copyOf(out.values()));
+    return collect(
+        pieces(imeis, from, to),
+        p ->
+            rows.rows(
+                    "jimi.open.platform.report.parking",
+                    Map.of(
+                        "account",
+                        account,
+                        "imeis",
+                        p.imeis(),
+                        "acc_type",
+                        accType,
+                        "start_time",
+                        Lenient.format(p.from()),
+                        "end_time",
+                        Lenient.format(p.to())),
+                    data ->
+                        new RowPager.Page(
+                            items(data.getValue("rows")),
+                            Lenient.integer(data, "dataTotalRows").orElse(-1)),
+                    row -> rowKey(row, "imei", "startTime"))
+                .map(list -> list.stream().map(j -> VendorParking.from(j, accType)).toList()),
+        VendorParking::key);
   }
 
   /**
@@ -327,39 +281,69 @@ public final class TracksolidApi {
 
   /** Fixes of one device, ≤ 7 days per call. */
   public Future<List<VendorTrackPoint>> track(String imei, Instant from, Instant to) {
-    Map<String, VendorTrackPoint> out = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
+    List<Piece> weeks = new ArrayList<>();
     for (Instant start = from; start.isBefore(to); start = start.plus(TRACK_MAX_WINDOW)) {
-      Instant s = start;
-      Instant e = min(to, start.plus(TRACK_MAX_WINDOW));
+      weeks.add(new Piece(imei, start, min(to, start.plus(TRACK_MAX_WINDOW))));
+    }
+    return collect(
+        weeks,
+        p ->
+            client
+                .call(
+                    "jimi.device.track.list",
+                    Map.of(
+                        "imei",
+                        imei,
+                        "begin_time",
+                        Lenient.format(p.from()),
+                        "end_time",
+                        Lenient.format(p.to())))
+                .map(
+                    env ->
+                        items(env.getValue("result")).stream()
+                            .map(j -> VendorTrackPoint.from(j, imei))
+                            .toList()),
+        t -> t.imei() + "|" + t.gpsTime());
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  /** One request's share of a query: its IMEIs, comma-joined, and its window. */
+  record Piece(String imeis, Instant from, Instant to) {}
+
+  /** Each chunk of at most {@link #MAX_IMEIS} IMEIs over each month of [from, to]. */
+  static List<Piece> pieces(List<String> imeis, Instant from, Instant to) {
+    List<Piece> pieces = new ArrayList<>();
+    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
+      for (Instant[] w : monthWindows(from, to)) {
+        pieces.add(new Piece(String.join(",", chunk), w[0], w[1]));
+      }
+    }
+    return pieces;
+  }
+
+  /**
+   * Asks {@code fetch} for each piece, one after another, and returns the items unique by {@code
+   * key} in the order first seen.
+   */
+  private static <T> Future<List<T>> collect(
+      List<Piece> pieces, Function<Piece, Future<List<T>>> fetch, Function<T, String> key) {
+    Map<String, T> out = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (Piece piece : pieces) {
       chain =
           chain.compose(
               v ->
-                  client
-                      .call(
-                          "jimi.device.track.list",
-                          Map.of(
-                              "imei",
-                              imei,
-                              "begin_time",
-                              Lenient.format(s),
-                              "end_time",
-                              Lenient.format(e)))
+                  fetch
+                      .apply(piece)
                       .map(
-                          env -> {
-                            items(env.getValue("result"))
-                                .forEach(
-                                    j -> {
-                                      VendorTrackPoint p = VendorTrackPoint.from(j, imei);
-                                      out.putIfAbsent(p.imei() + "|" + p.gpsTime(), p);
-                                    });
+                          items -> {
+                            items.forEach(item -> out.putIfAbsent(key.apply(item), item));
                             return null;
                           }));
     }
     return chain.map(v -> List.copyOf(out.values()));
   }
-
-  // ---- helpers ------------------------------------------------------------------------------
 
   /** [from, to] cut into windows of at most one calendar month. */
   static List<Instant[]> monthWindows(Instant from, Instant to) {
