@@ -1,28 +1,29 @@
 package io.fleet.ingest.tracksolid;
 
 import io.fleet.ingest.json.Lenient;
+import io.fleet.ingest.store.AlarmRecord;
+import io.fleet.ingest.store.DeviceRecord;
+import io.fleet.ingest.store.ParkingRecord;
+import io.fleet.ingest.store.PositionRecord;
+import io.fleet.ingest.store.TripRecord;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The typed vendor methods the pollers use. Each splits a request to the vendor's limits (IMEIs per
- * call, window length, pages), runs the pieces one after another on the account's client and
- * returns the items deduplicated on their natural key. Windows are inclusive at both ends, as the
- * vendor's {@code begin_time}/{@code end_time}, so adjacent pieces may overlap by a second.
+ * The typed vendor methods the pollers use, answering with the store's records (read by the
+ * parsers, {@link AlarmParser} and its siblings, each record carrying this client's account). Each
+ * splits a request to the vendor's limits (IMEIs per call, window length, pages), runs the pieces
+ * one after another on the account's client and returns the items deduplicated on their natural key
+ * (see {@link Piece}).
  */
 public final class TracksolidApi {
-  private static final Logger log = LoggerFactory.getLogger(TracksolidApi.class);
   public static final int MAX_IMEIS = 100;
   public static final int PAGE_SIZE = 100;
 
@@ -32,13 +33,18 @@ public final class TracksolidApi {
   public static final Duration TRACK_MAX_WINDOW = Duration.ofDays(7);
 
   private final TracksolidClient client;
+  private final String account;
 
   /** start_row paging with the base learned from this account's vendor (0 or 1 is left open). */
   private final RowPager rows;
 
+  private final AlarmPager alarms;
+
   public TracksolidApi(TracksolidClient client) {
     this.client = client;
+    this.account = client.account().name();
     this.rows = new RowPager(client, PAGE_SIZE);
+    this.alarms = new AlarmPager(client, PAGE_SIZE, ALARM_ROW_CAP);
   }
 
   public TracksolidClient client() {
@@ -53,131 +59,45 @@ public final class TracksolidApi {
     return rows.base();
   }
 
-  // ---- alarms -------------------------------------------------------------------------------
-
-  public Future<List<VendorAlarm>> alarms(List<String> imeis, Instant from, Instant to) {
-    return collect(
-        pieces(imeis, from, to), p -> alarmWindow(p.imeis(), p.from(), p.to()), VendorAlarm::key);
+  public Future<List<AlarmRecord>> alarms(List<String> imeis, Instant from, Instant to) {
+    return Piece.collect(
+        Piece.monthly(imeis, MAX_IMEIS, from, to),
+        p -> alarms.window(p.imeis(), p.from(), p.to()),
+        AlarmParser::key);
   }
-
-  private Future<List<VendorAlarm>> alarmWindow(String imeis, Instant from, Instant to) {
-    return alarmPages(imeis, from, to, 1, new ArrayList<>(), List.of(), false)
-        .compose(
-            rows -> {
-              if (rows.size() >= ALARM_ROW_CAP && Duration.between(from, to).getSeconds() > 1) {
-                // The vendor stops at 1000 rows: halve the window until each half fits.
-                Instant mid = from.plusSeconds(Duration.between(from, to).getSeconds() / 2);
-                List<VendorAlarm> both = new ArrayList<>();
-                return alarmWindow(imeis, from, mid)
-                    .compose(
-                        a -> {
-                          both.addAll(a);
-                          return alarmWindow(imeis, mid, to);
-                        })
-                    .map(
-                        b -> {
-                          both.addAll(b);
-                          return both;
-                        });
-              }
-              return Future.succeededFuture(rows);
-            });
-  }
-
-  private Future<List<VendorAlarm>> alarmPages(
-      String imeis,
-      Instant from,
-      Instant to,
-      int page,
-      List<VendorAlarm> acc,
-      List<String> previousKeys,
-      boolean refetched) {
-    Map<String, String> params =
-        Map.of(
-            "imeis",
-            imeis,
-            "begin_time",
-            Lenient.format(from),
-            "end_time",
-            Lenient.format(to),
-            "page_no",
-            Integer.toString(page),
-            "page_size",
-            Integer.toString(PAGE_SIZE));
-    return client
-        .call("jimi.device.alarm.list", params)
-        .compose(
-            env -> {
-              List<VendorAlarm> rows =
-                  items(env.getValue("result")).stream().map(VendorAlarm::from).toList();
-              List<String> keys = rows.stream().map(VendorAlarm::key).toList();
-              if (!rows.isEmpty() && keys.equals(previousKeys)) {
-                if (!refetched) {
-                  return alarmPages(imeis, from, to, page, acc, previousKeys, true);
-                }
-                // Returning what we have would let the slice commit and the checkpoint pass the
-                // missing alarms.
-                log.warn(
-                    "tracksolid {} jimi.device.alarm.list: page {} repeats page {} twice for {}..{}; failing the window",
-                    client.account().name(),
-                    page,
-                    page - 1,
-                    from,
-                    to);
-                return Future.failedFuture(
-                    new MalformedResponseException(
-                        "jimi.device.alarm.list",
-                        "page_no=" + page + " served the previous page again twice",
-                        "",
-                        null));
-              }
-              acc.addAll(rows);
-              if (rows.size() < PAGE_SIZE || acc.size() >= ALARM_ROW_CAP) {
-                return Future.succeededFuture(acc);
-              }
-              return alarmPages(imeis, from, to, page + 1, acc, keys, false);
-            });
-  }
-
-  // ---- trips --------------------------------------------------------------------------------
 
   /** Trips from {@code jimi.device.track.mileage}, ≤ 100 IMEIs and ≤ 1 month per call. */
-  public Future<List<VendorTrip>> mileageTrips(List<String> imeis, Instant from, Instant to) {
-    return collect(
-        pieces(imeis, from, to),
+  public Future<List<TripRecord>> mileageTrips(List<String> imeis, Instant from, Instant to) {
+    return Piece.collect(
+        Piece.monthly(imeis, MAX_IMEIS, from, to),
         p ->
-            client
-                .call(
-                    VendorTrip.MILEAGE,
-                    Map.of(
-                        "imeis",
-                        p.imeis(),
-                        "begin_time",
-                        Lenient.format(p.from()),
-                        "end_time",
-                        Lenient.format(p.to())))
-                .map(
-                    env ->
-                        items(env.getValue("result")).stream()
-                            .map(VendorTrip::fromMileage)
-                            .toList()),
-        VendorTrip::key);
+            results(
+                TripParser.MILEAGE,
+                Map.of(
+                    "imeis",
+                    p.imeis(),
+                    "begin_time",
+                    Lenient.format(p.from()),
+                    "end_time",
+                    Lenient.format(p.to())),
+                j -> TripParser.fromMileage(j, account)),
+        TripParser::key);
   }
 
   /**
    * Trips from {@code jimi.open.platform.report.trips} type=list, ≤ 1 month per call, paged by
-   * start_row over devices.
+   * start_row over devices; {@code user} is the request's account parameter.
    */
-  public Future<List<VendorTrip>> reportTrips(
-      String account, List<String> imeis, Instant from, Instant to) {
-    return collect(
-        pieces(imeis, from, to),
+  public Future<List<TripRecord>> reportTrips(
+      String user, List<String> imeis, Instant from, Instant to) {
+    return Piece.collect(
+        Piece.monthly(imeis, MAX_IMEIS, from, to),
         p ->
             rows.rows(
-                    VendorTrip.REPORT,
+                    TripParser.REPORT,
                     Map.of(
                         "account",
-                        account,
+                        user,
                         "imeis",
                         p.imeis(),
                         "type",
@@ -191,48 +111,42 @@ public final class TracksolidApi {
                             items(data.getValue("dayList")),
                             Lenient.integer(data, "dataTotalRows").orElse(-1)),
                     device -> rowKey(device, "imei"))
-                .map(TracksolidApi::dayDataTrips),
-        VendorTrip::key);
+                .map(this::dayDataTrips),
+        TripParser::key);
   }
 
   /** The trips of report.trips' devices, each under its days' {@code dayData}. */
-  private static List<VendorTrip> dayDataTrips(List<JsonObject> devices) {
-    List<VendorTrip> trips = new ArrayList<>();
+  private List<TripRecord> dayDataTrips(List<JsonObject> devices) {
+    List<TripRecord> trips = new ArrayList<>();
     for (JsonObject device : devices) {
       String imei = Lenient.text(device, "imei").orElse(null);
       for (JsonObject day : items(device.getValue("tripsData"))) {
         for (JsonObject trip : items(day.getValue("dayData"))) {
-          trips.add(VendorTrip.fromReportDayData(trip, imei));
+          trips.add(TripParser.fromReportDayData(trip, imei, account));
         }
       }
     }
     return trips;
   }
 
-  // ---- parking / idling ---------------------------------------------------------------------
-
   /**
-   * {@code accType} "off" = parking, "on" = idling; ≤ 1 month per call, paged by start_row until
-   * dataTotalRows.
+   * Parking ({@code acc_type} off) or idling (on) periods, ≤ 1 month per call, paged by start_row
+   * until dataTotalRows; {@code user} is the request's account parameter.
    */
-  public Future<List<VendorParking>> parking(
-      String account, List<String> imeis, Instant from, Instant to, String accType) {
-    if (!"on".equals(accType) && !"off".equals(accType)) {
-      return Future.failedFuture(
-          new IllegalArgumentException("acc_type is on or off, got " + accType));
-    }
-    return collect(
-        pieces(imeis, from, to),
+  public Future<List<ParkingRecord>> parking(
+      String user, List<String> imeis, Instant from, Instant to, ParkingRecord.Kind kind) {
+    return Piece.collect(
+        Piece.monthly(imeis, MAX_IMEIS, from, to),
         p ->
             rows.rows(
                     "jimi.open.platform.report.parking",
                     Map.of(
                         "account",
-                        account,
+                        user,
                         "imeis",
                         p.imeis(),
                         "acc_type",
-                        accType,
+                        kind.accType(),
                         "start_time",
                         Lenient.format(p.from()),
                         "end_time",
@@ -242,8 +156,9 @@ public final class TracksolidApi {
                             items(data.getValue("rows")),
                             Lenient.integer(data, "dataTotalRows").orElse(-1)),
                     row -> rowKey(row, "imei", "startTime"))
-                .map(list -> list.stream().map(j -> VendorParking.from(j, accType)).toList()),
-        VendorParking::key);
+                .map(
+                    list -> list.stream().map(j -> ParkingParser.parse(j, kind, account)).toList()),
+        ParkingParser::key);
   }
 
   /**
@@ -261,108 +176,42 @@ public final class TracksolidApi {
     return any ? key.toString() : row.encode();
   }
 
-  // ---- devices and positions ----------------------------------------------------------------
-
-  public Future<List<VendorDevice>> devices(String target) {
-    return client
-        .call("jimi.user.device.list", Map.of("target", target))
-        .map(
-            env ->
-                items(env.getValue("result")).stream()
-                    .map(j -> VendorDevice.from(j, target))
-                    .toList());
+  /** The devices listed under {@code target}. */
+  public Future<List<DeviceRecord>> devices(String target) {
+    return results(
+        "jimi.user.device.list", Map.of("target", target), j -> DeviceParser.parse(j, account));
   }
 
-  public Future<List<VendorLocation>> locations(String target) {
-    return client
-        .call("jimi.user.device.location.list", Map.of("target", target))
-        .map(env -> items(env.getValue("result")).stream().map(VendorLocation::from).toList());
+  /** The latest fix of each device listed under {@code target}. */
+  public Future<List<PositionRecord>> locations(String target) {
+    return results(
+        "jimi.user.device.location.list", Map.of("target", target), PositionParser::fromLocation);
   }
 
   /** Fixes of one device, ≤ 7 days per call. */
-  public Future<List<VendorTrackPoint>> track(String imei, Instant from, Instant to) {
-    List<Piece> weeks = new ArrayList<>();
-    for (Instant start = from; start.isBefore(to); start = start.plus(TRACK_MAX_WINDOW)) {
-      weeks.add(new Piece(imei, start, min(to, start.plus(TRACK_MAX_WINDOW))));
-    }
-    return collect(
-        weeks,
+  public Future<List<PositionRecord>> track(String imei, Instant from, Instant to) {
+    return Piece.collect(
+        Piece.windows(imei, from, to, TRACK_MAX_WINDOW),
         p ->
-            client
-                .call(
-                    "jimi.device.track.list",
-                    Map.of(
-                        "imei",
-                        imei,
-                        "begin_time",
-                        Lenient.format(p.from()),
-                        "end_time",
-                        Lenient.format(p.to())))
-                .map(
-                    env ->
-                        items(env.getValue("result")).stream()
-                            .map(j -> VendorTrackPoint.from(j, imei))
-                            .toList()),
-        t -> t.imei() + "|" + t.gpsTime());
+            results(
+                "jimi.device.track.list",
+                Map.of(
+                    "imei",
+                    imei,
+                    "begin_time",
+                    Lenient.format(p.from()),
+                    "end_time",
+                    Lenient.format(p.to())),
+                j -> PositionParser.fromTrack(j, imei)),
+        PositionParser::key);
   }
 
-  // ---- helpers ------------------------------------------------------------------------------
-
-  /** One request's share of a query: its IMEIs, comma-joined, and its window. */
-  record Piece(String imeis, Instant from, Instant to) {}
-
-  /** Each chunk of at most {@link #MAX_IMEIS} IMEIs over each month of [from, to]. */
-  static List<Piece> pieces(List<String> imeis, Instant from, Instant to) {
-    List<Piece> pieces = new ArrayList<>();
-    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      for (Instant[] w : monthWindows(from, to)) {
-        pieces.add(new Piece(String.join(",", chunk), w[0], w[1]));
-      }
-    }
-    return pieces;
-  }
-
-  /**
-   * Asks {@code fetch} for each piece, one after another, and returns the items unique by {@code
-   * key} in the order first seen.
-   */
-  private static <T> Future<List<T>> collect(
-      List<Piece> pieces, Function<Piece, Future<List<T>>> fetch, Function<T, String> key) {
-    Map<String, T> out = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (Piece piece : pieces) {
-      chain =
-          chain.compose(
-              v ->
-                  fetch
-                      .apply(piece)
-                      .map(
-                          items -> {
-                            items.forEach(item -> out.putIfAbsent(key.apply(item), item));
-                            return null;
-                          }));
-    }
-    return chain.map(v -> List.copyOf(out.values()));
-  }
-
-  /** [from, to] cut into windows of at most one calendar month. */
-  static List<Instant[]> monthWindows(Instant from, Instant to) {
-    List<Instant[]> windows = new ArrayList<>();
-    Instant start = from;
-    do {
-      Instant end = min(to, start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
-      windows.add(new Instant[] {start, end});
-      start = end;
-    } while (start.isBefore(to));
-    return windows;
-  }
-
-  static <T> List<List<T>> chunks(List<T> all, int size) {
-    List<List<T>> out = new ArrayList<>();
-    for (int i = 0; i < all.size(); i += size) {
-      out.add(List.copyOf(all.subList(i, Math.min(all.size(), i + size))));
-    }
-    return out;
+  /** The items of one call's {@code result}, each read by {@code parse}. */
+  private <T> Future<List<T>> results(
+      String method, Map<String, String> params, Function<JsonObject, T> parse) {
+    return client
+        .call(method, params)
+        .map(env -> items(env.getValue("result")).stream().map(parse).toList());
   }
 
   /** Items of a result/data array; anything that is not an object is skipped. */
@@ -380,9 +229,5 @@ public final class TracksolidApi {
       }
     }
     return out;
-  }
-
-  private static Instant min(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
   }
 }
