@@ -1,5 +1,6 @@
 package io.fleet.ingest.tracksolid;
 
+import io.fleet.ingest.json.Lenient;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,11 @@ import java.util.function.Function;
  * as the vendor's {@code begin_time}/{@code end_time}, so adjacent pieces may overlap by a second.
  */
 record Piece(String imeis, Instant from, Instant to) {
+
+  /** The query of a method windowed by begin_time/end_time, with the IMEIs under {@code param}. */
+  Map<String, String> beginEnd(String param) {
+    return Map.of(param, imeis, "begin_time", Lenient.format(from), "end_time", Lenient.format(to));
+  }
 
   /** Each chunk of at most {@code perCall} IMEIs over each calendar month of [from, to]. */
   static List<Piece> monthly(List<String> imeis, int perCall, Instant from, Instant to) {

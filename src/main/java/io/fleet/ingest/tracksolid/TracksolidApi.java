@@ -72,15 +72,7 @@ public final class TracksolidApi {
         Piece.monthly(imeis, MAX_IMEIS, from, to),
         p ->
             results(
-                TripParser.MILEAGE,
-                Map.of(
-                    "imeis",
-                    p.imeis(),
-                    "begin_time",
-                    Lenient.format(p.from()),
-                    "end_time",
-                    Lenient.format(p.to())),
-                j -> TripParser.fromMileage(j, account)),
+                TripParser.MILEAGE, p.beginEnd("imeis"), j -> TripParser.fromMileage(j, account)),
         TripParser::key);
   }
 
@@ -95,21 +87,8 @@ public final class TracksolidApi {
         p ->
             rows.rows(
                     TripParser.REPORT,
-                    Map.of(
-                        "account",
-                        user,
-                        "imeis",
-                        p.imeis(),
-                        "type",
-                        "list",
-                        "start_time",
-                        Lenient.format(p.from()),
-                        "end_time",
-                        Lenient.format(p.to())),
-                    data ->
-                        new RowPager.Page(
-                            items(data.getValue("dayList")),
-                            Lenient.integer(data, "dataTotalRows").orElse(-1)),
+                    reportQuery(user, p, "type", "list"),
+                    totalled("dayList"),
                     device -> rowKey(device, "imei"))
                 .map(this::dayDataTrips),
         TripParser::key);
@@ -140,25 +119,35 @@ public final class TracksolidApi {
         p ->
             rows.rows(
                     "jimi.open.platform.report.parking",
-                    Map.of(
-                        "account",
-                        user,
-                        "imeis",
-                        p.imeis(),
-                        "acc_type",
-                        kind.accType(),
-                        "start_time",
-                        Lenient.format(p.from()),
-                        "end_time",
-                        Lenient.format(p.to())),
-                    data ->
-                        new RowPager.Page(
-                            items(data.getValue("rows")),
-                            Lenient.integer(data, "dataTotalRows").orElse(-1)),
+                    reportQuery(user, p, "acc_type", kind.accType()),
+                    totalled("rows"),
                     row -> rowKey(row, "imei", "startTime"))
                 .map(
                     list -> list.stream().map(j -> ParkingParser.parse(j, kind, account)).toList()),
         ParkingParser::key);
+  }
+
+  /** A start_row report's query over {@code piece}, with its one {@code option}. */
+  private static Map<String, String> reportQuery(
+      String user, Piece piece, String option, String value) {
+    return Map.of(
+        "account",
+        user,
+        "imeis",
+        piece.imeis(),
+        option,
+        value,
+        "start_time",
+        Lenient.format(piece.from()),
+        "end_time",
+        Lenient.format(piece.to()));
+  }
+
+  /** A report's page: its rows under {@code field}, and dataTotalRows. */
+  private static Function<JsonObject, RowPager.Page> totalled(String field) {
+    return data ->
+        new RowPager.Page(
+            items(data.getValue(field)), Lenient.integer(data, "dataTotalRows").orElse(-1));
   }
 
   /**
@@ -195,13 +184,7 @@ public final class TracksolidApi {
         p ->
             results(
                 "jimi.device.track.list",
-                Map.of(
-                    "imei",
-                    imei,
-                    "begin_time",
-                    Lenient.format(p.from()),
-                    "end_time",
-                    Lenient.format(p.to())),
+                p.beginEnd("imei"),
                 j -> PositionParser.fromTrack(j, imei)),
         PositionParser::key);
   }

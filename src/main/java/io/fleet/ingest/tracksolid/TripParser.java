@@ -18,29 +18,39 @@ final class TripParser {
   private TripParser() {}
 
   static TripRecord fromMileage(JsonObject item, String account) {
-    return new TripRecord(
+    return trip(
+        item,
         Lenient.text(item, "imei").orElse(null),
-        Lenient.time(item, "startTime").orElse(null),
-        Lenient.time(item, "endTime").orElse(null),
         account,
-        Lenient.decimal(item, "startLat").orElse(null),
-        Lenient.decimal(item, "startLng").orElse(null),
-        Lenient.decimal(item, "endLat").orElse(null),
-        Lenient.decimal(item, "endLng").orElse(null),
         Lenient.decimal(item, "distance").orElse(null),
         Lenient.integer(item, "runTimeSecond", "elapsed").orElse(null),
         Lenient.decimal(item, "avgSpeed").orElse(null),
-        Lenient.decimal(item, "maxSpeed").orElse(null),
-        null,
-        null,
-        MILEAGE,
-        item);
+        MILEAGE);
   }
 
   /** A {@code dayData} item; its device's {@code imei} stands in when the item has none. */
   static TripRecord fromReportDayData(JsonObject item, String deviceImei, String account) {
-    return new TripRecord(
+    return trip(
+        item,
         Lenient.text(item, "imei").orElse(deviceImei),
+        account,
+        Lenient.decimal(item, "totalMileage").map(km -> km * 1000.0).orElse(null),
+        Lenient.integer(item, "travelTime").orElse(null),
+        Lenient.decimal(item, "averageSpeed").orElse(null),
+        REPORT);
+  }
+
+  /** The fields both methods spell alike, around those they spell their own way. */
+  private static TripRecord trip(
+      JsonObject item,
+      String imei,
+      String account,
+      Double distanceM,
+      Integer durationS,
+      Double avgSpeedKmh,
+      String method) {
+    return new TripRecord(
+        imei,
         Lenient.time(item, "startTime").orElse(null),
         Lenient.time(item, "endTime").orElse(null),
         account,
@@ -48,13 +58,13 @@ final class TripParser {
         Lenient.decimal(item, "startLng").orElse(null),
         Lenient.decimal(item, "endLat").orElse(null),
         Lenient.decimal(item, "endLng").orElse(null),
-        Lenient.decimal(item, "totalMileage").map(km -> km * 1000.0).orElse(null),
-        Lenient.integer(item, "travelTime").orElse(null),
-        Lenient.decimal(item, "averageSpeed").orElse(null),
+        distanceM,
+        durationS,
+        avgSpeedKmh,
         Lenient.decimal(item, "maxSpeed").orElse(null),
         null,
         null,
-        REPORT,
+        method,
         item);
   }
 
