@@ -1,8 +1,10 @@
 package io.fleet.ingest.tracksolid;
 
+import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * One account's breaker: opens after {@code threshold} consecutive failures (the vendor was
@@ -73,6 +75,30 @@ public final class CircuitBreaker {
       return Permit.PROBE;
     }
     return Permit.REFUSED;
+  }
+
+  /**
+   * Runs {@code call} under a permit, or fails with {@code refusal} when none is granted, and
+   * learns from its outcome before the caller does: a success or a permanent vendor answer proves
+   * the vendor up, a retryable or unknown failure counts against it.
+   */
+  <T> Future<T> guard(Supplier<Future<T>> call, Supplier<? extends RuntimeException> refusal) {
+    Permit permit = tryAcquire();
+    if (permit == Permit.REFUSED) {
+      return Future.failedFuture(refusal.get());
+    }
+    // Composed, so a call that throws is heard as a failure and cannot keep the probe's place.
+    return Future.succeededFuture()
+        .compose(v -> call.get())
+        .andThen(
+            ar -> {
+              if (ar.succeeded()
+                  || (ar.cause() instanceof TracksolidException t && !t.retryable())) {
+                onSuccess(permit);
+              } else {
+                onFailure(permit);
+              }
+            });
   }
 
   /** The vendor answered: it is up, whichever call proved it. */

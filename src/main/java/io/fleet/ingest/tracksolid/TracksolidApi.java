@@ -1,27 +1,29 @@
 package io.fleet.ingest.tracksolid;
 
 import io.fleet.ingest.json.Lenient;
+import io.fleet.ingest.store.AlarmRecord;
+import io.fleet.ingest.store.DeviceRecord;
+import io.fleet.ingest.store.ParkingRecord;
+import io.fleet.ingest.store.PositionRecord;
+import io.fleet.ingest.store.TripRecord;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Function;
 
 /**
- * The typed vendor methods the pollers use. Each splits a request to the vendor's limits (IMEIs per
- * call, window length, pages), runs the pieces one after another on the account's client and
- * returns the items deduplicated on their natural key. Windows are inclusive at both ends, as the
- * vendor's {@code begin_time}/{@code end_time}, so adjacent pieces may overlap by a second.
+ * The typed vendor methods the pollers use, answering with the store's records (read by the
+ * parsers, {@link AlarmParser} and its siblings, each record carrying this client's account). Each
+ * splits a request to the vendor's limits (IMEIs per call, window length, pages), runs the pieces
+ * one after another on the account's client and returns the items deduplicated on their natural key
+ * (see {@link Piece}).
  */
 public final class TracksolidApi {
-  private static final Logger log = LoggerFactory.getLogger(TracksolidApi.class);
   public static final int MAX_IMEIS = 100;
   public static final int PAGE_SIZE = 100;
 
@@ -31,13 +33,18 @@ public final class TracksolidApi {
   public static final Duration TRACK_MAX_WINDOW = Duration.ofDays(7);
 
   private final TracksolidClient client;
+  private final String account;
 
   /** start_row paging with the base learned from this account's vendor (0 or 1 is left open). */
   private final RowPager rows;
 
+  private final AlarmPager alarms;
+
   public TracksolidApi(TracksolidClient client) {
     this.client = client;
+    this.account = client.account().name();
     this.rows = new RowPager(client, PAGE_SIZE);
+    this.alarms = new AlarmPager(client, PAGE_SIZE, ALARM_ROW_CAP);
   }
 
   public TracksolidClient client() {
@@ -52,244 +59,95 @@ public final class TracksolidApi {
     return rows.base();
   }
 
-  // ---- alarms -------------------------------------------------------------------------------
-
-  public Future<List<VendorAlarm>> alarms(List<String> imeis, Instant from, Instant to) {
-    Map<String, VendorAlarm> out = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      for (Instant[] w : monthWindows(from, to)) {
-        chain =
-            chain.compose(
-                v ->
-                    alarmWindow(String.join(",", chunk), w[0], w[1])
-                        .map(
-                            rows -> {
-                              rows.forEach(a -> out.putIfAbsent(a.key(), a));
-                              return null;
-                            }));
-      }
-    }
-    return chain.map(v -> List.copyOf(out.values()));
+  public Future<List<AlarmRecord>> alarms(List<String> imeis, Instant from, Instant to) {
+    return Piece.collect(
+        Piece.monthly(imeis, MAX_IMEIS, from, to),
+        p -> alarms.window(p.imeis(), p.from(), p.to()),
+        AlarmParser::key);
   }
-
-  private Future<List<VendorAlarm>> alarmWindow(String imeis, Instant from, Instant to) {
-    return alarmPages(imeis, from, to, 1, new ArrayList<>(), List.of(), false)
-        .compose(
-            rows -> {
-              if (rows.size() >= ALARM_ROW_CAP && Duration.between(from, to).getSeconds() > 1) {
-                // The vendor stops at 1000 rows: halve the window until each half fits.
-                Instant mid = from.plusSeconds(Duration.between(from, to).getSeconds() / 2);
-                List<VendorAlarm> both = new ArrayList<>();
-                return alarmWindow(imeis, from, mid)
-                    .compose(
-                        a -> {
-                          both.addAll(a);
-                          return alarmWindow(imeis, mid, to);
-                        })
-                    .map(
-                        b -> {
-                          both.addAll(b);
-                          return both;
-                        });
-              }
-              return Future.succeededFuture(rows);
-            });
-  }
-
-  private Future<List<VendorAlarm>> alarmPages(
-      String imeis,
-      Instant from,
-      Instant to,
-      int page,
-      List<VendorAlarm> acc,
-      List<String> previousKeys,
-      boolean refetched) {
-    Map<String, String> params =
-        Map.of(
-            "imeis",
-            imeis,
-            "begin_time",
-            Lenient.format(from),
-            "end_time",
-            Lenient.format(to),
-            "page_no",
-            Integer.toString(page),
-            "page_size",
-            Integer.toString(PAGE_SIZE));
-    return client
-        .call("jimi.device.alarm.list", params)
-        .compose(
-            env -> {
-              List<VendorAlarm> rows =
-                  items(env.getValue("result")).stream().map(VendorAlarm::from).toList();
-              List<String> keys = rows.stream().map(VendorAlarm::key).toList();
-              if (!rows.isEmpty() && keys.equals(previousKeys)) {
-                if (!refetched) {
-                  return alarmPages(imeis, from, to, page, acc, previousKeys, true);
-                }
-                // Returning what we have would let the slice commit and the checkpoint pass the
-                // missing alarms.
-                log.warn(
-                    "tracksolid {} jimi.device.alarm.list: page {} repeats page {} twice for {}..{}; failing the window",
-                    client.account().name(),
-                    page,
-                    page - 1,
-                    from,
-                    to);
-                return Future.failedFuture(
-                    new MalformedResponseException(
-                        "jimi.device.alarm.list",
-                        "page_no=" + page + " served the previous page again twice",
-                        "",
-                        null));
-              }
-              acc.addAll(rows);
-              if (rows.size() < PAGE_SIZE || acc.size() >= ALARM_ROW_CAP) {
-                return Future.succeededFuture(acc);
-              }
-              return alarmPages(imeis, from, to, page + 1, acc, keys, false);
-            });
-  }
-
-  // ---- trips --------------------------------------------------------------------------------
 
   /** Trips from {@code jimi.device.track.mileage}, ≤ 100 IMEIs and ≤ 1 month per call. */
-  public Future<List<VendorTrip>> mileageTrips(List<String> imeis, Instant from, Instant to) {
-    Map<String, VendorTrip> out = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      for (Instant[] w : monthWindows(from, to)) {
-        chain =
-            chain.compose(
-                v ->
-                    client
-                        .call(
-                            VendorTrip.MILEAGE,
-                            Map.of(
-                                "imeis",
-                                String.join(",", chunk),
-                                "begin_time",
-                                Lenient.format(w[0]),
-                                "end_time",
-                                Lenient.format(w[1])))
-                        .map(
-                            env -> {
-                              items(env.getValue("result"))
-                                  .forEach(
-                                      j -> {
-                                        VendorTrip t = VendorTrip.fromMileage(j);
-                                        out.putIfAbsent(t.key(), t);
-                                      });
-                              return null;
-                            }));
-      }
-    }
-    return chain.map(v -> List.copyOf(out.values()));
+  public Future<List<TripRecord>> mileageTrips(List<String> imeis, Instant from, Instant to) {
+    return Piece.collect(
+        Piece.monthly(imeis, MAX_IMEIS, from, to),
+        p ->
+            results(
+                TripParser.MILEAGE, p.beginEnd("imeis"), j -> TripParser.fromMileage(j, account)),
+        TripParser::key);
   }
 
   /**
    * Trips from {@code jimi.open.platform.report.trips} type=list, ≤ 1 month per call, paged by
-   * start_row over devices.
+   * start_row over devices; {@code user} is the request's account parameter.
    */
-  public Future<List<VendorTrip>> reportTrips(
-      String account, List<String> imeis, Instant from, Instant to) {
-    Map<String, VendorTrip> out = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      for (Instant[] w : monthWindows(from, to)) {
-        Map<String, String> query =
-            Map.of(
-                "account",
-                account,
-                "imeis",
-                String.join(",", chunk),
-                "type",
-                "list",
-                "start_time",
-                Lenient.format(w[0]),
-                "end_time",
-                Lenient.format(w[1]));
-        chain =
-            chain.compose(
-                v ->
-                    rows.rows(
-                            VendorTrip.REPORT,
-                            query,
-                            data ->
-                                new RowPager.Page(
-                                    items(data.getValue("dayList")),
-                                    Lenient.integer(data, "dataTotalRows").orElse(-1)),
-                            device -> rowKey(device, "imei"))
-                        .map(
-                            devices -> {
-                              for (JsonObject device : devices) {
-                                String imei = Lenient.text(device, "imei").orElse(null);
-                                for (JsonObject day : items(device.getValue("tripsData"))) {
-                                  for (JsonObject trip : items(day.getValue("dayData"))) {
-                                    VendorTrip t = VendorTrip.fromReportDayData(trip, imei);
-                                    out.putIfAbsent(t.key(), t);
-                                  }
-                                }
-                              }
-                              return null;
-                            }));
-      }
-    }
-    return chain.map(v -> List.copyOf(out.values()));
+  public Future<List<TripRecord>> reportTrips(
+      String user, List<String> imeis, Instant from, Instant to) {
+    return Piece.collect(
+        Piece.monthly(imeis, MAX_IMEIS, from, to),
+        p ->
+            rows.rows(
+                    TripParser.REPORT,
+                    reportQuery(user, p, "type", "list"),
+                    totalled("dayList"),
+                    device -> rowKey(device, "imei"))
+                .map(this::dayDataTrips),
+        TripParser::key);
   }
 
-  // ---- parking / idling ---------------------------------------------------------------------
-
-  /**
-   * {@code accType} "off" = parking, "on" = idling; ≤ 1 month per call, paged by start_row until
-   * dataTotalRows.
-   */
-  public Future<List<VendorParking>> parking(
-      String account, List<String> imeis, Instant from, Instant to, String accType) {
-    if (!"on".equals(accType) && !"off".equals(accType)) {
-      return Future.failedFuture(
-          new IllegalArgumentException("acc_type is on or off, got " + accType));
-    }
-    Map<String, VendorParking> out = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (List<String> chunk : chunks(imeis, MAX_IMEIS)) {
-      for (Instant[] w : monthWindows(from, to)) {
-        Map<String, String> query =
-            Map.of(
-                "account",
-                account,
-                "imeis",
-                String.join(",", chunk),
-                "acc_type",
-                accType,
-                "start_time",
-                Lenient.format(w[0]),
-                "end_time",
-                Lenient.format(w[1]));
-        chain =
-            chain.compose(
-                v ->
-                    rows.rows(
-                            "jimi.open.platform.report.parking",
-                            query,
-                            data ->
-                                new RowPager.Page(
-                                    items(data.getValue("rows")),
-                                    Lenient.integer(data, "dataTotalRows").orElse(-1)),
-                            row -> rowKey(row, "imei", "startTime"))
-                        .map(
-                            list -> {
-                              list.forEach(
-                                  j -> {
-                                    VendorParking p = VendorParking.from(j, accType);
-                                    out.putIfAbsent(p.key(), p);
-                                  });
-                              return null;
-                            }));
+  /** The trips of report.trips' devices, each under its days' {@code dayData}. */
+  private List<TripRecord> dayDataTrips(List<JsonObject> devices) {
+    List<TripRecord> trips = new ArrayList<>();
+    for (JsonObject device : devices) {
+      String imei = Lenient.text(device, "imei").orElse(null);
+      for (JsonObject day : items(device.getValue("tripsData"))) {
+        for (JsonObject trip : items(day.getValue("dayData"))) {
+          trips.add(TripParser.fromReportDayData(trip, imei, account));
+        }
       }
     }
-    return chain.map(v -> List.copyOf(out.values()));
+    return trips;
+  }
+
+  /**
+   * Parking ({@code acc_type} off) or idling (on) periods, ≤ 1 month per call, paged by start_row
+   * until dataTotalRows; {@code user} is the request's account parameter.
+   */
+  public Future<List<ParkingRecord>> parking(
+      String user, List<String> imeis, Instant from, Instant to, ParkingRecord.Kind kind) {
+    return Piece.collect(
+        Piece.monthly(imeis, MAX_IMEIS, from, to),
+        p ->
+            rows.rows(
+                    "jimi.open.platform.report.parking",
+                    reportQuery(user, p, "acc_type", kind.accType()),
+                    totalled("rows"),
+                    row -> rowKey(row, "imei", "startTime"))
+                .map(
+                    list -> list.stream().map(j -> ParkingParser.parse(j, kind, account)).toList()),
+        ParkingParser::key);
+  }
+
+  /** A start_row report's query over {@code piece}, with its one {@code option}. */
+  private static Map<String, String> reportQuery(
+      String user, Piece piece, String option, String value) {
+    return Map.of(
+        "account",
+        user,
+        "imeis",
+        piece.imeis(),
+        option,
+        value,
+        "start_time",
+        Lenient.format(piece.from()),
+        "end_time",
+        Lenient.format(piece.to()));
+  }
+
+  /** A report's page: its rows under {@code field}, and dataTotalRows. */
+  private static Function<JsonObject, RowPager.Page> totalled(String field) {
+    return data ->
+        new RowPager.Page(
+            items(data.getValue(field)), Lenient.integer(data, "dataTotalRows").orElse(-1));
   }
 
   /**
@@ -307,78 +165,36 @@ public final class TracksolidApi {
     return any ? key.toString() : row.encode();
   }
 
-  // ---- devices and positions ----------------------------------------------------------------
-
-  public Future<List<VendorDevice>> devices(String target) {
-    return client
-        .call("jimi.user.device.list", Map.of("target", target))
-        .map(
-            env ->
-                items(env.getValue("result")).stream()
-                    .map(j -> VendorDevice.from(j, target))
-                    .toList());
+  /** The devices listed under {@code target}. */
+  public Future<List<DeviceRecord>> devices(String target) {
+    return results(
+        "jimi.user.device.list", Map.of("target", target), j -> DeviceParser.parse(j, account));
   }
 
-  public Future<List<VendorLocation>> locations(String target) {
-    return client
-        .call("jimi.user.device.location.list", Map.of("target", target))
-        .map(env -> items(env.getValue("result")).stream().map(VendorLocation::from).toList());
+  /** The latest fix of each device listed under {@code target}. */
+  public Future<List<PositionRecord>> locations(String target) {
+    return results(
+        "jimi.user.device.location.list", Map.of("target", target), PositionParser::fromLocation);
   }
 
   /** Fixes of one device, ≤ 7 days per call. */
-  public Future<List<VendorTrackPoint>> track(String imei, Instant from, Instant to) {
-    Map<String, VendorTrackPoint> out = new LinkedHashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (Instant start = from; start.isBefore(to); start = start.plus(TRACK_MAX_WINDOW)) {
-      Instant s = start;
-      Instant e = min(to, start.plus(TRACK_MAX_WINDOW));
-      chain =
-          chain.compose(
-              v ->
-                  client
-                      .call(
-                          "jimi.device.track.list",
-                          Map.of(
-                              "imei",
-                              imei,
-                              "begin_time",
-                              Lenient.format(s),
-                              "end_time",
-                              Lenient.format(e)))
-                      .map(
-                          env -> {
-                            items(env.getValue("result"))
-                                .forEach(
-                                    j -> {
-                                      VendorTrackPoint p = VendorTrackPoint.from(j, imei);
-                                      out.putIfAbsent(p.imei() + "|" + p.gpsTime(), p);
-                                    });
-                            return null;
-                          }));
-    }
-    return chain.map(v -> List.copyOf(out.values()));
+  public Future<List<PositionRecord>> track(String imei, Instant from, Instant to) {
+    return Piece.collect(
+        Piece.windows(imei, from, to, TRACK_MAX_WINDOW),
+        p ->
+            results(
+                "jimi.device.track.list",
+                p.beginEnd("imei"),
+                j -> PositionParser.fromTrack(j, imei)),
+        PositionParser::key);
   }
 
-  // ---- helpers ------------------------------------------------------------------------------
-
-  /** [from, to] cut into windows of at most one calendar month. */
-  static List<Instant[]> monthWindows(Instant from, Instant to) {
-    List<Instant[]> windows = new ArrayList<>();
-    Instant start = from;
-    do {
-      Instant end = min(to, start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
-      windows.add(new Instant[] {start, end});
-      start = end;
-    } while (start.isBefore(to));
-    return windows;
-  }
-
-  static <T> List<List<T>> chunks(List<T> all, int size) {
-    List<List<T>> out = new ArrayList<>();
-    for (int i = 0; i < all.size(); i += size) {
-      out.add(List.copyOf(all.subList(i, Math.min(all.size(), i + size))));
-    }
-    return out;
+  /** The items of one call's {@code result}, each read by {@code parse}. */
+  private <T> Future<List<T>> results(
+      String method, Map<String, String> params, Function<JsonObject, T> parse) {
+    return client
+        .call(method, params)
+        .map(env -> items(env.getValue("result")).stream().map(parse).toList());
   }
 
   /** Items of a result/data array; anything that is not an object is skipped. */
@@ -396,9 +212,5 @@ public final class TracksolidApi {
       }
     }
     return out;
-  }
-
-  private static Instant min(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
   }
 }

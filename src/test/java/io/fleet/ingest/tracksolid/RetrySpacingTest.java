@@ -90,12 +90,12 @@ class RetrySpacingTest {
   @Test
   void aRetryAfterDateIsReadAgainstTheInjectedClock() {
     Clock held = Clock.fixed(Instant.parse("2026-03-10T12:00:00Z"), ZoneOffset.UTC);
-    assertThat(TracksolidClient.retryAfter("Tue, 10 Mar 2026 12:00:07 GMT", held))
+    assertThat(SignedTransport.retryAfter("Tue, 10 Mar 2026 12:00:07 GMT", held))
         .contains(Duration.ofSeconds(7));
-    assertThat(TracksolidClient.retryAfter("Tue, 10 Mar 2026 11:59:00 GMT", held))
+    assertThat(SignedTransport.retryAfter("Tue, 10 Mar 2026 11:59:00 GMT", held))
         .contains(Duration.ZERO);
-    assertThat(TracksolidClient.retryAfter("3", held)).contains(Duration.ofSeconds(3));
-    assertThat(TracksolidClient.retryAfter("soon", held)).isEqualTo(Optional.empty());
+    assertThat(SignedTransport.retryAfter("3", held)).contains(Duration.ofSeconds(3));
+    assertThat(SignedTransport.retryAfter("soon", held)).isEqualTo(Optional.empty());
   }
 
   private static Duration min(Duration a, Duration b) {

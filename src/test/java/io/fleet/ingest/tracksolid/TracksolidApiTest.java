@@ -7,6 +7,11 @@ import io.fleet.ingest.simulator.Fault;
 import io.fleet.ingest.simulator.FleetRecords;
 import io.fleet.ingest.simulator.SimulatorOptions;
 import io.fleet.ingest.simulator.SyntheticFleet;
+import io.fleet.ingest.store.AlarmRecord;
+import io.fleet.ingest.store.DeviceRecord;
+import io.fleet.ingest.store.ParkingRecord;
+import io.fleet.ingest.store.PositionRecord;
+import io.fleet.ingest.store.TripRecord;
 import io.fleet.ingest.support.TestService.Futures;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class TracksolidApiTest {
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.HOURS);
   private static final String PARKING = "jimi.open.platform.report.parking";
+  private static final ParkingRecord.Kind PARKED = ParkingRecord.Kind.PARKING;
+  private static final ParkingRecord.Kind IDLING = ParkingRecord.Kind.IDLING;
   private SimHarness h;
 
   private TracksolidApi api(int devices, int days, int startRowBase) {
@@ -44,17 +51,17 @@ class TracksolidApiTest {
   void alarmsAcrossImeiChunksAndPagesMatchGroundTruth() {
     TracksolidApi api = api(120, 2, 1);
     Instant from = NOW.minus(Duration.ofDays(2));
-    List<VendorAlarm> got = Futures.get(api.alarms(imeis(), from, NOW), 60);
+    List<AlarmRecord> got = Futures.get(api.alarms(imeis(), from, NOW), 60);
     List<FleetRecords.Alarm> truth = h.sim.fleet().alarms(from, NOW);
     assertThat(truth.size()).isGreaterThan(100);
     assertThat(got)
-        .extracting(a -> a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime())
+        .extracting(a -> a.imei() + "|" + a.alarmType() + "|" + a.alarmTime())
         .containsExactlyInAnyOrderElementsOf(
             truth.stream()
                 .map(a -> a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime())
                 .toList());
     assertThat(h.sim.calls("jimi.device.alarm.list")).isGreaterThanOrEqualTo(3);
-    assertThat(got).allSatisfy(a -> assertThat(a.alertTypeName()).isNotBlank());
+    assertThat(got).allSatisfy(a -> assertThat(a.alarmName()).isNotBlank());
   }
 
   @Test
@@ -78,9 +85,9 @@ class TracksolidApiTest {
     Instant from = NOW.minus(Duration.ofDays(3));
     h.sim.faults().inject("jimi.device.alarm.list", Fault.none(), 1);
     h.sim.faults().inject("jimi.device.alarm.list", Fault.repeatPage(), 1);
-    List<VendorAlarm> got = Futures.get(api.alarms(imeis(), from, NOW), 60);
+    List<AlarmRecord> got = Futures.get(api.alarms(imeis(), from, NOW), 60);
     assertThat(got)
-        .extracting(VendorAlarm::key)
+        .extracting(AlarmParser::key)
         .containsExactlyInAnyOrderElementsOf(
             h.sim.fleet().alarms(from, NOW).stream()
                 .map(a -> a.imei() + "|" + a.alertTypeId() + "|" + a.alertTime())
@@ -95,8 +102,8 @@ class TracksolidApiTest {
     assertThat(truth.size()).isGreaterThan(200);
     h.sim.faults().inject(PARKING, Fault.none(), 1);
     h.sim.faults().inject(PARKING, Fault.repeatPage(), 1);
-    List<VendorParking> got = Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60);
-    assertThat(got).extracting(VendorParking::key).containsExactlyInAnyOrderElementsOf(truth);
+    List<ParkingRecord> got = Futures.get(api.parking("demo", imeis(), from, NOW, PARKED), 60);
+    assertThat(got).extracting(ParkingParser::key).containsExactlyInAnyOrderElementsOf(truth);
     int pages = (truth.size() + TracksolidApi.PAGE_SIZE - 1) / TracksolidApi.PAGE_SIZE;
     assertThat(h.sim.calls(PARKING)).isEqualTo(pages + 1);
     assertThat(api.startRowBase()).isEqualTo(1);
@@ -108,14 +115,14 @@ class TracksolidApiTest {
     Instant from = NOW.minus(Duration.ofDays(3));
     h.sim.faults().inject(PARKING, Fault.none(), 1);
     h.sim.faults().inject(PARKING, Fault.repeatPage(), 2);
-    assertThat(failure(api.parking("demo", imeis(), from, NOW, "off")))
+    assertThat(failure(api.parking("demo", imeis(), from, NOW, PARKED)))
         .isInstanceOf(MalformedResponseException.class)
         .hasMessageContaining("start_row=101");
     assertThat(h.sim.calls(PARKING)).isEqualTo(3);
     assertThat(api.startRowBase()).isEqualTo(1);
-    List<VendorParking> got = Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60);
+    List<ParkingRecord> got = Futures.get(api.parking("demo", imeis(), from, NOW, PARKED), 60);
     assertThat(got)
-        .extracting(VendorParking::key)
+        .extracting(ParkingParser::key)
         .containsExactlyInAnyOrderElementsOf(stopKeys("off", from));
   }
 
@@ -128,7 +135,7 @@ class TracksolidApiTest {
     // missing.
     h.sim.faults().inject(PARKING, Fault.none(), 2);
     h.sim.faults().inject(PARKING, Fault.repeatPage(), 1);
-    assertThat(failure(api.parking("demo", imeis(), from, NOW, "off")))
+    assertThat(failure(api.parking("demo", imeis(), from, NOW, PARKED)))
         .isInstanceOf(MalformedResponseException.class)
         .hasMessageContaining("unique rows of dataTotalRows");
     // start_row=0 was refused by this base-1 vendor: no evidence, so the base stays.
@@ -143,7 +150,7 @@ class TracksolidApiTest {
             failure(
                 h.client()
                     .call(
-                        VendorTrip.MILEAGE,
+                        TripParser.MILEAGE,
                         java.util.Map.of(
                             "imeis",
                             String.join(",", imeis()),
@@ -155,16 +162,16 @@ class TracksolidApiTest {
     List<String> trips =
         h.sim.fleet().trips(from, NOW).stream().map(t -> t.imei() + "|" + t.startTime()).toList();
     assertThat(Futures.get(api.mileageTrips(imeis(), from, NOW), 60))
-        .extracting(VendorTrip::key)
+        .extracting(TripParser::key)
         .containsExactlyInAnyOrderElementsOf(trips);
     assertThat(Futures.get(api.reportTrips("demo", imeis(), from, NOW), 60))
-        .extracting(VendorTrip::key)
+        .extracting(TripParser::key)
         .containsExactlyInAnyOrderElementsOf(trips);
-    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "on"), 60))
-        .extracting(VendorParking::key)
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, IDLING), 60))
+        .extracting(ParkingParser::key)
         .containsExactlyInAnyOrderElementsOf(stopKeys("on", from));
-    assertThat(h.sim.calls(VendorTrip.MILEAGE)).isEqualTo(3);
-    assertThat(h.sim.calls(VendorTrip.REPORT)).isEqualTo(2);
+    assertThat(h.sim.calls(TripParser.MILEAGE)).isEqualTo(3);
+    assertThat(h.sim.calls(TripParser.REPORT)).isEqualTo(2);
   }
 
   @Test
@@ -172,11 +179,11 @@ class TracksolidApiTest {
     TracksolidApi api = api(30, 3, 1);
     Instant from = NOW.minus(Duration.ofDays(3));
     h.sim.faults().inject(PARKING, Fault.vendorCode("1001"), 1);
-    assertThat(failure(api.parking("demo", imeis(), from, NOW, "off")))
+    assertThat(failure(api.parking("demo", imeis(), from, NOW, PARKED)))
         .isInstanceOfSatisfying(VendorException.class, e -> assertThat(e.code()).isEqualTo("1001"));
     assertThat(api.startRowBase()).isEqualTo(1);
-    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60))
-        .extracting(VendorParking::key)
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, PARKED), 60))
+        .extracting(ParkingParser::key)
         .containsExactlyInAnyOrderElementsOf(stopKeys("off", from));
   }
 
@@ -185,18 +192,18 @@ class TracksolidApiTest {
     TracksolidApi api = api(30, 3, 0);
     Instant from = NOW.minus(Duration.ofDays(3));
     List<String> truth = stopKeys("off", from);
-    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60))
-        .extracting(VendorParking::key)
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, PARKED), 60))
+        .extracting(ParkingParser::key)
         .containsExactlyInAnyOrderElementsOf(truth);
     assertThat(api.startRowBase()).isEqualTo(0);
     h.sim.startRowBase(1);
-    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60))
-        .extracting(VendorParking::key)
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, PARKED), 60))
+        .extracting(ParkingParser::key)
         .containsExactlyInAnyOrderElementsOf(truth);
     assertThat(api.startRowBase()).isEqualTo(1);
     h.sim.startRowBase(0);
-    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, "off"), 60))
-        .extracting(VendorParking::key)
+    assertThat(Futures.get(api.parking("demo", imeis(), from, NOW, PARKED), 60))
+        .extracting(ParkingParser::key)
         .containsExactlyInAnyOrderElementsOf(truth);
     assertThat(api.startRowBase()).isEqualTo(0);
   }
@@ -222,11 +229,12 @@ class TracksolidApiTest {
       TracksolidApi api = api(30, 3, base);
       Instant from = NOW.minus(Duration.ofDays(3));
       SyntheticFleet fleet = h.sim.fleet();
-      for (String acc : new String[] {"off", "on"}) {
-        List<VendorParking> got = Futures.get(api.parking("demo", imeis(), from, NOW, acc), 60);
+      for (ParkingRecord.Kind kind : ParkingRecord.Kind.values()) {
+        String acc = kind.accType();
+        List<ParkingRecord> got = Futures.get(api.parking("demo", imeis(), from, NOW, kind), 60);
         assertThat(fleet.stops(acc, from, NOW).size()).isGreaterThan(100);
         assertThat(got)
-            .extracting(VendorParking::key)
+            .extracting(ParkingParser::key)
             .containsExactlyInAnyOrderElementsOf(
                 fleet.stops(acc, from, NOW).stream()
                     .map(s -> s.imei() + "|" + acc + "|" + s.startTime())
@@ -244,11 +252,11 @@ class TracksolidApiTest {
     Instant from = NOW.minus(Duration.ofDays(2));
     List<String> truth =
         h.sim.fleet().trips(from, NOW).stream().map(t -> t.imei() + "|" + t.startTime()).toList();
-    List<VendorTrip> mileage = Futures.get(api.mileageTrips(imeis(), from, NOW), 60);
-    assertThat(mileage).extracting(VendorTrip::key).containsExactlyInAnyOrderElementsOf(truth);
+    List<TripRecord> mileage = Futures.get(api.mileageTrips(imeis(), from, NOW), 60);
+    assertThat(mileage).extracting(TripParser::key).containsExactlyInAnyOrderElementsOf(truth);
     assertThat(mileage).allSatisfy(t -> assertThat(t.durationS()).isPositive());
-    List<VendorTrip> report = Futures.get(api.reportTrips("demo", imeis(), from, NOW), 60);
-    assertThat(report).extracting(VendorTrip::key).containsExactlyInAnyOrderElementsOf(truth);
+    List<TripRecord> report = Futures.get(api.reportTrips("demo", imeis(), from, NOW), 60);
+    assertThat(report).extracting(TripParser::key).containsExactlyInAnyOrderElementsOf(truth);
   }
 
   @Test
@@ -256,7 +264,7 @@ class TracksolidApiTest {
     TracksolidApi api = api(6, 9, 1);
     String imei = imeis().get(0);
     Instant from = NOW.minus(Duration.ofDays(9));
-    List<VendorTrackPoint> got = Futures.get(api.track(imei, from, NOW), 60);
+    List<PositionRecord> got = Futures.get(api.track(imei, from, NOW), 60);
     assertThat(got)
         .extracting(p -> p.gpsTime())
         .containsExactlyInAnyOrderElementsOf(
@@ -265,18 +273,18 @@ class TracksolidApiTest {
                 .toList());
     assertThat(h.sim.calls("jimi.device.track.list")).isEqualTo(2);
 
-    List<VendorDevice> main = Futures.get(api.devices("demo"), 30);
-    List<VendorDevice> sub = Futures.get(api.devices("demo-sub"), 30);
+    List<DeviceRecord> main = Futures.get(api.devices("demo"), 30);
+    List<DeviceRecord> sub = Futures.get(api.devices("demo-sub"), 30);
     assertThat(main)
-        .extracting(VendorDevice::imei)
+        .extracting(DeviceRecord::imei)
         .containsExactlyInAnyOrderElementsOf(
             h.sim.fleet().devices("demo").stream().map(FleetRecords.Device::imei).toList());
     assertThat(sub)
-        .extracting(VendorDevice::imei)
+        .extracting(DeviceRecord::imei)
         .containsExactlyInAnyOrderElementsOf(
             h.sim.fleet().devices("demo-sub").stream().map(FleetRecords.Device::imei).toList());
     assertThat(main.size() + sub.size()).isEqualTo(5);
-    List<VendorLocation> locations = Futures.get(api.locations("demo"), 30);
+    List<PositionRecord> locations = Futures.get(api.locations("demo"), 30);
     assertThat(locations)
         .allSatisfy(
             l ->

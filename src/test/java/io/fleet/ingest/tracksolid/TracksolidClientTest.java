@@ -51,7 +51,7 @@ class TracksolidClientTest {
       calls.add(devices(client));
     }
     await(Future.all(calls));
-    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(1);
+    assertThat(h.sim.calls(AccessTokens.LOGIN)).isEqualTo(1);
     assertThat(h.sim.calls(DEVICES)).isEqualTo(50);
     assertThat(h.sim.maxConcurrency(h.account.appKey())).isBetween(1, 2);
     assertThat(
@@ -66,7 +66,7 @@ class TracksolidClientTest {
     h.sim.faults().inject(DEVICES, Fault.invalidateTokens(), 1);
     JsonObject env = await(devices(client));
     assertThat(env.getJsonArray("result")).isNotEmpty();
-    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(2);
+    assertThat(h.sim.calls(AccessTokens.LOGIN)).isEqualTo(2);
     assertThat(h.sim.calls(DEVICES)).isEqualTo(3);
   }
 
@@ -77,7 +77,7 @@ class TracksolidClientTest {
     Throwable err = failure(devices(client));
     assertThat(err).isInstanceOf(VendorException.class);
     assertThat(((VendorException) err).code()).isEqualTo("1004");
-    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(2);
+    assertThat(h.sim.calls(AccessTokens.LOGIN)).isEqualTo(2);
   }
 
   @Test
@@ -176,7 +176,7 @@ class TracksolidClientTest {
     h = new SimHarness(SimulatorOptions.defaults(clock));
     // One attempt per call and a breaker that opens on the first failure.
     TracksolidClient client = h.client(SimHarness.config(2, 1, 1, Duration.ofSeconds(10)));
-    h.sim.faults().inject(TracksolidClient.LOGIN, Fault.http(500), 1);
+    h.sim.faults().inject(AccessTokens.LOGIN, Fault.http(500), 1);
     assertThat(failure(devices(client))).isInstanceOf(TransportException.class);
     assertThat(client.circuitState()).isEqualTo(CircuitBreaker.State.OPEN);
     // The next login is refused on the spot; that refusal must not be cached as the token.
@@ -184,7 +184,7 @@ class TracksolidClientTest {
     clock.advance(Duration.ofMillis(201));
     await(devices(client));
     assertThat(client.circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
-    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(2);
+    assertThat(h.sim.calls(AccessTokens.LOGIN)).isEqualTo(2);
   }
 
   @Test
@@ -223,10 +223,10 @@ class TracksolidClientTest {
     await(devices(client));
     clock.advance(Duration.ofSeconds(29));
     await(devices(client));
-    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(1);
+    assertThat(h.sim.calls(AccessTokens.LOGIN)).isEqualTo(1);
     clock.advance(Duration.ofSeconds(2));
     await(devices(client));
-    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(2);
+    assertThat(h.sim.calls(AccessTokens.LOGIN)).isEqualTo(2);
   }
 
   @Test
@@ -238,10 +238,10 @@ class TracksolidClientTest {
     await(devices(client));
     clock.advance(Duration.ofSeconds(539));
     await(devices(client));
-    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(1);
+    assertThat(h.sim.calls(AccessTokens.LOGIN)).isEqualTo(1);
     clock.advance(Duration.ofSeconds(1));
     await(devices(client));
-    assertThat(h.sim.calls(TracksolidClient.LOGIN)).isEqualTo(2);
+    assertThat(h.sim.calls(AccessTokens.LOGIN)).isEqualTo(2);
     assertThat(h.sim.calls("jimi.user.device.list")).isEqualTo(3);
   }
 
