@@ -77,9 +77,7 @@ public final class PollVerticle extends VerticleBase {
     // Every run commits under the job's lease: the fence rolls back a commit whose lease has
     // lapsed. A failed run has been logged by the runner; the loop just waits for the next one.
     // A lapsed lease also cancels a windowed run between slices.
-    return runner
-        .run(source, endpoint, hold::cancelled, hold.fence())
-        .otherwise((RunResult) null);
+    return runner.run(source, endpoint, hold::cancelled, hold.fence()).otherwise((RunResult) null);
   }
 
   private Duration next(Turn<RunResult> turn) {
