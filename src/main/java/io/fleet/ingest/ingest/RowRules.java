@@ -26,6 +26,9 @@ import java.util.function.Function;
  * row's raw JSON, and the run's ingestion_log detail counts it under {@code cleared}. Free text
  * loses NUL and lone surrogates and is capped; instants are kept to microseconds, as PostgreSQL
  * stores them, so two rows that differ by nanoseconds are one key before they reach the upsert.
+ *
+ * <p>Over 300 lines on purpose: every record type's rules stand here together, so what one path
+ * accepts can be read beside what another does (the field-level helpers are {@link FieldRules}).
  */
 public final class RowRules {
   /** Longest device id (IMEI or vendor device id): no real one comes near it. */
@@ -60,31 +63,6 @@ public final class RowRules {
     return guard.now();
   }
 
-  /** A row the rules let through, cleaned, with the fields they emptied. */
-  public sealed interface Verdict<T> permits Accepted, Refused {}
-
-  public record Accepted<T>(T row, List<String> cleared) implements Verdict<T> {}
-
-  /** {@code imei} is the row's device id when it is a valid one, for the quarantine column. */
-  public record Refused<T>(Reason reason, String detail, String imei) implements Verdict<T> {}
-
-  /**
-   * A batch judged: what goes on to its table, what to quarantine, and how often each field was
-   * emptied.
-   */
-  public record Judged<T>(
-      List<T> accepted, List<QuarantineItem> rejected, Map<String, Integer> cleared) {
-
-    /** The ingestion_log detail for the run: {@code {"cleared": {"trips.duration_s": 2}}}. */
-    public JsonObject detail() {
-      JsonObject d = new JsonObject();
-      if (!cleared.isEmpty()) {
-        d.put("cleared", new JsonObject(new TreeMap<String, Object>(cleared)));
-      }
-      return d;
-    }
-  }
-
   /** Judges every row; {@code raw} is the item as received, which a quarantined row keeps. */
   public <T> Judged<T> judge(
       String stream,
@@ -97,11 +75,11 @@ public final class RowRules {
     Map<String, Integer> cleared = new TreeMap<>();
     for (T row : rows) {
       switch (rule.apply(row, now)) {
-        case Accepted<T> a -> {
+        case Verdict.Accepted<T> a -> {
           ok.add(a.row());
           a.cleared().forEach(f -> cleared.merge(f, 1, Integer::sum));
         }
-        case Refused<T> r -> {
+        case Verdict.Refused<T> r -> {
           JsonObject item = raw.apply(row);
           bad.add(
               new QuarantineItem(
@@ -117,24 +95,24 @@ public final class RowRules {
   }
 
   public Verdict<AlarmRecord> alarm(AlarmRecord a, Instant now) {
-    Refused<AlarmRecord> bad = badDevice(a.imei());
+    Verdict.Refused<AlarmRecord> bad = badDevice(a.imei());
     if (bad != null) {
       return bad;
     }
     if (a.alarmType() == null || a.alarmType().isBlank()) {
-      return new Refused<>(Reason.MISSING_ALARM_TYPE, "alarm has no alarm type", a.imei());
+      return new Verdict.Refused<>(Reason.MISSING_ALARM_TYPE, "alarm has no alarm type", a.imei());
     }
     String why = invalid(a.alarmType(), MAX_ALARM_TYPE, "alarm type", false);
     if (why != null) {
-      return new Refused<>(Reason.INVALID_ALARM_TYPE, why, a.imei());
+      return new Verdict.Refused<>(Reason.INVALID_ALARM_TYPE, why, a.imei());
     }
-    Refused<AlarmRecord> time = keyTime(a.alarmTime(), a.raw(), a.imei(), now, ALARM_TIME);
+    Verdict.Refused<AlarmRecord> time = keyTime(a.alarmTime(), a.raw(), a.imei(), now, ALARM_TIME);
     if (time != null) {
       return time;
     }
-    Fields f = new Fields("alarms", now);
+    FieldRules f = new FieldRules(guard, "alarms", now);
     double[] point = f.point("lat", a.lat(), a.lng());
-    return new Accepted<>(
+    return new Verdict.Accepted<>(
         new AlarmRecord(
             a.imei(),
             a.alarmType(),
@@ -153,17 +131,17 @@ public final class RowRules {
   }
 
   public Verdict<TripRecord> trip(TripRecord t, Instant now) {
-    Refused<TripRecord> bad = badDevice(t.imei());
+    Verdict.Refused<TripRecord> bad = badDevice(t.imei());
     if (bad == null) {
       bad = keyTime(t.startTime(), t.raw(), t.imei(), now, START_TIME);
     }
     if (bad != null) {
       return bad;
     }
-    Fields f = new Fields("trips", now);
+    FieldRules f = new FieldRules(guard, "trips", now);
     double[] start = f.point("start_lat", t.startLat(), t.startLng());
     double[] end = f.point("end_lat", t.endLat(), t.endLng());
-    return new Accepted<>(
+    return new Verdict.Accepted<>(
         new TripRecord(
             t.imei(),
             micros(t.startTime()),
@@ -185,16 +163,16 @@ public final class RowRules {
   }
 
   public Verdict<ParkingRecord> parking(ParkingRecord p, Instant now) {
-    Refused<ParkingRecord> bad = badDevice(p.imei());
+    Verdict.Refused<ParkingRecord> bad = badDevice(p.imei());
     if (bad == null) {
       bad = keyTime(p.startTime(), p.raw(), p.imei(), now, START_TIME);
     }
     if (bad != null) {
       return bad;
     }
-    Fields f = new Fields("parking", now);
+    FieldRules f = new FieldRules(guard, "parking", now);
     double[] point = f.point("lat", p.lat(), p.lng());
-    return new Accepted<>(
+    return new Verdict.Accepted<>(
         new ParkingRecord(
             p.imei(),
             p.kind(),
@@ -213,7 +191,7 @@ public final class RowRules {
 
   /** A fix is its position: without usable coordinates there is nothing to store. */
   public Verdict<PositionRecord> position(PositionRecord p, Instant now) {
-    Refused<PositionRecord> bad = badDevice(p.imei());
+    Verdict.Refused<PositionRecord> bad = badDevice(p.imei());
     if (bad == null) {
       bad = keyTime(p.gpsTime(), p.raw(), p.imei(), now, FIX_TIME);
     }
@@ -221,13 +199,13 @@ public final class RowRules {
       return bad;
     }
     if (!validPoint(p.lat(), p.lng())) {
-      return new Refused<>(
+      return new Verdict.Refused<>(
           Reason.BAD_COORDINATES,
           "lat " + p.lat() + ", lng " + p.lng() + ": missing, out of range or 0,0",
           p.imei());
     }
-    Fields f = new Fields("position_history", now);
-    return new Accepted<>(
+    FieldRules f = new FieldRules(guard, "position_history", now);
+    return new Verdict.Accepted<>(
         new PositionRecord(
             p.imei(),
             micros(p.gpsTime()),
@@ -244,12 +222,12 @@ public final class RowRules {
   }
 
   public Verdict<DeviceRecord> device(DeviceRecord d, Instant now) {
-    Refused<DeviceRecord> bad = badDevice(d.imei());
+    Verdict.Refused<DeviceRecord> bad = badDevice(d.imei());
     if (bad != null) {
       return bad;
     }
-    Fields f = new Fields("devices", now);
-    return new Accepted<>(
+    FieldRules f = new FieldRules(guard, "devices", now);
+    return new Verdict.Accepted<>(
         new DeviceRecord(
             d.imei(),
             d.account(),
@@ -270,13 +248,13 @@ public final class RowRules {
   }
 
   /** Why {@code imei} cannot be a device id (missing, too long, not printable ASCII), else null. */
-  private static <T> Refused<T> badDevice(String imei) {
+  private static <T> Verdict.Refused<T> badDevice(String imei) {
     if (imei == null || imei.isBlank()) {
-      return new Refused<>(Reason.MISSING_IMEI, "row has no imei", null);
+      return new Verdict.Refused<>(Reason.MISSING_IMEI, "row has no imei", null);
     }
     String why = invalidImei(imei);
     // The id itself is not kept in the quarantine's imei column: it is what is wrong.
-    return why == null ? null : new Refused<>(Reason.INVALID_IMEI, why, null);
+    return why == null ? null : new Verdict.Refused<>(Reason.INVALID_IMEI, why, null);
   }
 
   /** Null when {@code imei} can be a device id, else why not, without quoting it. */
@@ -323,7 +301,7 @@ public final class RowRules {
   }
 
   /** A key time that is missing, unreadable or outside the guard, else null. */
-  private <T> Refused<T> keyTime(
+  private <T> Verdict.Refused<T> keyTime(
       Instant time, JsonObject raw, String imei, Instant now, String... names) {
     if (time == null) {
       boolean present = false;
@@ -331,12 +309,12 @@ public final class RowRules {
         present |= raw != null && raw.getValue(n) != null;
       }
       return present
-          ? new Refused<>(Reason.UNPARSEABLE_TIME, "event time unreadable", imei)
-          : new Refused<>(Reason.MISSING_TIME, "no " + String.join(" or ", names), imei);
+          ? new Verdict.Refused<>(Reason.UNPARSEABLE_TIME, "event time unreadable", imei)
+          : new Verdict.Refused<>(Reason.MISSING_TIME, "no " + String.join(" or ", names), imei);
     }
     return guard
         .check(time, now)
-        .map(r -> new Refused<T>(Reason.ofCode(r), guard.describe(time, r, now), imei))
+        .map(r -> new Verdict.Refused<T>(Reason.ofCode(r), guard.describe(time, r, now), imei))
         .orElse(null);
   }
 
@@ -352,102 +330,5 @@ public final class RowRules {
 
   static Instant micros(Instant t) {
     return t == null ? null : t.truncatedTo(ChronoUnit.MICROS);
-  }
-
-  /** The field-level rules of one row: each empties a bad value and notes which field it was. */
-  private final class Fields {
-    private final String table;
-    private final Instant now;
-    final List<String> cleared = new ArrayList<>(0);
-
-    Fields(String table, Instant now) {
-      this.table = table;
-      this.now = now;
-    }
-
-    private <V> V clear(String field) {
-      cleared.add(table + "." + field);
-      return null;
-    }
-
-    /** NUL dropped, a broken surrogate replaced, capped at {@link #MAX_TEXT}. */
-    String text(String field, String value) {
-      if (value == null || (value.length() <= MAX_TEXT && clean(value))) {
-        return value;
-      }
-      if (value.length() > MAX_TEXT) {
-        cleared.add(table + "." + field + "(capped)");
-      }
-      StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_TEXT));
-      for (int i = 0; i < value.length() && out.length() < MAX_TEXT; i++) {
-        char c = value.charAt(i);
-        if (c == 0) {
-          continue;
-        }
-        boolean pair =
-            Character.isHighSurrogate(c)
-                && i + 1 < value.length()
-                && Character.isLowSurrogate(value.charAt(i + 1));
-        if (pair) {
-          if (out.length() + 2 > MAX_TEXT) {
-            break;
-          }
-          out.append(c).append(value.charAt(++i));
-        } else {
-          out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
-        }
-      }
-      return out.toString();
-    }
-
-    private static boolean clean(String s) {
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c == 0 || Character.isSurrogate(c)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    /** A point kept whole or not at all: half a coordinate pair is no position. */
-    double[] point(String field, Double lat, Double lng) {
-      if (lat == null && lng == null) {
-        return null;
-      }
-      return validPoint(lat, lng) ? new double[] {lat, lng} : clear(field);
-    }
-
-    Double between(String field, Double v, double min, double max) {
-      return v == null ? null : Double.isFinite(v) && v >= min && v <= max ? v : clear(field);
-    }
-
-    Integer whole(String field, Integer v, int min, int max) {
-      return v == null ? null : v >= min && v <= max ? v : clear(field);
-    }
-
-    Integer duration(String field, Integer v) {
-      return whole(field, v, 0, MAX_DURATION_S);
-    }
-
-    /** An instant inside the guard, else empty. */
-    Instant instant(String field, Instant t) {
-      return t == null ? null : guard.check(t, now).isEmpty() ? micros(t) : clear(field);
-    }
-
-    /** An end inside the guard and not before its start, else empty. */
-    Instant end(String field, Instant start, Instant end) {
-      Instant e = instant(field, end);
-      return e == null || !e.isBefore(micros(start)) ? e : clear(field);
-    }
-
-    /** A calendar date (expiry, activation): after the epoch guard and before 2200. */
-    Instant calendar(String field, Instant t) {
-      return t == null
-          ? null
-          : guard.check(t, Instant.parse("2200-01-01T00:00:00Z")).isEmpty()
-              ? micros(t)
-              : clear(field);
-    }
   }
 }

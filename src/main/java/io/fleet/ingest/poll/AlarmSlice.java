@@ -1,5 +1,6 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.ingest.Judged;
 import io.fleet.ingest.ingest.RowRules;
 import io.fleet.ingest.ingest.RowsWrite;
 import io.fleet.ingest.store.AlarmRecord;
@@ -32,7 +33,7 @@ final class AlarmSlice implements SliceJob {
         .alarms(imeis, w.from(), w.to())
         .map(
             rows -> {
-              RowRules.Judged<AlarmRecord> judged =
+              Judged<AlarmRecord> judged =
                   rules.judge(stream, rows, rules.now(), rules::alarm, AlarmRecord::raw);
               return Prepared.of(
                   rows.size(),

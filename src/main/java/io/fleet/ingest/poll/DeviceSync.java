@@ -1,6 +1,7 @@
 package io.fleet.ingest.poll;
 
 import io.fleet.ingest.ingest.IngestRun;
+import io.fleet.ingest.ingest.Judged;
 import io.fleet.ingest.ingest.RowRules;
 import io.fleet.ingest.ingest.RowsWrite;
 import io.fleet.ingest.lease.Fence;
@@ -114,7 +115,7 @@ final class DeviceSync {
       }
       listedOk++;
       targets.put(l.target(), l.devices().size());
-      RowRules.Judged<DeviceRecord> judged =
+      Judged<DeviceRecord> judged =
           rules.judge(stream, l.devices(), rules.now(), rules::device, DeviceRecord::raw);
       rejected.addAll(judged.rejected());
       judged.cleared().forEach((field, n) -> cleared.merge(field, n, Integer::sum));
@@ -132,8 +133,7 @@ final class DeviceSync {
     // Only a sync that heard from at least one target vouches for anything.
     boolean advance = s.listedOk() > 0;
     Instant now = clock.instant();
-    JsonObject detail =
-        new RowRules.Judged<DeviceRecord>(List.of(), List.of(), s.cleared()).detail();
+    JsonObject detail = new Judged<DeviceRecord>(List.of(), List.of(), s.cleared()).detail();
     IngestRun.Commit commit =
         IngestRun.Commit.of(
                 run,

@@ -1,5 +1,6 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.ingest.Judged;
 import io.fleet.ingest.ingest.RowRules;
 import io.fleet.ingest.ingest.RowsWrite;
 import io.fleet.ingest.store.ParkingRecord;
@@ -47,7 +48,7 @@ final class ParkingSlice implements SliceJob {
         .compose(
             rows -> {
               String stream = endpoint().stream();
-              RowRules.Judged<ParkingRecord> judged =
+              Judged<ParkingRecord> judged =
                   rules.judge(stream, rows, rules.now(), rules::parking, ParkingRecord::raw);
               return enrich(judged.accepted())
                   .compose(this::geocode)

@@ -1,9 +1,11 @@
 package io.fleet.ingest.poll;
 
 import io.fleet.ingest.ingest.IngestRun;
+import io.fleet.ingest.ingest.Judged;
 import io.fleet.ingest.ingest.Reason;
 import io.fleet.ingest.ingest.RowRules;
 import io.fleet.ingest.ingest.RowsWrite;
+import io.fleet.ingest.ingest.Verdict;
 import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.lease.Fence;
 import io.fleet.ingest.store.DeviceContactWriter;
@@ -72,7 +74,7 @@ final class PositionPoll {
                 return Future.failedFuture(new IllegalStateException(String.join("; ", failures)));
               }
               Instant now = rules.now();
-              RowRules.Judged<PositionRecord> judged =
+              Judged<PositionRecord> judged =
                   rules.judge(stream, all, now, rules::position, PositionRecord::raw);
               List<PositionRecord> ok = judged.accepted();
               // A tracker without a GPS lock still reports its heartbeat: its contact counts even
@@ -134,10 +136,9 @@ final class PositionPoll {
             err -> failure.record(unwindowed, t0, err).transform(x -> Future.failedFuture(err)));
   }
 
-  private static boolean contactable(RowRules.Verdict<PositionRecord> v) {
-    return v instanceof RowRules.Accepted
-        || (v instanceof RowRules.Refused<PositionRecord> r
-            && r.reason() == Reason.BAD_COORDINATES);
+  private static boolean contactable(Verdict<PositionRecord> v) {
+    return v instanceof Verdict.Accepted
+        || (v instanceof Verdict.Refused<PositionRecord> r && r.reason() == Reason.BAD_COORDINATES);
   }
 
   /** The heartbeat (hbTime) and online flag ride along in the vendor row. */

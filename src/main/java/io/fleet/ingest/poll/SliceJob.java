@@ -1,6 +1,6 @@
 package io.fleet.ingest.poll;
 
-import io.fleet.ingest.ingest.RowRules;
+import io.fleet.ingest.ingest.Judged;
 import io.fleet.ingest.ingest.RowsWrite;
 import io.fleet.ingest.store.QuarantineItem;
 import io.vertx.core.Future;
@@ -25,7 +25,7 @@ interface SliceJob {
   record Prepared(
       int fetched, List<QuarantineItem> rejected, RowsWrite<?> rows, JsonObject detail) {
 
-    static <T> Prepared of(int fetched, RowRules.Judged<T> judged, RowsWrite<T> rows) {
+    static <T> Prepared of(int fetched, Judged<T> judged, RowsWrite<T> rows) {
       return new Prepared(fetched, judged.rejected(), rows, judged.detail());
     }
   }

@@ -1,5 +1,6 @@
 package io.fleet.ingest.poll;
 
+import io.fleet.ingest.ingest.Judged;
 import io.fleet.ingest.ingest.RowRules;
 import io.fleet.ingest.ingest.RowsWrite;
 import io.fleet.ingest.store.TripRecord;
@@ -41,7 +42,7 @@ final class TripSlice implements SliceJob {
         .compose(
             rows -> {
               String stream = endpoint().stream();
-              RowRules.Judged<TripRecord> judged =
+              Judged<TripRecord> judged =
                   rules.judge(stream, rows, rules.now(), rules::trip, TripRecord::raw);
               return enrich(judged.accepted())
                   .compose(this::geocode)

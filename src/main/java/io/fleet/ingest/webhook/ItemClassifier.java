@@ -3,6 +3,7 @@ package io.fleet.ingest.webhook;
 import io.fleet.ingest.ingest.Reason;
 import io.fleet.ingest.ingest.RowRules;
 import io.fleet.ingest.ingest.TimestampGuard;
+import io.fleet.ingest.ingest.Verdict;
 import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.store.AlarmRecord;
 import io.fleet.ingest.store.PositionRecord;
@@ -231,10 +232,10 @@ final class ItemClassifier {
 
   /** The rules' verdict on a typed row: onto its list, or to quarantine with their reason. */
   private static <T> void accept(
-      String stream, PushBatch batch, List<T> into, RowRules.Verdict<T> verdict, Object item) {
+      String stream, PushBatch batch, List<T> into, Verdict<T> verdict, Object item) {
     switch (verdict) {
-      case RowRules.Accepted<T> a -> into.add(a.row());
-      case RowRules.Refused<T> r ->
+      case Verdict.Accepted<T> a -> into.add(a.row());
+      case Verdict.Refused<T> r ->
           batch
               .quarantine()
               .add(new QuarantineItem(stream, r.reason().code(), r.detail(), r.imei(), item));

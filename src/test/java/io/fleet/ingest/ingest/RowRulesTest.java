@@ -60,8 +60,7 @@ class RowRulesTest {
     assertThat(reason(rules.alarm(unreadable, NOW))).isEqualTo(Reason.UNPARSEABLE_TIME);
     // The invalid id is what is wrong: it is not repeated in the quarantine's imei column.
     assertThat(
-            ((RowRules.Refused<AlarmRecord>) rules.alarm(alarm("y".repeat(40), "6", T), NOW))
-                .imei())
+            ((Verdict.Refused<AlarmRecord>) rules.alarm(alarm("y".repeat(40), "6", T), NOW)).imei())
         .isNull();
   }
 
@@ -72,7 +71,7 @@ class RowRulesTest {
       assertThat(reason(rules.position(fix(p[0], p[1], 40.0, 90), NOW)))
           .isEqualTo(Reason.BAD_COORDINATES);
     }
-    RowRules.Accepted<PositionRecord> ok = accepted(rules.position(fix(-1.3, 36.8, 1e9, 400), NOW));
+    Verdict.Accepted<PositionRecord> ok = accepted(rules.position(fix(-1.3, 36.8, 1e9, 400), NOW));
     assertThat(ok.row().speedKmh()).isNull();
     assertThat(ok.row().direction()).isNull();
     assertThat(ok.row().gpsTime()).isEqualTo(Instant.parse("2026-03-01T10:00:00.123456Z"));
@@ -100,7 +99,7 @@ class RowRulesTest {
             "Main road\0",
             "report.trips",
             new JsonObject());
-    RowRules.Accepted<TripRecord> t = accepted(rules.trip(trip, NOW));
+    Verdict.Accepted<TripRecord> t = accepted(rules.trip(trip, NOW));
     assertThat(t.row().endTime()).isNull();
     assertThat(t.row().startLat()).isNull();
     assertThat(t.row().startLng()).isNull();
@@ -134,7 +133,7 @@ class RowRulesTest {
             "a\uDC00b",
             null,
             new JsonObject());
-    RowRules.Accepted<ParkingRecord> s = accepted(rules.parking(stop, NOW));
+    Verdict.Accepted<ParkingRecord> s = accepted(rules.parking(stop, NOW));
     assertThat(s.row().durationS()).isNull();
     assertThat(s.row().stopS()).isEqualTo(600);
     assertThat(s.row().vendorAddress()).isEqualTo("a\uFFFDb");
@@ -160,7 +159,7 @@ class RowRulesTest {
             Instant.parse("2024-01-01T00:00:00Z"),
             true,
             new JsonObject());
-    RowRules.Accepted<DeviceRecord> ok = accepted(rules.device(d, NOW));
+    Verdict.Accepted<DeviceRecord> ok = accepted(rules.device(d, NOW));
     assertThat(ok.row().deviceName()).isEqualTo("van 1");
     assertThat(ok.row().vehicleNumber()).isEqualTo("KDA 1\uD83D\uDE9A");
     assertThat(ok.row().expiration()).isNull();
@@ -188,8 +187,7 @@ class RowRulesTest {
                 null,
                 null,
                 new JsonObject()));
-    RowRules.Judged<AlarmRecord> j =
-        rules.judge("poll.alarms", rows, NOW, rules::alarm, AlarmRecord::raw);
+    Judged<AlarmRecord> j = rules.judge("poll.alarms", rows, NOW, rules::alarm, AlarmRecord::raw);
     assertThat(j.accepted()).extracting(AlarmRecord::alarmType).containsExactly("6", "7");
     assertThat(j.rejected())
         .singleElement()
@@ -198,14 +196,14 @@ class RowRulesTest {
     assertThat(j.detail().encode()).isEqualTo("{\"cleared\":{\"alarms.lat\":1}}");
   }
 
-  private static Reason reason(RowRules.Verdict<?> v) {
-    assertThat(v).isInstanceOf(RowRules.Refused.class);
-    return ((RowRules.Refused<?>) v).reason();
+  private static Reason reason(Verdict<?> v) {
+    assertThat(v).isInstanceOf(Verdict.Refused.class);
+    return ((Verdict.Refused<?>) v).reason();
   }
 
-  private static <T> RowRules.Accepted<T> accepted(RowRules.Verdict<T> v) {
-    assertThat(v).isInstanceOf(RowRules.Accepted.class);
-    return (RowRules.Accepted<T>) v;
+  private static <T> Verdict.Accepted<T> accepted(Verdict<T> v) {
+    assertThat(v).isInstanceOf(Verdict.Accepted.class);
+    return (Verdict.Accepted<T>) v;
   }
 
   private static AlarmRecord alarm(String imei, String type, Instant at) {
