@@ -1,5 +1,14 @@
 package io.fleet.ingest.simulator;
 
+import static io.fleet.ingest.simulator.SimParams.account;
+import static io.fleet.ingest.simulator.SimParams.imeis;
+import static io.fleet.ingest.simulator.SimParams.intParam;
+import static io.fleet.ingest.simulator.SimParams.oneMonth;
+import static io.fleet.ingest.simulator.SimParams.requireAll;
+import static io.fleet.ingest.simulator.SimParams.rowPage;
+import static io.fleet.ingest.simulator.SimParams.target;
+import static io.fleet.ingest.simulator.SimParams.window;
+
 import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.simulator.FleetRecords.Alarm;
 import io.fleet.ingest.simulator.FleetRecords.Device;
@@ -14,7 +23,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +134,7 @@ final class SimMethods {
 
   private JsonObject reportTrips(Map<String, String> p, boolean repeat) {
     requireAll(p, "account", "imeis", "type", "start_time", "end_time", "start_row", "page_size");
-    account(p);
+    account(p, options);
     if (!p.get("type").equals("list")) {
       throw new SimError("1100", "the simulator emulates type=list only");
     }
@@ -166,7 +174,7 @@ final class SimMethods {
               .put("inTotal", new JsonObject().put("allTrips", trips.size()))
               .put("tripsData", tripsData));
     }
-    int[] page = rowPage(p, repeat);
+    int[] page = rowPage(p, repeat, startRowBase);
     return new JsonObject()
         .put("result", (Object) null)
         .put(
@@ -179,14 +187,14 @@ final class SimMethods {
   private JsonObject parking(Map<String, String> p, boolean repeat) {
     requireAll(
         p, "account", "imeis", "start_time", "end_time", "start_row", "page_size", "acc_type");
-    account(p);
+    account(p, options);
     String acc = p.get("acc_type");
     if (!acc.equals("on") && !acc.equals("off")) {
       throw new SimError("1001", "acc_type must be on or off");
     }
     Instant[] w = oneMonth(window(p, "start_time", "end_time"));
     List<Stop> rows = fleet.stops(Set.copyOf(imeis(p, true)), acc, w[0], w[1]);
-    int[] page = rowPage(p, repeat);
+    int[] page = rowPage(p, repeat, startRowBase);
     JsonArray out = new JsonArray();
     long total = 0;
     for (Stop s : rows) {
@@ -219,7 +227,7 @@ final class SimMethods {
   }
 
   private JsonObject deviceList(Map<String, String> p) {
-    String target = target(p);
+    String target = target(p, options);
     JsonArray result = new JsonArray();
     for (Device d : fleet.devices(target)) {
       result.add(
@@ -244,7 +252,7 @@ final class SimMethods {
   }
 
   private JsonObject locationList(Map<String, String> p) {
-    String target = target(p);
+    String target = target(p, options);
     JsonArray result = new JsonArray();
     for (Device d : fleet.devices(target)) {
       fleet
@@ -306,7 +314,7 @@ final class SimMethods {
     return new JsonObject().put("result", result).put("data", new JsonObject().put("mileage", 0));
   }
 
-  // ---- parameter helpers --------------------------------------------------------------------
+  // ---- row helpers --------------------------------------------------------------------------
 
   private JsonObject tripJson(Trip t, boolean asStrings) {
     return new JsonObject()
@@ -317,102 +325,6 @@ final class SimMethods {
         .put("startLng", num(t.startLng(), asStrings))
         .put("endLat", num(t.endLat(), asStrings))
         .put("endLng", num(t.endLng(), asStrings));
-  }
-
-  private int[] rowPage(Map<String, String> p, boolean repeat) {
-    int size = intParam(p, "page_size", 100, 1, 100);
-    int base = startRowBase;
-    int start = intParam(p, "start_row", base, Integer.MIN_VALUE, Integer.MAX_VALUE);
-    if (start < base) {
-      throw new SimError("1001", "start_row must be at least " + base);
-    }
-    return new int[] {repeat ? 0 : start - base, size};
-  }
-
-  private String account(Map<String, String> p) {
-    String account = p.get("account");
-    if (!account.equals(options.userId()) && !account.equals(options.subAccount())) {
-      throw new SimError("1002", "account not in your account tree: " + account);
-    }
-    return account;
-  }
-
-  private String target(Map<String, String> p) {
-    requireAll(p, "target");
-    String target = p.get("target");
-    if (!target.equals(options.userId()) && !target.equals(options.subAccount())) {
-      throw new SimError("1002", "target not in your account tree: " + target);
-    }
-    return target;
-  }
-
-  private static List<String> imeis(Map<String, String> p, boolean required) {
-    String raw = p.getOrDefault("imeis", p.get("imei"));
-    if (raw == null || raw.isBlank()) {
-      if (required) {
-        throw new SimError("1001", "imeis is required");
-      }
-      return List.of();
-    }
-    List<String> list =
-        Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    if (list.size() > 100) {
-      throw new SimError("1001", "at most 100 imeis per call, got " + list.size());
-    }
-    return list;
-  }
-
-  private static Instant[] window(Map<String, String> p, String fromName, String toName) {
-    requireAll(p, fromName, toName);
-    Instant from = vendorTime(p.get(fromName), fromName);
-    Instant to = vendorTime(p.get(toName), toName);
-    if (to.isBefore(from)) {
-      throw new SimError("1001", toName + " is before " + fromName);
-    }
-    return new Instant[] {from, to};
-  }
-
-  /**
-   * The alarm list's documented cap; the reference leaves trips/mileage/parking open, so the
-   * simulator applies it to those too and clients must cut to one month either way.
-   */
-  private static Instant[] oneMonth(Instant[] w) {
-    if (w[1].isAfter(w[0].atZone(ZoneOffset.UTC).plusMonths(1).toInstant())) {
-      throw new SimError("1001", "time range exceeds one month");
-    }
-    return w;
-  }
-
-  private static Instant vendorTime(String text, String name) {
-    if (text.length() != 19) {
-      throw new SimError("1001", name + " must be yyyy-MM-dd HH:mm:ss");
-    }
-    return Lenient.parseTime(text)
-        .orElseThrow(() -> new SimError("1001", name + " must be yyyy-MM-dd HH:mm:ss"));
-  }
-
-  private static int intParam(Map<String, String> p, String name, int dflt, int min, int max) {
-    String raw = p.get(name);
-    if (raw == null) {
-      return dflt;
-    }
-    try {
-      int v = Integer.parseInt(raw);
-      if (v < min || v > max) {
-        throw new SimError("1001", name + " out of range: " + raw);
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new SimError("1001", name + " is not a number: " + raw);
-    }
-  }
-
-  private static void requireAll(Map<String, String> p, String... names) {
-    for (String n : names) {
-      if (!p.containsKey(n) || p.get(n).isBlank()) {
-        throw new SimError("1001", "missing parameter " + n);
-      }
-    }
   }
 
   private static <T> List<T> slice(List<T> all, int from, int size) {
