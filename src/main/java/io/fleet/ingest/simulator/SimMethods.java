@@ -9,7 +9,6 @@ import static io.fleet.ingest.simulator.SimParams.rowPage;
 import static io.fleet.ingest.simulator.SimParams.target;
 import static io.fleet.ingest.simulator.SimParams.window;
 
-import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.simulator.FleetRecords.Alarm;
 import io.fleet.ingest.simulator.FleetRecords.Device;
 import io.fleet.ingest.simulator.FleetRecords.Position;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,15 +28,11 @@ import java.util.Set;
 
 /**
  * The emulated business methods: parameter checks with the vendor's codes (1001 bad parameter, 1002
- * not in the account tree), the documented limits, vendor paging and the vendor's field names.
- * Odd-numbered devices send numbers as strings and the alternative spellings ({@code
- * alertTypeName}, {@code elapsed}) so clients meet both. Unknown IMEIs in a list are ignored; a
- * single unknown {@code imei} (track.list) is 1002.
+ * not in the account tree), the documented limits and vendor paging, over rows built by {@link
+ * SimRows}. Unknown IMEIs in a list are ignored; a single unknown {@code imei} (track.list) is
+ * 1002.
  */
 final class SimMethods {
-  static final DateTimeFormatter ISO_MILLIS =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
   private final SyntheticFleet fleet;
   private final SimulatorOptions options;
   private volatile int startRowBase;
@@ -90,23 +84,7 @@ final class SimMethods {
     int page = repeat ? 1 : pageNo;
     JsonArray result = new JsonArray();
     for (Alarm a : slice(rows, (page - 1) * pageSize, pageSize)) {
-      boolean odd = odd(a.imei());
-      Device d = fleet.device(a.imei()).orElseThrow();
-      result.add(
-          new JsonObject()
-              .put("imei", a.imei())
-              .put("deviceName", d.name())
-              .put("model", d.model())
-              .put("account", d.target())
-              .put("alertTypeId", a.alertTypeId())
-              .put(odd ? "alertTypeName" : "alarmTypeName", a.alertTypeName())
-              .put("alertTime", Lenient.format(a.alertTime()))
-              .put("positioningTime", Lenient.format(a.alertTime()))
-              .put("lat", num(a.lat(), odd))
-              .put("lng", num(a.lng(), odd))
-              .put("speed", fmt(a.speedKmh()))
-              .put("geoid", "")
-              .put("vendorExtra", "ignored"));
+      result.add(SimRows.alarm(a, device(a.imei())));
     }
     return new JsonObject().put("result", result);
   }
@@ -114,16 +92,11 @@ final class SimMethods {
   private JsonObject mileage(Map<String, String> p) {
     List<String> imeis = imeis(p, true);
     Instant[] w = oneMonth(window(p, "begin_time", "end_time"));
+    List<Trip> trips = fleet.trips(Set.copyOf(imeis), w[0], w[1]);
     JsonArray result = new JsonArray();
     Map<String, Double> totals = new LinkedHashMap<>();
-    for (Trip t : fleet.trips(Set.copyOf(imeis), w[0], w[1])) {
-      boolean odd = odd(t.imei());
-      result.add(
-          tripJson(t, odd)
-              .put(odd ? "elapsed" : "runTimeSecond", odd ? fmt(t.durationS()) : t.durationS())
-              .put("distance", num(t.distanceM(), odd))
-              .put("avgSpeed", num(t.avgSpeedKmh(), odd))
-              .put("maxSpeed", num(t.maxSpeedKmh(), odd)));
+    for (Trip t : trips) {
+      result.add(SimRows.mileage(t));
       totals.merge(t.imei(), t.distanceM(), Double::sum);
     }
     JsonArray data = new JsonArray();
@@ -132,6 +105,7 @@ final class SimMethods {
     return new JsonObject().put("result", result).put("data", data);
   }
 
+  /** The rows of type=list are devices, each with its trips grouped by day. */
   private JsonObject reportTrips(Map<String, String> p, boolean repeat) {
     requireAll(p, "account", "imeis", "type", "start_time", "end_time", "start_row", "page_size");
     account(p, options);
@@ -140,48 +114,50 @@ final class SimMethods {
     }
     List<String> imeis = imeis(p, true);
     Instant[] w = oneMonth(window(p, "start_time", "end_time"));
-    List<JsonObject> perDevice = new ArrayList<>();
+    List<List<Trip>> perDevice = new ArrayList<>();
     for (String imei : imeis) {
       List<Trip> trips = fleet.trips(Set.of(imei), w[0], w[1]);
-      if (trips.isEmpty()) {
-        continue;
+      if (!trips.isEmpty()) {
+        perDevice.add(trips);
       }
-      Map<LocalDate, JsonArray> days = new LinkedHashMap<>();
-      for (Trip t : trips) {
-        days.computeIfAbsent(
-                t.startTime().atZone(ZoneOffset.UTC).toLocalDate(), d -> new JsonArray())
-            .add(
-                tripJson(t, true)
-                    .put("totalMileage", fmt(t.distanceM() / 1000.0))
-                    .put("travelTime", fmt(t.durationS()))
-                    .put("averageSpeed", fmt(t.avgSpeedKmh()))
-                    .put("maxSpeed", fmt(t.maxSpeedKmh()))
-                    .put("oilWear", "0")
-                    .put("fuel", "0"));
-      }
-      JsonArray tripsData = new JsonArray();
-      days.forEach(
-          (day, list) ->
-              tripsData.add(
-                  new JsonObject()
-                      .put("Searchdate", day.toString())
-                      .put("tripNum", list.size())
-                      .put("dayData", list)));
-      perDevice.add(
-          new JsonObject()
-              .put("imei", imei)
-              .put("deviceName", fleet.device(imei).orElseThrow().name())
-              .put("inTotal", new JsonObject().put("allTrips", trips.size()))
-              .put("tripsData", tripsData));
     }
     int[] page = rowPage(p, repeat, startRowBase);
+    JsonArray dayList = new JsonArray();
+    for (List<Trip> trips : slice(perDevice, page[0], page[1])) {
+      dayList.add(tripsEntry(trips));
+    }
     return new JsonObject()
         .put("result", (Object) null)
         .put(
             "data",
-            new JsonObject()
-                .put("dataTotalRows", perDevice.size())
-                .put("dayList", new JsonArray(slice(perDevice, page[0], page[1]))));
+            new JsonObject().put("dataTotalRows", perDevice.size()).put("dayList", dayList));
+  }
+
+  /** One device's dayList entry: {@code trips} (all of that device, in time order) by UTC day. */
+  private JsonObject tripsEntry(List<Trip> trips) {
+    Map<LocalDate, List<Trip>> days = new LinkedHashMap<>();
+    for (Trip t : trips) {
+      days.computeIfAbsent(
+              t.startTime().atZone(ZoneOffset.UTC).toLocalDate(), d -> new ArrayList<>())
+          .add(t);
+    }
+    JsonArray tripsData = new JsonArray();
+    days.forEach(
+        (day, list) -> {
+          JsonArray dayData = new JsonArray();
+          list.forEach(t -> dayData.add(SimRows.reportTrip(t)));
+          tripsData.add(
+              new JsonObject()
+                  .put("Searchdate", day.toString())
+                  .put("tripNum", dayData.size())
+                  .put("dayData", dayData));
+        });
+    String imei = trips.get(0).imei();
+    return new JsonObject()
+        .put("imei", imei)
+        .put("deviceName", device(imei).name())
+        .put("inTotal", new JsonObject().put("allTrips", trips.size()))
+        .put("tripsData", tripsData);
   }
 
   private JsonObject parking(Map<String, String> p, boolean repeat) {
@@ -201,81 +177,30 @@ final class SimMethods {
       total += s.durationS();
     }
     for (Stop s : slice(rows, page[0], page[1])) {
-      Device d = fleet.device(s.imei()).orElseThrow();
-      out.add(
-          new JsonObject()
-              .put("imei", s.imei())
-              .put("deviceName", d.name())
-              .put("mcType", d.model())
-              .put("startTime", ISO_MILLIS.format(s.startTime()))
-              .put("endTime", ISO_MILLIS.format(s.endTime()))
-              .put("durSecond", fmt(s.durationS()))
-              .put("stopSecond", fmt(s.durationS()))
-              .put("lat", s.lat())
-              .put("lng", s.lng())
-              .put("addr", "Simulated Rd " + (s.imei().hashCode() & 0xff))
-              .put("acc", acc.equals("on") ? "1" : "0"));
+      out.add(SimRows.stop(s, device(s.imei())));
     }
     return new JsonObject()
         .put("result", (Object) null)
         .put(
             "data",
             new JsonObject()
-                .put("totalTime", fmt(total))
+                .put("totalTime", SimRows.fmt(total))
                 .put("dataTotalRows", rows.size())
                 .put("rows", out));
   }
 
   private JsonObject deviceList(Map<String, String> p) {
-    String target = target(p, options);
     JsonArray result = new JsonArray();
-    for (Device d : fleet.devices(target)) {
-      result.add(
-          new JsonObject()
-              .put("imei", d.imei())
-              .put("deviceName", d.name())
-              .put("mcType", d.model())
-              .put("mcTypeUseScope", "automobile")
-              .put("sim", "2547" + d.imei().substring(7))
-              .put("reMark", null)
-              .put("expiration", "2030-01-01 00:00:00")
-              .put("activationTime", "2024-01-01 00:00:00")
-              .put("vehicleName", "Truck " + d.name())
-              .put("vehicleNumber", "K" + d.imei().substring(10))
-              .put("driverName", null)
-              .put("driverPhone", null)
-              .put("enabledFlag", 1)
-              .put("deviceGroupId", "0")
-              .put("deviceGroup", "Default group"));
+    for (Device d : fleet.devices(target(p, options))) {
+      result.add(SimRows.device(d));
     }
     return new JsonObject().put("result", result);
   }
 
   private JsonObject locationList(Map<String, String> p) {
-    String target = target(p, options);
     JsonArray result = new JsonArray();
-    for (Device d : fleet.devices(target)) {
-      fleet
-          .latest(d.imei())
-          .ifPresent(
-              pos -> {
-                boolean odd = odd(d.imei());
-                result.add(
-                    new JsonObject()
-                        .put("imei", d.imei())
-                        .put("deviceName", d.name())
-                        .put("status", "1")
-                        .put("lat", num(pos.lat(), odd))
-                        .put("lng", num(pos.lng(), odd))
-                        .put("posType", "GPS")
-                        .put("gpsTime", Lenient.format(pos.gpsTime()))
-                        .put("hbTime", Lenient.format(pos.gpsTime()))
-                        .put("speed", fmt(pos.speedKmh()))
-                        .put("accStatus", pos.accOn() ? "1" : "0")
-                        .put("direction", fmt(pos.direction()))
-                        .put("gpsNum", "9")
-                        .put("gpsSignal", "4"));
-              });
+    for (Device d : fleet.devices(target(p, options))) {
+      fleet.latest(d.imei()).ifPresent(pos -> result.add(SimRows.location(pos, d)));
     }
     return new JsonObject().put("result", result);
   }
@@ -299,32 +224,13 @@ final class SimMethods {
     }
     JsonArray result = new JsonArray();
     for (Position pos : fleet.positions(imei, w[0], w[1])) {
-      result.add(
-          new JsonObject()
-              .put("lat", pos.lat())
-              .put("lng", pos.lng())
-              .put("gpsTime", Lenient.format(pos.gpsTime()))
-              .put("direction", pos.direction())
-              .put("gpsSpeed", fmt(pos.speedKmh()))
-              .put("posType", "1")
-              .put("satellite", 9)
-              .put("accStatus", pos.accOn() ? "ON" : "OFF")
-              .put("gpsMode", 0));
+      result.add(SimRows.point(pos));
     }
     return new JsonObject().put("result", result).put("data", new JsonObject().put("mileage", 0));
   }
 
-  // ---- row helpers --------------------------------------------------------------------------
-
-  private JsonObject tripJson(Trip t, boolean asStrings) {
-    return new JsonObject()
-        .put("imei", t.imei())
-        .put("startTime", Lenient.format(t.startTime()))
-        .put("endTime", Lenient.format(t.endTime()))
-        .put("startLat", num(t.startLat(), asStrings))
-        .put("startLng", num(t.startLng(), asStrings))
-        .put("endLat", num(t.endLat(), asStrings))
-        .put("endLng", num(t.endLng(), asStrings));
+  private Device device(String imei) {
+    return fleet.device(imei).orElseThrow();
   }
 
   private static <T> List<T> slice(List<T> all, int from, int size) {
@@ -332,17 +238,5 @@ final class SimMethods {
       return List.of();
     }
     return all.subList(from, Math.min(all.size(), from + size));
-  }
-
-  private static boolean odd(String imei) {
-    return (imei.charAt(imei.length() - 1) - '0') % 2 == 1;
-  }
-
-  private static Object num(double v, boolean asString) {
-    return asString ? fmt(v) : v;
-  }
-
-  static String fmt(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 }
