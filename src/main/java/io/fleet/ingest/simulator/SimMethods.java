@@ -25,21 +25,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The emulated business methods: parameter checks with the vendor's codes (1001 bad parameter, 1002
  * not in the account tree), the documented limits and vendor paging, over rows built by {@link
- * SimRows}. Unknown IMEIs in a list are ignored; a single unknown {@code imei} (track.list) is
- * 1002.
+ * SimRows} and served through {@link GarbageMaker}. Unknown IMEIs in a list are ignored; a single
+ * unknown {@code imei} (track.list) is 1002.
  */
 final class SimMethods {
+  static final String ALARMS = "jimi.device.alarm.list";
+  static final String MILEAGE = "jimi.device.track.mileage";
+  static final String TRIPS = "jimi.open.platform.report.trips";
+  static final String PARKING = "jimi.open.platform.report.parking";
+  static final String DEVICES = "jimi.user.device.list";
+  static final String LOCATIONS = "jimi.user.device.location.list";
+  static final String TRACK = "jimi.device.track.list";
+
   private final SyntheticFleet fleet;
   private final SimulatorOptions options;
+  private final GarbageMaker garbage;
   private volatile int startRowBase;
 
-  SimMethods(SyntheticFleet fleet, SimulatorOptions options) {
+  SimMethods(SyntheticFleet fleet, SimulatorOptions options, GarbageMaker garbage) {
     this.fleet = fleet;
     this.options = options;
+    this.garbage = garbage;
     this.startRowBase = options.startRowBase();
   }
 
@@ -54,13 +65,13 @@ final class SimMethods {
    */
   JsonObject answer(String method, Map<String, String> p, boolean repeat) {
     return switch (method) {
-      case "jimi.device.alarm.list" -> alarmList(p, repeat);
-      case "jimi.device.track.mileage" -> mileage(p);
-      case "jimi.open.platform.report.trips" -> reportTrips(p, repeat);
-      case "jimi.open.platform.report.parking" -> parking(p, repeat);
-      case "jimi.user.device.list" -> deviceList(p);
-      case "jimi.user.device.location.list" -> locationList(p);
-      case "jimi.device.track.list" -> trackList(p);
+      case ALARMS -> alarmList(p, repeat);
+      case MILEAGE -> mileage(p);
+      case TRIPS -> reportTrips(p, repeat);
+      case PARKING -> parking(p, repeat);
+      case DEVICES -> deviceList(p);
+      case LOCATIONS -> locationList(p);
+      case TRACK -> trackList(p);
       default -> throw new SimError("1001", "method not supported by the simulator: " + method);
     };
   }
@@ -81,11 +92,14 @@ final class SimMethods {
       rows = fleet.alarms(Set.copyOf(imeis), w[0], w[1]);
     }
     rows = rows.subList(0, Math.min(rows.size(), 1000));
-    int page = repeat ? 1 : pageNo;
-    JsonArray result = new JsonArray();
-    for (Alarm a : slice(rows, (page - 1) * pageSize, pageSize)) {
-      result.add(SimRows.alarm(a, device(a.imei())));
-    }
+    int from = ((repeat ? 1 : pageNo) - 1) * pageSize;
+    JsonArray result =
+        garbage.paged(
+            ALARMS,
+            slice(rows, from, pageSize),
+            previous(rows, from, pageSize),
+            ServedRows::key,
+            a -> SimRows.alarm(a, device(a.imei())));
     return new JsonObject().put("result", result);
   }
 
@@ -93,10 +107,9 @@ final class SimMethods {
     List<String> imeis = imeis(p, true);
     Instant[] w = oneMonth(window(p, "begin_time", "end_time"));
     List<Trip> trips = fleet.trips(Set.copyOf(imeis), w[0], w[1]);
-    JsonArray result = new JsonArray();
+    JsonArray result = garbage.unpaged(MILEAGE, trips, ServedRows::key, SimRows::mileage);
     Map<String, Double> totals = new LinkedHashMap<>();
     for (Trip t : trips) {
-      result.add(SimRows.mileage(t));
       totals.merge(t.imei(), t.distanceM(), Double::sum);
     }
     JsonArray data = new JsonArray();
@@ -105,7 +118,11 @@ final class SimMethods {
     return new JsonObject().put("result", result).put("data", data);
   }
 
-  /** The rows of type=list are devices, each with its trips grouped by day. */
+  /**
+   * The rows of type=list are devices, each with its trips grouped by day. Garbage breaks and
+   * doubles trips within their day; a trip repeating on the next page comes back in an entry of its
+   * device holding only the repeated trips.
+   */
   private JsonObject reportTrips(Map<String, String> p, boolean repeat) {
     requireAll(p, "account", "imeis", "type", "start_time", "end_time", "start_row", "page_size");
     account(p, options);
@@ -123,8 +140,21 @@ final class SimMethods {
     }
     int[] page = rowPage(p, repeat, startRowBase);
     JsonArray dayList = new JsonArray();
-    for (List<Trip> trips : slice(perDevice, page[0], page[1])) {
-      dayList.add(tripsEntry(trips));
+    List<List<Trip>> devices = slice(perDevice, page[0], page[1]);
+    // Trips repeating from the page before come first, as if the vendor's list had shifted; past
+    // the last page nothing repeats.
+    List<List<Trip>> before = devices.isEmpty() ? List.of() : previous(perDevice, page[0], page[1]);
+    for (List<Trip> trips : before) {
+      List<Trip> again = garbage.repeating(TRIPS, trips, ServedRows::key);
+      if (!again.isEmpty()) {
+        dayList.add(tripsEntry(again, SimMethods::unchangedTrips));
+      }
+    }
+    for (List<Trip> trips : devices) {
+      dayList.add(
+          tripsEntry(
+              trips,
+              day -> garbage.paged(TRIPS, day, List.of(), ServedRows::key, SimRows::reportTrip)));
     }
     return new JsonObject()
         .put("result", (Object) null)
@@ -134,7 +164,7 @@ final class SimMethods {
   }
 
   /** One device's dayList entry: {@code trips} (all of that device, in time order) by UTC day. */
-  private JsonObject tripsEntry(List<Trip> trips) {
+  private JsonObject tripsEntry(List<Trip> trips, Function<List<Trip>, JsonArray> dayRows) {
     Map<LocalDate, List<Trip>> days = new LinkedHashMap<>();
     for (Trip t : trips) {
       days.computeIfAbsent(
@@ -144,8 +174,7 @@ final class SimMethods {
     JsonArray tripsData = new JsonArray();
     days.forEach(
         (day, list) -> {
-          JsonArray dayData = new JsonArray();
-          list.forEach(t -> dayData.add(SimRows.reportTrip(t)));
+          JsonArray dayData = dayRows.apply(list);
           tripsData.add(
               new JsonObject()
                   .put("Searchdate", day.toString())
@@ -171,14 +200,17 @@ final class SimMethods {
     Instant[] w = oneMonth(window(p, "start_time", "end_time"));
     List<Stop> rows = fleet.stops(Set.copyOf(imeis(p, true)), acc, w[0], w[1]);
     int[] page = rowPage(p, repeat, startRowBase);
-    JsonArray out = new JsonArray();
     long total = 0;
     for (Stop s : rows) {
       total += s.durationS();
     }
-    for (Stop s : slice(rows, page[0], page[1])) {
-      out.add(SimRows.stop(s, device(s.imei())));
-    }
+    JsonArray out =
+        garbage.paged(
+            PARKING,
+            slice(rows, page[0], page[1]),
+            previous(rows, page[0], page[1]),
+            ServedRows::key,
+            s -> SimRows.stop(s, device(s.imei())));
     return new JsonObject()
         .put("result", (Object) null)
         .put(
@@ -190,18 +222,19 @@ final class SimMethods {
   }
 
   private JsonObject deviceList(Map<String, String> p) {
-    JsonArray result = new JsonArray();
-    for (Device d : fleet.devices(target(p, options))) {
-      result.add(SimRows.device(d));
-    }
+    JsonArray result =
+        garbage.unpaged(DEVICES, fleet.devices(target(p, options)), Device::imei, SimRows::device);
     return new JsonObject().put("result", result);
   }
 
   private JsonObject locationList(Map<String, String> p) {
-    JsonArray result = new JsonArray();
+    List<Fix> fixes = new ArrayList<>();
     for (Device d : fleet.devices(target(p, options))) {
-      fleet.latest(d.imei()).ifPresent(pos -> result.add(SimRows.location(pos, d)));
+      fleet.latest(d.imei()).ifPresent(pos -> fixes.add(new Fix(d, pos)));
     }
+    JsonArray result =
+        garbage.unpaged(
+            LOCATIONS, fixes, f -> ServedRows.key(f.pos()), f -> SimRows.location(f.pos(), f.d()));
     return new JsonObject().put("result", result);
   }
 
@@ -222,12 +255,20 @@ final class SimMethods {
         options.clock().instant().atZone(ZoneOffset.UTC).minusMonths(3).toInstant())) {
       throw new SimError("1001", "begin_time older than 3 months");
     }
-    JsonArray result = new JsonArray();
-    for (Position pos : fleet.positions(imei, w[0], w[1])) {
-      result.add(SimRows.point(pos));
-    }
+    JsonArray result =
+        garbage.unpaged(TRACK, fleet.positions(imei, w[0], w[1]), ServedRows::key, SimRows::point);
     return new JsonObject().put("result", result).put("data", new JsonObject().put("mileage", 0));
   }
+
+  /** Repeated trips are served as they were the first time: unchanged. */
+  private static JsonArray unchangedTrips(List<Trip> day) {
+    JsonArray out = new JsonArray();
+    day.forEach(t -> out.add(SimRows.reportTrip(t)));
+    return out;
+  }
+
+  /** A device's latest fix, as the location list shows it. */
+  private record Fix(Device d, Position pos) {}
 
   private Device device(String imei) {
     return fleet.device(imei).orElseThrow();
@@ -238,5 +279,13 @@ final class SimMethods {
       return List.of();
     }
     return all.subList(from, Math.min(all.size(), from + size));
+  }
+
+  /** The page of {@code size} before the one starting at {@code from} (the rows just before). */
+  private static <T> List<T> previous(List<T> all, int from, int size) {
+    if (from <= 0 || from > all.size()) {
+      return List.of();
+    }
+    return all.subList(Math.max(0, from - size), from);
   }
 }
