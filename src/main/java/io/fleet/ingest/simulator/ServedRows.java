@@ -46,29 +46,26 @@ public final class ServedRows {
   private final Map<String, Map<String, Row>> byMethod = new HashMap<>();
 
   synchronized void recordClean(String method, String key, Echo echo) {
-    Row r = rowsOf(method).get(key);
-    rowsOf(method)
-        .put(
-            key,
-            r == null
-                ? new Row(method, key, null, echo, 1, 0)
-                : new Row(
-                    method,
-                    key,
-                    r.mutation(),
-                    echo != null ? echo : r.echo(),
-                    r.servedClean() + 1,
-                    r.servedMutated()));
+    record(method, key, null, echo);
   }
 
   synchronized void recordMutated(String method, String key, Mutation mutation) {
-    Row r = rowsOf(method).get(key);
+    record(method, key, mutation, null);
+  }
+
+  /** One more serving of the row: unchanged when {@code mutation} is null. */
+  private void record(String method, String key, Mutation mutation, Echo echo) {
+    Row r = rowsOf(method).getOrDefault(key, new Row(method, key, null, null, 0, 0));
     rowsOf(method)
         .put(
             key,
-            r == null
-                ? new Row(method, key, mutation, null, 0, 1)
-                : new Row(method, key, mutation, r.echo(), r.servedClean(), r.servedMutated() + 1));
+            new Row(
+                method,
+                key,
+                mutation != null ? mutation : r.mutation(),
+                echo != null ? echo : r.echo(),
+                r.servedClean() + (mutation == null ? 1 : 0),
+                r.servedMutated() + (mutation == null ? 0 : 1)));
   }
 
   /** Every row {@code method} served, in first-served order. */

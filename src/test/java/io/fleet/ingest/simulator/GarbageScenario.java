@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * A fixed fleet read end to end through {@link SimMethods}, the way the pollers read it: every page
@@ -40,76 +41,32 @@ final class GarbageScenario {
     String imeis = String.join(",", FLEET.allDevices().stream().map(d -> d.imei()).toList());
     String from = Lenient.format(NOW.minus(Duration.ofDays(9)));
     String to = Lenient.format(NOW);
-    for (int page = 1; ; page++) {
-      Page p =
-          page(
-              SimMethods.ALARMS,
-              "",
-              Map.of(
-                  "imeis",
-                  imeis,
-                  "begin_time",
-                  from,
-                  "end_time",
-                  to,
-                  "page_no",
-                  "" + page,
+    Map<String, String> window = Map.of("imeis", imeis, "begin_time", from, "end_time", to);
+    pages(
+        out, SimMethods.ALARMS, "", page -> with(window, "page_no", "" + page, "page_size", "100"));
+    out.add(page(SimMethods.MILEAGE, "", window));
+    Map<String, String> report =
+        Map.of("account", "demo", "imeis", imeis, "start_time", from, "end_time", to);
+    pages(
+        out,
+        SimMethods.TRIPS,
+        "",
+        page ->
+            with(report, "type", "list", "start_row", "" + (1 + 4 * (page - 1)), "page_size", "4"));
+    for (String acc : new String[] {"on", "off"}) {
+      pages(
+          out,
+          SimMethods.PARKING,
+          acc,
+          page ->
+              with(
+                  report,
+                  "acc_type",
+                  acc,
+                  "start_row",
+                  "" + (1 + 100 * (page - 1)),
                   "page_size",
                   "100"));
-      out.add(p);
-      if (p.rows().isEmpty()) {
-        break;
-      }
-    }
-    out.add(
-        page(SimMethods.MILEAGE, "", Map.of("imeis", imeis, "begin_time", from, "end_time", to)));
-    for (int row = 1; ; row += 4) {
-      Map<String, String> q =
-          Map.of(
-              "account",
-              "demo",
-              "imeis",
-              imeis,
-              "type",
-              "list",
-              "start_time",
-              from,
-              "end_time",
-              to,
-              "start_row",
-              "" + row,
-              "page_size",
-              "4");
-      Page p = page(SimMethods.TRIPS, "", q);
-      out.add(p);
-      if (p.rows().isEmpty()) {
-        break;
-      }
-    }
-    for (String acc : new String[] {"on", "off"}) {
-      for (int row = 1; ; row += 100) {
-        Map<String, String> q =
-            Map.of(
-                "account",
-                "demo",
-                "imeis",
-                imeis,
-                "acc_type",
-                acc,
-                "start_time",
-                from,
-                "end_time",
-                to,
-                "start_row",
-                "" + row,
-                "page_size",
-                "100");
-        Page p = page(SimMethods.PARKING, acc, q);
-        out.add(p);
-        if (p.rows().isEmpty()) {
-          break;
-        }
-      }
     }
     for (String target : new String[] {"demo", "demo-sub"}) {
       out.add(page(SimMethods.DEVICES, "", Map.of("target", target)));
@@ -128,6 +85,26 @@ final class GarbageScenario {
                   Lenient.format(NOW.minus(Duration.ofDays(3))),
                   "end_time",
                   to)));
+    }
+    return out;
+  }
+
+  /** Pages 1, 2 ... up to and including the first empty one, as a poller reads them. */
+  private void pages(
+      List<Page> out, String method, String context, IntFunction<Map<String, String>> params) {
+    for (int n = 1; ; n++) {
+      Page p = page(method, context, params.apply(n));
+      out.add(p);
+      if (p.rows().isEmpty()) {
+        return;
+      }
+    }
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String... kv) {
+    Map<String, String> out = new HashMap<>(base);
+    for (int i = 0; i < kv.length; i += 2) {
+      out.put(kv[i], kv[i + 1]);
     }
     return out;
   }
