@@ -2,6 +2,7 @@ package io.fleet.ingest.cli;
 
 import io.fleet.ingest.simulator.SimulatorOptions;
 import io.fleet.ingest.simulator.SimulatorServer;
+import io.fleet.ingest.simulator.VendorGarbage;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,7 +11,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Runs the Tracksolid stand-in on its own, for benchmarks and trying the API by hand. */
 @Command(
@@ -54,6 +58,31 @@ public final class SimulatorCommand implements Callable<Integer> {
       description = "Longest token lifetime (default ${DEFAULT-VALUE}).")
   Duration tokenLifetime;
 
+  @Option(
+      names = "--garbage",
+      defaultValue = "0",
+      description =
+          "Share (0..1) of rows served as vendor garbage: each broken one way or served twice"
+              + " (default ${DEFAULT-VALUE}: none).")
+  double garbage;
+
+  @Option(
+      names = "--garbage-seed",
+      defaultValue = "42",
+      description =
+          "Seed of the garbage; the same seed breaks the same rows (default ${DEFAULT-VALUE}).")
+  long garbageSeed;
+
+  @Option(
+      names = "--garbage-methods",
+      defaultValue = "all",
+      description =
+          "Methods with garbage, comma-separated: all, or alarms, mileage, trips, parking,"
+              + " devices, locations, track (default ${DEFAULT-VALUE}).")
+  String garbageMethods;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     Clock clock = Clock.systemUTC();
@@ -63,7 +92,8 @@ public final class SimulatorCommand implements Callable<Integer> {
         SimulatorOptions.defaults(clock)
             .withFleet(seed, devices, days, start)
             .withTokenLifetime(tokenLifetime)
-            .withListen(host, port);
+            .withListen(host, port)
+            .withGarbage(garbage());
     Vertx vertx = Vertx.vertx();
     SimulatorServer server = SimulatorServer.start(vertx, options).await();
     System.out.println("Tracksolid simulator at " + server.tracksolidUrl());
@@ -80,6 +110,16 @@ public final class SimulatorCommand implements Callable<Integer> {
             + options.userId()
             + ","
             + options.subAccount());
+    if (garbage > 0) {
+      System.out.println(
+          "Vendor garbage in "
+              + garbage
+              + " of the rows of "
+              + garbageMethods
+              + " (seed "
+              + garbageSeed
+              + ")");
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -95,5 +135,15 @@ public final class SimulatorCommand implements Callable<Integer> {
                 "simulator-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private VendorGarbage garbage() {
+    try {
+      VendorGarbage g = VendorGarbage.parse(garbageSeed, garbage, garbageMethods);
+      // Share 0 serves no garbage: nothing is broken, so nothing needs recording either.
+      return garbage > 0 ? g : VendorGarbage.none();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.fleet.ingest.simulator;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
 /**
@@ -71,5 +73,30 @@ public record Fault(Kind kind, String code, int status, Duration duration) {
 
   public static Fault invalidateTokens() {
     return new Fault(Kind.INVALIDATE_TOKENS, "", 200, Duration.ZERO);
+  }
+
+  /** Copies of the first item with times in 2019 and 2099, for result arrays and data.rows. */
+  static void addGarbageTimestamps(JsonObject fields) {
+    JsonArray list =
+        fields.getValue("result") instanceof JsonArray r
+            ? r
+            : fields.getValue("data") instanceof JsonObject d
+                    && d.getValue("rows") instanceof JsonArray rows
+                ? rows
+                : null;
+    if (list == null || list.isEmpty()) {
+      return;
+    }
+    JsonObject template = list.getJsonObject(0);
+    for (String when : new String[] {"2019-03-14 14:02:03", "2099-01-01 00:00:00"}) {
+      JsonObject copy = template.copy();
+      for (String field :
+          new String[] {"alertTime", "startTime", "endTime", "gpsTime", "positioningTime"}) {
+        if (copy.containsKey(field)) {
+          copy.put(field, when);
+        }
+      }
+      list.add(copy);
+    }
   }
 }

@@ -8,7 +8,9 @@ import java.util.Optional;
 /**
  * Faults queued per method ("*" matches every method): each applies to the next {@code times} calls
  * of its method (-1 = until cleared), in the order injected. Thread-safe: tests inject from their
- * own thread while the server answers on its event loop.
+ * own thread while the server answers on its event loop. Vendor garbage ({@link VendorGarbage}) is
+ * set apart from the queue: it applies to every call of its methods until replaced, and {@link
+ * #clear()} leaves it.
  */
 public final class FaultPlan {
   private static final class Entry {
@@ -24,6 +26,27 @@ public final class FaultPlan {
   }
 
   private final List<Entry> entries = new ArrayList<>();
+  private volatile VendorGarbage garbage;
+
+  public FaultPlan() {
+    this(VendorGarbage.none());
+  }
+
+  public FaultPlan(VendorGarbage garbage) {
+    this.garbage = garbage;
+  }
+
+  /**
+   * From the next call on, rows are broken as {@code garbage} says; {@link VendorGarbage#none()}
+   * stops it.
+   */
+  public void garbage(VendorGarbage garbage) {
+    this.garbage = java.util.Objects.requireNonNull(garbage);
+  }
+
+  public VendorGarbage garbage() {
+    return garbage;
+  }
 
   public synchronized void inject(String method, Fault fault, int times) {
     entries.add(new Entry(method, fault, times));

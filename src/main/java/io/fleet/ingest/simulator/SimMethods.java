@@ -1,6 +1,14 @@
 package io.fleet.ingest.simulator;
 
-import io.fleet.ingest.json.Lenient;
+import static io.fleet.ingest.simulator.SimParams.account;
+import static io.fleet.ingest.simulator.SimParams.imeis;
+import static io.fleet.ingest.simulator.SimParams.intParam;
+import static io.fleet.ingest.simulator.SimParams.oneMonth;
+import static io.fleet.ingest.simulator.SimParams.requireAll;
+import static io.fleet.ingest.simulator.SimParams.rowPage;
+import static io.fleet.ingest.simulator.SimParams.target;
+import static io.fleet.ingest.simulator.SimParams.window;
+
 import io.fleet.ingest.simulator.FleetRecords.Alarm;
 import io.fleet.ingest.simulator.FleetRecords.Device;
 import io.fleet.ingest.simulator.FleetRecords.Position;
@@ -12,32 +20,37 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The emulated business methods: parameter checks with the vendor's codes (1001 bad parameter, 1002
- * not in the account tree), the documented limits, vendor paging and the vendor's field names.
- * Odd-numbered devices send numbers as strings and the alternative spellings ({@code
- * alertTypeName}, {@code elapsed}) so clients meet both. Unknown IMEIs in a list are ignored; a
- * single unknown {@code imei} (track.list) is 1002.
+ * not in the account tree), the documented limits and vendor paging, over rows built by {@link
+ * SimRows} and served through {@link GarbageMaker}. Unknown IMEIs in a list are ignored; a single
+ * unknown {@code imei} (track.list) is 1002.
  */
 final class SimMethods {
-  static final DateTimeFormatter ISO_MILLIS =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  static final String ALARMS = "jimi.device.alarm.list";
+  static final String MILEAGE = "jimi.device.track.mileage";
+  static final String TRIPS = "jimi.open.platform.report.trips";
+  static final String PARKING = "jimi.open.platform.report.parking";
+  static final String DEVICES = "jimi.user.device.list";
+  static final String LOCATIONS = "jimi.user.device.location.list";
+  static final String TRACK = "jimi.device.track.list";
 
   private final SyntheticFleet fleet;
   private final SimulatorOptions options;
+  private final GarbageMaker garbage;
   private volatile int startRowBase;
 
-  SimMethods(SyntheticFleet fleet, SimulatorOptions options) {
+  SimMethods(SyntheticFleet fleet, SimulatorOptions options, GarbageMaker garbage) {
     this.fleet = fleet;
     this.options = options;
+    this.garbage = garbage;
     this.startRowBase = options.startRowBase();
   }
 
@@ -52,13 +65,13 @@ final class SimMethods {
    */
   JsonObject answer(String method, Map<String, String> p, boolean repeat) {
     return switch (method) {
-      case "jimi.device.alarm.list" -> alarmList(p, repeat);
-      case "jimi.device.track.mileage" -> mileage(p);
-      case "jimi.open.platform.report.trips" -> reportTrips(p, repeat);
-      case "jimi.open.platform.report.parking" -> parking(p, repeat);
-      case "jimi.user.device.list" -> deviceList(p);
-      case "jimi.user.device.location.list" -> locationList(p);
-      case "jimi.device.track.list" -> trackList(p);
+      case ALARMS -> alarmList(p, repeat);
+      case MILEAGE -> mileage(p);
+      case TRIPS -> reportTrips(p, repeat);
+      case PARKING -> parking(p, repeat);
+      case DEVICES -> deviceList(p);
+      case LOCATIONS -> locationList(p);
+      case TRACK -> trackList(p);
       default -> throw new SimError("1001", "method not supported by the simulator: " + method);
     };
   }
@@ -79,43 +92,24 @@ final class SimMethods {
       rows = fleet.alarms(Set.copyOf(imeis), w[0], w[1]);
     }
     rows = rows.subList(0, Math.min(rows.size(), 1000));
-    int page = repeat ? 1 : pageNo;
-    JsonArray result = new JsonArray();
-    for (Alarm a : slice(rows, (page - 1) * pageSize, pageSize)) {
-      boolean odd = odd(a.imei());
-      Device d = fleet.device(a.imei()).orElseThrow();
-      result.add(
-          new JsonObject()
-              .put("imei", a.imei())
-              .put("deviceName", d.name())
-              .put("model", d.model())
-              .put("account", d.target())
-              .put("alertTypeId", a.alertTypeId())
-              .put(odd ? "alertTypeName" : "alarmTypeName", a.alertTypeName())
-              .put("alertTime", Lenient.format(a.alertTime()))
-              .put("positioningTime", Lenient.format(a.alertTime()))
-              .put("lat", num(a.lat(), odd))
-              .put("lng", num(a.lng(), odd))
-              .put("speed", fmt(a.speedKmh()))
-              .put("geoid", "")
-              .put("vendorExtra", "ignored"));
-    }
+    int from = ((repeat ? 1 : pageNo) - 1) * pageSize;
+    JsonArray result =
+        garbage.paged(
+            ALARMS,
+            slice(rows, from, pageSize),
+            previous(rows, from, pageSize),
+            ServedRows::key,
+            a -> SimRows.alarm(a, device(a.imei())));
     return new JsonObject().put("result", result);
   }
 
   private JsonObject mileage(Map<String, String> p) {
     List<String> imeis = imeis(p, true);
     Instant[] w = oneMonth(window(p, "begin_time", "end_time"));
-    JsonArray result = new JsonArray();
+    List<Trip> trips = fleet.trips(Set.copyOf(imeis), w[0], w[1]);
+    JsonArray result = garbage.unpaged(MILEAGE, trips, ServedRows::key, SimRows::mileage);
     Map<String, Double> totals = new LinkedHashMap<>();
-    for (Trip t : fleet.trips(Set.copyOf(imeis), w[0], w[1])) {
-      boolean odd = odd(t.imei());
-      result.add(
-          tripJson(t, odd)
-              .put(odd ? "elapsed" : "runTimeSecond", odd ? fmt(t.durationS()) : t.durationS())
-              .put("distance", num(t.distanceM(), odd))
-              .put("avgSpeed", num(t.avgSpeedKmh(), odd))
-              .put("maxSpeed", num(t.maxSpeedKmh(), odd)));
+    for (Trip t : trips) {
       totals.merge(t.imei(), t.distanceM(), Double::sum);
     }
     JsonArray data = new JsonArray();
@@ -124,151 +118,123 @@ final class SimMethods {
     return new JsonObject().put("result", result).put("data", data);
   }
 
+  /**
+   * The rows of type=list are devices, each with its trips grouped by day. Garbage breaks and
+   * doubles trips within their day; a trip repeating on the next page comes back in an entry of its
+   * device holding only the repeated trips.
+   */
   private JsonObject reportTrips(Map<String, String> p, boolean repeat) {
     requireAll(p, "account", "imeis", "type", "start_time", "end_time", "start_row", "page_size");
-    account(p);
+    account(p, options);
     if (!p.get("type").equals("list")) {
       throw new SimError("1100", "the simulator emulates type=list only");
     }
     List<String> imeis = imeis(p, true);
     Instant[] w = oneMonth(window(p, "start_time", "end_time"));
-    List<JsonObject> perDevice = new ArrayList<>();
+    List<List<Trip>> perDevice = new ArrayList<>();
     for (String imei : imeis) {
       List<Trip> trips = fleet.trips(Set.of(imei), w[0], w[1]);
-      if (trips.isEmpty()) {
-        continue;
+      if (!trips.isEmpty()) {
+        perDevice.add(trips);
       }
-      Map<LocalDate, JsonArray> days = new LinkedHashMap<>();
-      for (Trip t : trips) {
-        days.computeIfAbsent(
-                t.startTime().atZone(ZoneOffset.UTC).toLocalDate(), d -> new JsonArray())
-            .add(
-                tripJson(t, true)
-                    .put("totalMileage", fmt(t.distanceM() / 1000.0))
-                    .put("travelTime", fmt(t.durationS()))
-                    .put("averageSpeed", fmt(t.avgSpeedKmh()))
-                    .put("maxSpeed", fmt(t.maxSpeedKmh()))
-                    .put("oilWear", "0")
-                    .put("fuel", "0"));
-      }
-      JsonArray tripsData = new JsonArray();
-      days.forEach(
-          (day, list) ->
-              tripsData.add(
-                  new JsonObject()
-                      .put("Searchdate", day.toString())
-                      .put("tripNum", list.size())
-                      .put("dayData", list)));
-      perDevice.add(
-          new JsonObject()
-              .put("imei", imei)
-              .put("deviceName", fleet.device(imei).orElseThrow().name())
-              .put("inTotal", new JsonObject().put("allTrips", trips.size()))
-              .put("tripsData", tripsData));
     }
-    int[] page = rowPage(p, repeat);
+    int[] page = rowPage(p, repeat, startRowBase);
+    JsonArray dayList = new JsonArray();
+    List<List<Trip>> devices = slice(perDevice, page[0], page[1]);
+    // Trips repeating from the page before come first, as if the vendor's list had shifted; past
+    // the last page nothing repeats.
+    List<List<Trip>> before = devices.isEmpty() ? List.of() : previous(perDevice, page[0], page[1]);
+    for (List<Trip> trips : before) {
+      List<Trip> again = garbage.repeating(TRIPS, trips, ServedRows::key);
+      if (!again.isEmpty()) {
+        dayList.add(tripsEntry(again, SimMethods::unchangedTrips));
+      }
+    }
+    for (List<Trip> trips : devices) {
+      dayList.add(
+          tripsEntry(
+              trips,
+              day -> garbage.paged(TRIPS, day, List.of(), ServedRows::key, SimRows::reportTrip)));
+    }
     return new JsonObject()
         .put("result", (Object) null)
         .put(
             "data",
-            new JsonObject()
-                .put("dataTotalRows", perDevice.size())
-                .put("dayList", new JsonArray(slice(perDevice, page[0], page[1]))));
+            new JsonObject().put("dataTotalRows", perDevice.size()).put("dayList", dayList));
+  }
+
+  /** One device's dayList entry: {@code trips} (all of that device, in time order) by UTC day. */
+  private JsonObject tripsEntry(List<Trip> trips, Function<List<Trip>, JsonArray> dayRows) {
+    Map<LocalDate, List<Trip>> days = new LinkedHashMap<>();
+    for (Trip t : trips) {
+      days.computeIfAbsent(
+              t.startTime().atZone(ZoneOffset.UTC).toLocalDate(), d -> new ArrayList<>())
+          .add(t);
+    }
+    JsonArray tripsData = new JsonArray();
+    days.forEach(
+        (day, list) -> {
+          JsonArray dayData = dayRows.apply(list);
+          tripsData.add(
+              new JsonObject()
+                  .put("Searchdate", day.toString())
+                  .put("tripNum", dayData.size())
+                  .put("dayData", dayData));
+        });
+    String imei = trips.get(0).imei();
+    return new JsonObject()
+        .put("imei", imei)
+        .put("deviceName", device(imei).name())
+        .put("inTotal", new JsonObject().put("allTrips", trips.size()))
+        .put("tripsData", tripsData);
   }
 
   private JsonObject parking(Map<String, String> p, boolean repeat) {
     requireAll(
         p, "account", "imeis", "start_time", "end_time", "start_row", "page_size", "acc_type");
-    account(p);
+    account(p, options);
     String acc = p.get("acc_type");
     if (!acc.equals("on") && !acc.equals("off")) {
       throw new SimError("1001", "acc_type must be on or off");
     }
     Instant[] w = oneMonth(window(p, "start_time", "end_time"));
     List<Stop> rows = fleet.stops(Set.copyOf(imeis(p, true)), acc, w[0], w[1]);
-    int[] page = rowPage(p, repeat);
-    JsonArray out = new JsonArray();
+    int[] page = rowPage(p, repeat, startRowBase);
     long total = 0;
     for (Stop s : rows) {
       total += s.durationS();
     }
-    for (Stop s : slice(rows, page[0], page[1])) {
-      Device d = fleet.device(s.imei()).orElseThrow();
-      out.add(
-          new JsonObject()
-              .put("imei", s.imei())
-              .put("deviceName", d.name())
-              .put("mcType", d.model())
-              .put("startTime", ISO_MILLIS.format(s.startTime()))
-              .put("endTime", ISO_MILLIS.format(s.endTime()))
-              .put("durSecond", fmt(s.durationS()))
-              .put("stopSecond", fmt(s.durationS()))
-              .put("lat", s.lat())
-              .put("lng", s.lng())
-              .put("addr", "Simulated Rd " + (s.imei().hashCode() & 0xff))
-              .put("acc", acc.equals("on") ? "1" : "0"));
-    }
+    JsonArray out =
+        garbage.paged(
+            PARKING,
+            slice(rows, page[0], page[1]),
+            previous(rows, page[0], page[1]),
+            ServedRows::key,
+            s -> SimRows.stop(s, device(s.imei())));
     return new JsonObject()
         .put("result", (Object) null)
         .put(
             "data",
             new JsonObject()
-                .put("totalTime", fmt(total))
+                .put("totalTime", SimRows.fmt(total))
                 .put("dataTotalRows", rows.size())
                 .put("rows", out));
   }
 
   private JsonObject deviceList(Map<String, String> p) {
-    String target = target(p);
-    JsonArray result = new JsonArray();
-    for (Device d : fleet.devices(target)) {
-      result.add(
-          new JsonObject()
-              .put("imei", d.imei())
-              .put("deviceName", d.name())
-              .put("mcType", d.model())
-              .put("mcTypeUseScope", "automobile")
-              .put("sim", "2547" + d.imei().substring(7))
-              .put("reMark", null)
-              .put("expiration", "2030-01-01 00:00:00")
-              .put("activationTime", "2024-01-01 00:00:00")
-              .put("vehicleName", "Truck " + d.name())
-              .put("vehicleNumber", "K" + d.imei().substring(10))
-              .put("driverName", null)
-              .put("driverPhone", null)
-              .put("enabledFlag", 1)
-              .put("deviceGroupId", "0")
-              .put("deviceGroup", "Default group"));
-    }
+    JsonArray result =
+        garbage.unpaged(DEVICES, fleet.devices(target(p, options)), Device::imei, SimRows::device);
     return new JsonObject().put("result", result);
   }
 
   private JsonObject locationList(Map<String, String> p) {
-    String target = target(p);
-    JsonArray result = new JsonArray();
-    for (Device d : fleet.devices(target)) {
-      fleet
-          .latest(d.imei())
-          .ifPresent(
-              pos -> {
-                boolean odd = odd(d.imei());
-                result.add(
-                    new JsonObject()
-                        .put("imei", d.imei())
-                        .put("deviceName", d.name())
-                        .put("status", "1")
-                        .put("lat", num(pos.lat(), odd))
-                        .put("lng", num(pos.lng(), odd))
-                        .put("posType", "GPS")
-                        .put("gpsTime", Lenient.format(pos.gpsTime()))
-                        .put("hbTime", Lenient.format(pos.gpsTime()))
-                        .put("speed", fmt(pos.speedKmh()))
-                        .put("accStatus", pos.accOn() ? "1" : "0")
-                        .put("direction", fmt(pos.direction()))
-                        .put("gpsNum", "9")
-                        .put("gpsSignal", "4"));
-              });
+    List<Fix> fixes = new ArrayList<>();
+    for (Device d : fleet.devices(target(p, options))) {
+      fleet.latest(d.imei()).ifPresent(pos -> fixes.add(new Fix(d, pos)));
     }
+    JsonArray result =
+        garbage.unpaged(
+            LOCATIONS, fixes, f -> ServedRows.key(f.pos()), f -> SimRows.location(f.pos(), f.d()));
     return new JsonObject().put("result", result);
   }
 
@@ -289,130 +255,23 @@ final class SimMethods {
         options.clock().instant().atZone(ZoneOffset.UTC).minusMonths(3).toInstant())) {
       throw new SimError("1001", "begin_time older than 3 months");
     }
-    JsonArray result = new JsonArray();
-    for (Position pos : fleet.positions(imei, w[0], w[1])) {
-      result.add(
-          new JsonObject()
-              .put("lat", pos.lat())
-              .put("lng", pos.lng())
-              .put("gpsTime", Lenient.format(pos.gpsTime()))
-              .put("direction", pos.direction())
-              .put("gpsSpeed", fmt(pos.speedKmh()))
-              .put("posType", "1")
-              .put("satellite", 9)
-              .put("accStatus", pos.accOn() ? "ON" : "OFF")
-              .put("gpsMode", 0));
-    }
+    JsonArray result =
+        garbage.unpaged(TRACK, fleet.positions(imei, w[0], w[1]), ServedRows::key, SimRows::point);
     return new JsonObject().put("result", result).put("data", new JsonObject().put("mileage", 0));
   }
 
-  // ---- parameter helpers --------------------------------------------------------------------
-
-  private JsonObject tripJson(Trip t, boolean asStrings) {
-    return new JsonObject()
-        .put("imei", t.imei())
-        .put("startTime", Lenient.format(t.startTime()))
-        .put("endTime", Lenient.format(t.endTime()))
-        .put("startLat", num(t.startLat(), asStrings))
-        .put("startLng", num(t.startLng(), asStrings))
-        .put("endLat", num(t.endLat(), asStrings))
-        .put("endLng", num(t.endLng(), asStrings));
+  /** Repeated trips are served as they were the first time: unchanged. */
+  private static JsonArray unchangedTrips(List<Trip> day) {
+    JsonArray out = new JsonArray();
+    day.forEach(t -> out.add(SimRows.reportTrip(t)));
+    return out;
   }
 
-  private int[] rowPage(Map<String, String> p, boolean repeat) {
-    int size = intParam(p, "page_size", 100, 1, 100);
-    int base = startRowBase;
-    int start = intParam(p, "start_row", base, Integer.MIN_VALUE, Integer.MAX_VALUE);
-    if (start < base) {
-      throw new SimError("1001", "start_row must be at least " + base);
-    }
-    return new int[] {repeat ? 0 : start - base, size};
-  }
+  /** A device's latest fix, as the location list shows it. */
+  private record Fix(Device d, Position pos) {}
 
-  private String account(Map<String, String> p) {
-    String account = p.get("account");
-    if (!account.equals(options.userId()) && !account.equals(options.subAccount())) {
-      throw new SimError("1002", "account not in your account tree: " + account);
-    }
-    return account;
-  }
-
-  private String target(Map<String, String> p) {
-    requireAll(p, "target");
-    String target = p.get("target");
-    if (!target.equals(options.userId()) && !target.equals(options.subAccount())) {
-      throw new SimError("1002", "target not in your account tree: " + target);
-    }
-    return target;
-  }
-
-  private static List<String> imeis(Map<String, String> p, boolean required) {
-    String raw = p.getOrDefault("imeis", p.get("imei"));
-    if (raw == null || raw.isBlank()) {
-      if (required) {
-        throw new SimError("1001", "imeis is required");
-      }
-      return List.of();
-    }
-    List<String> list =
-        Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    if (list.size() > 100) {
-      throw new SimError("1001", "at most 100 imeis per call, got " + list.size());
-    }
-    return list;
-  }
-
-  private static Instant[] window(Map<String, String> p, String fromName, String toName) {
-    requireAll(p, fromName, toName);
-    Instant from = vendorTime(p.get(fromName), fromName);
-    Instant to = vendorTime(p.get(toName), toName);
-    if (to.isBefore(from)) {
-      throw new SimError("1001", toName + " is before " + fromName);
-    }
-    return new Instant[] {from, to};
-  }
-
-  /**
-   * The alarm list's documented cap; the reference leaves trips/mileage/parking open, so the
-   * simulator applies it to those too and clients must cut to one month either way.
-   */
-  private static Instant[] oneMonth(Instant[] w) {
-    if (w[1].isAfter(w[0].atZone(ZoneOffset.UTC).plusMonths(1).toInstant())) {
-      throw new SimError("1001", "time range exceeds one month");
-    }
-    return w;
-  }
-
-  private static Instant vendorTime(String text, String name) {
-    if (text.length() != 19) {
-      throw new SimError("1001", name + " must be yyyy-MM-dd HH:mm:ss");
-    }
-    return Lenient.parseTime(text)
-        .orElseThrow(() -> new SimError("1001", name + " must be yyyy-MM-dd HH:mm:ss"));
-  }
-
-  private static int intParam(Map<String, String> p, String name, int dflt, int min, int max) {
-    String raw = p.get(name);
-    if (raw == null) {
-      return dflt;
-    }
-    try {
-      int v = Integer.parseInt(raw);
-      if (v < min || v > max) {
-        throw new SimError("1001", name + " out of range: " + raw);
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new SimError("1001", name + " is not a number: " + raw);
-    }
-  }
-
-  private static void requireAll(Map<String, String> p, String... names) {
-    for (String n : names) {
-      if (!p.containsKey(n) || p.get(n).isBlank()) {
-        throw new SimError("1001", "missing parameter " + n);
-      }
-    }
+  private Device device(String imei) {
+    return fleet.device(imei).orElseThrow();
   }
 
   private static <T> List<T> slice(List<T> all, int from, int size) {
@@ -422,15 +281,11 @@ final class SimMethods {
     return all.subList(from, Math.min(all.size(), from + size));
   }
 
-  private static boolean odd(String imei) {
-    return (imei.charAt(imei.length() - 1) - '0') % 2 == 1;
-  }
-
-  private static Object num(double v, boolean asString) {
-    return asString ? fmt(v) : v;
-  }
-
-  static String fmt(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  /** The page of {@code size} before the one starting at {@code from} (the rows just before). */
+  private static <T> List<T> previous(List<T> all, int from, int size) {
+    if (from <= 0 || from > all.size()) {
+      return List.of();
+    }
+    return all.subList(Math.max(0, from - size), from);
   }
 }

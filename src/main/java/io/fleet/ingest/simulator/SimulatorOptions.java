@@ -8,7 +8,8 @@ import java.time.temporal.ChronoUnit;
 /**
  * What the simulator serves: the synthetic fleet ({@code seed}, {@code devices}, {@code days} from
  * {@code fleetStart}), the one app and user it accepts (the user owns {@code userId} and a
- * sub-account {@code userId + "-sub"} as targets), token lifetime, start_row base and its clock.
+ * sub-account {@code userId + "-sub"} as targets), token lifetime, start_row base, its clock and
+ * the vendor garbage it starts with (none by default; {@link FaultPlan#garbage} changes it later).
  * The same options always produce the same fleet.
  */
 public record SimulatorOptions(
@@ -24,7 +25,8 @@ public record SimulatorOptions(
     int startRowBase,
     String host,
     int port,
-    Clock clock) {
+    Clock clock,
+    VendorGarbage garbage) {
 
   public static final String DEMO_APP_KEY = "SIMULATORAPPKEY";
   public static final String DEMO_APP_SECRET = "simulator-secret-0123456789abcdef";
@@ -49,7 +51,8 @@ public record SimulatorOptions(
         1,
         "127.0.0.1",
         0,
-        clock);
+        clock,
+        VendorGarbage.none());
   }
 
   public SimulatorOptions withFleet(long seed, int devices, int days, Instant start) {
@@ -66,7 +69,8 @@ public record SimulatorOptions(
         startRowBase,
         host,
         port,
-        clock);
+        clock,
+        garbage);
   }
 
   public SimulatorOptions withTokenLifetime(Duration lifetime) {
@@ -83,7 +87,8 @@ public record SimulatorOptions(
         startRowBase,
         host,
         port,
-        clock);
+        clock,
+        garbage);
   }
 
   public SimulatorOptions withStartRowBase(int base) {
@@ -100,7 +105,8 @@ public record SimulatorOptions(
         base,
         host,
         port,
-        clock);
+        clock,
+        garbage);
   }
 
   public SimulatorOptions withListen(String host, int port) {
@@ -117,7 +123,26 @@ public record SimulatorOptions(
         startRowBase,
         host,
         port,
-        clock);
+        clock,
+        garbage);
+  }
+
+  public SimulatorOptions withGarbage(VendorGarbage g) {
+    return new SimulatorOptions(
+        seed,
+        devices,
+        days,
+        fleetStart,
+        tokenLifetime,
+        appKey,
+        appSecret,
+        userId,
+        password,
+        startRowBase,
+        host,
+        port,
+        clock,
+        g);
   }
 
   /** The sub-account the user also owns (device-list churn moves devices between the two). */

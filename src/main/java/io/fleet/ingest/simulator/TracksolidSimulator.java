@@ -3,7 +3,6 @@ package io.fleet.ingest.simulator;
 import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.tracksolid.Signer;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The Tracksolid OpenAPI at POST /route/rest, emulated from the reference: common parameters and
  * the MD5 signature are checked (v=0.9 skips the signature, as the vendor's test mode), tokens
  * expire on the simulator's clock, and the business methods come from {@link SimMethods}. Tests
- * read {@link #calls(String)}, {@link #maxConcurrency(String)} and {@link #fleet()}, and steer it
- * with {@link #faults()} and {@link #invalidateTokens()}.
+ * read {@link #calls(String)}, {@link #maxConcurrency(String)}, {@link #fleet()} and {@link
+ * #servedRows()}, and steer it with {@link #faults()} and {@link #invalidateTokens()}.
  *
  * <p>Codes: 1007 for a non-POST, 1001 for a missing/invalid common parameter, unknown app_key,
  * timestamp outside ±10 minutes or a bad signature (message "Illegal sign"), 1004 for a missing,
@@ -42,7 +41,9 @@ public final class TracksolidSimulator {
   private final SimulatorOptions options;
   private final SyntheticFleet fleet;
   private final SimMethods methods;
-  private final FaultPlan faults = new FaultPlan();
+  private final FaultPlan faults;
+  private final ServedRows servedRows = new ServedRows();
+  private final GarbageMaker garbage;
   private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
   private final Map<String, List<Instant>> arrivals = new ConcurrentHashMap<>();
@@ -55,7 +56,9 @@ public final class TracksolidSimulator {
     this.vertx = vertx;
     this.options = options;
     this.fleet = new SyntheticFleet(options);
-    this.methods = new SimMethods(fleet, options);
+    this.faults = new FaultPlan(options.garbage());
+    this.garbage = new GarbageMaker(faults::garbage, servedRows);
+    this.methods = new SimMethods(fleet, options, garbage);
   }
 
   public void mount(Router router) {
@@ -74,6 +77,11 @@ public final class TracksolidSimulator {
 
   public FaultPlan faults() {
     return faults;
+  }
+
+  /** Ground truth of the vendor garbage: each row its covered methods served, clean or broken. */
+  public ServedRows servedRows() {
+    return servedRows;
   }
 
   /** From now on start_row counts from {@code base} (0 or 1), as if the vendor changed it. */
@@ -169,6 +177,9 @@ public final class TracksolidSimulator {
         tokens.clear();
       }
       body = process(ctx, p, method, fault).encode();
+      if (garbage.covers(method)) {
+        body = GarbageMaker.escapeLoneSurrogates(body);
+      }
     }
     inflight.get(appKey).decrementAndGet();
     inflightByMethod.get(method).decrementAndGet();
@@ -200,7 +211,7 @@ public final class TracksolidSimulator {
       boolean repeat = fault.map(f -> f.kind() == Fault.Kind.REPEAT_PAGE).orElse(false);
       JsonObject fields = methods.answer(method, p, repeat);
       if (fault.map(f -> f.kind() == Fault.Kind.GARBAGE_TIMESTAMPS).orElse(false)) {
-        addGarbage(fields);
+        Fault.addGarbageTimestamps(fields);
       }
       return envelope("0", "success", fields);
     } catch (SimError e) {
@@ -266,31 +277,6 @@ public final class TracksolidSimulator {
                     .put("expiresIn", Long.toString(lifetime))
                     .put("refreshToken", token)
                     .put("time", Lenient.format(now))));
-  }
-
-  /** Copies of the first item with times in 2019 and 2099, for result arrays and data.rows. */
-  private static void addGarbage(JsonObject fields) {
-    JsonArray list =
-        fields.getValue("result") instanceof JsonArray r
-            ? r
-            : fields.getValue("data") instanceof JsonObject d
-                    && d.getValue("rows") instanceof JsonArray rows
-                ? rows
-                : null;
-    if (list == null || list.isEmpty()) {
-      return;
-    }
-    JsonObject template = list.getJsonObject(0);
-    for (String when : new String[] {"2019-03-14 14:02:03", "2099-01-01 00:00:00"}) {
-      JsonObject copy = template.copy();
-      for (String field :
-          new String[] {"alertTime", "startTime", "endTime", "gpsTime", "positioningTime"}) {
-        if (copy.containsKey(field)) {
-          copy.put(field, when);
-        }
-      }
-      list.add(copy);
-    }
   }
 
   private static JsonObject envelope(String code, String message, JsonObject fields) {

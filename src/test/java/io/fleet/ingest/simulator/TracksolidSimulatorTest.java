@@ -36,6 +36,10 @@ class TracksolidSimulatorTest {
   }
 
   private JsonObject post(String method, Map<String, String> params, boolean sign) {
+    return new JsonObject(postRaw(method, params, sign));
+  }
+
+  private String postRaw(String method, Map<String, String> params, boolean sign) {
     Map<String, String> all = new TreeMap<>(params);
     all.put("method", method);
     all.putIfAbsent("timestamp", Lenient.format(clock.instant()));
@@ -47,7 +51,7 @@ class TracksolidSimulatorTest {
         "sign", sign ? Signer.sign(all, options.appSecret()) : "0123456789ABCDEF0123456789ABCDEF");
     MultiMap form = MultiMap.caseInsensitiveMultiMap();
     all.forEach(form::add);
-    return Futures.get(web.postAbs(server.tracksolidUrl()).sendForm(form), 20).bodyAsJsonObject();
+    return Futures.get(web.postAbs(server.tracksolidUrl()).sendForm(form), 20).bodyAsString();
   }
 
   private String token() {
@@ -318,6 +322,45 @@ class TracksolidSimulatorTest {
         .startsWith("2019");
     assertThat(env.getJsonArray("result").getJsonObject(truth + 1).getString("alertTime"))
         .startsWith("2099");
+  }
+
+  @Test
+  void vendorGarbageCrossesTheWireAsJsonAndStopsWhenTurnedOff() {
+    String token = token();
+    var fleet = server.tracksolid().fleet();
+    String imeis =
+        String.join(",", fleet.allDevices().stream().map(FleetRecords.Device::imei).toList());
+    Map<String, String> page =
+        with(
+            token,
+            "imeis",
+            imeis,
+            "begin_time",
+            Lenient.format(NOW.minus(Duration.ofDays(5))),
+            "end_time",
+            Lenient.format(NOW),
+            "page_size",
+            "100");
+    String clean = postRaw("jimi.device.alarm.list", page, true);
+    server.tracksolid().faults().garbage(VendorGarbage.of(1, 1.0, "alarms"));
+    String body = postRaw("jimi.device.alarm.list", page, true);
+    JsonObject env = new JsonObject(body);
+    assertThat(env.getValue("code")).isEqualTo(0);
+    // NUL and lone surrogates travel as JSON escapes; big integers as bare numbers.
+    assertThat(body)
+        .contains("\\u0000")
+        .containsPattern("\\\\ud[89a-f][0-9a-f]{2}")
+        .containsPattern(":9223372036854775808\\d{3}[,}]")
+        .containsPattern(":(2147483648|429496729[67])[,}]");
+    assertThat(env.getJsonArray("result").encode())
+        .isNotEqualTo(new JsonObject(clean).getJsonArray("result").encode());
+    ServedRows truth = server.tracksolid().servedRows();
+    assertThat(truth.mutated("jimi.device.alarm.list")).isNotEmpty();
+    assertThat(truth.rows("jimi.device.alarm.list").stream().mapToInt(ServedRows.Row::served).sum())
+        .isEqualTo(env.getJsonArray("result").size());
+
+    server.tracksolid().faults().garbage(VendorGarbage.none());
+    assertThat(postRaw("jimi.device.alarm.list", page, true)).isEqualTo(clean);
   }
 
   @Test
