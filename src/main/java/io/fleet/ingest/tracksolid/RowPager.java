@@ -187,9 +187,13 @@ final class RowPager {
               for (int i = 0; i < keys.size(); i++) {
                 s.unique.putIfAbsent(keys.get(i), page.rows().get(i));
               }
+              // With a total, pages follow from it: a page that repeats a row holds more than
+              // page_size rows and is not the last for that. Without one, a full page asks for
+              // more.
               boolean more =
-                  page.rows().size() == pageSize
-                      && (page.total() < 0 || (pageIndex + 1) * pageSize < page.total());
+                  page.total() >= 0
+                      ? !page.rows().isEmpty() && (pageIndex + 1) * pageSize < page.total()
+                      : page.rows().size() >= pageSize;
               return more
                   ? scan(method, query, read, key, s, pageIndex + 1, keys, false)
                   : Future.succeededFuture(s);

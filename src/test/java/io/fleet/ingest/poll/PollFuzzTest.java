@@ -1,0 +1,312 @@
+package io.fleet.ingest.poll;
+
+import static io.fleet.ingest.poll.PollFixture.await;
+import static io.fleet.ingest.poll.PollFixture.checkpoint;
+import static io.fleet.ingest.poll.PollFixture.instant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleet.ingest.app.RunningService;
+import io.fleet.ingest.db.DatabaseTarget;
+import io.fleet.ingest.simulator.DemoEnvironment;
+import io.fleet.ingest.simulator.ServedRows;
+import io.fleet.ingest.simulator.SimulatorOptions;
+import io.fleet.ingest.simulator.SimulatorServer;
+import io.fleet.ingest.simulator.VendorGarbage;
+import io.fleet.ingest.support.MutableClock;
+import io.fleet.ingest.support.Sql;
+import io.fleet.ingest.support.TestDatabases;
+import io.fleet.ingest.support.TestService;
+import io.fleet.ingest.support.TestService.Futures;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The poll side polling through vendor garbage: the simulator breaks a share of the rows of every
+ * poll method (oversized and random strings, integers past 32 and 64 bits, NUL, lone surrogates,
+ * numbers for strings and strings for numbers, missing keys, rows repeated within and across
+ * pages), seeded, and the service polls through it into PostgreSQL. Checked against the simulator's
+ * ground truth: every clean row stored exactly once, every broken row stored within the rules or
+ * quarantined with a reason, every checkpoint at the end of its window, no stream in error, and the
+ * same counts after a restart.
+ *
+ * <p>CI runs a few hundred broken rows per kind. {@code -Dpoll.fuzz.devices=N} makes the fleet
+ * larger and {@code -Dpoll.fuzz.report=FILE} appends the figures to FILE (see
+ * docs/reports/reliability.md for the command that runs over 10,000 broken rows).
+ */
+class PollFuzzTest {
+  static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  static final long SEED = Long.getLong("poll.fuzz.seed", 20261208L);
+  static final int DEVICES = Integer.getInteger("poll.fuzz.devices", 40);
+  static final double SHARE = 0.2;
+
+  /** The windowed streams: vendor method, ingestion_log stream, stored key query. */
+  record Kind(String method, String stream, String storedKeys) {}
+
+  static final List<Kind> WINDOWED =
+      List.of(
+          new Kind(
+              "jimi.device.alarm.list",
+              "poll.alarms",
+              "SELECT imei || '|' || alarm_type || '|' AS k, alarm_time AS t FROM tracksolid.alarms"),
+          new Kind(
+              "jimi.device.track.mileage",
+              "poll.trips",
+              "SELECT imei || '|' AS k, start_time AS t FROM tracksolid.trips"),
+          new Kind(
+              "jimi.open.platform.report.parking",
+              "poll.parking",
+              "SELECT imei || '|' || CASE kind WHEN 'parking' THEN 'off' ELSE 'on' END || '|' AS k,"
+                  + " start_time AS t FROM tracksolid.parking"),
+          new Kind(
+              "jimi.user.device.location.list",
+              "poll.positions",
+              "SELECT imei || '|' AS k, gps_time AS t FROM tracksolid.position_history"));
+
+  @Test
+  void everyCleanRowLandsOnceAndEveryBrokenOneIsStoredWithinTheRulesOrQuarantined()
+      throws IOException {
+    MutableClock clock = new MutableClock(NOW);
+    Vertx simVertx = Vertx.vertx();
+    try {
+      SimulatorOptions options =
+          SimulatorOptions.defaults(clock)
+              .withFleet(SEED, DEVICES, 10, NOW.minus(Duration.ofDays(6)))
+              .withGarbage(VendorGarbage.of(SEED, SHARE));
+      SimulatorServer sim = Futures.get(SimulatorServer.start(simVertx, options), 20);
+      DatabaseTarget db = TestDatabases.fresh();
+      Map<String, String> env = PollFixture.env(db, "fuzz");
+      env.put("POLL_LOOKBACK", "P3D");
+      env.put("POLL_OVERLAP_STOPS", "P1D");
+      env.put("POLL_SLICE", "P1D");
+      env.put("TRACKSOLID_RETRY_BASE_DELAY", "PT0.001S");
+      env.put("TRACKSOLID_RETRY_MAX_DELAY", "PT0.005S");
+      env = DemoEnvironment.overlay(env, sim);
+
+      RunningService service = TestService.start(env, clock);
+      Map<String, Long> first;
+      try {
+        awaitCaughtUp(db, clock);
+        first = counts(db);
+      } finally {
+        TestService.stop(service);
+      }
+      ServedRows truth = sim.tracksolid().servedRows();
+      Report report = check(db, truth);
+
+      // A restart polls the same windows again (overlap, reconcile): nothing new may appear.
+      RunningService again = TestService.start(env, clock);
+      try {
+        long runs = Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log");
+        await(
+            "a second round of runs after the restart",
+            () -> Sql.count(db, "SELECT count(*) FROM tracksolid.ingestion_log") > runs + 10);
+        awaitCaughtUp(db, clock);
+      } finally {
+        TestService.stop(again);
+      }
+      assertThat(counts(db)).as("tables and quarantine after the restart").isEqualTo(first);
+      check(db, sim.tracksolid().servedRows());
+      report.write(first);
+    } finally {
+      Futures.get(simVertx.close(), 20);
+    }
+  }
+
+  private static void awaitCaughtUp(DatabaseTarget db, MutableClock clock) {
+    Instant target = clock.instant().minus(PollFixture.SETTLE);
+    for (String ep : List.of("alarms", "trips", "parking")) {
+      await(ep + " checkpoint at " + target, () -> !checkpoint(db, "demo", ep).isBefore(target));
+    }
+    await(
+        "a device sync and a positions poll",
+        () ->
+            Sql.count(
+                    db,
+                    "SELECT count(DISTINCT stream) FROM tracksolid.ingestion_log"
+                        + " WHERE stream IN ('poll.devices', 'poll.positions') AND status = 'ok'")
+                == 2);
+  }
+
+  private Report check(DatabaseTarget db, ServedRows truth) {
+    Set<String> devices = column(db, "SELECT imei AS v FROM tracksolid.devices WHERE active");
+    Report report = new Report();
+    for (Kind kind : WINDOWED) {
+      Set<String> stored = new HashSet<>();
+      Sql.rows(db, kind.storedKeys())
+          .forEach(r -> stored.add(r.get("k") + instant(r.get("t")).toString()));
+      List<String> missing = new ArrayList<>();
+      List<String> lost = new ArrayList<>();
+      int clean = 0;
+      int broken = 0;
+      for (ServedRows.Row row : truth.rows(kind.method())) {
+        String imei = row.key().substring(0, row.key().indexOf('|'));
+        if (row.clean()) {
+          // A clean row of a device the sync refused (its own row was broken) is never asked for.
+          if (devices.contains(imei)) {
+            clean++;
+            if (!stored.contains(row.key())) {
+              missing.add(row.key());
+            }
+          }
+          continue;
+        }
+        broken++;
+        report.mutation(kind.stream(), row.mutation().kind().name());
+        if (!stored.contains(row.key())
+            && quarantined(db, kind.stream(), row.mutation().keyField() ? null : imei) == 0) {
+          lost.add(row.key() + " " + row.mutation());
+        }
+      }
+      assertThat(missing).as("clean %s rows not stored", kind.stream()).isEmpty();
+      assertThat(lost).as("broken %s rows neither stored nor quarantined", kind.stream()).isEmpty();
+      assertThat(clean).as("clean %s rows", kind.stream()).isPositive();
+      assertThat(broken).as("broken %s rows", kind.stream()).isPositive();
+      report.served(kind.stream(), clean, broken);
+      // Exact counts: every fetched row of every run is inserted, updated, rejected or unchanged,
+      // and no run ended in error.
+      assertThat(
+              Sql.count(
+                  db,
+                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = '"
+                      + kind.stream()
+                      + "' AND status <> 'ok'"))
+          .as("%s runs in error", kind.stream())
+          .isZero();
+    }
+    // Broken device rows: stored within the rules or quarantined; the clean ones all stored.
+    for (ServedRows.Row row : truth.rows("jimi.user.device.list")) {
+      if (row.clean()) {
+        assertThat(devices).as("clean device row").contains(row.key());
+      } else if (!devices.contains(row.key())) {
+        assertThat(
+                quarantined(db, "poll.devices", null) + quarantined(db, "poll.devices", row.key()))
+            .as("broken device row %s", row.mutation())
+            .isPositive();
+      }
+    }
+    assertWithinTheRules(db);
+    return report;
+  }
+
+  /** What PostgreSQL holds is what the rules allow, whatever the vendor sent. */
+  private static void assertWithinTheRules(DatabaseTarget db) {
+    Map<String, String> never = new LinkedHashMap<>();
+    never.put(
+        "alarm types over 64",
+        "SELECT count(*) FROM tracksolid.alarms WHERE length(alarm_type) > 64");
+    never.put(
+        "ids over 32",
+        "SELECT (SELECT count(*) FROM tracksolid.alarms WHERE length(imei) > 32)"
+            + " + (SELECT count(*) FROM tracksolid.trips WHERE length(imei) > 32)"
+            + " + (SELECT count(*) FROM tracksolid.parking WHERE length(imei) > 32)"
+            + " + (SELECT count(*) FROM tracksolid.devices WHERE length(imei) > 32)"
+            + " + (SELECT count(*) FROM tracksolid.position_history WHERE length(imei) > 32)");
+    never.put(
+        "text over 500",
+        "SELECT (SELECT count(*) FROM tracksolid.alarms WHERE length(alarm_name) > 500"
+            + " OR length(address) > 500) + (SELECT count(*) FROM tracksolid.devices"
+            + " WHERE length(device_name) > 500 OR length(vehicle_number) > 500)");
+    never.put(
+        "impossible durations or speeds",
+        "SELECT (SELECT count(*) FROM tracksolid.trips WHERE duration_s NOT BETWEEN 0 AND 31622400"
+            + " OR max_speed_kmh NOT BETWEEN 0 AND 1000 OR distance_m NOT BETWEEN 0 AND 20000000)"
+            + " + (SELECT count(*) FROM tracksolid.parking WHERE duration_s NOT BETWEEN 0 AND 31622400)"
+            + " + (SELECT count(*) FROM tracksolid.position_history WHERE speed_kmh NOT BETWEEN 0 AND 1000"
+            + " OR abs(lat) > 90 OR abs(lng) > 180 OR (lat = 0 AND lng = 0))");
+    for (var e : never.entrySet()) {
+      assertThat(Sql.count(db, e.getValue())).as(e.getKey()).isZero();
+    }
+  }
+
+  private static long quarantined(DatabaseTarget db, String stream, String imei) {
+    return Sql.count(
+        db,
+        "SELECT count(*) FROM tracksolid.quarantine WHERE stream = '"
+            + stream
+            + "'"
+            + (imei == null ? "" : " AND imei = '" + imei.replace("'", "''") + "'"));
+  }
+
+  private static Set<String> column(DatabaseTarget db, String sql) {
+    Set<String> out = new HashSet<>();
+    Sql.rows(db, sql).forEach(r -> out.add(String.valueOf(r.get("v"))));
+    return out;
+  }
+
+  /** Row counts of every table the polls write, and the quarantine by stream and reason. */
+  private static Map<String, Long> counts(DatabaseTarget db) {
+    Map<String, Long> out = new TreeMap<>();
+    for (String t : List.of("alarms", "trips", "parking", "devices", "position_history")) {
+      out.put(t, Sql.count(db, "SELECT count(*) FROM tracksolid." + t));
+    }
+    Sql.rows(
+            db,
+            "SELECT stream || ' ' || reason AS k, count(*) AS n FROM tracksolid.quarantine"
+                + " GROUP BY 1")
+        .forEach(r -> out.put("quarantine " + r.get("k"), ((Number) r.get("n")).longValue()));
+    return out;
+  }
+
+  /** The figures of a run, appended to -Dpoll.fuzz.report when it is set. */
+  private static final class Report {
+    final Map<String, int[]> served = new TreeMap<>();
+    final Map<String, Integer> mutations = new TreeMap<>();
+
+    void served(String stream, int clean, int broken) {
+      served.put(stream, new int[] {clean, broken});
+    }
+
+    void mutation(String stream, String kind) {
+      mutations.merge(stream + " " + kind, 1, Integer::sum);
+    }
+
+    void write(Map<String, Long> counts) throws IOException {
+      String file = System.getProperty("poll.fuzz.report");
+      int broken = served.values().stream().mapToInt(v -> v[1]).sum();
+      StringBuilder s = new StringBuilder();
+      s.append("\n### Poll fuzz run: seed ")
+          .append(SEED)
+          .append(", ")
+          .append(DEVICES)
+          .append(" devices, share ")
+          .append(SHARE)
+          .append(", ")
+          .append(broken)
+          .append(
+              " broken rows in the windowed streams\n\n| stream | clean rows stored once | broken rows |\n|---|---:|---:|\n");
+      served.forEach(
+          (k, v) ->
+              s.append("| ")
+                  .append(k)
+                  .append(" | ")
+                  .append(v[0])
+                  .append(" | ")
+                  .append(v[1])
+                  .append(" |\n"));
+      s.append("\n| stream and mutation | rows |\n|---|---:|\n");
+      mutations.forEach((k, v) -> s.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+      s.append("\n| table or quarantine reason | rows (same after the restart) |\n|---|---:|\n");
+      counts.forEach((k, v) -> s.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+      System.out.println(s);
+      if (file != null && !file.isBlank()) {
+        Files.writeString(
+            Path.of(file),
+            s.toString(),
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+      }
+    }
+  }
+}
