@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Upserts devices on imei and, only when the caller vouches that every target listed cleanly,
  * disables the account's devices absent from all lists. A returning device is re-enabled by its
- * upsert.
+ * upsert. Each upsert also keeps the assignment history ({@link DeviceAssignmentWriter}) in the
+ * same transaction.
  */
 public final class DeviceWriter {
   private static final String UPSERT =
@@ -76,8 +77,11 @@ public final class DeviceWriter {
           .bool(DeviceRecord::vendorEnabled)
           .jsonb(DeviceRecord::raw);
 
+  private final DeviceAssignmentWriter assignments = new DeviceAssignmentWriter();
+
   /**
-   * Upserts the batch in one statement, then touches last_seen_at of the rows that did not change.
+   * Upserts the batch in one statement, records driver and vehicle changes in the assignment
+   * history, then touches last_seen_at of the rows that did not change.
    */
   public Future<WriteResult> write(
       SqlClient client, Collection<DeviceRecord> devices, Instant now) {
@@ -88,6 +92,7 @@ public final class DeviceWriter {
     String[] imeis = rows.stream().map(d -> Sql.text(d.imei())).toArray(String[]::new);
     return COLUMNS
         .upsert(client, UPSERT, rows, devices.size(), Sql.utc(now))
+        .compose(c -> assignments.write(client, imeis, now).map(c))
         .compose(c -> client.preparedQuery(TOUCH).execute(Tuple.of(imeis, Sql.utc(now))).map(c));
   }
 

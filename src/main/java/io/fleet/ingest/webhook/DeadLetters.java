@@ -1,5 +1,7 @@
 package io.fleet.ingest.webhook;
 
+import io.fleet.ingest.store.RejectedPush;
+import io.fleet.ingest.store.RejectedPushWriter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -7,23 +9,17 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * The one writer of tracksolid.rejected_pushes: push requests PostgreSQL refused for their own
- * content, kept whole (without the token) for an operator. A request lands once, however often it
- * is refused: the request id is unique.
+ * The webhook's dead letters: push requests PostgreSQL refused for their own content, kept whole
+ * (without the token) for an operator in tracksolid.rejected_pushes, through the store's {@link
+ * RejectedPushWriter}; listed and counted for the operator's commands and /health.
  */
 public final class DeadLetters {
-  private static final String INSERT =
-      """
-      INSERT INTO tracksolid.rejected_pushes (request_id, path, received_at, sqlstate, message, items, body)
-      VALUES ($1::uuid, $2, $3, $4, $5, $6, $7::text::json)
-      ON CONFLICT (request_id) DO NOTHING
-      """;
+  private static final RejectedPushWriter WRITER = new RejectedPushWriter();
   private static final String COUNT = "SELECT count(*) FROM tracksolid.rejected_pushes";
   private static final String LIST =
       """
@@ -31,8 +27,6 @@ public final class DeadLetters {
              body::text AS body
       FROM tracksolid.rejected_pushes WHERE ($1::bigint IS NULL OR id = $1) ORDER BY id LIMIT $2
       """;
-  private static final String DELETE = "DELETE FROM tracksolid.rejected_pushes WHERE id = $1";
-  private static final int MAX_MESSAGE = 500;
 
   /** One dead letter as stored. */
   public record Entry(
@@ -53,16 +47,16 @@ public final class DeadLetters {
   }
 
   Future<Void> insert(SqlClient client, PushRequest request, String sqlState, String message) {
-    Tuple params =
-        Tuple.of(
+    return WRITER.insert(
+        client,
+        new RejectedPush(
             request.id(),
             request.path(),
-            request.receivedAt().atOffset(ZoneOffset.UTC),
+            request.receivedAt(),
             sqlState,
-            clean(message),
+            message,
             request.items().size(),
-            request.toJson().encode());
-    return client.preparedQuery(INSERT).execute(params).mapEmpty();
+            request.toJson().encode()));
   }
 
   /** For a record the spool could not even read back as a request. */
@@ -72,10 +66,8 @@ public final class DeadLetters {
     String id =
         UUID.nameUUIDFromBytes(record.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8))
             .toString();
-    Tuple params =
-        Tuple.of(
-            id, path, now.atOffset(ZoneOffset.UTC), "unreadable", clean(why), 0, record.encode());
-    return client.preparedQuery(INSERT).execute(params).mapEmpty();
+    return WRITER.insert(
+        client, new RejectedPush(id, path, now, "unreadable", why, 0, record.encode()));
   }
 
   public static Future<Long> count(SqlClient client) {
@@ -108,18 +100,10 @@ public final class DeadLetters {
   }
 
   static Future<Void> delete(SqlClient client, long id) {
-    return client.preparedQuery(DELETE).execute(Tuple.of(id)).mapEmpty();
+    return WRITER.delete(client, id);
   }
 
   private static Instant instant(OffsetDateTime t) {
     return t == null ? null : t.toInstant();
-  }
-
-  private static String clean(String message) {
-    if (message == null) {
-      return null;
-    }
-    String s = message.replace("\0", "");
-    return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE - 1) + "\u2026";
   }
 }

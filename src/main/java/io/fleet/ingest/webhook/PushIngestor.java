@@ -3,6 +3,7 @@ package io.fleet.ingest.webhook;
 import io.fleet.ingest.ingest.IngestRun;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.fleet.ingest.store.AlarmWriter;
+import io.fleet.ingest.store.DeviceContactWriter;
 import io.fleet.ingest.store.PositionWriter;
 import io.fleet.ingest.store.PushMessageWriter;
 import io.fleet.ingest.store.RunKind;
@@ -29,6 +30,7 @@ final class PushIngestor {
   private final AlarmWriter alarms = new AlarmWriter();
   private final PositionWriter positions = new PositionWriter();
   private final PushMessageWriter raw = new PushMessageWriter();
+  private final DeviceContactWriter contacts = new DeviceContactWriter();
   private final IngestRun ingestRun;
   private final IngestMetrics metrics;
   private final io.micrometer.core.instrument.Counter commits;
@@ -116,7 +118,7 @@ final class PushIngestor {
                     alarms
                         .write(conn, batch.alarms(), Source.PUSH)
                         .compose(a -> positions.write(conn, batch.positions()).map(a::plus))
-                        .compose(ap -> raw.write(conn, batch.raw()).map(ap::plus))
+                        .compose(ap -> raw(conn, batch).map(ap::plus))
                         .compose(typed -> alsoInTransaction.apply(conn).map(typed)))
             .withDetail(new JsonObject().put("requests", group.size()));
     return ingestRun
@@ -131,6 +133,19 @@ final class PushIngestor {
               return new Outcome(
                   batch.size(), batch.accepted(), batch.quarantine().size(), committed.written());
             });
+  }
+
+  /**
+   * The untyped items, and the contact the heartbeats among them tell of (tracksolid.device_state),
+   * in the same transaction: a device is heard exactly when its heartbeat is stored.
+   */
+  private Future<WriteResult> raw(SqlConnection conn, PushBatch batch) {
+    return raw.write(conn, batch.raw())
+        .compose(
+            stored ->
+                contacts
+                    .writeHeartbeats(conn, stored.heartbeats(), stored.receivedAt())
+                    .map(stored.result()));
   }
 
   void count(String path, String outcome, int n) {

@@ -10,6 +10,8 @@ import io.fleet.ingest.db.DatabaseTarget;
 import io.fleet.ingest.jobs.ReportingRefreshJob;
 import io.fleet.ingest.lease.Leases;
 import io.fleet.ingest.ops.IngestMetrics;
+import io.fleet.ingest.store.DeviceRecord;
+import io.fleet.ingest.store.DeviceWriter;
 import io.fleet.ingest.support.Http;
 import io.fleet.ingest.support.MutableClock;
 import io.fleet.ingest.support.RuntimePool;
@@ -17,6 +19,7 @@ import io.fleet.ingest.support.Sql;
 import io.fleet.ingest.support.TestService;
 import io.fleet.ingest.support.TestService.Futures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -230,10 +233,13 @@ class ReportingObjectsTest {
   void fleetStatusJudgesContactAndTheDeviceSyncKeepsAssignmentHistory() throws Exception {
     try (RuntimePool rt = RuntimePool.onFreshDatabase()) {
       DatabaseTarget db = rt.db();
+      Instant now = Instant.now();
+      // The device sync first lists 'm' three days ago, driven by Ann.
+      syncDevice(rt, "m", "m", "Ann", now.minus(Duration.ofDays(3)));
       Sql.exec(
           db,
           "INSERT INTO tracksolid.devices (imei, account, driver_name, vehicle_number, active, updated_at) VALUES "
-              + "('m', 'x', 'Ann', 'KAA 1', true, now() - interval '3 days'), ('860000000000777', 'x', 'Bob', 'KAA 2', true, now()), "
+              + "('860000000000777', 'x', 'Bob', 'KAA 2', true, now()), "
               + "('o', 'x', null, null, true, now()), ('n', 'x', null, null, true, now()), "
               + "('s', 'x', null, null, true, now()), ('i', 'x', null, null, false, now()), ('h', 'x', null, null, true, now())");
       Sql.exec(
@@ -299,12 +305,10 @@ class ReportingObjectsTest {
           .containsEntry("last_contact_source", "push_heartbeat")
           .containsEntry("fresh", true);
 
-      // The device sync changes the driver: the old assignment closes, a new one opens.
-      Sql.exec(
-          db,
-          "SET ROLE tracksolid_ingest; UPDATE tracksolid.devices SET driver_name = 'Cyd', "
-              + "updated_at = now() - interval '1 day' WHERE imei = 'm'; "
-              + "UPDATE tracksolid.devices SET device_name = 'renamed', updated_at = now() WHERE imei = 'm'");
+      // The device sync changes the driver: the old assignment closes, a new one opens. A rename
+      // alone opens none.
+      syncDevice(rt, "m", "m", "Cyd", now.minus(Duration.ofDays(1)));
+      syncDevice(rt, "m", "renamed", "Cyd", now);
       assertThat(
               Sql.rows(
                   db,
@@ -320,5 +324,29 @@ class ReportingObjectsTest {
           .containsEntry("before", "Ann")
           .containsEntry("after", "Cyd");
     }
+  }
+
+  /** One device as the device sync stores it (account x, vehicle KAA 1), as of {@code at}. */
+  private static void syncDevice(
+      RuntimePool rt, String imei, String name, String driver, Instant at) {
+    DeviceRecord device =
+        new DeviceRecord(
+            imei,
+            "x",
+            name,
+            null,
+            null,
+            null,
+            "KAA 1",
+            driver,
+            null,
+            null,
+            null,
+            null,
+            null,
+            true,
+            new JsonObject().put("imei", imei));
+    Futures.get(
+        rt.pool().withTransaction(conn -> new DeviceWriter().write(conn, List.of(device), at)), 10);
   }
 }

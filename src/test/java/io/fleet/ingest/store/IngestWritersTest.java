@@ -203,7 +203,7 @@ class IngestWritersTest {
   void rawPushMessagesAndIngestionLog() {
     PushMessageWriter writer = new PushMessageWriter();
     JsonObject hb = new JsonObject().put("deviceImei", "444").put("powerLevel", "5");
-    WriteResult w =
+    PushMessageWriter.Stored stored =
         Futures.get(
             writer.write(
                 pool,
@@ -211,11 +211,15 @@ class IngestWritersTest {
                     new RawPushMessage("pushhb", "444", null, hb),
                     new RawPushMessage("pushevent", "444", null, hb))),
             10);
-    assertThat(w).isEqualTo(new WriteResult(2, 0, 0));
-    assertThat(
-            Futures.get(
-                writer.write(pool, List.of(new RawPushMessage("pushhb", "444", null, hb))), 10))
-        .isEqualTo(new WriteResult(0, 0, 1));
+    assertThat(stored.result()).isEqualTo(new WriteResult(2, 0, 0));
+    // The heartbeat without a time of its own was heard when it was stored; the event is none.
+    assertThat(stored.heartbeats())
+        .containsExactly(
+            new DeviceContactWriter.DeviceContact("444", null, stored.receivedAt(), null));
+    PushMessageWriter.Stored again =
+        Futures.get(writer.write(pool, List.of(new RawPushMessage("pushhb", "444", null, hb))), 10);
+    assertThat(again.result()).isEqualTo(new WriteResult(0, 0, 1));
+    assertThat(again.heartbeats()).as("a re-delivered heartbeat tells nothing new").isEmpty();
     Instant t = Instant.parse("2024-05-01T00:00:00Z");
     long id =
         Futures.get(
@@ -287,11 +291,12 @@ class IngestWritersTest {
 
     assertThat(
             Futures.get(
-                new PushMessageWriter()
-                    .write(
-                        pool,
-                        List.of(new RawPushMessage("push\u0000nul", "66\u00006", null, item))),
-                10))
+                    new PushMessageWriter()
+                        .write(
+                            pool,
+                            List.of(new RawPushMessage("push\u0000nul", "66\u00006", null, item))),
+                    10)
+                .result())
         .isEqualTo(new WriteResult(1, 0, 0));
     assertThat(
             Sql.one(db, "SELECT msg_type, imei FROM tracksolid.push_messages WHERE imei = '666'"))
