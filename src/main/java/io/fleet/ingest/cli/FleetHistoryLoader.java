@@ -44,6 +44,17 @@ public final class FleetHistoryLoader {
       }
       ps.executeBatch();
     }
+    // The device sync would open each device's first assignment, reaching back to the start of
+    // history; the synthetic history does the same, so the driver clock names its drivers.
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO tracksolid.device_assignments (imei, valid_from, driver_name,"
+                + " vehicle_number, recorded_at) SELECT imei, '-infinity', driver_name,"
+                + " vehicle_number, now() FROM tracksolid.devices WHERE account = ?"
+                + " ON CONFLICT DO NOTHING")) {
+      ps.setString(1, account);
+      ps.executeUpdate();
+    }
   }
 
   public static void trips(Connection c, String account, Collection<Trip> trips)

@@ -53,7 +53,8 @@ class OneWriterPerTableTest {
   private static final Map<String, Set<String>> KNOWN =
       Map.of(
           "cli/FleetHistoryLoader.java",
-          Set.of("devices", "trips", "parking", "alarms", "position_history"));
+          Set.of(
+              "devices", "device_assignments", "trips", "parking", "alarms", "position_history"));
 
   @Test
   void onlyTheStoreWritesTablesThatHaveAWriter() throws IOException {
