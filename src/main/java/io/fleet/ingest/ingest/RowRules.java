@@ -257,9 +257,24 @@ public final class RowRules {
     return why == null ? null : new Verdict.Refused<>(Reason.INVALID_IMEI, why, null);
   }
 
-  /** Null when {@code imei} can be a device id, else why not, without quoting it. */
+  /**
+   * Null when {@code imei} can be a device id, else why not, without quoting it: at most {@link
+   * #MAX_IMEI} ASCII letters, digits, '-', '_' or '.'. A comma or a space is refused above all,
+   * since the vendor API takes IMEIs as a comma list: one such id would break every call of its
+   * whole chunk of devices.
+   */
   public static String invalidImei(String imei) {
-    return invalid(imei, MAX_IMEI, "imei", true);
+    String why = invalid(imei, MAX_IMEI, "imei", true);
+    if (why != null || imei == null) {
+      return why;
+    }
+    for (int i = 0; i < imei.length(); i++) {
+      char c = imei.charAt(i);
+      if (!(Character.isLetterOrDigit(c) && c < 0x80) && c != '-' && c != '_' && c != '.') {
+        return "imei holds a character other than a letter, digit, '-', '_' or '.' (at " + i + ")";
+      }
+    }
+    return null;
   }
 
   /** Null when {@code msgType} fits its key column, else why not. */

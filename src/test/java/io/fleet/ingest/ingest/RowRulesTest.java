@@ -31,6 +31,10 @@ class RowRulesTest {
         .isEqualTo(Reason.INVALID_IMEI);
     assertThat(reason(rules.alarm(alarm("86812\u00e9", "6", T), NOW)))
         .isEqualTo(Reason.INVALID_IMEI);
+    assertThat(reason(rules.alarm(alarm("868120,145233604", "6", T), NOW)))
+        .isEqualTo(Reason.INVALID_IMEI);
+    assertThat(reason(rules.alarm(alarm("8681 2014", "6", T), NOW))).isEqualTo(Reason.INVALID_IMEI);
+    assertThat(rules.alarm(alarm("TS-100_2.a", "6", T), NOW)).isInstanceOf(Verdict.Accepted.class);
     assertThat(reason(rules.alarm(alarm(IMEI, " ", T), NOW))).isEqualTo(Reason.MISSING_ALARM_TYPE);
     assertThat(reason(rules.alarm(alarm(IMEI, "a".repeat(65), T), NOW)))
         .isEqualTo(Reason.INVALID_ALARM_TYPE);

@@ -1,6 +1,5 @@
 package io.fleet.ingest.poll;
 
-import static io.fleet.ingest.poll.PollFixture.await;
 import static io.fleet.ingest.poll.PollFixture.checkpoint;
 import static io.fleet.ingest.poll.PollFixture.instant;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,8 +18,6 @@ import io.fleet.ingest.support.TestService;
 import io.fleet.ingest.support.TestService.Futures;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,7 +100,7 @@ class PollFuzzTest {
         TestService.stop(service);
       }
       ServedRows truth = sim.tracksolid().servedRows();
-      Report report = check(db, truth);
+      PollFuzzReport report = check(db, truth);
 
       // A restart polls the same windows again (overlap, reconcile): nothing new may appear.
       RunningService again = TestService.start(env, clock);
@@ -118,9 +115,23 @@ class PollFuzzTest {
       }
       assertThat(counts(db)).as("tables and quarantine after the restart").isEqualTo(first);
       check(db, sim.tracksolid().servedRows());
-      report.write(first);
+      report.write(first, System.getProperty("poll.fuzz.report"));
     } finally {
       Futures.get(simVertx.close(), 20);
+    }
+  }
+
+  /** As PollFixture.await, with a deadline that grows with the fleet (-Dpoll.fuzz.devices). */
+  private static void await(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(40 + DEVICES / 4).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("timed out waiting for %s", what).isLessThan(deadline);
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
     }
   }
 
@@ -139,9 +150,9 @@ class PollFuzzTest {
                 == 2);
   }
 
-  private Report check(DatabaseTarget db, ServedRows truth) {
+  private PollFuzzReport check(DatabaseTarget db, ServedRows truth) {
     Set<String> devices = column(db, "SELECT imei AS v FROM tracksolid.devices WHERE active");
-    Report report = new Report();
+    PollFuzzReport report = new PollFuzzReport(SEED, DEVICES, SHARE);
     for (Kind kind : WINDOWED) {
       Set<String> stored = new HashSet<>();
       Sql.rows(db, kind.storedKeys())
@@ -257,56 +268,5 @@ class PollFuzzTest {
                 + " GROUP BY 1")
         .forEach(r -> out.put("quarantine " + r.get("k"), ((Number) r.get("n")).longValue()));
     return out;
-  }
-
-  /** The figures of a run, appended to -Dpoll.fuzz.report when it is set. */
-  private static final class Report {
-    final Map<String, int[]> served = new TreeMap<>();
-    final Map<String, Integer> mutations = new TreeMap<>();
-
-    void served(String stream, int clean, int broken) {
-      served.put(stream, new int[] {clean, broken});
-    }
-
-    void mutation(String stream, String kind) {
-      mutations.merge(stream + " " + kind, 1, Integer::sum);
-    }
-
-    void write(Map<String, Long> counts) throws IOException {
-      String file = System.getProperty("poll.fuzz.report");
-      int broken = served.values().stream().mapToInt(v -> v[1]).sum();
-      StringBuilder s = new StringBuilder();
-      s.append("\n### Poll fuzz run: seed ")
-          .append(SEED)
-          .append(", ")
-          .append(DEVICES)
-          .append(" devices, share ")
-          .append(SHARE)
-          .append(", ")
-          .append(broken)
-          .append(
-              " broken rows in the windowed streams\n\n| stream | clean rows stored once | broken rows |\n|---|---:|---:|\n");
-      served.forEach(
-          (k, v) ->
-              s.append("| ")
-                  .append(k)
-                  .append(" | ")
-                  .append(v[0])
-                  .append(" | ")
-                  .append(v[1])
-                  .append(" |\n"));
-      s.append("\n| stream and mutation | rows |\n|---|---:|\n");
-      mutations.forEach((k, v) -> s.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-      s.append("\n| table or quarantine reason | rows (same after the restart) |\n|---|---:|\n");
-      counts.forEach((k, v) -> s.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-      System.out.println(s);
-      if (file != null && !file.isBlank()) {
-        Files.writeString(
-            Path.of(file),
-            s.toString(),
-            java.nio.file.StandardOpenOption.CREATE,
-            java.nio.file.StandardOpenOption.APPEND);
-      }
-    }
   }
 }

@@ -320,7 +320,14 @@ class WebhookFuzzTest {
       b.append("| ").append(r.get("reason")).append(" | ").append(r.get("n")).append(" |\n");
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, b.toString());
+    // The poll side's figures (PollFuzzTest) share the file, after their marker: keep them.
+    String kept = "";
+    if (Files.exists(file)) {
+      String old = Files.readString(file);
+      int at = old.indexOf(io.fleet.ingest.poll.PollFuzzReport.MARKER);
+      kept = at < 0 ? "" : "\n" + old.substring(at);
+    }
+    Files.writeString(file, b.toString() + kept);
   }
 
   private static void row(StringBuilder b, String figure, String value) {
