@@ -38,15 +38,19 @@ import org.junit.jupiter.api.Test;
  * quarantined with a reason, every checkpoint at the end of its window, no stream in error, and the
  * same counts after a restart.
  *
- * <p>CI runs a few hundred broken rows per kind. {@code -Dpoll.fuzz.devices=N} makes the fleet
- * larger and {@code -Dpoll.fuzz.report=FILE} appends the figures to FILE (see
- * docs/reports/reliability.md for the command that runs over 10,000 broken rows).
+ * <p>CI runs a few hundred broken rows per kind. {@code -Dpoll.fuzz.devices=N} and {@code
+ * -Dpoll.fuzz.days=D} (the polled history) make the run larger, {@code -Dpoll.fuzz.report=FILE}
+ * writes the figures into FILE (see docs/reports/reliability.md for the command that runs over
+ * 10,000 broken rows).
  */
 class PollFuzzTest {
   static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
   static final long SEED = Long.getLong("poll.fuzz.seed", 20261208L);
   static final int DEVICES = Integer.getInteger("poll.fuzz.devices", 40);
   static final double SHARE = 0.2;
+  static final int ROUNDS = Integer.getInteger("poll.fuzz.rounds", 20);
+  static final int DAYS = Integer.getInteger("poll.fuzz.days", 3);
+  private static final long STARTED = System.nanoTime();
 
   /** The windowed streams: vendor method, ingestion_log stream, stored key query. */
   record Kind(String method, String stream, String storedKeys) {}
@@ -79,12 +83,12 @@ class PollFuzzTest {
     try {
       SimulatorOptions options =
           SimulatorOptions.defaults(clock)
-              .withFleet(SEED, DEVICES, 10, NOW.minus(Duration.ofDays(6)))
+              .withFleet(SEED, DEVICES, DAYS + 7, NOW.minus(Duration.ofDays(DAYS + 3)))
               .withGarbage(VendorGarbage.of(SEED, SHARE));
       SimulatorServer sim = Futures.get(SimulatorServer.start(simVertx, options), 20);
       DatabaseTarget db = TestDatabases.fresh();
       Map<String, String> env = PollFixture.env(db, "fuzz");
-      env.put("POLL_LOOKBACK", "P3D");
+      env.put("POLL_LOOKBACK", "P" + DAYS + "D");
       env.put("POLL_OVERLAP_STOPS", "P1D");
       env.put("POLL_SLICE", "P1D");
       env.put("TRACKSOLID_RETRY_BASE_DELAY", "PT0.001S");
@@ -92,13 +96,25 @@ class PollFuzzTest {
       env = DemoEnvironment.overlay(env, sim);
 
       RunningService service = TestService.start(env, clock);
-      Map<String, Long> first;
       try {
         awaitCaughtUp(db, clock);
-        first = counts(db);
       } finally {
         TestService.stop(service);
       }
+      // Hours later, again and again, each time a restart: new windows, and each device's newest
+      // fix changes as it drives, so the positions poll meets broken rows by the hundred too. The
+      // clock moves while the service is down: a jump under a running poll would expire its
+      // leases and the vendor's timestamp window, which is no vendor garbage.
+      for (int round = 0; round < ROUNDS; round++) {
+        clock.advance(Duration.ofHours(2));
+        RunningService later = TestService.start(env, clock);
+        try {
+          awaitCaughtUp(db, clock);
+        } finally {
+          TestService.stop(later);
+        }
+      }
+      Map<String, Long> first = counts(db);
       ServedRows truth = sim.tracksolid().servedRows();
       PollFuzzReport report = check(db, truth);
 
@@ -123,7 +139,7 @@ class PollFuzzTest {
 
   /** As PollFixture.await, with a deadline that grows with the fleet (-Dpoll.fuzz.devices). */
   private static void await(String what, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(40 + DEVICES / 4).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(40 + DEVICES * DAYS / 2).toNanos();
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("timed out waiting for %s", what).isLessThan(deadline);
       try {
@@ -152,7 +168,7 @@ class PollFuzzTest {
 
   private PollFuzzReport check(DatabaseTarget db, ServedRows truth) {
     Set<String> devices = column(db, "SELECT imei AS v FROM tracksolid.devices WHERE active");
-    PollFuzzReport report = new PollFuzzReport(SEED, DEVICES, SHARE);
+    PollFuzzReport report = new PollFuzzReport(SEED, DEVICES, DAYS, SHARE, ROUNDS, STARTED);
     for (Kind kind : WINDOWED) {
       Set<String> stored = new HashSet<>();
       Sql.rows(db, kind.storedKeys())
