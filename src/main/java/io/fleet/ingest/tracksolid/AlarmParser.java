@@ -34,6 +34,6 @@ final class AlarmParser {
    * items never collide with good ones.
    */
   static String key(AlarmRecord alarm) {
-    return alarm.imei() + "|" + alarm.alarmType() + "|" + alarm.alarmTime();
+    return Piece.key(alarm.raw(), alarm.imei(), alarm.alarmType(), alarm.alarmTime());
   }
 }

@@ -30,6 +30,6 @@ final class ParkingParser {
 
   /** The natural key (imei, acc_type, start time) as text. */
   static String key(ParkingRecord stop) {
-    return stop.imei() + "|" + stop.kind().accType() + "|" + stop.startTime();
+    return Piece.key(stop.raw(), stop.imei(), stop.kind().accType(), stop.startTime());
   }
 }

@@ -69,6 +69,22 @@ record Piece(String imeis, Instant from, Instant to) {
     return chain.map(v -> List.copyOf(out.values()));
   }
 
+  /**
+   * A record's natural key for {@link #collect}, or its whole raw item when a key part is missing:
+   * two different rows that both lack their time are two rows (each goes to the row rules on its
+   * own), never one that hides the other.
+   */
+  static String key(io.vertx.core.json.JsonObject raw, Object... parts) {
+    StringBuilder k = new StringBuilder();
+    for (Object part : parts) {
+      if (part == null) {
+        return "raw:" + (raw == null ? "" : raw.encode());
+      }
+      k.append(k.isEmpty() ? "" : "|").append(part);
+    }
+    return k.toString();
+  }
+
   private static Instant min(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
   }

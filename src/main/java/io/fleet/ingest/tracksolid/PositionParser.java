@@ -46,7 +46,7 @@ final class PositionParser {
 
   /** The natural key (imei, gps time) as text. */
   static String key(PositionRecord fix) {
-    return fix.imei() + "|" + fix.gpsTime();
+    return Piece.key(fix.raw(), fix.imei(), fix.gpsTime());
   }
 
   /** track.list numbers the position type (1 GPS, 2 LBS, 3 WIFI); the location list spells it. */

@@ -151,18 +151,20 @@ public final class TracksolidApi {
   }
 
   /**
-   * A row's identity from its raw fields (no parsing, so odd values cannot merge rows); whole row
-   * when absent.
+   * A row's identity from its raw fields (no parsing, so odd values cannot merge rows); the whole
+   * row when any of them is absent, so two different rows that both lack a key field are not taken
+   * for one (the pager would then count one row short of dataTotalRows on every try).
    */
   private static String rowKey(JsonObject row, String... fields) {
     StringBuilder key = new StringBuilder();
-    boolean any = false;
     for (String f : fields) {
       Object v = row.getValue(f);
-      any |= v != null;
+      if (v == null) {
+        return row.encode();
+      }
       key.append(v).append('|');
     }
-    return any ? key.toString() : row.encode();
+    return key.toString();
   }
 
   /** The devices listed under {@code target}. */

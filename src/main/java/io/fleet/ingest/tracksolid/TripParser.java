@@ -70,6 +70,6 @@ final class TripParser {
 
   /** The natural key (imei, start time) as text. */
   static String key(TripRecord trip) {
-    return trip.imei() + "|" + trip.startTime();
+    return Piece.key(trip.raw(), trip.imei(), trip.startTime());
   }
 }
