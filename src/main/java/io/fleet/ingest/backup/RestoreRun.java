@@ -58,6 +58,8 @@ public final class RestoreRun {
     this.out = out;
   }
 
+  // The lock is held for the whole restore by being open; the body has no use for it.
+  @SuppressWarnings("try")
   public Result run() throws BackupException {
     try (BackupLock lock = BackupLock.acquire(config.dir(), "restore")) {
       Path dir = Files.isDirectory(file) ? file : file.toAbsolutePath().getParent();

@@ -353,6 +353,8 @@ public final class GeocoderLane {
     return requestCounters.computeIfAbsent(outcome, metrics::geocoderRequests);
   }
 
+  // Same context means the very same object; contexts have no value equality.
+  @SuppressWarnings("ReferenceEquality")
   private void onContext(Runnable action) {
     if (Vertx.currentContext() == context) {
       action.run();

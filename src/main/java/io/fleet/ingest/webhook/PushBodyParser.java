@@ -48,6 +48,8 @@ final class PushBodyParser {
    * What the body says before its items are read: every token it presents, the first problem found
    * (or null), and what {@link #request} needs.
    */
+  // The body is carried, never compared or hashed, so array identity does not matter.
+  @SuppressWarnings("ArrayRecordComponent")
   record Envelope(
       Format format,
       List<String> tokens,

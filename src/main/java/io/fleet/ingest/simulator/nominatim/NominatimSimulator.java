@@ -43,6 +43,8 @@ public final class NominatimSimulator {
   public record Fault(int firstCall, int count, int status) {}
 
   /**
+   * How the simulator answers.
+   *
    * @param ratePerSecond calls allowed in any one second before 429; 0 or less means no limit
    * @param requireUserAgent refuse a missing or stock library User-Agent with the HTML 403
    * @param latency delay before each answer
@@ -271,6 +273,8 @@ public final class NominatimSimulator {
     return place.getString("display_name");
   }
 
+  // Names must stay what they were for a point; the one odd hash only makes an odd name.
+  @SuppressWarnings("MathAbsoluteNegative")
   private static JsonObject place(double lat, double lng) {
     String la = BigDecimal.valueOf(lat).setScale(4, RoundingMode.HALF_UP).toPlainString();
     String lo = BigDecimal.valueOf(lng).setScale(4, RoundingMode.HALF_UP).toPlainString();
