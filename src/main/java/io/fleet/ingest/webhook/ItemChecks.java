@@ -66,20 +66,22 @@ final class ItemChecks {
       return null;
     }
     Instant instant = ((Lenient.Parsed) t).instant();
+    return refusedTime(stream, imei, instant, original, batch, now) ? null : instant;
+  }
+
+  /** True after quarantining the item when the guard refuses {@code instant} as of {@code now}. */
+  boolean refusedTime(
+      String stream, String imei, Instant instant, JsonObject item, PushBatch batch, Instant now) {
     Optional<String> refused = guard.check(instant, now);
-    if (refused.isPresent()) {
-      batch
-          .quarantine()
-          .add(
-              new QuarantineItem(
-                  stream,
-                  refused.get(),
-                  guard.describe(instant, refused.get(), now),
-                  imei,
-                  original));
-      return null;
+    if (refused.isEmpty()) {
+      return false;
     }
-    return instant;
+    batch
+        .quarantine()
+        .add(
+            new QuarantineItem(
+                stream, refused.get(), guard.describe(instant, refused.get(), now), imei, item));
+    return true;
   }
 
   /** True after quarantining the item when its IMEI is not a plausible device id. */

@@ -28,13 +28,11 @@ final class ItemClassifier {
 
   private static final String[] IMEI = {"imei", "deviceImei", "device_imei", "IMEI"};
 
-  private final TimestampGuard guard;
   private final RowRules rules;
   private final ItemChecks checks;
   private final int maxDepth;
 
   ItemClassifier(TimestampGuard guard, int maxDepth) {
-    this.guard = guard;
     this.rules = new RowRules(guard);
     this.checks = new ItemChecks(guard);
     this.maxDepth = maxDepth;
@@ -237,17 +235,7 @@ final class ItemClassifier {
     Lenient.TimeValue t =
         Lenient.timeValue(item, "gateTime", "gpsTime", "eventTime", "time", "createTime");
     if (t instanceof Lenient.Parsed p) {
-      Optional<String> refused = guard.check(p.instant(), now);
-      if (refused.isPresent()) {
-        batch
-            .quarantine()
-            .add(
-                new QuarantineItem(
-                    stream,
-                    refused.get(),
-                    guard.describe(p.instant(), refused.get(), now),
-                    imei,
-                    item));
+      if (checks.refusedTime(stream, imei, p.instant(), item, batch, now)) {
         return;
       }
       time = p.instant();
