@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * What the demo's push side posts to each webhook path, taken from the synthetic fleet: its latest
@@ -70,38 +71,24 @@ final class PushContents {
                           .put("gsmSign", 3)
                           .put("acc", accOn(d.imei()))));
       case "pushevent" ->
-          first(devices)
-              .ifPresent(
-                  d ->
-                      out.add(
-                          new JsonObject()
-                              .put("imei", d.imei())
-                              .put("gateTime", gate)
-                              .put("eventType", "doorOpen")
-                              .put("eventValue", round % 2)));
+          firstDevice(
+              devices, gate, out, o -> o.put("eventType", "doorOpen").put("eventValue", round % 2));
       case "pushlbs" ->
-          first(devices)
-              .ifPresent(
-                  d ->
-                      out.add(
-                          new JsonObject()
-                              .put("imei", d.imei())
-                              .put("gateTime", gate)
-                              .put("mcc", 639)
-                              .put("mnc", 2)
-                              .put("lac", 10_213)
-                              .put("cellId", 40_231 + round % 7)));
+          firstDevice(
+              devices,
+              gate,
+              out,
+              o ->
+                  o.put("mcc", 639)
+                      .put("mnc", 2)
+                      .put("lac", 10_213)
+                      .put("cellId", 40_231 + round % 7));
       case "pushobd" ->
-          first(devices)
-              .ifPresent(
-                  d ->
-                      out.add(
-                          new JsonObject()
-                              .put("imei", d.imei())
-                              .put("gateTime", gate)
-                              .put("rpm", 800 + round % 900)
-                              .put("coolantTemp", 88)
-                              .put("fuelLevel", 61)));
+          firstDevice(
+              devices,
+              gate,
+              out,
+              o -> o.put("rpm", 800 + round % 900).put("coolantTemp", 88).put("fuelLevel", 61));
       case "pushtripreport" ->
           first(devices)
               .ifPresent(
@@ -117,24 +104,9 @@ final class PushContents {
                                           .put("startTime", Lenient.format(t.startTime()))
                                           .put("endTime", Lenient.format(t.endTime()))
                                           .put("mileage", t.distanceM()))));
-      case "pushoil" ->
-          first(devices)
-              .ifPresent(
-                  d ->
-                      out.add(
-                          new JsonObject()
-                              .put("imei", d.imei())
-                              .put("gateTime", gate)
-                              .put("oilPercent", 55 + round % 10)));
+      case "pushoil" -> firstDevice(devices, gate, out, o -> o.put("oilPercent", 55 + round % 10));
       case "pushtem" ->
-          first(devices)
-              .ifPresent(
-                  d ->
-                      out.add(
-                          new JsonObject()
-                              .put("imei", d.imei())
-                              .put("gateTime", gate)
-                              .put("temperature", 4.5 + (round % 3) / 2.0)));
+          firstDevice(devices, gate, out, o -> o.put("temperature", 4.5 + (round % 3) / 2.0));
       default -> throw new IllegalArgumentException(path);
     }
     return out;
@@ -181,6 +153,16 @@ final class PushContents {
         .put("lat", a.lat())
         .put("lng", a.lng())
         .put("speed", a.speedKmh());
+  }
+
+  /** One message from the fleet's first device, with the fields {@code fields} adds. */
+  private static void firstDevice(
+      List<Device> devices, String gate, JsonArray out, UnaryOperator<JsonObject> fields) {
+    first(devices)
+        .ifPresent(
+            d ->
+                out.add(
+                    fields.apply(new JsonObject().put("imei", d.imei()).put("gateTime", gate))));
   }
 
   private static Optional<Device> first(List<Device> devices) {
