@@ -164,7 +164,8 @@ public final class BackupRun {
     Durable.seal(plain);
     String plainSha = Durable.sha256(plain);
     Path stored = plain;
-    if (!config.ageRecipients().isEmpty()) {
+    boolean encrypted = !config.ageRecipients().isEmpty();
+    if (encrypted) {
       stored = partial.resolve(plain.getFileName() + ".age");
       List<String> cmd = new ArrayList<>(List.of("age", "--encrypt"));
       for (String r : config.ageRecipients()) {
@@ -181,7 +182,7 @@ public final class BackupRun {
         Files.size(stored),
         Durable.sha256(stored),
         plainSha,
-        stored != plain);
+        encrypted);
   }
 
   private String version(Path partial) throws BackupException, IOException {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -58,6 +57,8 @@ public final class RestoreRun {
     this.out = out;
   }
 
+  // The lock is held for the whole restore by being open; the body has no use for it.
+  @SuppressWarnings("try")
   public Result run() throws BackupException {
     try (BackupLock lock = BackupLock.acquire(config.dir(), "restore")) {
       Path dir = Files.isDirectory(file) ? file : file.toAbsolutePath().getParent();
@@ -113,8 +114,10 @@ public final class RestoreRun {
     boolean timescale = manifest.extensions().containsKey("timescaledb");
     try (Connection c = DriverManager.getConnection(target.jdbcUrl(), target.jdbcProperties())) {
       DatabaseFacts before = DatabaseFacts.read(c);
-      checkVersions(manifest, c, before);
-      checkEmpty(c);
+      RestoreTargetChecks.versions(manifest, c, before);
+      if (!force) {
+        RestoreTargetChecks.empty(c, target.database());
+      }
       if (timescale) {
         // The backup's own version: pg_restore's CREATE EXTENSION IF NOT EXISTS then finds it in
         // place.
@@ -154,104 +157,6 @@ public final class RestoreRun {
       return new Result(manifest, restored, compare(manifest, restored));
     } catch (SQLException e) {
       throw new BackupException("cannot read the restored database: " + e.getMessage(), e);
-    }
-  }
-
-  /** Same major server version; every extension of the backup available at the backup's version. */
-  private void checkVersions(Manifest manifest, Connection c, DatabaseFacts target)
-      throws SQLException, BackupException {
-    if (manifest.major() != target.major()) {
-      throw BackupException.refused(
-          "version mismatch: the backup was taken from PostgreSQL "
-              + manifest.serverVersion()
-              + " (major "
-              + manifest.major()
-              + ") but the target runs "
-              + target.serverVersion()
-              + " (major "
-              + target.major()
-              + "); restore into a server of the same major "
-              + "version, then upgrade it");
-    }
-    for (Map.Entry<String, String> ext : manifest.extensions().entrySet()) {
-      String installed = target.extensions().get(ext.getKey());
-      if (installed != null && !installed.equals(ext.getValue())) {
-        throw BackupException.refused(
-            "version mismatch: the backup has extension "
-                + ext.getKey()
-                + " "
-                + ext.getValue()
-                + " but the target has "
-                + installed
-                + "; restore into a database with "
-                + ext.getKey()
-                + " "
-                + ext.getValue()
-                + ", then update the extension");
-      }
-      List<String> offered =
-          installed != null ? List.of(installed) : availableVersions(c, ext.getKey());
-      if (!offered.contains(ext.getValue())) {
-        throw BackupException.refused(
-            "version mismatch: the backup has extension "
-                + ext.getKey()
-                + " "
-                + ext.getValue()
-                + " but the target server "
-                + (offered.isEmpty()
-                    ? "does not offer it"
-                    : "offers only " + String.join(", ", offered))
-                + "; restore into a server with "
-                + ext.getKey()
-                + " "
-                + ext.getValue()
-                + ", then update the extension");
-      }
-    }
-  }
-
-  private static List<String> availableVersions(Connection c, String extension)
-      throws SQLException {
-    try (var ps =
-        c.prepareStatement(
-            "SELECT version FROM pg_available_extension_versions WHERE name = ? "
-                + "ORDER BY version")) {
-      ps.setString(1, extension);
-      List<String> versions = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          versions.add(rs.getString(1));
-        }
-      }
-      return versions;
-    }
-  }
-
-  private void checkEmpty(Connection c) throws SQLException, BackupException {
-    if (force) {
-      return;
-    }
-    try (Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                """
-        SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
-          AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-          AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT LIKE '\\_timescaledb%'
-          AND n.nspname NOT IN ('timescaledb_information', 'timescaledb_experimental')
-          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
-                          AND d.objid = c.oid AND d.deptype = 'e')""")) {
-      rs.next();
-      long relations = rs.getLong(1);
-      if (relations > 0) {
-        throw BackupException.refused(
-            "the target database "
-                + target.database()
-                + " is not empty ("
-                + relations
-                + " tables, views or sequences): restore into an empty database, or pass --force to replace them");
-      }
     }
   }
 

@@ -231,10 +231,12 @@ public final class BenchPollCommand implements Callable<Integer> {
   private String render(List<Result> results) {
     StringBuilder b =
         new StringBuilder(
-            "| run | rows fetched | rows written | trips+stops with address | wall s | rows/s |\n"
-                + "|---|---:|---:|---:|---:|---:|\n");
+            """
+            | run | rows fetched | rows written | trips+stops with address | wall s | rows/s |
+            |---|---:|---:|---:|---:|---:|
+            """);
     for (Result r : results) {
-      long written = r.counts().inserted() + r.counts().updated();
+      long written = (long) r.counts().inserted() + r.counts().updated();
       b.append(
           String.format(
               Locale.ROOT,

@@ -28,6 +28,8 @@ final class ProgressReporter implements Backfill.Progress {
   }
 
   /** JDK 22+ returns a Console even when output is redirected; ask it, where it can be asked. */
+  // Null is still what JDK 21, the release this targets, returns without a terminal.
+  @SuppressWarnings("SystemConsoleNull")
   private static boolean isTerminal() {
     java.io.Console console = System.console();
     if (console == null) {

@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
  * Reverse geocoding through Nominatim: where, how fast, how politely, and how long answers are
  * kept. The public host's usage policy (one request per second for the whole application, an
  * identifying User-Agent with contact details) is enforced here, before anything starts.
+ *
+ * <p>Over 300 lines on purpose: one declaration per variable, each with its type, default, doc and
+ * env name, beside the public-host checks that read them together.
  */
 public record GeocodeConfig(
     boolean enabled,

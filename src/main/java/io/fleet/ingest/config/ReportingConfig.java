@@ -187,6 +187,8 @@ public record ReportingConfig(
     return i == null ? 0 : i;
   }
 
+  // Trailing empty parts are dropped on purpose: "08:00-17:00-" has always been accepted.
+  @SuppressWarnings("StringSplitter")
   static Window parseWindow(String raw) {
     String[] parts = raw.trim().split("-");
     try {

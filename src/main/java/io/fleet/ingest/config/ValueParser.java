@@ -15,6 +15,8 @@ import java.util.Set;
 public interface ValueParser<T> {
 
   /**
+   * Parses {@code raw}.
+   *
    * @throws IllegalArgumentException with a message fit to show an operator
    */
   T parse(String raw);

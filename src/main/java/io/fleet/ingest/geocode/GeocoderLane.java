@@ -2,6 +2,7 @@ package io.fleet.ingest.geocode;
 
 import io.fleet.ingest.config.GeocodeConfig;
 import io.fleet.ingest.geocode.Geocoder.Priority;
+import io.fleet.ingest.geocode.LaneQueue.Job;
 import io.fleet.ingest.ops.IngestMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,8 +13,6 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,9 +43,7 @@ public final class GeocoderLane {
   private final long intervalNanos;
   private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
-  private final ArrayDeque<Job> fresh = new ArrayDeque<>();
-  private final ArrayDeque<Job> backfill = new ArrayDeque<>();
-  private final Map<GeoKey, Job> queued = new HashMap<>();
+  private final LaneQueue queue;
   private boolean inFlight;
   private boolean timerPending;
   private long nextAllowedNanos = System.nanoTime();
@@ -60,20 +57,6 @@ public final class GeocoderLane {
   // Read from any thread by state() and the gauges.
   private volatile boolean active;
   private volatile Instant pausedUntil;
-  private volatile int freshDepth;
-  private volatile int backfillDepth;
-
-  private static final class Job {
-    final GeoKey key;
-    Priority priority;
-    final Promise<NominatimAnswer> promise = Promise.promise();
-    int attempts;
-
-    Job(GeoKey key, Priority priority) {
-      this.key = key;
-      this.priority = priority;
-    }
-  }
 
   public GeocoderLane(
       Vertx vertx,
@@ -87,6 +70,7 @@ public final class GeocoderLane {
     this.config = config;
     this.clock = clock;
     this.metrics = new IngestMetrics(registry);
+    this.queue = new LaneQueue(config.queueCapacity());
     this.intervalNanos = (long) Math.ceil(TimeUnit.SECONDS.toNanos(1) / config.ratePerSecond());
   }
 
@@ -125,14 +109,14 @@ public final class GeocoderLane {
             nextAllowedNanos = Math.max(nextAllowedNanos, System.nanoTime() + intervalNanos);
             pump();
           } else {
-            drainAll("inactive");
+            queue.drainAll("inactive");
           }
         });
   }
 
   public LaneState state() {
-    int f = freshDepth;
-    int b = backfillDepth;
+    int f = queue.freshDepth();
+    int b = queue.backfillDepth();
     return new LaneState(
         true,
         active,
@@ -152,7 +136,7 @@ public final class GeocoderLane {
           if (pauseTimer >= 0) {
             vertx.cancelTimer(pauseTimer);
           }
-          drainAll("stopped");
+          queue.drainAll("stopped");
           if (inFlight) {
             // The lease is released only after this, so a successor's first call cannot land
             // within one interval of our last one.
@@ -169,42 +153,18 @@ public final class GeocoderLane {
       return Future.succeededFuture(
           new NominatimAnswer.Failed("inactive", "lane not active on this replica"));
     }
-    Job existing = queued.get(key);
-    if (existing != null) {
-      if (priority == Priority.FRESH
-          && existing.priority == Priority.BACKFILL
-          && backfill.remove(existing)) {
-        existing.priority = Priority.FRESH;
-        fresh.addLast(existing);
-        depths();
-      }
-      return existing.promise.future();
+    LaneQueue.Added added = queue.add(key, priority);
+    if (added.isNew()) {
+      pump();
     }
-    if (fresh.size() + backfill.size() >= config.queueCapacity()) {
-      if (priority == Priority.FRESH && !backfill.isEmpty()) {
-        Job displaced = backfill.pollLast();
-        queued.remove(displaced.key);
-        displaced.promise.complete(
-            new NominatimAnswer.Failed("displaced", "queue full of fresh work"));
-      } else {
-        return Future.succeededFuture(
-            new NominatimAnswer.Failed(
-                "queue_full", "geocoder queue holds " + config.queueCapacity() + " lookups"));
-      }
-    }
-    Job job = new Job(key, priority);
-    queued.put(key, job);
-    (priority == Priority.FRESH ? fresh : backfill).addLast(job);
-    depths();
-    pump();
-    return job.promise.future();
+    return added.answer();
   }
 
   private void pump() {
     if (!active || stopped || inFlight || timerPending || pausedUntil != null) {
       return;
     }
-    if (fresh.isEmpty() && backfill.isEmpty()) {
+    if (queue.isEmpty()) {
       return;
     }
     long wait = nextAllowedNanos - System.nanoTime();
@@ -218,8 +178,7 @@ public final class GeocoderLane {
           });
       return;
     }
-    Job job = fresh.isEmpty() ? backfill.pollFirst() : fresh.pollFirst();
-    depths();
+    Job job = queue.next();
     inFlight = true;
     job.attempts++;
     client
@@ -251,7 +210,7 @@ public final class GeocoderLane {
       case NominatimAnswer.Refused refused -> {
         consecutiveRefusals++;
         Duration pause = doubled(config.blockPause(), config.blockPauseMax(), consecutiveRefusals);
-        requeueFirst(job);
+        queue.requeueFirst(job);
         pause(pause, refused);
       }
       case NominatimAnswer.Failed failed -> {
@@ -268,15 +227,14 @@ public final class GeocoderLane {
             failed.reason(),
             backoff);
         if (job.attempts >= MAX_ATTEMPTS) {
-          queued.remove(job.key);
-          job.promise.complete(new NominatimAnswer.Failed("gave_up", failed.reason()));
+          queue.complete(job, new NominatimAnswer.Failed("gave_up", failed.reason()));
         } else {
-          requeueFirst(job);
+          queue.requeueFirst(job);
         }
       }
     }
     if (!stopped && !active) {
-      drainAll("inactive");
+      queue.drainAll("inactive");
     }
     pump();
   }
@@ -284,22 +242,15 @@ public final class GeocoderLane {
   private void settle(Job job, NominatimAnswer answer) {
     consecutiveRefusals = 0;
     consecutiveFailures = 0;
-    queued.remove(job.key);
-    job.promise.complete(answer);
+    queue.complete(job, answer);
   }
 
   private void settleAfterStop(Job job, NominatimAnswer answer) {
     counter(answer.outcome()).increment();
-    queued.remove(job.key);
-    job.promise.complete(answer);
+    queue.complete(job, answer);
     Promise<Void> done = drained;
     drained = null;
     done.complete();
-  }
-
-  private void requeueFirst(Job job) {
-    (job.priority == Priority.FRESH ? fresh : backfill).addFirst(job);
-    depths();
   }
 
   private void pause(Duration pause, NominatimAnswer.Refused refused) {
@@ -311,34 +262,16 @@ public final class GeocoderLane {
         refused.reason(),
         pause,
         pausedUntil,
-        fresh.size() + backfill.size());
+        queue.size());
     pauseTimer =
         vertx.setTimer(
             Math.max(1, pause.toMillis()),
             id -> {
               pauseTimer = -1;
               pausedUntil = null;
-              log.info(
-                  "geocoder: lane resumes after pause with {} lookups queued",
-                  fresh.size() + backfill.size());
+              log.info("geocoder: lane resumes after pause with {} lookups queued", queue.size());
               pump();
             });
-  }
-
-  private void drainAll(String why) {
-    for (ArrayDeque<Job> q : java.util.List.of(fresh, backfill)) {
-      Job job;
-      while ((job = q.pollFirst()) != null) {
-        queued.remove(job.key);
-        job.promise.complete(new NominatimAnswer.Failed(why, "lane " + why));
-      }
-    }
-    depths();
-  }
-
-  private void depths() {
-    freshDepth = fresh.size();
-    backfillDepth = backfill.size();
   }
 
   private static Duration doubled(Duration base, Duration max, int times) {
@@ -353,6 +286,8 @@ public final class GeocoderLane {
     return requestCounters.computeIfAbsent(outcome, metrics::geocoderRequests);
   }
 
+  // Same context means the very same object; contexts have no value equality.
+  @SuppressWarnings("ReferenceEquality")
   private void onContext(Runnable action) {
     if (Vertx.currentContext() == context) {
       action.run();

@@ -76,7 +76,7 @@ public final class NominatimClient {
     if (status == 429) {
       return new NominatimAnswer.Refused(429, "HTTP 429 Too Many Requests");
     }
-    if (status == 403 || html && body.toLowerCase(Locale.ROOT).contains("access blocked")) {
+    if (status == 403 || (html && body.toLowerCase(Locale.ROOT).contains("access blocked"))) {
       return new NominatimAnswer.Refused(
           403, "HTTP " + status + (html ? " HTML page (Access blocked)" : ""));
     }

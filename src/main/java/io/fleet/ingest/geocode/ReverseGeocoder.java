@@ -68,6 +68,8 @@ public final class ReverseGeocoder implements Geocoder {
   }
 
   @Override
+  // The callback completes the result itself; the stage whenComplete returns adds nothing.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public Future<GeocodeResult> lookup(double lat, double lng, Priority priority) {
     Context caller = vertx.getOrCreateContext();
     GeoKey key;

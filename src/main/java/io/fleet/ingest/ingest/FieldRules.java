@@ -20,12 +20,14 @@ final class FieldRules {
     this.now = now;
   }
 
+  // It only ever returns null, so no unchecked cast hides behind V.
+  @SuppressWarnings("TypeParameterUnusedInFormals")
   private <V> V clear(String field) {
     cleared.add(table + "." + field);
     return null;
   }
 
-  /** NUL dropped, a broken surrogate replaced, capped at {@link #RowRules.MAX_TEXT}. */
+  /** NUL dropped, a broken surrogate replaced, capped at {@link RowRules#MAX_TEXT}. */
   String text(String field, String value) {
     if (value == null || (value.length() <= RowRules.MAX_TEXT && clean(value))) {
       return value;

@@ -269,7 +269,7 @@ public final class Lenient {
   }
 
   private static String plain(Number n) {
-    if ((n instanceof Double || n instanceof Float) && Double.isFinite(n.doubleValue())
+    if (((n instanceof Double || n instanceof Float) && Double.isFinite(n.doubleValue()))
         || n instanceof BigDecimal) {
       return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
     }

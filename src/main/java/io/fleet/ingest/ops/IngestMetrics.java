@@ -84,7 +84,7 @@ public final class IngestMetrics {
   /** Increments by {@code n} when positive; the meter stays registered either way. */
   public static void add(Counter counter, long n) {
     if (n > 0) {
-      counter.increment(n);
+      counter.increment((double) n);
     }
   }
 

@@ -39,7 +39,7 @@ public final class OpsModule implements ServiceModule {
   @Override
   public Future<Void> start() {
     OpsConfig config = context.config().ops();
-    meters.spoolLimitBytes().set(context.config().webhook().spoolMaxBytes());
+    meters.spoolLimitBytes().set((double) context.config().webhook().spoolMaxBytes());
     gauges = new OpsGauges(context.vertx(), context.pool(), context.clock(), meters);
     IngestHealthRoute health =
         new IngestHealthRoute(context.pool(), context.clock(), gauges::streams);

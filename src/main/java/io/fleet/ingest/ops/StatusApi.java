@@ -14,7 +14,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -28,22 +27,12 @@ import org.slf4j.LoggerFactory;
  * The status page's JSON, on the management listener only: GET /api/status (streams as
  * /health/ingest judges them, spool and dead letters, vendor calls and breakers, the geocoder lane,
  * recent quarantine reasons, push/poll alarm de-duplication) and GET /api/fleet (each active
- * device's last position and a status for its colour). Database reads go through the reactive pool;
- * the rest comes from this replica's meters.
+ * device's last position and a status for its colour, from {@link FleetApi}). Database reads go
+ * through the reactive pool; the rest comes from this replica's meters.
  */
 public final class StatusApi {
   private static final Logger log = LoggerFactory.getLogger(StatusApi.class);
-  private static final long DB_TIMEOUT_MS = 5_000;
-
-  /** A fix this recent at this speed is a vehicle on the move. */
-  static final Duration MOVING_WITHIN = Duration.ofMinutes(10);
-
-  static final double MOVING_KMH = 5;
-
-  /** Without a fix for this long a vehicle is offline. */
-  static final Duration OFFLINE_AFTER = Duration.ofHours(24);
-
-  static final int FLEET_LIMIT = 5_000;
+  static final long DB_TIMEOUT_MS = 5_000;
 
   private static final String QUARANTINE =
       """
@@ -66,25 +55,12 @@ public final class StatusApi {
       "SELECT to_regclass('tracksolid.rejected_pushes') IS NOT NULL AS present";
 
   private static final String DEAD_LETTERS = "SELECT count(*) AS n FROM tracksolid.rejected_pushes";
-  private static final String FLEET =
-      """
-      SELECT d.imei, coalesce(nullif(d.vehicle_name, ''), nullif(d.device_name, ''), d.imei) AS name, d.account,
-             p.gps_time, p.lat, p.lng, p.speed_kmh
-      FROM tracksolid.devices d
-      LEFT JOIN LATERAL (
-        SELECT h.gps_time, h.lat, h.lng, h.speed_kmh FROM tracksolid.position_history h
-        WHERE h.imei = d.imei ORDER BY h.gps_time DESC LIMIT 1) p ON true
-      WHERE d.active
-      ORDER BY d.imei
-      LIMIT"""
-          + " "
-          + FLEET_LIMIT;
-
   private final Pool pool;
   private final Clock clock;
   private final MeterRegistry registry;
   private final IngestHealthRoute health;
   private final String instanceId;
+  private final FleetApi fleet;
 
   public StatusApi(
       Pool pool, Clock clock, MeterRegistry registry, IngestHealthRoute health, String instanceId) {
@@ -93,11 +69,12 @@ public final class StatusApi {
     this.registry = registry;
     this.health = health;
     this.instanceId = instanceId;
+    this.fleet = new FleetApi(pool, clock);
   }
 
   public void mount(Router router) {
     router.get("/api/status").handler(this::status);
-    router.get("/api/fleet").handler(this::fleet);
+    router.get("/api/fleet").handler(fleet::handle);
   }
 
   private void status(RoutingContext ctx) {
@@ -194,57 +171,6 @@ public final class StatusApi {
             });
   }
 
-  private void fleet(RoutingContext ctx) {
-    Instant now = clock.instant();
-    pool.query(FLEET)
-        .execute()
-        .timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .onFailure(
-            err -> {
-              log.warn("status: cannot read the fleet's positions", err);
-              ctx.fail(
-                  new HttpFailure(
-                      503,
-                      "unavailable",
-                      "The fleet's positions cannot be read from the database."));
-            })
-        .onSuccess(
-            rows -> {
-              JsonArray vehicles = new JsonArray();
-              for (Row r : rows) {
-                OffsetDateTime at = r.getOffsetDateTime("gps_time");
-                Double speed = r.getDouble("speed_kmh");
-                JsonObject v =
-                    new JsonObject()
-                        .put("imei", r.getString("imei"))
-                        .put("name", r.getString("name"))
-                        .put("account", r.getString("account"))
-                        .put("status", status(at == null ? null : at.toInstant(), speed, now));
-                if (at != null) {
-                  v.put("lat", r.getDouble("lat"))
-                      .put("lng", r.getDouble("lng"))
-                      .put("speedKmh", speed)
-                      .put("fixAt", iso(at))
-                      .put(
-                          "ageSeconds",
-                          Math.max(0, Duration.between(at.toInstant(), now).toSeconds()));
-                }
-                vehicles.add(v);
-              }
-              json(
-                  ctx, new JsonObject().put("checkedAt", now.toString()).put("vehicles", vehicles));
-            });
-  }
-
-  /** moving, parked or offline: the colour of a vehicle's point. */
-  static String status(Instant fixAt, Double speedKmh, Instant now) {
-    if (fixAt == null || Duration.between(fixAt, now).compareTo(OFFLINE_AFTER) > 0) {
-      return "offline";
-    }
-    boolean recent = Duration.between(fixAt, now).compareTo(MOVING_WITHIN) <= 0;
-    return recent && speedKmh != null && speedKmh >= MOVING_KMH ? "moving" : "parked";
-  }
-
   private JsonArray vendor() {
     Map<String, JsonObject> accounts = new TreeMap<>();
     for (Counter c : registry.find(IngestMetrics.VENDOR_CALLS).counters()) {
@@ -318,14 +244,14 @@ public final class StatusApi {
     return sum;
   }
 
-  private static void json(RoutingContext ctx, JsonObject body) {
+  static void json(RoutingContext ctx, JsonObject body) {
     ctx.response()
         .putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "no-store")
         .end(body.encode());
   }
 
-  private static String iso(OffsetDateTime t) {
+  static String iso(OffsetDateTime t) {
     return t == null ? null : t.toInstant().toString();
   }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * One windowed endpoint's pipeline for one slice. {@link #prepare} does the phases that must not
- * hold a connection (fetch, enrichment read on the pool, geocoding); the runner then calls {@link
- * Prepared#write} inside the single write transaction.
+ * hold a connection (fetch, enrichment read on the pool, geocoding); the runner then calls the
+ * {@link RowsWrite#write} of {@link Prepared#rows} inside the single write transaction.
  */
 interface SliceJob {
 

@@ -58,7 +58,7 @@ public final class FleetRecords {
   public record Stop(
       String imei, String accType, Instant startTime, Instant endTime, double lat, double lng) {
     public int durationS() {
-      return (int) java.time.Duration.between(startTime, endTime).getSeconds();
+      return (int) java.time.Duration.between(startTime, endTime).toSeconds();
     }
   }
 

@@ -1,9 +1,5 @@
 package io.fleet.ingest.simulator;
 
-import io.fleet.ingest.json.Lenient;
-import io.fleet.ingest.simulator.FleetRecords.Alarm;
-import io.fleet.ingest.simulator.FleetRecords.Device;
-import io.fleet.ingest.simulator.FleetRecords.Position;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -15,9 +11,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,13 +42,13 @@ public final class JimiPushSimulator {
           "push");
 
   private final Vertx vertx;
-  private final SyntheticFleet fleet;
   private final Clock clock;
   private final String baseUrl;
   private final String token;
   private final Duration interval;
   private final WebClient client;
   private final AtomicLong acknowledged = new AtomicLong();
+  private final PushContents contents;
   private Instant lastRound;
   private long round;
   private long timer = -1;
@@ -67,12 +61,12 @@ public final class JimiPushSimulator {
       String token,
       Duration interval) {
     this.vertx = vertx;
-    this.fleet = fleet;
     this.clock = clock;
     this.baseUrl = baseUrl;
     this.token = token;
     this.interval = interval;
     this.client = WebClient.create(vertx);
+    this.contents = new PushContents(fleet, clock);
   }
 
   /** First round at once, then one every interval. */
@@ -101,7 +95,7 @@ public final class JimiPushSimulator {
     round++;
     for (int i = 0; i < PATHS.size(); i++) {
       String path = PATHS.get(i);
-      JsonArray items = items(path, since, now);
+      JsonArray items = contents.items(path, since, now, round);
       if (items.isEmpty()) {
         continue;
       }
@@ -150,164 +144,5 @@ public final class JimiPushSimulator {
         .timeout(10_000)
         .putHeader("X-Jimi-Token", token)
         .sendJsonObject(body);
-  }
-
-  private JsonArray items(String path, Instant since, Instant now) {
-    JsonArray out = new JsonArray();
-    List<Device> devices = fleet.allDevices();
-    String gate = Lenient.format(now);
-    switch (path) {
-      case "pushgps" -> {
-        for (Device d : devices) {
-          fleet.latest(d.imei()).ifPresent(p -> out.add(fix(p)));
-        }
-        if (round % 5 == 1 && !devices.isEmpty()) {
-          out.add(
-              new JsonObject()
-                  .put("deviceImei", devices.get(0).imei())
-                  .put("gpsTime", gate)
-                  .put("lat", 0)
-                  .put("lng", 0)
-                  .put("gpsSpeed", 0)
-                  .put("posType", "GPS"));
-        }
-      }
-      case "pushalarm" ->
-          recentAlarms(since, now)
-              .forEach(
-                  a ->
-                      out.add(
-                          new JsonObject()
-                              .put("deviceImei", a.imei())
-                              .put("gateTime", gate)
-                              .put("msgClass", "alarm")
-                              .put("msg", alarm(a))));
-      case "push" -> recentAlarms(since, now).stream().limit(1).forEach(a -> out.add(alarm(a)));
-      case "pushhb" ->
-          devices.forEach(
-              d ->
-                  out.add(
-                      new JsonObject()
-                          .put("imei", d.imei())
-                          .put("gateTime", gate)
-                          .put("powerLevel", 4 + (d.imei().hashCode() & 1))
-                          .put("gsmSign", 3)
-                          .put("acc", accOn(d.imei()))));
-      case "pushevent" ->
-          first(devices)
-              .ifPresent(
-                  d ->
-                      out.add(
-                          new JsonObject()
-                              .put("imei", d.imei())
-                              .put("gateTime", gate)
-                              .put("eventType", "doorOpen")
-                              .put("eventValue", round % 2)));
-      case "pushlbs" ->
-          first(devices)
-              .ifPresent(
-                  d ->
-                      out.add(
-                          new JsonObject()
-                              .put("imei", d.imei())
-                              .put("gateTime", gate)
-                              .put("mcc", 639)
-                              .put("mnc", 2)
-                              .put("lac", 10_213)
-                              .put("cellId", 40_231 + round % 7)));
-      case "pushobd" ->
-          first(devices)
-              .ifPresent(
-                  d ->
-                      out.add(
-                          new JsonObject()
-                              .put("imei", d.imei())
-                              .put("gateTime", gate)
-                              .put("rpm", 800 + round % 900)
-                              .put("coolantTemp", 88)
-                              .put("fuelLevel", 61)));
-      case "pushtripreport" ->
-          first(devices)
-              .ifPresent(
-                  d ->
-                      fleet.trips(List.of(d.imei()), fleet.start(), now).stream()
-                          .reduce((a, b) -> b)
-                          .ifPresent(
-                              t ->
-                                  out.add(
-                                      new JsonObject()
-                                          .put("imei", d.imei())
-                                          .put("gateTime", gate)
-                                          .put("startTime", Lenient.format(t.startTime()))
-                                          .put("endTime", Lenient.format(t.endTime()))
-                                          .put("mileage", t.distanceM()))));
-      case "pushoil" ->
-          first(devices)
-              .ifPresent(
-                  d ->
-                      out.add(
-                          new JsonObject()
-                              .put("imei", d.imei())
-                              .put("gateTime", gate)
-                              .put("oilPercent", 55 + round % 10)));
-      case "pushtem" ->
-          first(devices)
-              .ifPresent(
-                  d ->
-                      out.add(
-                          new JsonObject()
-                              .put("imei", d.imei())
-                              .put("gateTime", gate)
-                              .put("temperature", 4.5 + (round % 3) / 2.0)));
-      default -> throw new IllegalArgumentException(path);
-    }
-    return out;
-  }
-
-  /**
-   * Alarms raised since the last round, or else the fleet's latest one (a repeat is stored once).
-   */
-  private List<Alarm> recentAlarms(Instant since, Instant now) {
-    List<Alarm> recent = fleet.alarms(since.plusSeconds(1), now);
-    if (!recent.isEmpty()) {
-      return recent;
-    }
-    List<Alarm> all = fleet.alarms(fleet.start(), now);
-    return all.isEmpty() ? List.of() : new ArrayList<>(all.subList(all.size() - 1, all.size()));
-  }
-
-  private boolean accOn(String imei) {
-    return fleet.latest(imei).map(Position::accOn).orElse(false)
-        && fleet
-            .latest(imei)
-            .map(p -> Duration.between(p.gpsTime(), clock.instant()).toMinutes() < 2)
-            .orElse(false);
-  }
-
-  private static JsonObject fix(Position p) {
-    return new JsonObject()
-        .put("deviceImei", p.imei())
-        .put("gpsTime", Lenient.format(p.gpsTime()))
-        .put("lat", p.lat())
-        .put("lng", p.lng())
-        .put("gpsSpeed", p.speedKmh())
-        .put("direction", p.direction())
-        .put("acc", p.accOn() ? "1" : "0")
-        .put("posType", "GPS");
-  }
-
-  private static JsonObject alarm(Alarm a) {
-    return new JsonObject()
-        .put("imei", a.imei())
-        .put("alarmType", a.alertTypeId())
-        .put("alarmName", a.alertTypeName())
-        .put("alarmTime", Lenient.format(a.alertTime()))
-        .put("lat", a.lat())
-        .put("lng", a.lng())
-        .put("speed", a.speedKmh());
-  }
-
-  private static Optional<Device> first(List<Device> devices) {
-    return devices.stream().findFirst();
   }
 }

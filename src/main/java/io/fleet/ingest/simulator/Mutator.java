@@ -41,9 +41,10 @@ final class Mutator {
    * say) the next kind that fits, so every picked row is broken exactly once.
    */
   static Mutation apply(String method, JsonObject row, Mutation.Kind wanted, Random rng) {
-    Mutation.Kind[] kinds = Mutation.Kind.values();
-    for (int i = 0; i < kinds.length; i++) {
-      Mutation.Kind kind = kinds[(wanted.ordinal() + i) % kinds.length];
+    List<Mutation.Kind> kinds = List.of(Mutation.Kind.values());
+    int first = kinds.indexOf(wanted);
+    for (int i = 0; i < kinds.size(); i++) {
+      Mutation.Kind kind = kinds.get((first + i) % kinds.size());
       List<String> fields = eligible(row, kind);
       if (!fields.isEmpty()) {
         Set<String> keys = keyFields(method);
@@ -83,48 +84,45 @@ final class Mutator {
   /** Puts the broken value in {@code field} and says what it was. */
   private static String mutate(JsonObject row, Mutation.Kind kind, String field, Random rng) {
     Object old = row.getValue(field);
-    switch (kind) {
+    return switch (kind) {
       case OVERSIZED_STRING -> {
         char[] text = new char[OVERSIZED_CHARS + rng.nextInt(4096)];
         for (int i = 0; i < text.length; i++) {
           text[i] = ALPHABET[rng.nextInt(ALPHABET.length)];
         }
         row.put(field, new String(text));
-        return text.length + " random characters";
+        yield text.length + " random characters";
       }
       case INTEGER_BEYOND_32_BITS -> {
         long v = BEYOND_32[rng.nextInt(BEYOND_32.length)];
         row.put(field, v);
-        return Long.toString(v);
+        yield Long.toString(v);
       }
       case INTEGER_BEYOND_64_BITS -> {
         BigInteger v = BEYOND_64.add(BigInteger.valueOf(rng.nextInt(1000)));
         row.put(field, v);
-        return v.toString();
+        yield v.toString();
       }
-      case NUL_CHARACTER -> {
-        return insert(row, field, old, '\u0000', rng);
-      }
+      case NUL_CHARACTER -> insert(row, field, old, '\u0000', rng);
       case LONE_SURROGATE -> {
         char c = (char) ((rng.nextBoolean() ? 0xD800 : 0xDC00) + rng.nextInt(0x400));
-        return insert(row, field, old, c, rng);
+        yield insert(row, field, old, c, rng);
       }
       case NUMBER_FOR_STRING -> {
         Number n = asNumber((String) old, rng);
         row.put(field, n);
-        return n.toString();
+        yield n.toString();
       }
       case STRING_FOR_NUMBER -> {
         String s = NOT_NUMBERS[rng.nextInt(NOT_NUMBERS.length)];
         row.put(field, s);
-        return '"' + s + '"';
+        yield '"' + s + '"';
       }
       case MISSING_KEY -> {
         row.remove(field);
-        return "left out";
+        yield "left out";
       }
-    }
-    throw new AssertionError(kind);
+    };
   }
 
   private static String insert(JsonObject row, String field, Object old, char c, Random rng) {

@@ -216,7 +216,7 @@ final class SimMethods {
         .put(
             "data",
             new JsonObject()
-                .put("totalTime", SimRows.fmt(total))
+                .put("totalTime", SimRows.fmt((double) total))
                 .put("dataTotalRows", rows.size())
                 .put("rows", out));
   }

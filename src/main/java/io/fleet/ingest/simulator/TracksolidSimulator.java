@@ -196,7 +196,7 @@ public final class TracksolidSimulator {
   private JsonObject process(
       RoutingContext ctx, Map<String, String> p, String method, Optional<Fault> fault) {
     try {
-      if (ctx.request().method() != io.vertx.core.http.HttpMethod.POST) {
+      if (!io.vertx.core.http.HttpMethod.POST.equals(ctx.request().method())) {
         throw new SimError("1007", "request method must be POST");
       }
       checkCommon(p);

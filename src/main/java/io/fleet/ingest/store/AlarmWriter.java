@@ -37,7 +37,7 @@ public final class AlarmWriter {
         position_time = COALESCE(a.position_time, EXCLUDED.position_time),
         geofence_id   = COALESCE(a.geofence_id, EXCLUDED.geofence_id),
         -- The point only ever goes from unknown to known; then the address backfill looks again.
-        """
+      """
           + AddressReset.onConflictSet(AddressReset.ALARMS, "a", AddressReset.Update.FILL)
           + """
         raw           = COALESCE(a.raw, EXCLUDED.raw),

@@ -39,7 +39,8 @@ public final class ItemHash {
       return sorted;
     }
     if (value instanceof JsonArray a) {
-      return a.getList().stream().map(ItemHash::sortKeys).toList();
+      java.util.List<?> items = a.getList();
+      return items.stream().map(ItemHash::sortKeys).toList();
     }
     if (value instanceof java.util.List<?> l) {
       return l.stream().map(ItemHash::sortKeys).toList();

@@ -25,7 +25,7 @@ public final class ParkingWriter {
       ON CONFLICT (imei, kind, start_time) DO UPDATE SET
         end_time = EXCLUDED.end_time, account = EXCLUDED.account, duration_s = EXCLUDED.duration_s,
         stop_s = EXCLUDED.stop_s, lat = EXCLUDED.lat, lng = EXCLUDED.lng, vendor_address = EXCLUDED.vendor_address,
-        """
+      """
           + AddressReset.onConflictSet(AddressReset.PARKING, "p", AddressReset.Update.REPLACE)
           + """
         updated_at = EXCLUDED.updated_at, raw = EXCLUDED.raw

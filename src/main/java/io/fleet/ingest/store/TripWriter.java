@@ -32,7 +32,7 @@ public final class TripWriter {
         end_lat = EXCLUDED.end_lat, end_lng = EXCLUDED.end_lng,
         distance_m = EXCLUDED.distance_m, duration_s = EXCLUDED.duration_s,
         avg_speed_kmh = EXCLUDED.avg_speed_kmh, max_speed_kmh = EXCLUDED.max_speed_kmh,
-        """
+      """
           + AddressReset.onConflictSet(AddressReset.TRIPS, "t", AddressReset.Update.REPLACE)
           + """
         source_method = EXCLUDED.source_method, updated_at = EXCLUDED.updated_at, raw = EXCLUDED.raw

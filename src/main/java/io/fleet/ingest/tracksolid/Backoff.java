@@ -17,7 +17,9 @@ public record Backoff(Duration base, Duration max, DoubleSupplier random) {
 
   public Duration delay(int retry, Optional<Duration> retryAfter) {
     double ceiling =
-        Math.min(max.toMillis(), base.toMillis() * Math.pow(2, Math.max(0, retry - 1)));
+        Math.min(
+            (double) max.toMillis(),
+            (double) base.toMillis() * Math.pow(2, Math.max(0, retry - 1)));
     long jittered = (long) Math.floor(random.getAsDouble() * ceiling);
     // A Retry-After beyond what a Duration holds in millis is simply "as long as we wait at most".
     long floor =

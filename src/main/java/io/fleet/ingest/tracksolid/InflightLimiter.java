@@ -30,6 +30,8 @@ public final class InflightLimiter {
   }
 
   /** Runs {@code call} once a slot is free; fails with {@code onFull} when the queue is full. */
+  // Only the client context writes; volatile is for the metrics thread's read.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   public <T> Future<T> run(Supplier<Future<T>> call, Supplier<RuntimeException> onFull) {
     Future<Void> slot;
     if (inflight < max) {
@@ -54,6 +56,8 @@ public final class InflightLimiter {
         });
   }
 
+  // Only the client context writes; volatile is for the metrics thread's read.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void release() {
     Promise<Void> next = waiting.poll();
     if (next != null) {

@@ -29,6 +29,8 @@ public final class TokenCache {
     this.margin = margin;
   }
 
+  // Only this very attempt may clear pending, not an equal-looking later one.
+  @SuppressWarnings("ReferenceEquality")
   public Future<String> get() {
     if (current != null && clock.instant().isBefore(currentRefreshAt)) {
       return Future.succeededFuture(current.value());

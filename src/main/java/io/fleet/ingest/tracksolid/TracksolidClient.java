@@ -160,6 +160,8 @@ public final class TracksolidClient {
         "circuit open for account " + account.name());
   }
 
+  // Same context means the very same object; contexts have no value equality.
+  @SuppressWarnings("ReferenceEquality")
   private <T> Future<T> onContext(Supplier<Future<T>> work) {
     Context caller = Vertx.currentContext();
     Promise<T> promise = Promise.promise();

@@ -3,7 +3,6 @@ package io.fleet.ingest.webhook;
 import io.fleet.ingest.ingest.Reason;
 import io.fleet.ingest.ingest.RowRules;
 import io.fleet.ingest.ingest.TimestampGuard;
-import io.fleet.ingest.ingest.Verdict;
 import io.fleet.ingest.json.Lenient;
 import io.fleet.ingest.store.AlarmRecord;
 import io.fleet.ingest.store.PositionRecord;
@@ -13,7 +12,6 @@ import io.fleet.ingest.store.Source;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,21 +23,18 @@ final class ItemClassifier {
   private static final String NOT_AN_OBJECT = Reason.NOT_AN_OBJECT.code();
   private static final String MISSING_IMEI = Reason.MISSING_IMEI.code();
   private static final String MISSING_ALARM_TYPE = Reason.MISSING_ALARM_TYPE.code();
-  private static final String MISSING_TIME = Reason.MISSING_TIME.code();
-  private static final String UNPARSEABLE_TIME = Reason.UNPARSEABLE_TIME.code();
-  private static final String INVALID_IMEI = Reason.INVALID_IMEI.code();
   private static final String INVALID_ALARM_TYPE = Reason.INVALID_ALARM_TYPE.code();
   private static final String INVALID_MSG_TYPE = Reason.INVALID_MSG_TYPE.code();
 
   private static final String[] IMEI = {"imei", "deviceImei", "device_imei", "IMEI"};
 
-  private final TimestampGuard guard;
   private final RowRules rules;
+  private final ItemChecks checks;
   private final int maxDepth;
 
   ItemClassifier(TimestampGuard guard, int maxDepth) {
-    this.guard = guard;
     this.rules = new RowRules(guard);
+    this.checks = new ItemChecks(guard);
     this.maxDepth = maxDepth;
   }
 
@@ -100,7 +95,7 @@ final class ItemClassifier {
           .add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, original));
       return;
     }
-    if (badImei(stream, imei.get(), original, batch)) {
+    if (ItemChecks.badImei(stream, imei.get(), original, batch)) {
       return;
     }
     Optional<String> type =
@@ -121,7 +116,8 @@ final class ItemClassifier {
       return;
     }
     Instant time =
-        guardedTime(stream, imei.get(), original, item, batch, now, "alarmTime", "alertTime");
+        checks.guardedTime(
+            stream, imei.get(), original, item, batch, now, "alarmTime", "alertTime");
     if (time == null) {
       return;
     }
@@ -135,7 +131,7 @@ final class ItemClassifier {
         Lenient.timeValue(item, "positioningTime", "gpsTime") instanceof Lenient.Parsed p
             ? p.instant()
             : null;
-    accept(
+    ItemChecks.accept(
         stream,
         batch,
         batch.alarms(),
@@ -179,12 +175,12 @@ final class ItemClassifier {
           .add(new QuarantineItem(stream, MISSING_IMEI, "no imei or deviceImei", null, item));
       return;
     }
-    if (badImei(stream, imei.get(), item, batch)) {
+    if (ItemChecks.badImei(stream, imei.get(), item, batch)) {
       return;
     }
     Instant time =
         lbs
-            ? guardedTime(
+            ? checks.guardedTime(
                 stream,
                 imei.get(),
                 item,
@@ -195,7 +191,7 @@ final class ItemClassifier {
                 "lbsTime",
                 "gateTime",
                 "time")
-            : guardedTime(
+            : checks.guardedTime(
                 stream,
                 imei.get(),
                 item,
@@ -209,7 +205,7 @@ final class ItemClassifier {
     if (time == null) {
       return;
     }
-    accept(
+    ItemChecks.accept(
         stream,
         batch,
         batch.positions(),
@@ -230,98 +226,22 @@ final class ItemClassifier {
         item);
   }
 
-  /** The rules' verdict on a typed row: onto its list, or to quarantine with their reason. */
-  private static <T> void accept(
-      String stream, PushBatch batch, List<T> into, Verdict<T> verdict, Object item) {
-    switch (verdict) {
-      case Verdict.Accepted<T> a -> into.add(a.row());
-      case Verdict.Refused<T> r ->
-          batch
-              .quarantine()
-              .add(new QuarantineItem(stream, r.reason().code(), r.detail(), r.imei(), item));
-    }
-  }
-
   private void raw(String stream, String msgType, JsonObject item, PushBatch batch, Instant now) {
     String imei = Lenient.text(item, IMEI).orElse(null);
-    if (imei != null && badImei(stream, imei, item, batch)) {
+    if (imei != null && ItemChecks.badImei(stream, imei, item, batch)) {
       return;
     }
     Instant time = null;
     Lenient.TimeValue t =
         Lenient.timeValue(item, "gateTime", "gpsTime", "eventTime", "time", "createTime");
     if (t instanceof Lenient.Parsed p) {
-      Optional<String> refused = guard.check(p.instant(), now);
-      if (refused.isPresent()) {
-        batch
-            .quarantine()
-            .add(
-                new QuarantineItem(
-                    stream,
-                    refused.get(),
-                    guard.describe(p.instant(), refused.get(), now),
-                    imei,
-                    item));
+      if (checks.refusedTime(stream, imei, p.instant(), item, batch, now)) {
         return;
       }
       time = p.instant();
     }
     // An odd time format on an untyped message is not a reason to refuse it; it stays in the item.
     batch.raw().add(new RawPushMessage(msgType, imei, time, item));
-  }
-
-  /** The guarded event time, or null after quarantining the item with the reason. */
-  private Instant guardedTime(
-      String stream,
-      String imei,
-      JsonObject original,
-      JsonObject item,
-      PushBatch batch,
-      Instant now,
-      String... names) {
-    Lenient.TimeValue t = Lenient.timeValue(item, names);
-    if (t instanceof Lenient.Absent) {
-      batch
-          .quarantine()
-          .add(
-              new QuarantineItem(
-                  stream, MISSING_TIME, "no " + String.join(" or ", names), imei, original));
-      return null;
-    }
-    if (t instanceof Lenient.Unparseable u) {
-      batch
-          .quarantine()
-          .add(
-              new QuarantineItem(
-                  stream, UNPARSEABLE_TIME, "cannot read time '" + u.raw() + "'", imei, original));
-      return null;
-    }
-    Instant instant = ((Lenient.Parsed) t).instant();
-    Optional<String> refused = guard.check(instant, now);
-    if (refused.isPresent()) {
-      batch
-          .quarantine()
-          .add(
-              new QuarantineItem(
-                  stream,
-                  refused.get(),
-                  guard.describe(instant, refused.get(), now),
-                  imei,
-                  original));
-      return null;
-    }
-    return instant;
-  }
-
-  /** True after quarantining the item when its IMEI is not a plausible device id. */
-  private static boolean badImei(String stream, String imei, JsonObject item, PushBatch batch) {
-    String why = RowRules.invalidImei(imei);
-    if (why == null) {
-      return false;
-    }
-    // The IMEI itself is not kept in the column: it is what is wrong, and it stays in the item.
-    batch.quarantine().add(new QuarantineItem(stream, INVALID_IMEI, why, null, item));
-    return true;
   }
 
   /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.fleet.ingest.http.HttpFailure;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +15,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,8 +35,6 @@ final class PushBodyParser {
   /** Stands for a token field that is not text: it can match no configured token. */
   static final String NOT_TEXT = "\u0000not-text";
 
-  private static final int MAX_FORM_FIELDS = 256;
-
   enum Format {
     FORM,
     JSON
@@ -48,6 +44,8 @@ final class PushBodyParser {
    * What the body says before its items are read: every token it presents, the first problem found
    * (or null), and what {@link #request} needs.
    */
+  // The body is carried, never compared or hashed, so array identity does not matter.
+  @SuppressWarnings("ArrayRecordComponent")
   record Envelope(
       Format format,
       List<String> tokens,
@@ -76,66 +74,7 @@ final class PushBodyParser {
   }
 
   static Envelope envelope(Format format, byte[] body, int maxDepth) {
-    return format == Format.FORM ? formEnvelope(body) : jsonEnvelope(body, maxDepth);
-  }
-
-  /**
-   * Splits on '&' only (';' is an ordinary character); decodes names and tokens, keeps other values
-   * encoded.
-   */
-  private static Envelope formEnvelope(byte[] body) {
-    List<String> tokens = new ArrayList<>(2);
-    Map<String, String> fields = new HashMap<>();
-    HttpFailure problem =
-        utf8(body) ? null : new HttpFailure(400, "not_utf8", "The body is not valid UTF-8.");
-    String text = new String(body, StandardCharsets.UTF_8);
-    int count = 0;
-    for (String pair : text.split("&", -1)) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      if (++count > MAX_FORM_FIELDS && problem == null) {
-        problem =
-            new HttpFailure(
-                400,
-                "too_many_fields",
-                "The form body has more than " + MAX_FORM_FIELDS + " fields.");
-      }
-      int eq = pair.indexOf('=');
-      String rawName = eq < 0 ? pair : pair.substring(0, eq);
-      String rawValue = eq < 0 ? "" : pair.substring(eq + 1);
-      String name;
-      String value;
-      try {
-        name = decode(rawName);
-        // Every value must decode, though only the token is decoded now: the item list waits for
-        // the token.
-        value = name.equals("token") ? decode(rawValue) : rawValue;
-        if (!name.equals("token") && !isDataField(name)) {
-          decode(rawValue);
-        }
-      } catch (IllegalArgumentException bad) {
-        if (problem == null) {
-          problem =
-              new HttpFailure(
-                  400,
-                  "bad_encoding",
-                  "The form body has a malformed percent escape; encode '%' as %25.");
-        }
-        continue;
-      }
-      if (name.equals("token")) {
-        tokens.add(value.trim());
-      } else if (isDataField(name) || name.equals("msgType")) {
-        String earlier = fields.putIfAbsent(name, rawValue);
-        if (earlier != null && !earlier.equals(rawValue) && problem == null) {
-          problem =
-              new HttpFailure(
-                  400, "duplicate_field", "The form body gives " + name + " more than once.");
-        }
-      }
-    }
-    return new Envelope(Format.FORM, tokens, problem, fields, body);
+    return format == Format.FORM ? FormEnvelope.read(body) : jsonEnvelope(body, maxDepth);
   }
 
   /**
@@ -190,9 +129,9 @@ final class PushBodyParser {
     if (envelope.format() == Format.FORM) {
       Map<String, String> f = envelope.formFields();
       try {
-        msgTypeValue = f.containsKey("msgType") ? decode(f.get("msgType")) : null;
+        msgTypeValue = f.containsKey("msgType") ? FormEnvelope.decode(f.get("msgType")) : null;
         String raw = f.containsKey(listField) ? f.get(listField) : f.get(otherField);
-        data = raw == null ? null : decode(raw);
+        data = raw == null ? null : FormEnvelope.decode(raw);
       } catch (IllegalArgumentException bad) {
         return problem(
             new HttpFailure(
@@ -284,16 +223,7 @@ final class PushBodyParser {
             + ") levels.");
   }
 
-  private static boolean isDataField(String name) {
-    return name.equals("data_list") || name.equals("data");
-  }
-
-  /** Percent-decoding with '+' as space; a malformed escape throws IllegalArgumentException. */
-  private static String decode(String component) {
-    return QueryStringDecoder.decodeComponent(component, StandardCharsets.UTF_8);
-  }
-
-  private static boolean utf8(byte[] body) {
+  static boolean utf8(byte[] body) {
     try {
       StandardCharsets.UTF_8
           .newDecoder()

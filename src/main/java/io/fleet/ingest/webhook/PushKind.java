@@ -25,33 +25,27 @@ enum PushKind {
           "push");
 
   static PushKind of(String path, String msgType) {
-    switch (path) {
-      case "pushalarm" -> {
-        return ALARM;
-      }
-      case "pushgps" -> {
-        return GPS;
-      }
-      case "pushlbs" -> {
-        return LBS;
-      }
-      case "push" -> {
-        // OpenAPI names such as jimi.push.device.alarm; only the alarm one is documented.
-        String t = msgType == null ? "" : msgType.toLowerCase(Locale.ROOT);
-        if (t.contains("alarm")) {
-          return ALARM;
-        }
-        if (t.contains("gps")) {
-          return GPS;
-        }
-        if (t.contains("lbs")) {
-          return LBS;
-        }
-        return RAW;
-      }
-      default -> {
-        return RAW;
-      }
+    return switch (path) {
+      case "pushalarm" -> ALARM;
+      case "pushgps" -> GPS;
+      case "pushlbs" -> LBS;
+      case "push" -> ofMsgType(msgType);
+      default -> RAW;
+    };
+  }
+
+  /** OpenAPI names such as jimi.push.device.alarm; only the alarm one is documented. */
+  private static PushKind ofMsgType(String msgType) {
+    String t = msgType == null ? "" : msgType.toLowerCase(Locale.ROOT);
+    if (t.contains("alarm")) {
+      return ALARM;
     }
+    if (t.contains("gps")) {
+      return GPS;
+    }
+    if (t.contains("lbs")) {
+      return LBS;
+    }
+    return RAW;
   }
 }

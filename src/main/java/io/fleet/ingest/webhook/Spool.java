@@ -4,11 +4,9 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +99,7 @@ final class Spool {
     long count = 0;
     for (Path p : segments()) {
       long size = Files.size(p);
-      long n = read(p).records().size();
+      long n = SpoolFormat.read(p).records().size();
       counted.put(p, new long[] {size, n});
       total += size;
       count += n;
@@ -135,20 +132,15 @@ final class Spool {
 
   /** Appends and fsyncs one record; false, without writing, when it would exceed the limit. */
   boolean append(JsonObject record) throws IOException {
-    byte[] json = record.encode().getBytes(StandardCharsets.UTF_8);
-    CRC32 crc = new CRC32();
-    crc.update(json);
-    byte[] head =
-        (json.length + " " + Long.toHexString(crc.getValue()) + " ")
-            .getBytes(StandardCharsets.UTF_8);
-    int size = head.length + json.length + 1;
+    byte[] line = SpoolFormat.line(record);
+    int size = line.length;
     if (bytes.get() + size > maxBytes) {
       return false;
     }
     if (current == null || current.size() >= SEGMENT_BYTES) {
       startSegment();
     }
-    ByteBuffer buf = ByteBuffer.allocate(size).put(head).put(json).put((byte) '\n').flip();
+    ByteBuffer buf = ByteBuffer.wrap(line);
     long start = current.position();
     try {
       while (buf.hasRemaining()) {
@@ -204,7 +196,7 @@ final class Spool {
     if (first.equals(currentPath)) {
       seal();
     }
-    Segment segment = read(first);
+    Segment segment = SpoolFormat.read(first);
     if (segment.corrupt()) {
       log.error(
           "webhook spool segment {} holds {} corrupt record(s) at byte offset(s) {}: the intact records "
@@ -294,64 +286,5 @@ final class Spool {
           .sorted()
           .toList();
     }
-  }
-
-  /**
-   * Every intact record. An unterminated last line is a torn write (never acknowledged) and is
-   * skipped quietly; a complete line that fails its length or checksum is reported as corrupt.
-   */
-  static Segment read(Path segment) throws IOException {
-    byte[] all = Files.readAllBytes(segment);
-    List<JsonObject> records = new ArrayList<>();
-    List<Long> corrupt = new ArrayList<>();
-    int start = 0;
-    while (start < all.length) {
-      int end = start;
-      while (end < all.length && all[end] != '\n') {
-        end++;
-      }
-      boolean terminated = end < all.length;
-      JsonObject record = parse(all, start, end);
-      if (record != null) {
-        records.add(record);
-      } else if (terminated && end > start) {
-        corrupt.add((long) start);
-      }
-      start = end + 1;
-    }
-    return new Segment(segment, all.length, records, corrupt);
-  }
-
-  /** The record on one line, or null when its length or checksum does not match. */
-  private static JsonObject parse(byte[] all, int from, int to) {
-    int sp1 = indexOf(all, from, to);
-    int sp2 = sp1 < 0 ? -1 : indexOf(all, sp1 + 1, to);
-    if (sp2 < 0) {
-      return null;
-    }
-    try {
-      int length = Integer.parseInt(new String(all, from, sp1 - from, StandardCharsets.US_ASCII));
-      long sum =
-          Long.parseLong(new String(all, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.US_ASCII), 16);
-      if (length != to - sp2 - 1) {
-        return null;
-      }
-      CRC32 crc = new CRC32();
-      crc.update(all, sp2 + 1, length);
-      return crc.getValue() == sum
-          ? new JsonObject(new String(all, sp2 + 1, length, StandardCharsets.UTF_8))
-          : null;
-    } catch (RuntimeException bad) {
-      return null;
-    }
-  }
-
-  private static int indexOf(byte[] all, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (all[i] == ' ') {
-        return i;
-      }
-    }
-    return -1;
   }
 }

@@ -4,7 +4,6 @@ import io.fleet.ingest.http.HttpFailure;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +38,7 @@ final class WebhookHandler implements Handler<RoutingContext> {
   private final GroupCommitter committer;
   private final PushIngestor ingestor;
   private final SpoolLane spool;
-  private final InFlightBytes inFlight;
+  private final PushBodyReader bodies;
   private final Clock clock;
 
   WebhookHandler(
@@ -58,7 +56,7 @@ final class WebhookHandler implements Handler<RoutingContext> {
     this.committer = committer;
     this.ingestor = ingestor;
     this.spool = spool;
-    this.inFlight = inFlight;
+    this.bodies = new PushBodyReader(limits, inFlight);
     this.clock = clock;
   }
 
@@ -84,25 +82,29 @@ final class WebhookHandler implements Handler<RoutingContext> {
     }
     long length = parseLength(req.getHeader("Content-Length"));
     if (length > limits.maxBodyBytes()) {
-      tooLarge(ctx);
+      bodies.tooLarge(ctx);
       return;
     }
     List<String> outside;
     try {
       outside = presentedTokens(ctx);
     } catch (IllegalArgumentException badQuery) {
-      closeAfter(ctx);
+      PushBodyReader.closeAfter(ctx);
       ctx.fail(
           new HttpFailure(400, "bad_query", "The query string has a malformed percent escape."));
       return;
     }
     if (!outside.isEmpty() && !tokens.accepts(outside)) {
       // A header or query token is known before the body: a wrong one costs no body read or parse.
-      closeAfter(ctx);
+      PushBodyReader.closeAfter(ctx);
       unauthorized(ctx);
       return;
     }
-    readBody(ctx, Math.max(0, length), body -> handleBody(ctx, format.get(), body, outside));
+    bodies.read(
+        ctx,
+        Math.max(0, length),
+        body -> handleBody(ctx, format.get(), body, outside),
+        e -> unexpected(ctx, e));
   }
 
   private static void unauthorized(RoutingContext ctx) {
@@ -215,97 +217,6 @@ final class WebhookHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Collects the body up to the limit, within the in-flight cap and the request deadline; the
-   * answer goes out as soon as a limit is passed. The reserved bytes are given back when the
-   * exchange ends, however it ends.
-   */
-  private void readBody(RoutingContext ctx, long announced, Handler<Buffer> then) {
-    HttpServerRequest req = ctx.request();
-    long[] reserved = {0};
-    AtomicBoolean released = new AtomicBoolean();
-    Runnable release =
-        () -> {
-          if (released.compareAndSet(false, true)) {
-            inFlight.release(reserved[0]);
-          }
-        };
-    // Called when the response ends or the connection closes before it does.
-    ctx.addEndHandler(v -> release.run());
-    if (announced > 0) {
-      if (!inFlight.tryReserve(announced)) {
-        busy(ctx);
-        return;
-      }
-      reserved[0] = announced;
-    }
-    Buffer body = Buffer.buffer((int) Math.min(announced, limits.maxBodyBytes()));
-    boolean[] stopped = {false};
-    long timer =
-        ctx.vertx()
-            .setTimer(
-                limits.timeout().toMillis(),
-                id -> {
-                  if (!stopped[0]) {
-                    stopped[0] = true;
-                    closeAfter(ctx);
-                    ctx.fail(
-                        new HttpFailure(
-                            408,
-                            "request_timeout",
-                            "The push body did not arrive within "
-                                + "WEBHOOK_REQUEST_TIMEOUT ("
-                                + limits.timeout()
-                                + ")."));
-                  }
-                });
-    req.handler(
-        chunk -> {
-          if (stopped[0]) {
-            return;
-          }
-          if (body.length() + chunk.length() > limits.maxBodyBytes()) {
-            stopped[0] = true;
-            ctx.vertx().cancelTimer(timer);
-            tooLarge(ctx);
-            return;
-          }
-          long more = body.length() + chunk.length() - reserved[0];
-          if (more > 0) {
-            if (!inFlight.tryReserve(more)) {
-              stopped[0] = true;
-              ctx.vertx().cancelTimer(timer);
-              busy(ctx);
-              return;
-            }
-            reserved[0] += more;
-          }
-          body.appendBuffer(chunk);
-        });
-    req.exceptionHandler(
-        err -> {
-          if (!stopped[0]) {
-            stopped[0] = true;
-            ctx.vertx().cancelTimer(timer);
-            ctx.fail(HttpFailure.badRequest("The request body could not be read."));
-          }
-        });
-    req.endHandler(
-        v -> {
-          if (stopped[0]) {
-            return;
-          }
-          stopped[0] = true;
-          ctx.vertx().cancelTimer(timer);
-          try {
-            then.handle(body);
-          } catch (RuntimeException | StackOverflowError e) {
-            unexpected(ctx, e);
-          }
-        });
-    req.resume();
-  }
-
-  /**
    * Whatever went wrong, the sender gets an answer; the log gets the class and place, never the
    * input.
    */
@@ -319,39 +230,6 @@ final class WebhookHandler implements Handler<RoutingContext> {
       ctx.fail(
           new HttpFailure(
               500, "internal_error", "The push failed on our side; it has been logged."));
-    }
-  }
-
-  private void busy(RoutingContext ctx) {
-    closeAfter(ctx);
-    ctx.response().putHeader("Retry-After", BUSY_RETRY_AFTER_SECONDS);
-    ctx.fail(
-        new HttpFailure(
-            503,
-            "busy",
-            "Too many push bytes are in flight (WEBHOOK_MAX_BYTES_IN_FLIGHT); "
-                + "retry shortly."));
-  }
-
-  private void tooLarge(RoutingContext ctx) {
-    closeAfter(ctx);
-    ctx.fail(
-        new HttpFailure(
-            413,
-            "payload_too_large",
-            "The push body is larger than WEBHOOK_MAX_BODY_BYTES ("
-                + limits.maxBodyBytes()
-                + " bytes)."));
-  }
-
-  /**
-   * The rest of the request is not worth reading: the connection closes once the answer is out (a
-   * sender that stalls mid-body would otherwise keep it). HTTP/2 resets the stream instead.
-   */
-  private static void closeAfter(RoutingContext ctx) {
-    if (ctx.request().version() != HttpVersion.HTTP_2 && !ctx.response().headWritten()) {
-      ctx.response().putHeader("Connection", "close");
-      ctx.addEndHandler(v -> ctx.request().connection().close());
     }
   }
 

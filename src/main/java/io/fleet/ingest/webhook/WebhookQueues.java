@@ -40,7 +40,7 @@ public final class WebhookQueues {
   public static SpoolInfo spool(Path dir) throws IOException {
     List<SegmentInfo> segments = new ArrayList<>();
     for (Path p : Spool.segments(dir)) {
-      Spool.Segment s = Spool.read(p);
+      Spool.Segment s = SpoolFormat.read(p);
       int items = 0;
       Instant oldest = null;
       Instant newest = null;

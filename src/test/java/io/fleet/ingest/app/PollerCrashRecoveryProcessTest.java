@@ -25,6 +25,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -195,7 +196,7 @@ class PollerCrashRecoveryProcessTest {
     return List.copyOf(out);
   }
 
-  private static TreeSet<String> truthTrips(SyntheticFleet fleet, List<String> imeis) {
+  private static SortedSet<String> truthTrips(SyntheticFleet fleet, List<String> imeis) {
     TreeSet<String> out = new TreeSet<>();
     fleet
         .trips(imeis, Instant.EPOCH, fleet.end())
@@ -210,7 +211,7 @@ class PollerCrashRecoveryProcessTest {
         .containsExactlyElementsOf(imeis);
     assertThat(Sql.count(db, "SELECT count(*) FROM tracksolid.devices")).isEqualTo(imeis.size());
 
-    TreeSet<String> trips = truthTrips(fleet, imeis);
+    SortedSet<String> trips = truthTrips(fleet, imeis);
     TreeSet<String> stops = new TreeSet<>();
     for (String acc : List.of("off", "on")) {
       fleet
@@ -292,7 +293,7 @@ class PollerCrashRecoveryProcessTest {
         .isZero();
   }
 
-  private static TreeSet<String> stored(DatabaseTarget db, String sql, String... columns) {
+  private static SortedSet<String> stored(DatabaseTarget db, String sql, String... columns) {
     TreeSet<String> out = new TreeSet<>();
     for (Map<String, Object> r : Sql.rows(db, sql)) {
       StringBuilder key = new StringBuilder();

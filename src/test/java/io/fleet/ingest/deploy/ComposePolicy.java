@@ -99,11 +99,11 @@ final class ComposePolicy {
       int target;
       if (p instanceof Map<?, ?> m) {
         hostIp = m.get("host_ip") == null ? "" : m.get("host_ip").toString();
-        target = Integer.parseInt(m.get("target").toString().split("/")[0]);
+        target = Integer.parseInt(m.get("target").toString().split("/", -1)[0]);
       } else {
-        String spec = p.toString().split("/")[0];
+        String spec = p.toString().split("/", -1)[0];
         int lastColon = spec.lastIndexOf(':');
-        target = Integer.parseInt(spec.substring(lastColon + 1).split("-")[0]);
+        target = Integer.parseInt(spec.substring(lastColon + 1).split("-", -1)[0]);
         String rest = lastColon < 0 ? "" : spec.substring(0, lastColon);
         int ipEnd = rest.lastIndexOf(':');
         hostIp = ipEnd < 0 ? "" : rest.substring(0, ipEnd);

@@ -74,8 +74,14 @@ class ComposePolicyTest {
     String added =
         compose.replace(
             "\nnetworks:\n",
-            "\n  dashboards:\n    image: grafana/grafana:11.3.0\n"
-                + "    networks: [internal]\n\nnetworks:\n");
+            """
+
+              dashboards:
+                image: grafana/grafana:11.3.0
+                networks: [internal]
+
+            networks:
+            """);
     assertThat(ComposePolicy.violations(added, envExample))
         .containsExactlyInAnyOrder(
             "dashboards: no log rotation (logging: *logging, json-file with max-size and max-file)",

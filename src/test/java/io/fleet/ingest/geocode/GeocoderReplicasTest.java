@@ -96,6 +96,8 @@ class GeocoderReplicasTest {
    * Keeps asking {@code geocoder} for {@code indices} from its own thread, as ingest would, until
    * stopped.
    */
+  // The join in close() is the point: a test waits for the feeder thread to finish.
+  @SuppressWarnings("try")
   private static final class Feeder implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -125,6 +127,8 @@ class GeocoderReplicasTest {
   }
 
   @Test
+  // The feeder runs for the block by being open; closing it waits for its thread.
+  @SuppressWarnings("try")
   void onlyTheLeaseHolderGeocodesAndTheOtherTakesOverWhenItStops() throws Exception {
     DatabaseTarget db = TestDatabases.fresh();
     try (GeocoderHarness h = new GeocoderHarness(Options.defaults().withRate(RATE))) {
@@ -219,6 +223,8 @@ class GeocoderReplicasTest {
   }
 
   @Test
+  // The feeder runs for the block by being open; closing it waits for its thread.
+  @SuppressWarnings("try")
   void whenTheHolderDiesTheOtherReplicaTakesOverOnlyOnceTheLeaseExpired() throws Exception {
     DatabaseTarget db = TestDatabases.fresh();
     try (GeocoderHarness h = new GeocoderHarness(Options.defaults().withRate(RATE))) {

@@ -151,8 +151,8 @@ class DomainMetricsScrapeTest {
                   "poll.alarms",
                   "outcome",
                   "inserted"))
-          .isEqualTo(polledAlarms)
-          .isEqualTo(logged(db, "poll.alarms", "rows_inserted"));
+          .isEqualTo((double) polledAlarms)
+          .isEqualTo((double) logged(db, "poll.alarms", "rows_inserted"));
       assertThat(
               value(
                   m,
@@ -161,7 +161,7 @@ class DomainMetricsScrapeTest {
                   "poll.alarms",
                   "outcome",
                   "updated"))
-          .isEqualTo(logged(db, "poll.alarms", "rows_updated"))
+          .isEqualTo((double) logged(db, "poll.alarms", "rows_updated"))
           .isZero();
       assertThat(
               value(
@@ -171,7 +171,7 @@ class DomainMetricsScrapeTest {
                   "poll.alarms",
                   "outcome",
                   "rejected"))
-          .isEqualTo(logged(db, "poll.alarms", "rows_rejected"));
+          .isEqualTo((double) logged(db, "poll.alarms", "rows_rejected"));
       // Every other polled stream too: counters equal the log, whatever the run found.
       for (String s : POLL_STREAMS) {
         for (String outcome : List.of("inserted", "updated", "rejected")) {
@@ -181,7 +181,7 @@ class DomainMetricsScrapeTest {
                       "tracksolid_rows_ingested_total",
                       stream(s).and(label("outcome", outcome))))
               .as(s + " " + outcome)
-              .isEqualTo(logged(db, s, "rows_" + outcome));
+              .isEqualTo((double) logged(db, s, "rows_" + outcome));
         }
       }
 
@@ -265,9 +265,9 @@ class DomainMetricsScrapeTest {
                   m,
                   "tracksolid_vendor_calls_total",
                   label("method", ALARM_LIST).and(label("code", "0"))))
-          .isEqualTo(simCalls);
+          .isEqualTo((double) simCalls);
       assertThat(sum(m, "tracksolid_vendor_calls_total", label("method", ALARM_LIST)))
-          .isEqualTo(simCalls);
+          .isEqualTo((double) simCalls);
       assertThat(sum(m, "tracksolid_vendor_retries_total", label("method", ALARM_LIST))).isZero();
       assertThat(series(m, "tracksolid_vendor_circuit_state", x -> true))
           .isNotEmpty()
@@ -280,15 +280,20 @@ class DomainMetricsScrapeTest {
       assertThat(timed)
           .isGreaterThanOrEqualTo(1)
           .isEqualTo(
-              Sql.count(
-                  db,
-                  "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms'"));
+              (double)
+                  Sql.count(
+                      db,
+                      "SELECT count(*) FROM tracksolid.ingestion_log WHERE stream = 'poll.alarms'"));
       assertThat(series(m, "tracksolid_poll_duration_seconds_bucket", stream("poll.alarms")))
           .isNotEmpty();
       long lag = Duration.between(checkpoint(db, "alarms"), clock.instant()).toSeconds();
       assertThat(series(m, "tracksolid_checkpoint_lag_seconds", stream("poll.alarms")))
           .singleElement()
-          .satisfies(s -> assertThat(s.value()).isEqualTo(lag).isEqualTo(SETTLE.toSeconds()));
+          .satisfies(
+              s ->
+                  assertThat(s.value())
+                      .isEqualTo((double) lag)
+                      .isEqualTo((double) SETTLE.toSeconds()));
 
       // Spool empty (the database took the push directly); geocoder lane reports itself.
       assertThat(value(m, "tracksolid_spool_depth_requests")).isZero();
@@ -312,7 +317,7 @@ class DomainMetricsScrapeTest {
 
   static List<Sample> parse(String text) {
     List<Sample> out = new ArrayList<>();
-    for (String line : text.split("\n")) {
+    for (String line : text.split("\n", -1)) {
       if (line.isBlank() || line.startsWith("#")) {
         continue;
       }

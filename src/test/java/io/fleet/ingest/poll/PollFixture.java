@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 
@@ -162,7 +163,7 @@ final class PollFixture {
     return ((java.sql.Timestamp) v).toInstant();
   }
 
-  static TreeSet<String> storedTrips(DatabaseTarget db, Instant from, Instant to) {
+  static SortedSet<String> storedTrips(DatabaseTarget db, Instant from, Instant to) {
     TreeSet<String> out = new TreeSet<>();
     Sql.rows(
             db,
@@ -184,7 +185,7 @@ final class PollFixture {
     return out;
   }
 
-  static TreeSet<String> truthTrips(FakeFleet fleet, Instant from, Instant to) {
+  static SortedSet<String> truthTrips(FakeFleet fleet, Instant from, Instant to) {
     TreeSet<String> out = new TreeSet<>();
     for (String imei : fleet.allImeis()) {
       fleet
@@ -197,7 +198,7 @@ final class PollFixture {
     return out;
   }
 
-  static TreeSet<String> storedStops(DatabaseTarget db, Instant from, Instant to) {
+  static SortedSet<String> storedStops(DatabaseTarget db, Instant from, Instant to) {
     TreeSet<String> out = new TreeSet<>();
     Sql.rows(
             db,
@@ -219,7 +220,7 @@ final class PollFixture {
     return out;
   }
 
-  static TreeSet<String> truthStops(FakeFleet fleet, Instant from, Instant to) {
+  static SortedSet<String> truthStops(FakeFleet fleet, Instant from, Instant to) {
     TreeSet<String> out = new TreeSet<>();
     for (String imei : fleet.allImeis()) {
       for (ParkingRecord.Kind kind : ParkingRecord.Kind.values()) {
@@ -234,7 +235,7 @@ final class PollFixture {
     return out;
   }
 
-  static TreeSet<String> storedAlarms(DatabaseTarget db, Instant from, Instant to) {
+  static SortedSet<String> storedAlarms(DatabaseTarget db, Instant from, Instant to) {
     TreeSet<String> out = new TreeSet<>();
     Sql.rows(
             db,
@@ -254,7 +255,7 @@ final class PollFixture {
     return out;
   }
 
-  static TreeSet<String> truthAlarms(FakeFleet fleet, Instant from, Instant to) {
+  static SortedSet<String> truthAlarms(FakeFleet fleet, Instant from, Instant to) {
     TreeSet<String> out = new TreeSet<>();
     for (String imei : fleet.allImeis()) {
       fleet

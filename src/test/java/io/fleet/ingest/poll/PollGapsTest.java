@@ -206,7 +206,7 @@ class PollGapsTest {
     Instant earliest = reach.minus(PollFixture.STOPS_OVERLAP);
     assertThat(fleet.calls)
         .filteredOn(c -> c.startsWith("trips"))
-        .allSatisfy(c -> assertThat(Instant.parse(c.split(" ")[1])).isAfterOrEqualTo(earliest));
+        .allSatisfy(c -> assertThat(Instant.parse(c.split(" ", -1)[1])).isAfterOrEqualTo(earliest));
     assertThat(
             Sql.count(
                 db,
@@ -225,7 +225,8 @@ class PollGapsTest {
     sync();
     clock.advance(Duration.ofHours(6));
     Instant mainFrom = checkpoint(db, "acme", "trips").minus(PollFixture.STOPS_OVERLAP);
-    fleet.failWhen(c -> c.startsWith("trips") && Instant.parse(c.split(" ")[1]).isBefore(mainFrom));
+    fleet.failWhen(
+        c -> c.startsWith("trips") && Instant.parse(c.split(" ", -1)[1]).isBefore(mainFrom));
     RunResult r = run(Endpoint.TRIPS);
 
     assertThat(r.status()).isEqualTo(RunStatus.ERROR);
@@ -332,7 +333,7 @@ class PollGapsTest {
     assertThat(((Number) row.get("rows_updated")).intValue()).isZero();
     JsonObject detail = new JsonObject(String.valueOf(row.get("d")));
     assertThat(detail.getInteger("disabled")).isEqualTo(1);
-    assertThat(detail.getJsonArray("disabledImeis").getList()).containsExactly(retired);
+    assertThat(detail.getJsonArray("disabledImeis").stream().toList()).containsExactly(retired);
 
     // A sub-account that had devices and suddenly lists none is a failed listing: nothing is
     // disabled.

@@ -37,6 +37,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -338,7 +339,11 @@ class SimulatorPollTest {
       List<String> imeis = fleet.devices("demo").stream().map(d -> d.imei()).toList();
       var alarm =
           fleet.alarms(imeis, NOW.minus(Duration.ofDays(2)), NOW.minus(Duration.ofDays(1))).stream()
-              .filter(a -> a.alertTime().getNano() == 0)
+              .filter(
+                  a ->
+                      a.alertTime()
+                          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                          .equals(a.alertTime()))
               .findFirst()
               .orElseThrow();
       JsonArray items =
@@ -606,7 +611,7 @@ class SimulatorPollTest {
         .isNotEmpty();
   }
 
-  private static TreeSet<String> stored(DatabaseTarget db, String sql) {
+  private static SortedSet<String> stored(DatabaseTarget db, String sql) {
     TreeSet<String> out = new TreeSet<>();
     Sql.rows(db, sql).forEach(r -> out.add(r.get("imei") + "|" + instant(r.get("t"))));
     return out;

@@ -129,7 +129,7 @@ final class FleetScenario {
   static long overlap(Instant a, Instant b, Instant from, Instant to) {
     Instant lo = max(a, from);
     Instant hi = min(b, to);
-    return hi.isAfter(lo) ? Duration.between(lo, hi).getSeconds() : 0;
+    return hi.isAfter(lo) ? Duration.between(lo, hi).toSeconds() : 0;
   }
 
   private static Instant min(Instant a, Instant b) {

@@ -104,7 +104,7 @@ class RollupGroundTruthTest {
               long s = FleetScenario.overlap(t.startTime(), t.endTime(), from, to);
               driving += s;
               distance +=
-                  t.distanceM() * s / Duration.between(t.startTime(), t.endTime()).getSeconds();
+                  t.distanceM() * s / Duration.between(t.startTime(), t.endTime()).toSeconds();
               if (!t.startTime().isBefore(from) && t.startTime().isBefore(to)) {
                 trips++;
               }
@@ -120,7 +120,7 @@ class RollupGroundTruthTest {
               }
             }
           }
-          long daySeconds = Duration.between(from, to).getSeconds();
+          long daySeconds = Duration.between(from, to).toSeconds();
           Map<String, Object> row =
               Sql.one(
                   rt.db(),

@@ -26,7 +26,7 @@ class TracksolidSimulatorTest {
   private final SimulatorOptions options =
       SimulatorOptions.defaults(clock)
           .withFleet(3, 20, 10, NOW.minus(Duration.ofDays(10)))
-          .withTokenLifetime(Duration.ofSeconds(120));
+          .withTokenLifetime(Duration.ofMinutes(2));
   private final SimulatorServer server = Futures.get(SimulatorServer.start(vertx, options), 20);
   private final WebClient web = WebClient.create(vertx);
 

@@ -20,11 +20,6 @@ import org.junit.jupiter.api.Test;
  * production.
  */
 class AddressPendingIndexTest {
-  private static final String PREDICATE =
-      """
-      SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'tracksolid' AND c.relname = '%s'""";
-
   @Test
   void eachPendingIndexIsBuiltOnThePredicateTheBackfillSelectsOn() throws Exception {
     DatabaseTarget db = TestDatabases.fresh();
@@ -53,7 +48,12 @@ class AddressPendingIndexTest {
   }
 
   private static String predicate(Statement st, String index) throws Exception {
-    try (ResultSet rs = st.executeQuery(PREDICATE.formatted(index))) {
+    try (ResultSet rs =
+        st.executeQuery(
+            """
+            SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'tracksolid' AND c.relname = '%s'"""
+                .formatted(index))) {
       return rs.next() ? rs.getString(1) : null;
     }
   }

@@ -116,6 +116,8 @@ public final class Chromium implements AutoCloseable {
   }
 
   /** One protocol command; fails when Chromium answers with an error or not within 30 s. */
+  // A send that fails shows as no answer within the deadline, which fails the call below.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public JsonObject call(String method, JsonObject params) {
     int id = ids.incrementAndGet();
     CompletableFuture<JsonObject> answer = new CompletableFuture<>();

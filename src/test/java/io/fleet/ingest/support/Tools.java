@@ -16,7 +16,7 @@ public final class Tools {
 
   /** The executable {@code name} on the PATH or in one of {@code more}, if any. */
   public static Optional<Path> find(String name, Path... more) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
         return Optional.of(Path.of(dir, name));
       }

@@ -18,10 +18,9 @@ class BackoffTest {
     assertThat(zero.delay(2, Optional.empty())).isZero();
     assertThat(zero.delay(2, Optional.of(Duration.ofMillis(500))))
         .isEqualTo(Duration.ofMillis(500));
-    assertThat(zero.delay(2, Optional.of(Duration.ofSeconds(30))))
-        .isEqualTo(Duration.ofMillis(1000));
+    assertThat(zero.delay(2, Optional.of(Duration.ofSeconds(30)))).isEqualTo(Duration.ofSeconds(1));
     // A Retry-After too large for milliseconds is capped, not an ArithmeticException.
     assertThat(zero.delay(2, Optional.of(Duration.ofSeconds(Long.MAX_VALUE / 100))))
-        .isEqualTo(Duration.ofMillis(1000));
+        .isEqualTo(Duration.ofSeconds(1));
   }
 }

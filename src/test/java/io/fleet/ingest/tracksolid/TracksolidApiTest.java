@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 
 /** Typed methods return exactly the simulator's ground truth, across splitting and paging. */
 class TracksolidApiTest {
+  // One hour for the whole class on purpose: every test's window is relative to the same hour.
+  @SuppressWarnings("TimeInStaticInitializer")
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.HOURS);
+
   private static final String PARKING = "jimi.open.platform.report.parking";
   private static final ParkingRecord.Kind PARKED = ParkingRecord.Kind.PARKING;
   private static final ParkingRecord.Kind IDLING = ParkingRecord.Kind.IDLING;

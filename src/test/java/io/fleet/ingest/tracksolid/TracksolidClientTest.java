@@ -233,7 +233,7 @@ class TracksolidClientTest {
   void theTokenIsReusedUntilExpiresInMinusTheMarginThenRenewed() {
     MutableClock clock = new MutableClock(Instant.now());
     h.close();
-    h = new SimHarness(SimulatorOptions.defaults(clock).withTokenLifetime(Duration.ofSeconds(600)));
+    h = new SimHarness(SimulatorOptions.defaults(clock).withTokenLifetime(Duration.ofMinutes(10)));
     TracksolidClient client = h.client();
     await(devices(client));
     clock.advance(Duration.ofSeconds(539));

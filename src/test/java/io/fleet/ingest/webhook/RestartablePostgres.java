@@ -3,6 +3,7 @@ package io.fleet.ingest.webhook;
 import io.fleet.ingest.db.DatabaseTarget;
 import io.vertx.pgclient.SslMode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 
@@ -31,7 +32,7 @@ final class RestartablePostgres implements AutoCloseable {
             .start();
   }
 
-  void stop() throws Exception {
+  void stop() throws IOException {
     pg.close();
     pg = null;
   }
@@ -41,7 +42,7 @@ final class RestartablePostgres implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     if (pg != null) {
       stop();
     }

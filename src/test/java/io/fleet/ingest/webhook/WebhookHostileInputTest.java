@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -347,7 +348,7 @@ class WebhookHostileInputTest {
   /** The vertx_http_server_* series of a scrape, without values. */
   static List<String> httpSeries() {
     List<String> series = new ArrayList<>();
-    for (String line : Http.get(port, "/metrics").body().split("\n")) {
+    for (String line : Http.get(port, "/metrics").body().split("\n", -1)) {
       if (line.startsWith("vertx_http_server")) {
         series.add(line.substring(0, line.lastIndexOf(' ')));
       }
@@ -367,7 +368,7 @@ class WebhookHostileInputTest {
    */
   static String rawExchange(String method, String path, String contentType, String body) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

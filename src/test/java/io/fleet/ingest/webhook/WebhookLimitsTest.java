@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -74,8 +75,8 @@ class WebhookLimitsTest {
 
   @Test
   void bodiesInFlightAreCappedAndASlowSenderGets408() throws Exception {
-    try (Socket a = new Socket("127.0.0.1", port);
-        Socket b = new Socket("127.0.0.1", port)) {
+    try (Socket a = new Socket(InetAddress.getLoopbackAddress(), port);
+        Socket b = new Socket(InetAddress.getLoopbackAddress(), port)) {
       // Two senders announce 2,000 bytes each and send ten: 4,000 of 4,096 bytes are now reserved.
       for (Socket s : new Socket[] {a, b}) {
         s.getOutputStream()
@@ -199,11 +200,17 @@ class WebhookLimitsTest {
 
   @Test
   void cleartextHttp2IsOffAndMetricsWithKnownLabelsStartAtZero() throws Exception {
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.getOutputStream()
           .write(
-              ("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
-                      + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+              """
+              GET /health HTTP/1.1\r
+              Host: 127.0.0.1\r
+              Connection: Upgrade, HTTP2-Settings\r
+              Upgrade: h2c\r
+              HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r
+              \r
+              """
                   .getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       s.setSoTimeout(10_000);

@@ -254,7 +254,8 @@ class WebhookTest {
           {"/pushgps?token=wrong", ""},
           {"/pushalarm", "Authorization: Bearer wrong\r\n"}
         }) {
-      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      try (java.net.Socket socket =
+          new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
         socket.setSoTimeout(30_000);
         String head =
             "POST "

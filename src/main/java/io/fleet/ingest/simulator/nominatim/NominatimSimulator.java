@@ -1,11 +1,8 @@
 package io.fleet.ingest.simulator.nominatim;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +40,8 @@ public final class NominatimSimulator {
   public record Fault(int firstCall, int count, int status) {}
 
   /**
+   * How the simulator answers.
+   *
    * @param ratePerSecond calls allowed in any one second before 429; 0 or less means no limit
    * @param requireUserAgent refuse a missing or stock library User-Agent with the HTML 403
    * @param latency delay before each answer
@@ -221,7 +220,7 @@ public final class NominatimSimulator {
         body = "{\"error\":\"Unable to geocode\"}";
       } else {
         status = 200;
-        body = place(la, lo).encode();
+        body = SimPlace.of(la, lo).encode();
       }
     }
     calls.add(
@@ -267,41 +266,7 @@ public final class NominatimSimulator {
    * alike.
    */
   public static String displayName(double lat, double lng) {
-    JsonObject place = place(lat, lng);
-    return place.getString("display_name");
-  }
-
-  private static JsonObject place(double lat, double lng) {
-    String la = BigDecimal.valueOf(lat).setScale(4, RoundingMode.HALF_UP).toPlainString();
-    String lo = BigDecimal.valueOf(lng).setScale(4, RoundingMode.HALF_UP).toPlainString();
-    int h = Math.abs((la + "," + lo).hashCode());
-    String road = "Sim Road " + (100 + h % 900);
-    String suburb = "Sim Suburb " + (h / 900 % 50);
-    String city = "Sim City " + (Math.abs(Math.round(lat)) % 20);
-    String display = road + " (" + la + ", " + lo + "), " + suburb + ", " + city + ", Simland";
-    return new JsonObject()
-        .put("place_id", 100_000_000L + h % 90_000_000)
-        .put("licence", "Data © OpenStreetMap contributors, ODbL 1.0. https://osm.org/copyright")
-        .put("osm_type", "way")
-        .put("osm_id", 200_000_000L + h % 90_000_000)
-        .put("lat", la)
-        .put("lon", lo)
-        .put("place_rank", 26)
-        .put("category", "highway")
-        .put("type", "primary")
-        .put("importance", 0.1)
-        .put("addresstype", "road")
-        .put("name", road)
-        .put("display_name", display)
-        .put(
-            "address",
-            new JsonObject()
-                .put("road", road)
-                .put("suburb", suburb)
-                .put("city", city)
-                .put("country", "Simland")
-                .put("country_code", "sl"))
-        .put("boundingbox", new JsonArray().add(la).add(la).add(lo).add(lo));
+    return SimPlace.of(lat, lng).getString("display_name");
   }
 
   private static Double parse(String raw) {
