@@ -16,7 +16,8 @@ public final class PollFuzzReport {
 
   static final String COMMAND =
       "./tracksolid-ingest test -Dtest=PollFuzzTest -Dsurefire.failIfNoSpecifiedTests=false"
-          + " -Dpoll.fuzz.devices=60 -Dpoll.fuzz.days=30 -Dpoll.fuzz.report=docs/reports/reliability.md";
+          + " -Dpoll.fuzz.devices=60 -Dpoll.fuzz.days=30 -Djunit.jupiter.execution.timeout.default=30m"
+          + " -Dpoll.fuzz.report=docs/reports/reliability.md";
 
   private final long seed;
   private final int devices;
